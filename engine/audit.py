@@ -1,0 +1,147 @@
+"""The history an auditor can trust: append-only events, SHA-256 chained per case, and their verification."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import ChainHead, Event
+
+SYSTEM_CHAIN = "systeem"
+
+
+def case_chain(case_id: int) -> str:
+    return f"zaak:{case_id}"
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not JSON-serialisable in history: {type(value).__name__}")
+
+
+def json_safe(value):
+    """A plain-JSON copy of value (dates as ISO strings), as it will read back from the database."""
+    return json.loads(json.dumps(value, default=_json_default))
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+
+
+def event_hash(event: Event) -> str:
+    """SHA-256 over the canonical JSON of everything the event says, including its predecessor's hash."""
+    content = {
+        "chain": event.chain,
+        "seq": event.seq,
+        "case_id": event.case_id,
+        "kind": event.kind,
+        "actor": event.actor,
+        "occurred_at": event.occurred_at.astimezone(timezone.utc).isoformat(),
+        "element_id": event.element_id,
+        "data": event.data,
+        "snapshot": event.snapshot,
+        "prev_hash": event.prev_hash,
+    }
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def append_event(session: Session, *, chain: str, kind: str, actor: str, at: datetime, case_id: int | None = None,
+                 element_id: str | None = None, data: dict | None = None, snapshot: dict | None = None) -> Event:
+    """Append one event to a chain, in the caller's transaction."""
+    head = session.get(ChainHead, chain, with_for_update=True)
+    if head is None:
+        head = ChainHead(chain=chain, seq=0, hash=None)
+        session.add(head)
+    event = Event(
+        chain=chain, seq=head.seq + 1, case_id=case_id, kind=kind, actor=actor,
+        occurred_at=at.astimezone(timezone.utc), element_id=element_id,
+        data=json_safe(data or {}), snapshot=json_safe(snapshot) if snapshot is not None else None,
+        prev_hash=head.hash,
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    head.seq, head.hash = event.seq, event.hash
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    chain: str
+    seq: int
+    event_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event {self.event_id} ({self.chain} #{self.seq})" if self.event_id else f"{self.chain} #{self.seq}"
+        return f"{where}: {self.reason}"
+
+
+def verify_chains(session: Session, chain: str | None = None) -> tuple[int, list[ChainBreak]]:
+    """Check every chain (or one); return the number of events checked and the first break of each broken chain."""
+    heads = {h.chain: h for h in session.scalars(select(ChainHead).where(
+        ChainHead.chain == chain) if chain else select(ChainHead))}
+    query = select(Event).order_by(Event.chain, Event.seq)
+    if chain:
+        query = query.where(Event.chain == chain)
+    checked, breaks = 0, []
+    current, expected_seq, prev_hash, broken = None, 1, None, False
+    for event in session.scalars(query.execution_options(yield_per=1000)):
+        if event.chain != current:
+            if current is not None and not broken:
+                _check_head(heads.pop(current, None), current, expected_seq - 1, prev_hash, breaks)
+            else:
+                heads.pop(current, None)
+            current, expected_seq, prev_hash, broken = event.chain, 1, None, False
+        checked += 1
+        if broken:
+            continue
+        reason = _event_problem(event, expected_seq, prev_hash)
+        if reason:
+            breaks.append(ChainBreak(event.chain, event.seq, event.id, reason))
+            broken = True
+        expected_seq, prev_hash = event.seq + 1, event.hash
+    if current is not None and not broken:
+        _check_head(heads.pop(current, None), current, expected_seq - 1, prev_hash, breaks)
+    else:
+        heads.pop(current, None)
+    for name, head in heads.items():
+        if head.seq > 0:
+            breaks.append(ChainBreak(name, 1, None, f"chain head records {head.seq} events but none were found"))
+    return checked, breaks
+
+
+def _event_problem(event: Event, expected_seq: int, prev_hash: str | None) -> str | None:
+    if event.seq != expected_seq:
+        return (f"sequence jumps from #{expected_seq - 1} to #{event.seq}: "
+                f"event #{expected_seq} was deleted or renumbered")
+    if event.prev_hash != prev_hash:
+        return "does not link to the previous event (prev_hash differs): an event before it was changed or inserted"
+    if event_hash(event) != event.hash:
+        return "content does not match its hash: the event was altered"
+    return None
+
+
+def _check_head(head, chain: str, last_seq: int, last_hash, breaks: list) -> None:
+    if head is None:
+        breaks.append(ChainBreak(chain, last_seq, None, "chain has no head record: events were inserted"))
+    elif head.seq != last_seq or head.hash != last_hash:
+        breaks.append(ChainBreak(chain, last_seq + 1, None,
+                                 f"chain head records {head.seq} events, found {last_seq}: the newest was removed "
+                                 f"or added" if head.seq != last_seq else "newest event differs from the chain head"))
+
+
+def history(session: Session, case_id: int) -> list[Event]:
+    """A case's events in order."""
+    return list(session.scalars(select(Event).where(Event.chain == case_chain(case_id)).order_by(Event.seq)))

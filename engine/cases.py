@@ -1,0 +1,262 @@
+"""Cases: start one, complete a task, deliver a message, fire its timers. Each is one step in the caller's
+transaction: load the workflow, run it, then store state, queryable rows and history events together."""
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .audit import append_event, case_chain, json_safe
+from .clock import Clock, using_clock
+from .errors import (
+    InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownTask,
+)
+from .expressions import ExpressionError
+from .forms import validate_submission
+from .models import Case, CaseTimer, UserTask
+from .spiff import SERIALIZER_VERSION, dump_state, load_state, new_workflow
+from .versions import SpecCache, require_latest_version
+from . import workflow_view as view
+
+log = logging.getLogger(__name__)
+SYSTEM_ACTOR = "systeem"
+
+
+@dataclass
+class Runtime:
+    """What a step needs; built once by the composition root."""
+
+    clock: Clock
+    specs: SpecCache
+    script_engine: object
+    gemeentecode: str
+
+
+@dataclass
+class _Primary:
+    kind: str
+    element_id: str | None
+    data: dict
+
+
+def start_case(rt: Runtime, session: Session, process_id: str, data: dict, *, actor: str,
+               correlation_key: str | None = None, gemeentecode: str | None = None) -> Case:
+    """Start a case on the latest version of a process and run it to its first wait."""
+    version = require_latest_version(session, process_id)
+    process = rt.specs.get(session, version.id)
+    now = rt.clock.now()
+    case = Case(gemeentecode=gemeentecode or rt.gemeentecode, process_version_id=version.id,
+                correlation_key=correlation_key, status="running", serializer_version=SERIALIZER_VERSION,
+                state={}, created_at=now, updated_at=now)
+    session.add(case)
+    session.flush()
+    workflow = new_workflow(process, rt.script_engine)
+    initial = json_safe(data)
+
+    def action(wf):
+        wf.get_tasks(state=TaskState.READY)[0].data.update(initial)
+
+    primary = _Primary("zaak_gestart", process_id, {"process_id": process_id, "version": version.version,
+                                                     "data": initial})
+    _step(rt, session, case, workflow, process, action, primary, actor)
+    return case
+
+
+def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, *, actor: str) -> Case:
+    """Complete an open user task with form data (validated against its form) and run to the next wait."""
+    row = session.scalar(select(UserTask).where(UserTask.task_id == str(task_id)))
+    if row is None:
+        raise UnknownTask(task_id)
+    case = _lock_case(session, row.case_id)
+    session.refresh(row)
+    if row.status != "open":
+        raise TaskNotOpen(task_id, row.status)
+    process = rt.specs.get(session, case.process_version_id)
+    workflow = load_state(case.state, process, rt.script_engine)
+    task = _task(workflow, row.task_id)
+    if task is None or task.state != TaskState.READY:
+        raise TaskNotOpen(task_id, TaskState.get_name(task.state) if task else "gone")
+    cleaned = _validate(process, row, submitted)
+
+    def action(wf):
+        task.data.update(cleaned)
+        task.run()
+
+    primary = _Primary("taak_afgerond", row.element_id,
+                       {"task_id": row.task_id, "name": row.name, "form": row.form, "data": cleaned})
+    _step(rt, session, case, workflow, process, action, primary, actor, completed_task=row.task_id)
+    return case
+
+
+def _validate(process, row: UserTask, submitted) -> dict:
+    form = process.forms.get(row.form) if row.form else None
+    if form is None:
+        if submitted:
+            raise InvalidTaskData([_field_error("", "unknown", "Deze taak heeft geen formulier.")])
+        return {}
+    cleaned, errors = validate_submission(form, submitted)
+    if errors:
+        raise InvalidTaskData(errors)
+    return cleaned
+
+
+def _field_error(field, code, reason):
+    from .forms import FieldError
+
+    return FieldError(field, code, reason)
+
+
+def deliver_message(rt: Runtime, session: Session, correlation_key: str, message: str, payload: dict,
+                    *, actor: str) -> list[Case]:
+    """Deliver a message to every running case with this correlation key that waits for it."""
+    cases = session.scalars(
+        select(Case).where(Case.correlation_key == correlation_key, Case.status == "running")
+        .order_by(Case.id).with_for_update()
+    ).all()
+    payload = json_safe(payload)
+    delivered = []
+    for case in cases:
+        process = rt.specs.get(session, case.process_version_id)
+        workflow = load_state(case.state, process, rt.script_engine)
+        if not view.waits_for_message(workflow, message):
+            continue
+
+        def action(wf):
+            wf.catch(BpmnEvent(MessageEventDefinition(message), payload))
+
+        primary = _Primary("bericht_ontvangen", None, {"message": message, "payload": payload})
+        _step(rt, session, case, workflow, process, action, primary, actor)
+        delivered.append(case)
+    if not delivered:
+        raise NoWaitingReceiver(correlation_key, message)
+    return delivered
+
+
+def fire_case_timers(rt: Runtime, session: Session, case: Case) -> int:
+    """Fire every timer of this (locked) case that is due at the runtime clock; return how many fired."""
+    process = rt.specs.get(session, case.process_version_id)
+    workflow = load_state(case.state, process, rt.script_engine)
+    now = rt.clock.now()
+    due = [t for t in view.waiting_timers(workflow) if t.due_at < now]
+    # Cycle timers stay WAITING and only move their next due time: compare against a copy of the value.
+    before = {t.task_id: copy.deepcopy(_task(workflow, t.task_id)._get_internal_data("event_value")) for t in due}
+
+    def fired(wf) -> list:
+        result = []
+        for timer in due:
+            task = _task(wf, timer.task_id)
+            if task is None or task.state != TaskState.WAITING or \
+                    task._get_internal_data("event_value") != before[timer.task_id]:
+                result.append(timer)
+        return result
+
+    return len(_step(rt, session, case, workflow, process, lambda wf: wf.refresh_timers(), None, SYSTEM_ACTOR,
+                     fired_timers=fired))
+
+
+def _task(workflow, task_id: str):
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        return None
+
+
+def _lock_case(session: Session, case_id: int) -> Case:
+    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    if case is None:
+        raise UnknownCase(case_id)
+    return case
+
+
+def load_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise UnknownCase(case_id)
+    return case
+
+
+# --- the step ----------------------------------------------------------------------------------------------
+
+def _step(rt, session, case, workflow, process, action, primary, actor, *, completed_task=None,
+          fired_timers=None) -> list:
+    before = view.completed_ids(workflow)
+    with using_clock(rt.clock):
+        try:
+            action(workflow)
+            workflow.do_engine_steps()
+        except (SpiffWorkflowException, ExpressionError) as exc:
+            raise StepFailed(_failed_element(exc), _reason(exc)) from exc
+        fired = fired_timers(workflow) if fired_timers is not None else []
+    now = rt.clock.now()
+    timers = view.waiting_timers(workflow)
+    snapshot = view.snapshot(workflow, timers)
+    done = view.newly_completed(workflow, before)
+    for event in _events(primary, fired, done, workflow):
+        append_event(session, chain=case_chain(case.id), case_id=case.id, actor=actor, at=now,
+                     snapshot=snapshot, **event)
+    _sync_rows(session, case, workflow, timers, now, actor, completed_task)
+    return fired
+
+
+def _events(primary, fired, done, workflow):
+    if primary is not None:
+        yield {"kind": primary.kind, "element_id": primary.element_id, "data": primary.data}
+    for timer in fired:
+        yield {"kind": "timer_afgegaan", "element_id": timer.element_id,
+               "data": {"name": timer.name, "timer_kind": timer.kind, "due_at": timer.due_at.isoformat()}}
+    for decision in view.decisions(done):
+        yield {"kind": "beslissing", "element_id": decision.pop("element_id"), "data": decision}
+    if workflow.is_completed():
+        yield {"kind": "zaak_afgerond", "element_id": None, "data": {"end_events": view.ended_at(done)}}
+
+
+def _failed_element(exc) -> str | None:
+    task_spec = getattr(exc, "task_spec", None)
+    if task_spec is None and getattr(exc, "task", None) is not None:
+        task_spec = exc.task.task_spec
+    return getattr(task_spec, "bpmn_id", None) if task_spec is not None else None
+
+
+def _reason(exc) -> str:
+    inner = getattr(exc, "error", None) or getattr(exc, "exception", None) or exc.__cause__
+    text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    if inner is not None and str(inner) and str(inner) not in text:
+        text = f"{text}: {inner}"
+    return text
+
+
+def _sync_rows(session, case, workflow, timers, now: datetime, actor: str, completed_task) -> None:
+    open_now = {t.task_id: t for t in view.open_user_tasks(workflow, timers)}
+    rows = session.scalars(select(UserTask).where(UserTask.case_id == case.id, UserTask.status == "open")).all()
+    for row in rows:
+        current = open_now.pop(row.task_id, None)
+        if current is not None:
+            row.due_at = current.due_at
+            continue
+        task = _task(workflow, row.task_id)
+        row.status = "done" if task is not None and task.state == TaskState.COMPLETED else "cancelled"
+        row.closed_at = now
+        row.closed_by = actor if row.task_id == completed_task else None
+    for task in open_now.values():
+        session.add(UserTask(case_id=case.id, task_id=task.task_id, element_id=task.element_id, name=task.name,
+                             form=task.form, role=task.role, due_at=task.due_at, status="open", created_at=now))
+    session.execute(CaseTimer.__table__.delete().where(CaseTimer.case_id == case.id))
+    for timer in timers:
+        session.add(CaseTimer(case_id=case.id, task_id=timer.task_id, element_id=timer.element_id,
+                              name=timer.name, kind=timer.kind, due_at=timer.due_at))
+    case.next_timer_at = timers[0].due_at if timers else None
+    case.status = "completed" if workflow.is_completed() else "running"
+    case.completed_at = now if workflow.is_completed() else None
+    case.state = dump_state(workflow)
+    case.serializer_version = SERIALIZER_VERSION
+    case.last_error = None
+    case.updated_at = now

@@ -1,0 +1,192 @@
+"""Task form definitions (forms/NAME.json): one definition drives rendering and server-side validation."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+FIELD_TYPES = {"text", "textarea", "number", "bedrag", "date", "boolean", "choice", "multichoice"}
+_NAME = re.compile(r"^[a-z][a-zA-Z0-9_]{0,62}$")
+
+
+class FormDefinitionError(ValueError):
+    """A form definition file is malformed; the message names the field and the problem."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: str
+    reason: str
+
+
+def parse_form(text: str, name: str) -> dict:
+    """Parse and check a form definition; raise FormDefinitionError naming each problem."""
+    try:
+        form = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormDefinitionError(f"form {name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    problems = _definition_problems(form)
+    if problems:
+        raise FormDefinitionError(f"form {name}: " + "; ".join(problems))
+    return form
+
+
+def _definition_problems(form) -> list[str]:
+    if not isinstance(form, dict):
+        return ["must be a JSON object"]
+    problems = []
+    if not isinstance(form.get("title"), str) or not form["title"].strip():
+        problems.append("'title' is required")
+    fields = form.get("fields")
+    if not isinstance(fields, list) or not fields:
+        return problems + ["'fields' must be a non-empty list"]
+    seen = set()
+    for index, field in enumerate(fields):
+        problems.extend(_field_problems(field, index, seen))
+    return problems
+
+
+def _field_problems(field, index: int, seen: set) -> list[str]:
+    where = f"fields[{index}]"
+    if not isinstance(field, dict):
+        return [f"{where} must be an object"]
+    problems = []
+    name = field.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        problems.append(f"{where}: 'name' must be an identifier (letters, digits, _; starting lowercase)")
+    elif name in seen:
+        problems.append(f"{where}: duplicate field name {name!r}")
+    else:
+        seen.add(name)
+    if field.get("type") not in FIELD_TYPES:
+        problems.append(f"{where}: 'type' must be one of {', '.join(sorted(FIELD_TYPES))}")
+    if not isinstance(field.get("label"), str) or not field["label"].strip():
+        problems.append(f"{where}: 'label' is required")
+    if field.get("type") in ("choice", "multichoice"):
+        choices = field.get("choices")
+        if not isinstance(choices, list) or not choices or not all(
+            isinstance(c, dict) and isinstance(c.get("value"), str) and isinstance(c.get("label"), str) for c in choices
+        ):
+            problems.append(f"{where}: 'choices' must be a list of {{value, label}}")
+    condition = field.get("required_when")
+    if condition is not None and not (isinstance(condition, dict) and isinstance(condition.get("field"), str)
+                                      and "equals" in condition):
+        problems.append(f"{where}: 'required_when' must be {{field, equals}}")
+    return problems
+
+
+def validate_submission(form: dict, submitted: dict) -> tuple[dict, list[FieldError]]:
+    """Check submitted values against the form; return the cleaned data (JSON-safe) and the errors."""
+    if not isinstance(submitted, dict):
+        return {}, [FieldError("", "invalid", "Het formulier moet een object met velden zijn.")]
+    known = {f["name"] for f in form["fields"]}
+    errors = [FieldError(k, "unknown", "Dit veld hoort niet bij het formulier.") for k in submitted if k not in known]
+    cleaned: dict = {}
+    for field in form["fields"]:
+        raw = submitted.get(field["name"])
+        if _is_empty(raw):
+            if _is_required(field, submitted):
+                errors.append(FieldError(field["name"], "required", f"Vul '{field['label']}' in."))
+            continue
+        try:
+            cleaned[field["name"]] = _convert(field, raw)
+        except ValueError as exc:
+            errors.append(FieldError(field["name"], "invalid", str(exc)))
+    return cleaned, errors
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _is_required(field: dict, submitted: dict) -> bool:
+    condition = field.get("required_when")
+    if condition:
+        return submitted.get(condition["field"]) == condition["equals"]
+    return bool(field.get("required"))
+
+
+def _convert(field: dict, raw):
+    kind = field["type"]
+    if kind in ("text", "textarea"):
+        return _text(field, raw)
+    if kind == "number":
+        return _number(field, raw)
+    if kind == "bedrag":
+        return _bedrag(field, raw)
+    if kind == "date":
+        return _date(raw)
+    if kind == "boolean":
+        return _boolean(raw)
+    if kind == "choice":
+        return _choice(field, raw)
+    return [_choice(field, item) for item in (raw if isinstance(raw, list) else [raw])]
+
+
+def _text(field, raw) -> str:
+    if not isinstance(raw, str):
+        raise ValueError("Vul tekst in.")
+    limit = field.get("max_length", 2000 if field["type"] == "text" else 10000)
+    if len(raw) > limit:
+        raise ValueError(f"Gebruik hoogstens {limit} tekens.")
+    return raw.strip()
+
+
+def _number(field, raw) -> int:
+    try:
+        value = int(str(raw).strip()) if not isinstance(raw, bool) else None
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValueError("Vul een heel getal in.")
+    _check_range(field, value)
+    return value
+
+
+def _bedrag(field, raw) -> str:
+    text = str(raw).strip().replace("€", "").replace(" ", "")
+    if "," in text:  # Dutch notation: 1.234,56
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("Vul een bedrag in, bijvoorbeeld 1234,56.") from None
+    if not value.is_finite() or value.as_tuple().exponent < -2:
+        raise ValueError("Vul een bedrag in met hoogstens twee decimalen.")
+    _check_range(field, value)
+    return str(value.quantize(Decimal("0.01")))
+
+
+def _check_range(field, value) -> None:
+    if "min" in field and value < field["min"]:
+        raise ValueError(f"De waarde moet minstens {field['min']} zijn.")
+    if "max" in field and value > field["max"]:
+        raise ValueError(f"De waarde mag hoogstens {field['max']} zijn.")
+
+
+def _date(raw) -> str:
+    try:
+        return date.fromisoformat(str(raw).strip()).isoformat()
+    except ValueError:
+        raise ValueError("Vul een geldige datum in (jjjj-mm-dd).") from None
+
+
+def _boolean(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "ja", "1", "on"):
+        return True
+    if text in ("false", "nee", "0", "off"):
+        return False
+    raise ValueError("Kies ja of nee.")
+
+
+def _choice(field, raw) -> str:
+    values = [c["value"] for c in field["choices"]]
+    if raw not in values:
+        raise ValueError(f"Kies een van: {', '.join(c['label'] for c in field['choices'])}.")
+    return raw

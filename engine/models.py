@@ -1,0 +1,187 @@
+"""ORM models: process versions, cases with their queryable state, history events, staff accounts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, BigInteger,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from .db import Base
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        from datetime import timezone
+
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        from datetime import timezone
+
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class ProcessVersion(Base):
+    """An immutable deployed version of one executable process, with every file it needs."""
+
+    __tablename__ = "process_versions"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict] = mapped_column(JSON)  # {relative path: text}, BPMN, DMN and forms
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deployed_by: Mapped[str] = mapped_column(String(200))
+
+
+class Case(Base):
+    """A vroegsignaalzaak: one process instance, its serialized state and what the app queries."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_next_timer_at", "next_timer_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gemeentecode: Mapped[str] = mapped_column(String(4), index=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    correlation_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running | completed
+    serializer_version: Mapped[str] = mapped_column(String(10))
+    state: Mapped[dict] = mapped_column(JSON)  # the workflow without its spec
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    process_version: Mapped[ProcessVersion] = relationship()
+    tasks: Mapped[list["UserTask"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="UserTask.id"
+    )
+    timers: Mapped[list["CaseTimer"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseTimer.due_at"
+    )
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class UserTask(Base):
+    """A user task of a case: open ones form the worklist (read here, never from the workflow); done ones stay."""
+
+    __tablename__ = "user_tasks"
+    __table_args__ = (
+        UniqueConstraint("task_id"),
+        Index("ix_user_tasks_status_due", "status", "due_at"),
+        Index("ix_user_tasks_status_role_due", "status", "role", "due_at"),
+        Index("ix_user_tasks_status_assignee_due", "status", "assignee", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))  # SpiffWorkflow task UUID
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(300))
+    form: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20))  # open | done | cancelled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+
+    case: Mapped[Case] = relationship(back_populates="tasks")
+
+
+class CaseTimer(Base):
+    """A timer the case waits on, with its fixed due time (for display and for the sweep)."""
+
+    __tablename__ = "case_timers"
+    __table_args__ = (UniqueConstraint("case_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="timers")
+
+
+class Event(Base):
+    """One entry of the append-only history; chained per case (or per system chain) by SHA-256."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    chain: Mapped[str] = mapped_column(String(50))  # "zaak:<id>" or "systeem"
+    seq: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    actor: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[dict] = mapped_column(JSON)
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChainHead(Base):
+    """The last event of each chain, so that deleting the newest event is detected too."""
+
+    __tablename__ = "chain_heads"
+
+    chain: Mapped[str] = mapped_column(String(50), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class User(Base):
+    """A staff account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(30))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiToken(Base):
+    """A bearer token, stored as its SHA-256 (tokens are 256-bit random, so a fast hash is enough)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,106 @@
+"""The engine's composition root and facade: one place that opens units of work and commits them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .audit import verify_chains, case_chain, history
+from .calendar import WorkingDayCalendar, expression_functions
+from .cases import Runtime, complete_task, deliver_message, load_case, start_case
+from .clock import Clock, SystemClock, install_spiff_clock
+from .config import Settings
+from .db import UnitOfWork, make_engine, make_session_factory
+from .replay import replay
+from .spiff import make_script_engine
+from .timers import fire_due_timers
+from .versions import SpecCache, deploy_bundle, read_bundle
+
+
+@dataclass
+class CaseRef:
+    """What a caller needs back from a step, read inside the transaction."""
+
+    id: int
+    status: str
+
+
+class Engine:
+    """Vroeg's engine: deploys, cases, timers, history. Knows nothing of Flask."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None):
+        install_spiff_clock()
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.db = db_engine or make_engine(settings.database_url)
+        self.session_factory = make_session_factory(self.db)
+        self.calendar = WorkingDayCalendar(settings.extra_closed_days, settings.timezone)
+        self.functions = expression_functions(self.calendar)
+        self.function_names = tuple(sorted(self.functions))
+        self.specs = SpecCache()
+        self.runtime = Runtime(self.clock, self.specs, make_script_engine(self.functions), settings.gemeentecode)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    def with_clock(self, clock: Clock) -> "Engine":
+        """The same engine (database, spec cache) seen through another clock, e.g. `timers fire --now`."""
+        other = object.__new__(Engine)
+        other.__dict__.update(self.__dict__)
+        other.clock = clock
+        other.runtime = Runtime(clock, self.specs, self.runtime.script_engine, self.settings.gemeentecode)
+        return other
+
+    # --- process versions ---
+    def read_bundle(self, paths=None, forms_path: Path | None = None) -> dict[str, str]:
+        return read_bundle(paths or [self.settings.processes_path], forms_path or self.settings.forms_path)
+
+    def deploy(self, files: dict[str, str], actor: str) -> list[tuple[str, int]]:
+        """Validate and deploy; returns (process id, version) of each new version (empty when unchanged)."""
+        with self.uow() as uow:
+            created = deploy_bundle(uow.session, files, actor, self.clock.now(), self.function_names)
+            result = [(v.process_id, v.version) for v in created]
+            uow.commit()
+        return result
+
+    # --- cases ---
+    def start_case(self, process_id: str, data: dict, *, actor: str, correlation_key: str | None = None,
+                   gemeentecode: str | None = None) -> CaseRef:
+        with self.uow() as uow:
+            case = start_case(self.runtime, uow.session, process_id, data, actor=actor,
+                              correlation_key=correlation_key, gemeentecode=gemeentecode)
+            ref = CaseRef(case.id, case.status)
+            uow.commit()
+        return ref
+
+    def complete_task(self, task_id: str, data: dict, *, actor: str) -> CaseRef:
+        with self.uow() as uow:
+            case = complete_task(self.runtime, uow.session, task_id, data, actor=actor)
+            ref = CaseRef(case.id, case.status)
+            uow.commit()
+        return ref
+
+    def deliver_message(self, correlation_key: str, message: str, payload: dict, *, actor: str) -> list[CaseRef]:
+        with self.uow() as uow:
+            cases = deliver_message(self.runtime, uow.session, correlation_key, message, payload, actor=actor)
+            refs = [CaseRef(c.id, c.status) for c in cases]
+            uow.commit()
+        return refs
+
+    def fire_due_timers(self, batch_size: int | None = None) -> int:
+        return fire_due_timers(self.runtime, self.session_factory, batch_size or self.settings.timer_batch_size)
+
+    # --- history ---
+    def verify(self, case_id: int | None = None):
+        with self.uow() as uow:
+            if case_id is not None:
+                load_case(uow.session, case_id)
+            return verify_chains(uow.session, case_chain(case_id) if case_id is not None else None)
+
+    def history(self, case_id: int):
+        with self.uow() as uow:
+            load_case(uow.session, case_id)
+            return history(uow.session, case_id)
+
+    def replay(self, case_id: int, seq: int) -> dict:
+        with self.uow() as uow:
+            return replay(uow.session, case_id, seq)

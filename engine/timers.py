@@ -1,0 +1,55 @@
+"""The timer sweep: find due cases by the indexed due time, fire each once, in small locked batches."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .cases import Runtime, fire_case_timers
+from .db import UnitOfWork
+from .errors import StepFailed
+from .models import Case
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = timedelta(minutes=15)
+
+
+def fire_due_timers(rt: Runtime, session_factory, batch_size: int = 50, max_batches: int | None = None) -> int:
+    """Fire every timer due at the runtime clock's now; return the number fired.
+
+    Each batch is one transaction. On PostgreSQL the rows are taken with FOR UPDATE SKIP LOCKED, so several
+    workers share the work and no case is fired twice; SQLite serialises writers (BEGIN IMMEDIATE). Each case
+    runs in a savepoint: one failing case is recorded and retried later without undoing the others.
+    """
+    total, seen, batches = 0, set(), 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
+        with UnitOfWork(session_factory) as uow:
+            now = rt.clock.now()
+            query = (select(Case).where(Case.next_timer_at < now, Case.status == "running")
+                     .order_by(Case.next_timer_at).limit(batch_size))
+            if seen:
+                query = query.where(Case.id.not_in(seen))
+            cases = uow.session.scalars(query.with_for_update(skip_locked=True)).all()
+            if not cases:
+                return total
+            for case in cases:
+                seen.add(case.id)
+                total += _fire_one(rt, uow.session, case, now)
+            uow.commit()
+    return total
+
+
+def _fire_one(rt: Runtime, session, case: Case, now) -> int:
+    savepoint = session.begin_nested()
+    try:
+        fired = fire_case_timers(rt, session, case)
+        savepoint.commit()
+        return fired
+    except StepFailed as exc:
+        savepoint.rollback()
+        log.error("timer step failed for case %s at %s: %s", case.id, exc.element_id, exc.reason)
+        case.last_error = str(exc)[:2000]
+        case.next_timer_at = now + RETRY_AFTER
+        return 0
