@@ -63,11 +63,22 @@ def validate_bundle(files: dict[str, str], function_names) -> list[Problem]:
     for name, tree in trees.items():
         if name.endswith(".bpmn"):
             problems.extend(_xsd_problems(name, tree))
+            problems.extend(_reference_problems(name, tree))
         problems.extend(_expression_problems(name, tree, function_names))
         problems.extend(_form_problems(name, tree, files))
+    problems.extend(_call_activity_problems(trees))
     if problems:
         return problems
     return _engine_problems(files)
+
+
+def _call_activity_problems(trees: dict) -> list[Problem]:
+    process_ids = {p.get("id") for tree in trees.values() for p in tree.iter("{*}process")}
+    return [
+        Problem(name, call.get("id", ""), f"calledElement '{call.get('calledElement')}' is no process in the bundle")
+        for name, tree in trees.items() if name.endswith(".bpmn")
+        for call in tree.iter("{*}callActivity") if call.get("calledElement") not in process_ids
+    ]
 
 
 def _parse_xml(name: str, text: str, problems: list) -> etree._Element | None:
@@ -79,16 +90,37 @@ def _parse_xml(name: str, text: str, problems: list) -> etree._Element | None:
 
 
 def _xsd_problems(name: str, tree) -> list[Problem]:
-    copy = etree.fromstring(etree.tostring(tree))
-    VALIDATOR.preprocess(copy)
+    VALIDATOR.preprocess(tree)  # SpiffWorkflow's own fix-up of bpmn-js output, as its parser does
     schema = VALIDATOR.validator
-    if schema.validate(copy):
+    if schema.validate(tree):
         return []
-    lines = {el.sourceline: el.get("id") for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}
-    return [
-        Problem(name, lines.get(err.line, f"line {err.line}"), f"XSD: {err.message}")
-        for err in schema.error_log
-    ]
+    starts = sorted((el.sourceline, el.get("id")) for el in tree.iter() if isinstance(el.tag, str) and el.get("id"))
+    return [Problem(name, _element_at(starts, err.line), f"XSD: {err.message}") for err in schema.error_log]
+
+
+def _element_at(starts: list, line: int) -> str:
+    """The id of the element that starts at, or most closely before, a line."""
+    found = f"line {line}"
+    for start, element_id in starts:
+        if start > line:
+            break
+        found = element_id
+    return found
+
+
+def _reference_problems(name: str, tree) -> list[Problem]:
+    """References the XSD cannot check (they are QNames) and SpiffWorkflow silently ignores or trips over."""
+    ids = {el.get("id") for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}
+    checks = [("sequenceFlow", "sourceRef"), ("sequenceFlow", "targetRef"), ("boundaryEvent", "attachedToRef"),
+              ("messageEventDefinition", "messageRef"), ("exclusiveGateway", "default"),
+              ("inclusiveGateway", "default")]
+    problems = []
+    for tag, attribute in checks:
+        for element in tree.iter(f"{{*}}{tag}"):
+            ref = element.get(attribute)
+            if ref and ref.split(":")[-1] not in ids:
+                problems.append(Problem(name, _owner_id(element), f"{attribute} '{ref}' refers to no element"))
+    return problems
 
 
 def _local(tag) -> str:

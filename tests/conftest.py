@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from engine.clock import FixedClock
 from engine.config import load_settings
@@ -31,32 +31,41 @@ def local(*args) -> datetime:
 @pytest.fixture(scope="session")
 def _database_template(tmp_path_factory):
     if ON_POSTGRES:
-        db = make_engine(POSTGRES_URL)
-        with db.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+        # A database of this run's own beside the one configured, so that parallel runs don't collide.
+        url = make_url(POSTGRES_URL)
+        name = f"{url.database}_run{os.getpid()}"
+        admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        run_url = url.set(database=name).render_as_string(hide_password=False)
+        db = make_engine(run_url)
         upgrade(db)
         db.dispose()
-        return POSTGRES_URL
+        yield run_url
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        return
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = make_engine(f"sqlite:///{path}")
     upgrade(db)
     db.dispose()
-    return path
+    yield path
 
 
 @pytest.fixture
 def database_url(_database_template, tmp_path):
     """A migrated, empty database for this test."""
     if ON_POSTGRES:
-        db = make_engine(POSTGRES_URL)
+        db = make_engine(_database_template)
         with db.begin() as conn:
             tables = conn.execute(text(
                 "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
             )).scalars().all()
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         db.dispose()
-        return POSTGRES_URL
+        return _database_template
     path = tmp_path / "vroeg.db"
     shutil.copy(_database_template, path)
     return f"sqlite:///{path}"
