@@ -88,6 +88,8 @@ def validate_submission(form: dict, submitted: dict) -> tuple[dict, list[FieldEr
     for field in form["fields"]:
         raw = submitted.get(field["name"])
         if _is_empty(raw):
+            # Every field gets a value, so nothing stale survives from an earlier round of the same task.
+            cleaned[field["name"]] = [] if field["type"] == "multichoice" else None
             if _is_required(field, submitted):
                 errors.append(FieldError(field["name"], "required", f"Vul '{field['label']}' in."))
             continue

@@ -130,7 +130,8 @@ def _local(tag) -> str:
 def _owner_id(element) -> str:
     node = element
     while node is not None:
-        if node.get("id"):
+        # An event definition's own id means little to a process owner: name the event it belongs to.
+        if node.get("id") and not _local(node.tag).endswith("EventDefinition"):
             return node.get("id")
         node = node.getparent()
     return ""
@@ -187,9 +188,12 @@ def _check_dmn_cell(text: str, function_names) -> None:
         check_expression(f"dmninputexpr {text}", names)
 
 
+_ISO_LIKE = re.compile(r"^(P(\d|T\d)|R\d*$|\d{4})", re.IGNORECASE)
+
+
 def _timer_problem(text: str) -> str | None:
     tree = ast.parse(text, mode="eval").body
-    if isinstance(tree, ast.Name):
+    if isinstance(tree, ast.Name) and _ISO_LIKE.match(tree.id):
         return (f"timer expression {text} is a variable name; timer expressions are Python, "
                 f"write a literal as a quoted string: \"{text}\"")
     if isinstance(tree, ast.Constant):

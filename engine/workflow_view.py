@@ -98,11 +98,21 @@ def _lane_role(spec) -> str | None:
 
 
 def _boundary_due(task, due_by_task: dict) -> datetime | None:
-    parent = task.parent
-    if parent is None or not parent.task_spec.name.endswith(".BoundaryEventSplit"):
-        return None
-    dues = [due_by_task[str(s.id)] for s in parent.children if str(s.id) in due_by_task]
+    """The earliest timer on the boundary of the task or of any subprocess around it."""
+    dues = []
+    while task is not None:
+        parent = task.parent
+        if parent is not None and parent.task_spec.name.endswith(".BoundaryEventSplit"):
+            dues.extend(due_by_task[str(s.id)] for s in parent.children if str(s.id) in due_by_task)
+        task = _enclosing_task(task)
     return min(dues) if dues else None
+
+
+def _enclosing_task(task):
+    workflow = task.workflow
+    if workflow.parent_task_id is None:
+        return None
+    return workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
 
 
 def waits_for_message(workflow, name: str) -> bool:
@@ -155,7 +165,8 @@ def _target(task_spec) -> str | None:
 
 
 def ended_at(tasks) -> list[str]:
-    return [t.task_spec.bpmn_id for t in tasks if isinstance(t.task_spec, EndEvent)]
+    return [t.task_spec.bpmn_id for t in tasks
+            if isinstance(t.task_spec, EndEvent) and t.workflow.parent_task_id is None]
 
 
 def case_data(workflow) -> dict:

@@ -62,7 +62,7 @@ def test_complete_task_runs_to_next_wait_and_closes_row(basis):
                                   .where(CaseTimer.case_id == ref.id)) == 0
     completed = [e for e in basis.history(ref.id) if e.kind == "taak_afgerond"][0]
     assert completed.actor == "anna"
-    assert completed.data["data"] == {"kanaal": "Telefoon", "bereikt": True}
+    assert completed.data["data"] == {"kanaal": "Telefoon", "bereikt": True, "notitie": None}
 
 
 def test_complete_to_the_end_closes_the_case(basis):
