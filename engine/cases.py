@@ -20,7 +20,7 @@ from .clock import Clock, using_clock
 from .errors import (
     InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownTask,
 )
-from .expressions import ExpressionError
+from .expressions import ExpressionError, UnsafeExpression
 from .forms import validate_submission
 from .models import Case, CaseTimer, UserTask
 from .spiff import SERIALIZER_VERSION, dump_state, load_state, new_workflow
@@ -193,7 +193,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
         try:
             action(workflow)
             workflow.do_engine_steps()
-        except (SpiffWorkflowException, ExpressionError) as exc:
+        except (SpiffWorkflowException, ExpressionError, UnsafeExpression) as exc:
             raise StepFailed(_failed_element(exc), _reason(exc)) from exc
         fired = fired_timers(workflow) if fired_timers is not None else []
     now = rt.clock.now()
@@ -227,10 +227,10 @@ def _failed_element(exc) -> str | None:
 
 
 def _reason(exc) -> str:
-    inner = getattr(exc, "error", None) or getattr(exc, "exception", None) or exc.__cause__
-    text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-    if inner is not None and str(inner) and str(inner) not in text:
-        text = f"{text}: {inner}"
+    inner = exc.__cause__ or exc.__context__
+    if isinstance(inner, (ExpressionError, UnsafeExpression)):
+        return f"refused by the safe evaluator: {inner}"
+    text = str(exc).splitlines()[0].strip() if str(exc) else exc.__class__.__name__
     return text
 
 
