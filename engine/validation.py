@@ -183,9 +183,12 @@ def _check_dmn_cell(text: str, function_names) -> None:
     names = tuple(function_names) + ("dmninputexpr",)
     try:
         ast.parse(text, mode="eval")
-        check_expression(text, names)
     except SyntaxError:
-        check_expression(f"dmninputexpr {text}", names)
+        # SpiffWorkflow glues input and cell together without a space: only operators are safe there.
+        if not text.lstrip().startswith(("<", ">", "=", "!")):
+            raise UnsafeExpression(f"write this cell with '?' for the input, e.g. '? {text.strip()}'") from None
+        text = f"dmninputexpr{text}"
+    check_expression(text, names)
 
 
 _ISO_LIKE = re.compile(r"^(P(\d|T\d)|R\d*$|\d{4})", re.IGNORECASE)

@@ -147,8 +147,12 @@ def test_dmn_cells_are_checked(files):
     files["prioriteit.dmn"] = DMN.replace("CELL", "__import__('os')")
     found = problems(files)
     assert len(found) == 1 and found[0].startswith("prioriteit.dmn: c1: unsafe expression")
-    files["prioriteit.dmn"] = DMN.replace("CELL", "&gt; 1000")
-    assert problems(files) == []
+    for cell in ("&gt; 1000", "'huur'", "? in ['huur', 'energie']", "1 &lt; ? &lt; 5", "-"):
+        files["prioriteit.dmn"] = DMN.replace("CELL", cell)
+        assert problems(files) == [], cell
+    files["prioriteit.dmn"] = DMN.replace("CELL", "in ['huur']")
+    assert problems(files) == ["prioriteit.dmn: c1: unsafe expression \"in ['huur']\": write this cell with '?' "
+                               "for the input, e.g. '? in ['huur']'"]
 
 
 DMN = """<?xml version="1.0" encoding="UTF-8"?>
