@@ -1,0 +1,63 @@
+"""Form definitions: checked when loaded; submissions validated with Dutch messages per field."""
+import pytest
+
+from engine.forms import FormDefinitionError, parse_form, validate_submission
+
+FORM = parse_form("""{"title": "Test", "fields": [
+  {"name": "naam", "type": "text", "label": "Naam", "required": true, "max_length": 5},
+  {"name": "aantal", "type": "number", "label": "Aantal", "min": 0, "max": 10},
+  {"name": "bedrag", "type": "bedrag", "label": "Bedrag"},
+  {"name": "datum", "type": "date", "label": "Datum"},
+  {"name": "ja", "type": "boolean", "label": "Ja?"},
+  {"name": "keuze", "type": "choice", "label": "Keuze", "choices": [{"value": "a", "label": "A"}],
+   "required_when": {"field": "ja", "equals": true}},
+  {"name": "meer", "type": "multichoice", "label": "Meer", "choices": [{"value": "x", "label": "X"},
+   {"value": "y", "label": "Y"}]}
+]}""", "test")
+
+
+def test_clean_values_are_json_safe_and_complete():
+    cleaned, errors = validate_submission(FORM, {"naam": " Ali ", "aantal": "3", "bedrag": "€ 1.234,56",
+                                                 "datum": "2026-11-27", "ja": "nee", "meer": ["x", "y"]})
+    assert errors == []
+    assert cleaned == {"naam": "Ali", "aantal": 3, "bedrag": "1234.56", "datum": "2026-11-27", "ja": False,
+                       "keuze": None, "meer": ["x", "y"]}
+
+
+@pytest.mark.parametrize("field, value, code", [
+    ("naam", "", "required"), ("naam", "te lange naam", "invalid"), ("naam", 5, "invalid"),
+    ("aantal", "drie", "invalid"), ("aantal", "11", "invalid"), ("aantal", True, "invalid"),
+    ("bedrag", "1,234", "invalid"), ("bedrag", "abc", "invalid"), ("bedrag", "NaN", "invalid"),
+    ("datum", "2026-02-30", "invalid"), ("ja", "misschien", "invalid"), ("meer", ["z"], "invalid"),
+])
+def test_each_bad_field_is_named(field, value, code):
+    submitted = {"naam": "Ali", field: value}
+    _, errors = validate_submission(FORM, submitted)
+    assert [(e.field, e.code) for e in errors] == [(field, code)]
+    assert errors[0].reason  # a Dutch sentence for the person filling the form
+
+
+def test_required_when_and_unknown_fields():
+    _, errors = validate_submission(FORM, {"naam": "Ali", "ja": True, "kleur": "rood"})
+    assert sorted((e.field, e.code) for e in errors) == [("keuze", "required"), ("kleur", "unknown")]
+
+
+def test_not_an_object():
+    _, errors = validate_submission(FORM, ["naam"])
+    assert errors[0].code == "invalid"
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("{", "not valid JSON"),
+    ("[]", "must be a JSON object"),
+    ('{"title": "x", "fields": []}', "'fields' must be a non-empty list"),
+    ('{"title": "x", "fields": [{"name": "A b", "type": "text", "label": "x"}]}', "'name' must be an identifier"),
+    ('{"title": "x", "fields": [{"name": "a", "type": "text", "label": "x"}, '
+     '{"name": "a", "type": "text", "label": "y"}]}', "duplicate field name 'a'"),
+    ('{"title": "x", "fields": [{"name": "a", "type": "choice", "label": "x"}]}', "'choices' must be"),
+    ('{"fields": [{"name": "a", "type": "text", "label": "x"}]}', "'title' is required"),
+])
+def test_bad_definitions_are_refused_with_the_reason(text, fragment):
+    with pytest.raises(FormDefinitionError) as err:
+        parse_form(text, "kapot")
+    assert fragment in str(err.value) and str(err.value).startswith("form kapot:")
