@@ -1,0 +1,49 @@
+"""Vroeg's web app: the composition root that wires settings, the engine and the Flask blueprints."""
+from __future__ import annotations
+
+from dataclasses import fields
+
+from flask import Flask, current_app, render_template
+
+from engine.config import Settings, ensure_secret_key, load_settings
+from engine.service import Engine
+
+EXTENSION = "vroeg"
+MAX_REQUEST_BYTES = 1024 * 1024  # form submissions are small; refuse anything larger with 413
+
+
+def create_app(config: dict | None = None, engine: Engine | None = None) -> Flask:
+    """Build the Flask app. `config` overrides settings; a given `engine` (tests) brings its own settings."""
+    settings = ensure_secret_key(_settings(config, engine))
+    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
+    app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing,
+                      MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, VROEG_SETTINGS=settings)
+    app.extensions[EXTENSION] = engine or Engine(settings)
+
+    from . import errors
+    from .api import API_PREFIX, bp as api_bp
+
+    errors.init_app(app)
+    app.register_blueprint(api_bp, url_prefix=API_PREFIX)
+    app.add_url_rule("/", "index", _index)
+    return app
+
+
+def current_engine() -> Engine:
+    """The engine of the app handling this request."""
+    return current_app.extensions[EXTENSION]
+
+
+def _settings(config: dict | None, engine: Engine | None) -> Settings:
+    if engine is None:
+        return load_settings(config)
+    if not config:
+        return engine.settings
+    # The engine's settings are already resolved: apply the overrides to them, not to the environment.
+    values = {f.name: getattr(engine.settings, f.name) for f in fields(Settings)}
+    values.update(config)
+    return load_settings(values, environ={})
+
+
+def _index():
+    return render_template("index.html")
