@@ -39,6 +39,27 @@ class Runtime:
     specs: SpecCache
     script_engine: object
     gemeentecode: str
+    hooks: tuple = ()  # callables taking a StepContext, run inside the step's transaction
+
+
+@dataclass
+class StepContext:
+    """What a hook sees of a step that just ran: the case, its workflow and what happened."""
+
+    session: Session
+    case: Case
+    workflow: object
+    primary: "_Primary | None"
+    completed: list  # SpiffWorkflow tasks completed in this step
+    thrown: list  # BpmnEvents the workflow threw outward (e.g. a message to the outbox)
+    now: datetime
+    actor: str
+    snapshot: dict
+
+    def record(self, kind: str, element_id: str | None, data: dict) -> None:
+        """Append an event to the case's history, in this step's transaction."""
+        append_event(self.session, chain=case_chain(self.case.id), case_id=self.case.id, actor=self.actor,
+                     at=self.now, kind=kind, element_id=element_id, data=data, snapshot=self.snapshot)
 
 
 @dataclass
@@ -200,14 +221,18 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     timers = view.waiting_timers(workflow)
     snapshot = view.snapshot(workflow, timers)
     done = view.newly_completed(workflow, before)
-    for event in _events(primary, fired, done, workflow):
-        append_event(session, chain=case_chain(case.id), case_id=case.id, actor=actor, at=now,
-                     snapshot=snapshot, **event)
-    _sync_rows(session, case, workflow, timers, now, actor, completed_task)
+    context = StepContext(session, case, workflow, primary, done, workflow.get_events(), now, actor, snapshot)
+    for event in _events(primary, fired, done):
+        context.record(**event)
+    _sync_rows(rt, session, case, workflow, timers, now, actor, completed_task)
+    for hook in rt.hooks:
+        hook(context)
+    if workflow.is_completed():
+        context.record("zaak_afgerond", None, {"end_events": view.ended_at(done)})
     return fired
 
 
-def _events(primary, fired, done, workflow):
+def _events(primary, fired, done):
     if primary is not None:
         yield {"kind": primary.kind, "element_id": primary.element_id, "data": primary.data}
     for timer in fired:
@@ -215,8 +240,17 @@ def _events(primary, fired, done, workflow):
                "data": {"name": timer.name, "timer_kind": timer.kind, "due_at": timer.due_at.isoformat()}}
     for decision in view.decisions(done):
         yield {"kind": "beslissing", "element_id": decision.pop("element_id"), "data": decision}
-    if workflow.is_completed():
-        yield {"kind": "zaak_afgerond", "element_id": None, "data": {"end_events": view.ended_at(done)}}
+
+
+def _assignee(rt, workflow, task) -> str | None:
+    """Evaluate a user task's `toegewezen_aan` expression (e.g. the debt-help counsellor) on its data."""
+    if not task.assignee_expression:
+        return None
+    try:
+        value = rt.script_engine.environment.evaluate(task.assignee_expression, _task(workflow, task.task_id).data)
+    except (ExpressionError, UnsafeExpression, NameError, KeyError, TypeError) as exc:
+        raise StepFailed(task.element_id, f"toegewezen_aan: {exc}") from exc
+    return str(value)[:200] if value else None
 
 
 def _failed_element(exc) -> str | None:
@@ -234,7 +268,7 @@ def _reason(exc) -> str:
     return text
 
 
-def _sync_rows(session, case, workflow, timers, now: datetime, actor: str, completed_task) -> None:
+def _sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, completed_task) -> None:
     open_now = {t.task_id: t for t in view.open_user_tasks(workflow, timers)}
     rows = session.scalars(select(UserTask).where(UserTask.case_id == case.id, UserTask.status == "open")).all()
     for row in rows:
@@ -248,7 +282,8 @@ def _sync_rows(session, case, workflow, timers, now: datetime, actor: str, compl
         row.closed_by = actor if row.task_id == completed_task else None
     for task in open_now.values():
         session.add(UserTask(case_id=case.id, task_id=task.task_id, element_id=task.element_id, name=task.name,
-                             form=task.form, role=task.role, due_at=task.due_at, status="open", created_at=now))
+                             form=task.form, role=task.role, due_at=task.due_at, status="open", created_at=now,
+                             assignee=_assignee(rt, workflow, task)))
     session.execute(CaseTimer.__table__.delete().where(CaseTimer.case_id == case.id))
     for timer in timers:
         session.add(CaseTimer(case_id=case.id, task_id=timer.task_id, element_id=timer.element_id,

@@ -18,6 +18,7 @@ from .spiff import parse_bundle
 
 FORM_PROPERTY = "formulier"
 ROLE_PROPERTY = "rol"
+ASSIGNEE_PROPERTY = "toegewezen_aan"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 
@@ -65,7 +66,7 @@ def validate_bundle(files: dict[str, str], function_names) -> list[Problem]:
             problems.extend(_xsd_problems(name, tree))
             problems.extend(_reference_problems(name, tree))
         problems.extend(_expression_problems(name, tree, function_names))
-        problems.extend(_form_problems(name, tree, files))
+        problems.extend(_form_problems(name, tree, files, function_names))
     problems.extend(_call_activity_problems(trees))
     if problems:
         return problems
@@ -218,7 +219,7 @@ def _short(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def _form_problems(name: str, tree, files: dict) -> list[Problem]:
+def _form_problems(name: str, tree, files: dict, function_names) -> list[Problem]:
     problems = []
     for task in tree.iter("{*}userTask"):
         props = {p.get("name"): p.get("value") for p in task.iter(f"{{{SPIFF_NS}}}property")}
@@ -233,6 +234,11 @@ def _form_problems(name: str, tree, files: dict) -> list[Problem]:
                 parse_form(files[f"forms/{form}.json"], form)
             except FormDefinitionError as exc:
                 problems.append(Problem(name, task_id, str(exc)))
+        assignee = props.get(ASSIGNEE_PROPERTY)
+        if assignee:
+            reason = _check("expression", assignee, function_names)
+            if reason:
+                problems.append(Problem(name, task_id, f"{ASSIGNEE_PROPERTY}: {reason}"))
         role = props.get(ROLE_PROPERTY)
         if role and role not in ROLES:
             problems.append(Problem(name, task_id, f"role '{role}' is not one of {', '.join(ROLES)}"))

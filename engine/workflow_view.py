@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from .validation import FORM_PROPERTY, ROLE_PROPERTY
+from .validation import ASSIGNEE_PROPERTY, FORM_PROPERTY, ROLE_PROPERTY
 
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
 
@@ -26,6 +26,7 @@ class UserTaskView:
     form: str | None
     role: str | None
     due_at: datetime | None
+    assignee_expression: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def open_user_tasks(workflow, timers: list[TimerView]) -> list[UserTaskView]:
         views.append(UserTaskView(
             task_id=str(task.id), element_id=element_id(spec) or spec.name, name=spec.bpmn_name,
             form=props.get(FORM_PROPERTY), role=props.get(ROLE_PROPERTY) or _lane_role(spec),
-            due_at=_boundary_due(task, due_by_task),
+            due_at=_boundary_due(task, due_by_task), assignee_expression=props.get(ASSIGNEE_PROPERTY),
         ))
     return views
 
