@@ -14,6 +14,7 @@ from .replay import replay
 from .spiff import make_script_engine
 from .timers import fire_due_timers
 from .versions import SpecCache, deploy_bundle, read_bundle
+from .vroegsignalering.hooks import default_hooks
 
 
 @dataclass
@@ -37,7 +38,9 @@ class Engine:
         self.functions = expression_functions(self.calendar)
         self.function_names = tuple(sorted(self.functions))
         self.specs = SpecCache()
-        self.runtime = Runtime(self.clock, self.specs, make_script_engine(self.functions), settings.gemeentecode)
+        self.hooks = default_hooks(settings)
+        self.runtime = Runtime(self.clock, self.specs, make_script_engine(self.functions), settings.gemeentecode,
+                               self.hooks)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
@@ -47,7 +50,8 @@ class Engine:
         other = object.__new__(Engine)
         other.__dict__.update(self.__dict__)
         other.clock = clock
-        other.runtime = Runtime(clock, self.specs, self.runtime.script_engine, self.settings.gemeentecode)
+        other.runtime = Runtime(clock, self.specs, self.runtime.script_engine, self.settings.gemeentecode,
+                                self.hooks)
         return other
 
     # --- process versions ---

@@ -1,0 +1,1 @@
+"""The vroegsignalering domain: partners, signals, assessment, feedback (terugmeldingen) and DDAS registration."""

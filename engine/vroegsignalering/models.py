@@ -1,0 +1,169 @@
+"""Domain tables beside the engine's: partners, signals (DDAS Vroegsignaal), the feedback outbox, contact attempts
+and the municipality's registries (debt-help clients, objections)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base
+from ..models import Case, UTCDateTime
+
+# DDAS v0.9 EnumSignaalpartner
+PARTNER_TYPES = ("Energie", "Huur", "Hypotheek", "CAK Zorgverzekeringen", "Zorg", "Water", "DUO", "Belastingdienst",
+                 "CAK Eigen bijdrage", "Overige", "Dienst Toeslagen")
+# DDAS v0.9 EnumSignaalstatus
+SIGNAL_STATUSES = ("Nog niet opgepakt", "Niet opgepakt: onterecht signaal", "Inwoner is overleden",
+                   "Persoon is geen inwoner (meer) in de gemeente", "Niet opgepakt: herhaalde melding",
+                   "Niet opgepakt: andere reden")
+
+
+class Partner(Base):
+    """A signal partner (vastelastpartner) or an internal source; authenticates with its own token."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(40))  # PARTNER_TYPES
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Signal(Base):
+    """A vroegsignaal: only the fields the law allows (R5), as delivered, plus what Vroeg derived."""
+
+    __tablename__ = "signals"
+    __table_args__ = (
+        UniqueConstraint("partner_id", "externe_referentie"),
+        Index("ix_signals_household", "household_key"),
+        Index("ix_signals_received", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    externe_referentie: Mapped[str] = mapped_column(String(100))
+    gemeentecode: Mapped[str] = mapped_column(String(4))
+    soort: Mapped[str] = mapped_column(String(40))
+    product: Mapped[str | None] = mapped_column(String(20))
+    bedrag: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    ontstaansdatum: Mapped[date | None] = mapped_column(Date)
+    signaaldatum: Mapped[date] = mapped_column(Date)
+    crisissignaal: Mapped[bool] = mapped_column(Boolean, default=False)
+    warme_overdracht: Mapped[bool] = mapped_column(Boolean, default=False)
+    sociaal_incasso: Mapped[dict | None] = mapped_column(JSON)
+    # client (R5: identity, address, contact details; BSN only from the partner if given, or from the BRP)
+    bsn: Mapped[str | None] = mapped_column(String(9), index=True)
+    voorletters: Mapped[str | None] = mapped_column(String(20))
+    voornamen: Mapped[str | None] = mapped_column(String(200))
+    voorvoegsel: Mapped[str | None] = mapped_column(String(20))
+    achternaam: Mapped[str | None] = mapped_column(String(200))
+    geboortedatum: Mapped[date | None] = mapped_column(Date)
+    straatnaam: Mapped[str | None] = mapped_column(String(200))
+    huisnummer: Mapped[int | None] = mapped_column(Integer)
+    huisletter: Mapped[str | None] = mapped_column(String(1))
+    huisnummertoevoeging: Mapped[str | None] = mapped_column(String(4))
+    postcode: Mapped[str | None] = mapped_column(String(6))
+    plaatsnaam: Mapped[str | None] = mapped_column(String(200))
+    telefoonnummer: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # derived
+    household_key: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(60))  # SIGNAL_STATUSES
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    partner: Mapped[Partner] = relationship()
+    case: Mapped[Case | None] = relationship()
+
+
+class Terugmelding(Base):
+    """Feedback to one partner about one of its signals: the outbox the partner API reads (R20, R21)."""
+
+    __tablename__ = "terugmeldingen"
+    __table_args__ = (Index("ix_terugmeldingen_partner_id", "partner_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    signal: Mapped[Signal] = relationship()
+
+
+class Contactpoging(Base):
+    """A contact attempt (DDAS Contactpoging), recorded from the contactpoging task."""
+
+    __tablename__ = "contactpogingen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    soort: Mapped[str] = mapped_column(String(20))
+    datum: Mapped[date] = mapped_column(Date)
+    dagdeel: Mapped[str | None] = mapped_column(String(10))
+    bereikt: Mapped[bool] = mapped_column(Boolean)
+    notitie: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SchuldhulpRegistratie(Base):
+    """The municipality's debt-help register (kept current by import): a running track or its end date (R7)."""
+
+    __tablename__ = "schuldhulp_registraties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bsn: Mapped[str] = mapped_column(String(9), index=True)
+    hulpverlener: Mapped[str] = mapped_column(String(200))
+    startdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)  # end decision; None while the track runs
+
+
+class Bezwaar(Base):
+    """An objection by a resident against signals (R9)."""
+
+    __tablename__ = "bezwaren"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bsn: Mapped[str] = mapped_column(String(9), index=True)
+    datum: Mapped[date] = mapped_column(Date)
+    toelichting: Mapped[str | None] = mapped_column(Text)
+
+
+# DDAS v0.9 EnumEindresultaat
+END_RESULTS = (
+    "Niet opgepakt: herhaalde melding", "Niet opgepakt: onterecht signaal", "Inwoner is overleden",
+    "Persoon is geen inwoner (meer) in de gemeente", "Niet opgepakt: andere reden",
+    "Inwoner al bekend bij schuldhulpverlening", "Inwoner heeft al een ander lopend traject",
+    "Definitief geen contact kunnen krijgen", "Geen reactie na eerder contact",
+    "Inwoner hoeft geen hulp vanuit vroegsignalering", "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
+    "(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel", "Verwijzing zonder contact",
+    "Vervolghulp en/of verwijzing niet financieel",
+)
+
+
+class Vroegsignaalzaak(Base):
+    """The domain side of a case (DDAS Vroegsignaalzaak): household, priority and its reason, queue, end result.
+    Kept current from the case's data after every step, so lists never read workflows."""
+
+    __tablename__ = "vroegsignaalzaken"
+    __table_args__ = (Index("ix_vszaken_household_open", "household_key", "open"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    household_key: Mapped[str] = mapped_column(String(100))
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    prioriteit: Mapped[int | None] = mapped_column(Integer, index=True)
+    prioriteit_reden: Mapped[str | None] = mapped_column(Text)
+    werkvoorraad: Mapped[str | None] = mapped_column(String(60), index=True)
+    crisis: Mapped[bool] = mapped_column(Boolean, default=False)
+    postcode: Mapped[str | None] = mapped_column(String(6), index=True)
+    eindresultaat: Mapped[str | None] = mapped_column(String(80))
+    datum_opgepakt: Mapped[date | None] = mapped_column(Date)
+    afgesloten_op: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship()
