@@ -1,0 +1,53 @@
+# Vroeg. `make run`: try it on http://127.0.0.1:8000 with demo data. `make test`: the test suite (on PostgreSQL when
+# VROEG_DATABASE_URL points there; extra pytest arguments in PYTEST_ARGS). `make clean`: remove the virtualenv and
+# caches (instance/, your database, stays).
+SHELL := /bin/bash
+
+# The first of these that is Python 3.11 or newer creates .venv (override: make run PYTHON=/path/to/python3.12).
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help run test clean
+
+help:
+	@echo "make run    - install, migrate, load demo data into an empty database, serve http://$(HOST):$(PORT)/ + worker"
+	@echo "make test   - install test dependencies and run the test suite (PYTEST_ARGS=... passes arguments)"
+	@echo "make clean  - remove .venv, build output and caches (keeps instance/)"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or newer is needed; give it as PYTHON=/path/to/python3" >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files: reinstall only when pyproject.toml changed (or the virtualenv is new).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/vroeg db upgrade
+	$(BIN)/vroeg demo --if-empty
+	@echo
+	@echo "Vroeg: log in at http://$(HOST):$(PORT)/ (demo accounts above). Ctrl-C stops the web app and the worker."
+	@echo
+	@$(BIN)/vroeg worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 0' INT; trap 'exit 143' TERM; \
+	$(BIN)/vroeg serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-artefacts
+	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,96 @@
+"""`vroeg user add|token` and `vroeg demo`: staff accounts from the command line."""
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from engine.accounts import AccountError, add_user, get_user, issue_token
+from engine.models import User
+from engine.roles import ROLES
+
+from .cli_support import deploy_if_present, pass_state, usage_error
+
+# Demo only: `make run` creates these on an empty database. Never load the demo where real data lives.
+DEMO_PASSWORD = "vroeg-demo-2026"
+DEMO_USERS = tuple((role, role) for role in ROLES)  # (username, role): one account per role
+
+
+@click.group("user")
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--rol", "role", required=True, type=click.Choice(ROLES), help="The staff role.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input; without it the account has no "
+                   "password and signs in with tokens only.")
+@pass_state
+def add(state, username: str, role: str, password_stdin: bool) -> None:
+    """Create a staff account USERNAME with role ROL."""
+    password = _read_password() if password_stdin else None
+    engine = state.engine
+    with engine.uow() as uow:
+        add_user(uow.session, username, role, password, engine.clock.now())
+        uow.commit()
+    how = "with a password" if password else "without a password (token only: `vroeg user token`)"
+    click.echo(f"user {username} added, role {role}, {how}")
+
+
+@user.command("token")
+@click.argument("username")
+@pass_state
+def token(state, username: str) -> None:
+    """Issue a new API token for USERNAME; it is shown once, as the last line."""
+    engine = state.engine
+    with engine.uow() as uow:
+        account = get_user(uow.session, username)
+        if not account.active:
+            raise AccountError(f"user {username!r} is not active")
+        new_token = issue_token(uow.session, account, engine.clock.now())
+        uow.commit()
+    click.echo(f"new API token for {username} (shown once; send it as 'Authorization: Bearer <token>'):")
+    click.echo(new_token)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load nothing when the database has staff accounts (make run).")
+@pass_state
+def demo(state, if_empty: bool) -> None:
+    """Load demo data: one staff account per role (password vroeg-demo-2026, DEMO ONLY) and the processes.
+
+    Running it again is harmless: existing accounts and unchanged processes are left alone.
+    """
+    engine = state.engine
+    with engine.uow() as uow:
+        if if_empty and uow.session.scalar(select(User.id).limit(1)) is not None:
+            click.echo("the database already has staff accounts: demo data not loaded")
+            click.echo(f"demo accounts, if loaded before: {', '.join(u for u, _ in DEMO_USERS)} "
+                       f"(password {DEMO_PASSWORD})")
+            return
+        existing = set(uow.session.scalars(select(User.username)))
+        created = set()
+        for username, role in DEMO_USERS:
+            if username not in existing:
+                add_user(uow.session, username, role, DEMO_PASSWORD, engine.clock.now())
+                created.add(username)
+        uow.commit()
+    for line in deploy_if_present(engine):
+        click.echo(line)
+    _echo_accounts(created)
+
+
+def _echo_accounts(created: set) -> None:
+    click.echo(f"demo accounts (password {DEMO_PASSWORD} for each; demo only):")
+    for username, role in DEMO_USERS:
+        click.echo(f"  {username:<16} role {role:<16} {'created' if username in created else 'existed already'}")
+
+
+def _read_password() -> str:
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise usage_error("--password-stdin: standard input holds no password")
+    return line
