@@ -44,6 +44,14 @@ def add_user(session: Session, username: str, role: str, password: str | None, a
     return user
 
 
+def has_users(session: Session) -> bool:
+    return session.scalar(select(User.id).limit(1)) is not None
+
+
+def usernames(session: Session) -> set[str]:
+    return set(session.scalars(select(User.username)))
+
+
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:

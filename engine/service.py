@@ -4,14 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audit import verify_chains, case_chain, history
+from . import accounts
+from .audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
 from .calendar import WorkingDayCalendar, expression_functions
 from .cases import Runtime, complete_task, deliver_message, load_case, start_case
 from .clock import Clock, SystemClock, install_spiff_clock
 from .config import Settings
 from .db import UnitOfWork, make_engine, make_session_factory
 from .replay import replay
-from .spiff import make_script_engine
+from .spiff import make_script_engine, parse_bundle
+from .validation import validate_bundle
 from .timers import fire_due_timers
 from .versions import SpecCache, deploy_bundle, read_bundle
 from .vroegsignalering.hooks import default_hooks
@@ -58,6 +60,13 @@ class Engine:
     def read_bundle(self, paths=None, forms_path: Path | None = None) -> dict[str, str]:
         return read_bundle(paths or [self.settings.processes_path], forms_path or self.settings.forms_path)
 
+    def validate(self, files: dict[str, str]) -> tuple[list, list[str]]:
+        """The deploy check without deploying: (problems, executable process ids)."""
+        problems = validate_bundle(files, self.function_names)
+        if problems:
+            return problems, []
+        return [], sorted(parse_bundle(files, validate_xsd=False).get_process_ids())
+
     def deploy(self, files: dict[str, str], actor: str) -> list[tuple[str, int]]:
         """Validate and deploy; returns (process id, version) of each new version (empty when unchanged)."""
         with self.uow() as uow:
@@ -65,6 +74,37 @@ class Engine:
             result = [(v.process_id, v.version) for v in created]
             uow.commit()
         return result
+
+    # --- staff accounts ---
+    def add_user(self, username: str, role: str, password: str | None, *, actor: str) -> None:
+        """Create a staff account (raises AccountError naming what is wrong); recorded in the system history."""
+        with self.uow() as uow:
+            now = self.clock.now()
+            accounts.add_user(uow.session, username, role, password, now)
+            append_event(uow.session, chain=SYSTEM_CHAIN, kind="account_aangemaakt", actor=actor, at=now,
+                         data={"username": username, "role": role, "password": password is not None})
+            uow.commit()
+
+    def issue_token(self, username: str, *, actor: str) -> str:
+        """A new API token for an active account, shown once; the issue is recorded, the token is not."""
+        with self.uow() as uow:
+            now = self.clock.now()
+            user = accounts.get_user(uow.session, username)
+            if not user.active:
+                raise accounts.AccountError(f"user {username!r} is not active")
+            token = accounts.issue_token(uow.session, user, now)
+            append_event(uow.session, chain=SYSTEM_CHAIN, kind="token_uitgegeven", actor=actor, at=now,
+                         data={"username": username})
+            uow.commit()
+        return token
+
+    def has_users(self) -> bool:
+        with self.uow() as uow:
+            return accounts.has_users(uow.session)
+
+    def usernames(self) -> set[str]:
+        with self.uow() as uow:
+            return accounts.usernames(uow.session)
 
     # --- cases ---
     def start_case(self, process_id: str, data: dict, *, actor: str, correlation_key: str | None = None,

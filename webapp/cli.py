@@ -83,23 +83,16 @@ def db() -> None:
 def db_upgrade(state: CliState) -> None:
     """Create or migrate the schema to the newest revision (Alembic); safe to repeat."""
     from engine.db import make_engine
-    from engine.migrate import upgrade
+    from engine.migrate import current_revision, upgrade
 
     url = state.settings.database_url
     db_engine = make_engine(url)
     try:
         upgrade(db_engine)
-        revision = _current_revision(db_engine)
+        revision = current_revision(db_engine) or "(none)"
     finally:
         db_engine.dispose()
     click.echo(f"database {make_url(url).render_as_string(hide_password=True)}: at revision {revision}")
-
-
-def _current_revision(db_engine) -> str:
-    from alembic.runtime.migration import MigrationContext
-
-    with db_engine.connect() as connection:
-        return ", ".join(MigrationContext.configure(connection).get_current_heads()) or "(none)"
 
 
 # --- serve and worker ---

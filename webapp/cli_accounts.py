@@ -4,13 +4,9 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy import select
-
-from engine.accounts import AccountError, add_user, get_user, issue_token
-from engine.models import User
 from engine.roles import ROLES
 
-from .cli_support import deploy_if_present, pass_state, usage_error
+from .cli_support import cli_actor, deploy_if_present, pass_state, usage_error
 
 # Demo only: `make run` creates these on an empty database. Never load the demo where real data lives.
 DEMO_PASSWORD = "vroeg-demo-2026"
@@ -32,10 +28,7 @@ def user() -> None:
 def add(state, username: str, role: str, password_stdin: bool) -> None:
     """Create a staff account USERNAME with role ROL."""
     password = _read_password() if password_stdin else None
-    engine = state.engine
-    with engine.uow() as uow:
-        add_user(uow.session, username, role, password, engine.clock.now())
-        uow.commit()
+    state.engine.add_user(username, role, password, actor=cli_actor())
     how = "with a password" if password else "without a password (token only: `vroeg user token`)"
     click.echo(f"user {username} added, role {role}, {how}")
 
@@ -45,13 +38,7 @@ def add(state, username: str, role: str, password_stdin: bool) -> None:
 @pass_state
 def token(state, username: str) -> None:
     """Issue a new API token for USERNAME; it is shown once, as the last line."""
-    engine = state.engine
-    with engine.uow() as uow:
-        account = get_user(uow.session, username)
-        if not account.active:
-            raise AccountError(f"user {username!r} is not active")
-        new_token = issue_token(uow.session, account, engine.clock.now())
-        uow.commit()
+    new_token = state.engine.issue_token(username, actor=cli_actor())
     click.echo(f"new API token for {username} (shown once; send it as 'Authorization: Bearer <token>'):")
     click.echo(new_token)
 
@@ -65,19 +52,17 @@ def demo(state, if_empty: bool) -> None:
     Running it again is harmless: existing accounts and unchanged processes are left alone.
     """
     engine = state.engine
-    with engine.uow() as uow:
-        if if_empty and uow.session.scalar(select(User.id).limit(1)) is not None:
-            click.echo("the database already has staff accounts: demo data not loaded")
-            click.echo(f"demo accounts, if loaded before: {', '.join(u for u, _ in DEMO_USERS)} "
-                       f"(password {DEMO_PASSWORD})")
-            return
-        existing = set(uow.session.scalars(select(User.username)))
-        created = set()
-        for username, role in DEMO_USERS:
-            if username not in existing:
-                add_user(uow.session, username, role, DEMO_PASSWORD, engine.clock.now())
-                created.add(username)
-        uow.commit()
+    if if_empty and engine.has_users():
+        click.echo("the database already has staff accounts: demo data not loaded")
+        click.echo(f"demo accounts, if loaded before: {', '.join(u for u, _ in DEMO_USERS)} "
+                   f"(password {DEMO_PASSWORD})")
+        return
+    existing = engine.usernames()
+    created = set()
+    for username, role in DEMO_USERS:
+        if username not in existing:
+            engine.add_user(username, role, DEMO_PASSWORD, actor="systeem")
+            created.add(username)
     for line in deploy_if_present(engine):
         click.echo(line)
     _echo_accounts(created)

@@ -5,9 +5,6 @@ from pathlib import Path
 
 import click
 
-from engine.spiff import parse_bundle
-from engine.validation import validate_bundle
-
 from .cli_support import CommandFailed, cli_actor, deploy_report, pass_state
 
 _FORMS_OPTION = click.option(
@@ -31,10 +28,9 @@ def validate(state, paths, forms_path) -> None:
     """
     engine = state.engine
     files = engine.read_bundle(list(paths), forms_path)
-    problems = validate_bundle(files, engine.function_names)
+    problems, process_ids = engine.validate(files)
     if problems:
         raise CommandFailed([str(problem) for problem in problems], 1)
-    process_ids = sorted(parse_bundle(files, validate_xsd=False).get_process_ids())
     click.echo(f"OK: {len(process_ids)} processes ({', '.join(process_ids)})")
 
 
