@@ -113,3 +113,13 @@ def test_replay_shows_elements_and_data_at_each_event(basis, case_id):
 
     with pytest.raises(UnknownEvent):
         basis.replay(case_id, 99)
+
+
+def test_accounts_and_tokens_are_recorded_without_secrets(engine):
+    engine.add_user("anna", "hulpverlener", "een-lang-wachtwoord", actor="beheer")
+    token = engine.issue_token("anna", actor="beheer")
+    system = [e for e in _all(engine) if e.chain == SYSTEM_CHAIN]
+    assert [(e.kind, e.actor, e.data) for e in system] == [
+        ("account_aangemaakt", "beheer", {"username": "anna", "role": "hulpverlener", "password": True}),
+        ("token_uitgegeven", "beheer", {"username": "anna"})]
+    assert token not in str([e.data for e in system]) and breaks(engine) == []
