@@ -60,20 +60,37 @@ def event_hash(event: Event) -> str:
 def append_event(session: Session, *, chain: str, kind: str, actor: str, at: datetime, case_id: int | None = None,
                  element_id: str | None = None, data: dict | None = None, snapshot: dict | None = None) -> Event:
     """Append one event to a chain, in the caller's transaction."""
-    head = session.get(ChainHead, chain, with_for_update=True)
-    if head is None:
+    [event] = append_events(session, chain=chain, case_id=case_id, actor=actor, at=at, snapshot=snapshot,
+                            events=[{"kind": kind, "element_id": element_id, "data": data}])
+    return event
+
+
+def append_events(session: Session, *, chain: str, case_id: int | None, actor: str, at: datetime,
+                  events: list[dict], snapshot: dict | None = None, new_chain: bool = False) -> list[Event]:
+    """Append the events of one step to a chain; the step's snapshot goes with its last event.
+
+    The chain head is locked once per step (FOR UPDATE), or created without a lookup for a new chain.
+    """
+    if new_chain:
         head = ChainHead(chain=chain, seq=0, hash=None)
         session.add(head)
-    event = Event(
-        chain=chain, seq=head.seq + 1, case_id=case_id, kind=kind, actor=actor,
-        occurred_at=at.astimezone(timezone.utc), element_id=element_id,
-        data=json_safe(data or {}), snapshot=json_safe(snapshot) if snapshot is not None else None,
-        prev_hash=head.hash,
-    )
-    event.hash = event_hash(event)
-    session.add(event)
-    head.seq, head.hash = event.seq, event.hash
-    return event
+    else:
+        head = session.get(ChainHead, chain, with_for_update=True)
+        if head is None:
+            head = ChainHead(chain=chain, seq=0, hash=None)
+            session.add(head)
+    at = at.astimezone(timezone.utc)
+    snapshot = json_safe(snapshot) if snapshot is not None else None
+    written = []
+    for index, spec in enumerate(events):
+        event = Event(chain=chain, seq=head.seq + 1, case_id=case_id, kind=spec["kind"], actor=actor,
+                      occurred_at=at, element_id=spec.get("element_id"), data=json_safe(spec.get("data") or {}),
+                      snapshot=snapshot if index == len(events) - 1 else None, prev_hash=head.hash)
+        event.hash = event_hash(event)
+        head.seq, head.hash = event.seq, event.hash
+        written.append(event)
+    session.add_all(written)
+    return written
 
 
 @dataclass(frozen=True)

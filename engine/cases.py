@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .audit import append_event, case_chain, json_safe
+from .audit import append_events, case_chain, json_safe
 from .clock import Clock, using_clock
 from .errors import (
     InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownTask,
@@ -55,11 +55,17 @@ class StepContext:
     now: datetime
     actor: str
     snapshot: dict
+    new_case: bool = False
+    events: list = field(default_factory=list)
 
     def record(self, kind: str, element_id: str | None, data: dict) -> None:
-        """Append an event to the case's history, in this step's transaction."""
-        append_event(self.session, chain=case_chain(self.case.id), case_id=self.case.id, actor=self.actor,
-                     at=self.now, kind=kind, element_id=element_id, data=data, snapshot=self.snapshot)
+        """Add an event to the case's history; the step writes them together, in its transaction."""
+        self.events.append({"kind": kind, "element_id": element_id, "data": data})
+
+    def write_events(self) -> None:
+        append_events(self.session, chain=case_chain(self.case.id), case_id=self.case.id, actor=self.actor,
+                      at=self.now, events=self.events, snapshot=self.snapshot, new_chain=self.new_case)
+        self.events = []
 
 
 @dataclass
@@ -70,16 +76,16 @@ class _Primary:
 
 
 def start_case(rt: Runtime, session: Session, process_id: str, data: dict, *, actor: str,
-               correlation_key: str | None = None, gemeentecode: str | None = None) -> Case:
-    """Start a case on the latest version of a process and run it to its first wait."""
+               correlation_key: str | None = None, gemeentecode: str | None = None, on_created=None) -> Case:
+    """Start a case on the latest version of a process and run it to its first wait.
+
+    on_created(case) runs once the case has its id, before the step's hooks (e.g. to link the signal to it).
+    """
     version = require_latest_version(session, process_id)
     process = rt.specs.get(session, version.id)
     now = rt.clock.now()
     case = Case(gemeentecode=gemeentecode or rt.gemeentecode, process_version_id=version.id,
-                correlation_key=correlation_key, status="running", serializer_version=SERIALIZER_VERSION,
-                state={}, created_at=now, updated_at=now)
-    session.add(case)
-    session.flush()
+                correlation_key=correlation_key, created_at=now)
     workflow = new_workflow(process, rt.script_engine)
     initial = json_safe(data)
 
@@ -88,7 +94,7 @@ def start_case(rt: Runtime, session: Session, process_id: str, data: dict, *, ac
 
     primary = _Primary("zaak_gestart", process_id, {"process_id": process_id, "version": version.version,
                                                      "data": initial})
-    _step(rt, session, case, workflow, process, action, primary, actor)
+    _step(rt, session, case, workflow, process, action, primary, actor, on_created=on_created or (lambda c: None))
     return case
 
 
@@ -208,7 +214,8 @@ def load_case(session: Session, case_id: int) -> Case:
 # --- the step ----------------------------------------------------------------------------------------------
 
 def _step(rt, session, case, workflow, process, action, primary, actor, *, completed_task=None,
-          fired_timers=None) -> list:
+          fired_timers=None, on_created=None) -> list:
+    """Run one step and store everything it changed; on_created is given for a case not yet stored."""
     before = view.completed_ids(workflow)
     with using_clock(rt.clock):
         try:
@@ -219,16 +226,23 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
         fired = fired_timers(workflow) if fired_timers is not None else []
     now = rt.clock.now()
     timers = view.waiting_timers(workflow)
-    snapshot = view.snapshot(workflow, timers)
     done = view.newly_completed(workflow, before)
-    context = StepContext(session, case, workflow, primary, done, workflow.get_events(), now, actor, snapshot)
+    _update_case(case, workflow, timers, now)
+    new_case = on_created is not None
+    if new_case:
+        session.add(case)
+        session.flush()  # one INSERT with everything set; the id names the history chain
+        on_created(case)
+    context = StepContext(session, case, workflow, primary, done, workflow.get_events(), now, actor,
+                          view.snapshot(workflow, timers), new_case)
     for event in _events(primary, fired, done):
         context.record(**event)
-    _sync_rows(rt, session, case, workflow, timers, now, actor, completed_task)
+    _sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case)
     for hook in rt.hooks:
         hook(context)
     if workflow.is_completed():
         context.record("zaak_afgerond", None, {"end_events": view.ended_at(done)})
+    context.write_events()
     return fired
 
 
@@ -268,8 +282,38 @@ def _reason(exc) -> str:
     return text
 
 
-def _sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, completed_task) -> None:
+def _update_case(case: Case, workflow, timers, now: datetime) -> None:
+    finished = workflow.is_completed()
+    case.next_timer_at = timers[0].due_at if timers else None
+    case.status = "completed" if finished else "running"
+    case.completed_at = now if finished else None
+    case.state = dump_state(workflow)
+    case.serializer_version = SERIALIZER_VERSION
+    case.last_error = None
+    case.updated_at = now
+
+
+def _sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, completed_task, new_case) -> None:
     open_now = {t.task_id: t for t in view.open_user_tasks(workflow, timers)}
+    if not new_case:  # a new case has no rows yet: spare the queries
+        _close_rows(session, case, workflow, open_now, now, actor, completed_task)
+        session.execute(CaseTimer.__table__.delete().where(CaseTimer.case_id == case.id))
+    session.add_all([
+        UserTask(case_id=case.id, task_id=task.task_id, element_id=task.element_id, name=task.name, form=task.form,
+                 role=task.role, due_at=task.due_at, status="open", created_at=now,
+                 assignee=_assignee(rt, workflow, task))
+        for task in open_now.values()
+    ])
+    session.add_all([
+        CaseTimer(case_id=case.id, task_id=timer.task_id, element_id=timer.element_id, name=timer.name,
+                  kind=timer.kind, due_at=timer.due_at)
+        for timer in timers
+    ])
+
+
+def _close_rows(session, case, workflow, open_now: dict, now, actor, completed_task) -> None:
+    """Rows of tasks still open keep their row (due date refreshed); the others are closed as done or cancelled.
+    Tasks still open are removed from open_now, leaving only the ones that need a new row."""
     rows = session.scalars(select(UserTask).where(UserTask.case_id == case.id, UserTask.status == "open")).all()
     for row in rows:
         current = open_now.pop(row.task_id, None)
@@ -280,18 +324,3 @@ def _sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, c
         row.status = "done" if task is not None and task.state == TaskState.COMPLETED else "cancelled"
         row.closed_at = now
         row.closed_by = actor if row.task_id == completed_task else None
-    for task in open_now.values():
-        session.add(UserTask(case_id=case.id, task_id=task.task_id, element_id=task.element_id, name=task.name,
-                             form=task.form, role=task.role, due_at=task.due_at, status="open", created_at=now,
-                             assignee=_assignee(rt, workflow, task)))
-    session.execute(CaseTimer.__table__.delete().where(CaseTimer.case_id == case.id))
-    for timer in timers:
-        session.add(CaseTimer(case_id=case.id, task_id=timer.task_id, element_id=timer.element_id,
-                              name=timer.name, kind=timer.kind, due_at=timer.due_at))
-    case.next_timer_at = timers[0].due_at if timers else None
-    case.status = "completed" if workflow.is_completed() else "running"
-    case.completed_at = now if workflow.is_completed() else None
-    case.state = dump_state(workflow)
-    case.serializer_version = SERIALIZER_VERSION
-    case.last_error = None
-    case.updated_at = now

@@ -49,7 +49,7 @@ class ProcessVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str | None] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
-    files: Mapped[dict] = mapped_column(JSON)  # {relative path: text}, BPMN, DMN and forms
+    files: Mapped[dict] = mapped_column(JSON, deferred=True)  # {relative path: text}: loaded only to parse
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str] = mapped_column(String(200))
 
@@ -58,13 +58,14 @@ class Case(Base):
     """A vroegsignaalzaak: one process instance, its serialized state and what the app queries."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_next_timer_at", "next_timer_at"),)
+    # The sweep asks for running cases by due time: one index answers it without touching waiting cases.
+    __table_args__ = (Index("ix_cases_status_next_timer_at", "status", "next_timer_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     gemeentecode: Mapped[str] = mapped_column(String(4), index=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     correlation_key: Mapped[str | None] = mapped_column(String(200), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # running | completed
+    status: Mapped[str] = mapped_column(String(20))  # running | completed
     serializer_version: Mapped[str] = mapped_column(String(10))
     state: Mapped[dict] = mapped_column(JSON)  # the workflow without its spec
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -94,10 +95,11 @@ class UserTask(Base):
         Index("ix_user_tasks_status_due", "status", "due_at"),
         Index("ix_user_tasks_status_role_due", "status", "role", "due_at"),
         Index("ix_user_tasks_status_assignee_due", "status", "assignee", "due_at"),
+        Index("ix_user_tasks_case_status", "case_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     task_id: Mapped[str] = mapped_column(String(36))  # SpiffWorkflow task UUID
     element_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str | None] = mapped_column(String(300))
@@ -145,7 +147,7 @@ class Event(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     element_id: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict] = mapped_column(JSON)
-    snapshot: Mapped[dict | None] = mapped_column(JSON)
+    snapshot: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # SQL NULL, so "is null" finds it
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

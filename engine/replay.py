@@ -23,7 +23,7 @@ def replay(session: Session, case_id: int, seq: int) -> dict:
         select(Event).where(Event.chain == case_chain(case_id), Event.seq <= seq).order_by(Event.seq)))
     if not events or events[-1].seq != seq:
         raise UnknownEvent(case_id, seq)
-    snapshot = events[-1].snapshot or {}
+    snapshot = events[-1].snapshot if events[-1].snapshot is not None else _step_snapshot(session, case_id, seq)
     return {
         "case_id": case.id,
         "process_version_id": case.process_version_id,
@@ -36,6 +36,13 @@ def replay(session: Session, case_id: int, seq: int) -> dict:
         "timers": snapshot.get("timers", []),
         "finished": snapshot.get("finished", False),
     }
+
+
+def _step_snapshot(session: Session, case_id: int, seq: int) -> dict:
+    """The state after the step an event belongs to: a step stores its snapshot with its last event."""
+    later = session.scalar(select(Event).where(Event.chain == case_chain(case_id), Event.seq > seq,
+                                               Event.snapshot.is_not(None)).order_by(Event.seq).limit(1))
+    return later.snapshot if later is not None else {}
 
 
 def _describe(event: Event) -> dict:

@@ -81,9 +81,8 @@ def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_correlation_key'), ['correlation_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_gemeentecode'), ['gemeentecode'], unique=False)
-        batch_op.create_index('ix_cases_next_timer_at', ['next_timer_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_process_version_id'), ['process_version_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cases_status'), ['status'], unique=False)
+        batch_op.create_index('ix_cases_status_next_timer_at', ['status', 'next_timer_at'], unique=False)
 
     op.create_table('case_timers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -139,7 +138,7 @@ def upgrade():
     sa.UniqueConstraint('task_id')
     )
     with op.batch_alter_table('user_tasks', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_user_tasks_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('ix_user_tasks_case_status', ['case_id', 'status'], unique=False)
         batch_op.create_index('ix_user_tasks_status_assignee_due', ['status', 'assignee', 'due_at'], unique=False)
         batch_op.create_index('ix_user_tasks_status_due', ['status', 'due_at'], unique=False)
         batch_op.create_index('ix_user_tasks_status_role_due', ['status', 'role', 'due_at'], unique=False)
@@ -153,7 +152,7 @@ def downgrade():
         batch_op.drop_index('ix_user_tasks_status_role_due')
         batch_op.drop_index('ix_user_tasks_status_due')
         batch_op.drop_index('ix_user_tasks_status_assignee_due')
-        batch_op.drop_index(batch_op.f('ix_user_tasks_case_id'))
+        batch_op.drop_index('ix_user_tasks_case_status')
 
     op.drop_table('user_tasks')
     with op.batch_alter_table('events', schema=None) as batch_op:
@@ -165,9 +164,8 @@ def downgrade():
 
     op.drop_table('case_timers')
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_cases_status'))
+        batch_op.drop_index('ix_cases_status_next_timer_at')
         batch_op.drop_index(batch_op.f('ix_cases_process_version_id'))
-        batch_op.drop_index('ix_cases_next_timer_at')
         batch_op.drop_index(batch_op.f('ix_cases_gemeentecode'))
         batch_op.drop_index(batch_op.f('ix_cases_correlation_key'))
 
