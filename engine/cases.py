@@ -2,7 +2,6 @@
 transaction: load the workflow, run it, then store state, queryable rows and history events together."""
 from __future__ import annotations
 
-import copy
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -172,22 +171,7 @@ def fire_case_timers(rt: Runtime, session: Session, case: Case) -> int:
     """Fire every timer of this (locked) case that is due at the runtime clock; return how many fired."""
     process = rt.specs.get(session, case.process_version_id)
     workflow = load_state(case.state, process, rt.script_engine)
-    now = rt.clock.now()
-    due = [t for t in view.waiting_timers(workflow) if t.due_at < now]
-    # Cycle timers stay WAITING and only move their next due time: compare against a copy of the value.
-    before = {t.task_id: copy.deepcopy(_task(workflow, t.task_id)._get_internal_data("event_value")) for t in due}
-
-    def fired(wf) -> list:
-        result = []
-        for timer in due:
-            task = _task(wf, timer.task_id)
-            if task is None or task.state != TaskState.WAITING or \
-                    task._get_internal_data("event_value") != before[timer.task_id]:
-                result.append(timer)
-        return result
-
-    return len(_step(rt, session, case, workflow, process, lambda wf: wf.refresh_timers(), None, SYSTEM_ACTOR,
-                     fired_timers=fired))
+    return len(_step(rt, session, case, workflow, process, lambda wf: wf.refresh_timers(), None, SYSTEM_ACTOR))
 
 
 def _task(workflow, task_id: str):
@@ -214,26 +198,32 @@ def load_case(session: Session, case_id: int) -> Case:
 # --- the step ----------------------------------------------------------------------------------------------
 
 def _step(rt, session, case, workflow, process, action, primary, actor, *, completed_task=None,
-          fired_timers=None, on_created=None) -> list:
-    """Run one step and store everything it changed; on_created is given for a case not yet stored."""
+          on_created=None) -> list:
+    """Run one step and store everything it changed; returns the timers that fired in it.
+
+    on_created is given for a case not yet stored. Any step may fire timers: a timer reached when its time has
+    already passed fires at once.
+    """
     before = view.completed_ids(workflow)
+    cycles = view.cycle_values(workflow)
     with using_clock(rt.clock):
         try:
             action(workflow)
             workflow.do_engine_steps()
         except (SpiffWorkflowException, ExpressionError, UnsafeExpression) as exc:
             raise StepFailed(_failed_element(exc), _reason(exc)) from exc
-        fired = fired_timers(workflow) if fired_timers is not None else []
     now = rt.clock.now()
     timers = view.waiting_timers(workflow)
     done = view.newly_completed(workflow, before)
+    fired = view.fired_timers(done) + view.advanced_cycles(workflow, cycles)
+    thrown = workflow.get_events()  # before the state is stored: a thrown event must not be kept and thrown again
     _update_case(case, workflow, timers, now)
     new_case = on_created is not None
     if new_case:
         session.add(case)
         session.flush()  # one INSERT with everything set; the id names the history chain
         on_created(case)
-    context = StepContext(session, case, workflow, primary, done, workflow.get_events(), now, actor,
+    context = StepContext(session, case, workflow, primary, done, thrown, now, actor,
                           view.snapshot(workflow, timers), new_case)
     for event in _events(primary, fired, done):
         context.record(**event)
@@ -251,7 +241,8 @@ def _events(primary, fired, done):
         yield {"kind": primary.kind, "element_id": primary.element_id, "data": primary.data}
     for timer in fired:
         yield {"kind": "timer_afgegaan", "element_id": timer.element_id,
-               "data": {"name": timer.name, "timer_kind": timer.kind, "due_at": timer.due_at.isoformat()}}
+               "data": {"name": timer.name, "timer_kind": timer.kind,
+                        "due_at": timer.due_at.isoformat() if timer.due_at else None}}
     for decision in view.decisions(done):
         yield {"kind": "beslissing", "element_id": decision.pop("element_id"), "data": decision}
 

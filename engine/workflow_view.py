@@ -1,6 +1,7 @@
 """Read-only views of a running workflow: open user tasks, waiting timers, decisions and replay snapshots."""
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -10,7 +11,7 @@ from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from .validation import ASSIGNEE_PROPERTY, FORM_PROPERTY, ROLE_PROPERTY
@@ -35,7 +36,7 @@ class TimerView:
     element_id: str
     name: str | None
     kind: str
-    due_at: datetime
+    due_at: datetime | None
 
 
 def element_id(task_spec) -> str | None:
@@ -59,6 +60,37 @@ def waiting_timers(workflow) -> list[TimerView]:
             timers.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
                                     definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due))
     return sorted(timers, key=lambda t: t.due_at)
+
+
+def fired_timers(completed) -> list[TimerView]:
+    """The timer events among the tasks a step completed: each fired in that step."""
+    fired = []
+    for task in completed:
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition):
+            due = _due_time(task._get_internal_data("event_value"))
+            fired.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
+                                   definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due))
+    return fired
+
+
+def cycle_values(workflow) -> dict:
+    """The next due value of each waiting cycle timer (they fire without completing)."""
+    return {task.id: copy.deepcopy(task._get_internal_data("event_value"))
+            for task in workflow.get_tasks(state=TaskState.WAITING)
+            if isinstance(getattr(task.task_spec, "event_definition", None), CycleTimerEventDefinition)}
+
+
+def advanced_cycles(workflow, before: dict) -> list[TimerView]:
+    """Cycle timers that fired in this step: still waiting, but their next due time moved on."""
+    fired = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        if task.id in before and task._get_internal_data("event_value") != before[task.id]:
+            definition = task.task_spec.event_definition
+            fired.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
+                                   definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec),
+                                   _due_time(before[task.id])))
+    return fired
 
 
 def _due_time(event_value) -> datetime | None:
@@ -121,6 +153,18 @@ def waits_for_message(workflow, name: str) -> bool:
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, MessageEventDefinition) and definition.name == name:
             return True
+    return _event_subprocess_starts_on(workflow, name)
+
+
+def _event_subprocess_starts_on(workflow, name: str) -> bool:
+    """An event subprocess with a message start event has no waiting task until a message starts it: SpiffWorkflow
+    keeps it as a trigger of the process's start task and creates an instance per message."""
+    for spec_name in getattr(workflow.spec.start, "trigger_specs", []):
+        subprocess_spec = workflow.subprocess_specs.get(spec_name)
+        for start in getattr(subprocess_spec, "bpmn_start_events", []):
+            definition = start.event_definition
+            if isinstance(definition, MessageEventDefinition) and definition.name == name:
+                return True
     return False
 
 
