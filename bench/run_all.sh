@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every benchmark twice on SQLite, then twice on PostgreSQL when a URL is given (its database is wiped, so its
+# name must contain 'bench'; it is created when missing). Prints figures only; exits non-zero if a run fails.
+#   bench/run_all.sh [postgresql://postgres@127.0.0.1:5432/bench]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+for db in sqlite ${1:+"$1"}; do
+  args=()
+  if [ "$db" != sqlite ]; then args=(--database-url "$db"); fi
+  for run in 1 2; do
+    echo "== bench_start ($db, run $run)"
+    $PY bench/bench_start.py ${args[@]+"${args[@]}"}
+  done
+  echo "== bench_start --profile ($db)"
+  $PY bench/bench_start.py --profile ${args[@]+"${args[@]}"}
+  for run in 1 2; do
+    echo "== bench_timers ($db, run $run)"
+    $PY bench/bench_timers.py ${args[@]+"${args[@]}"}
+  done
+done
