@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select, text, update
 
-from engine.audit import SYSTEM_CHAIN, verify_chains
+from engine.audit import SYSTEM_CHAIN
 from engine.models import Event, UserTask
 
 

@@ -5,35 +5,15 @@ import re
 import shutil
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from engine.accounts import check_password, user_for_token
 from engine.models import Event, ProcessVersion, User
 from tests.conftest import DATA
-from webapp.cli import SERVE_THREADS, main
+from webapp.cli import SERVE_THREADS
 from webapp.cli_accounts import DEMO_PASSWORD, DEMO_USERS
 
 PROBLEM_LINE = re.compile(r"^[^:\s]+: [^:\s]+: .+$")
-
-
-@pytest.fixture
-def cli_env(database_url, tmp_path):
-    return {
-        "VROEG_DATABASE_URL": database_url,
-        "VROEG_INSTANCE_PATH": str(tmp_path / "instance"),
-        "VROEG_PROCESSES_PATH": str(DATA / "basis"),
-        "VROEG_FORMS_PATH": str(DATA / "basis" / "forms"),
-    }
-
-
-@pytest.fixture
-def vroeg(cli_env):
-    """Run `vroeg ARGS...` in-process; returns click's Result (stdout, stderr, exit_code)."""
-    def run(*args, input=None, **env):
-        result = CliRunner().invoke(main, list(args), env={**cli_env, **env}, input=input, catch_exceptions=False)
-        return result
-    return run
 
 
 def start_case(engine):

@@ -24,16 +24,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def cli_env(database_url, tmp_path):
-    return {
-        "VROEG_DATABASE_URL": database_url,
-        "VROEG_INSTANCE_PATH": str(tmp_path / "instance"),
-        "VROEG_PROCESSES_PATH": str(DATA / "basis"),
-        "VROEG_FORMS_PATH": str(DATA / "basis" / "forms"),
-    }
-
-
-@pytest.fixture
 def overdue_case(engine, clock):
     """A case started in 2020: its reminder and deadline timers are long overdue by the wall clock."""
     clock.set(local(2020, 1, 6, 9, 0))

@@ -1,6 +1,6 @@
 """Tests for engine.calendar: Dutch working days and the deadline expression functions."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
