@@ -21,6 +21,11 @@ class Settings:
     processes_path: Path = PROJECT_ROOT / "processes"
     forms_path: Path = PROJECT_ROOT / "forms"
     extra_closed_days: tuple[date, ...] = ()
+    brp_url: str = ""  # Haal Centraal BRP Personen endpoint; empty: the bundled fixture (or brp_fixture)
+    brp_api_key: str = ""
+    brp_fixture: str = ""
+    minimum_bedrag: str = "0"  # one amount, or per partner type: "Huur=100,*=25"
+    herhaling_termijn_dagen: int = 180
     timer_batch_size: int = 50
     timer_interval_seconds: int = 30
     testing: bool = False
@@ -51,6 +56,11 @@ _ENV = {
     "VROEG_PROCESSES_PATH": "processes_path",
     "VROEG_FORMS_PATH": "forms_path",
     "VROEG_EXTRA_CLOSED_DAYS": "extra_closed_days",
+    "VROEG_BRP_URL": "brp_url",
+    "VROEG_BRP_API_KEY": "brp_api_key",
+    "VROEG_BRP_FIXTURE": "brp_fixture",
+    "VROEG_MINIMUM_BEDRAG": "minimum_bedrag",
+    "VROEG_HERHALING_TERMIJN_DAGEN": "herhaling_termijn_dagen",
 }
 
 
@@ -80,6 +90,11 @@ def _coerce(values: dict) -> dict:
     for key in ("instance_path", "processes_path", "forms_path"):
         if key in values:
             values[key] = Path(values[key])
+    if "herhaling_termijn_dagen" in values:
+        try:
+            values["herhaling_termijn_dagen"] = int(values["herhaling_termijn_dagen"])
+        except ValueError:
+            raise ValueError("VROEG_HERHALING_TERMIJN_DAGEN must be a whole number of days") from None
     days = values.get("extra_closed_days")
     if isinstance(days, str):
         values["extra_closed_days"] = tuple(_parse_day(d) for d in days.split(",") if d.strip())

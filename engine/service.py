@@ -133,6 +133,13 @@ class Engine:
     def fire_due_timers(self, batch_size: int | None = None) -> int:
         return fire_due_timers(self.runtime, self.session_factory, batch_size or self.settings.timer_batch_size)
 
+    # --- signals ---
+    def receive_signal(self, partner_id: int, payload: dict, *, actor: str):
+        """Store a validated signal and start or join its household's case, in one transaction."""
+        from .vroegsignalering import service as vroegsignalering
+
+        return vroegsignalering.receive(self, partner_id, payload, actor)
+
     # --- history ---
     def verify(self, case_id: int | None = None):
         with self.uow() as uow:

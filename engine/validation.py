@@ -121,6 +121,12 @@ def _reference_problems(name: str, tree) -> list[Problem]:
             ref = element.get(attribute)
             if ref and ref.split(":")[-1] not in ids:
                 problems.append(Problem(name, _owner_id(element), f"{attribute} '{ref}' refers to no element"))
+    flows = {el.get("id") for el in tree.iter("{*}sequenceFlow")}
+    for element in tree.iter("{*}incoming", "{*}outgoing"):
+        ref = (element.text or "").strip()
+        if ref and ref.split(":")[-1] not in flows:
+            # SpiffWorkflow would quietly end the path at this element
+            problems.append(Problem(name, _owner_id(element), f"{_local(element.tag)} '{ref}' is no sequence flow"))
     return problems
 
 

@@ -1,7 +1,135 @@
-"""The domain's step hooks, registered on the engine by the composition root."""
+"""The domain's step hooks, registered on the engine by the composition root. Each runs inside the step's
+transaction; raising StepFailed rolls the whole step back."""
 from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from ..errors import StepFailed
+from .feedback import feedback_hook
+from .models import END_RESULTS, Contactpoging, Vroegsignaalzaak
+
+CASE_VARIABLES = ("prioriteit", "prioriteit_reden", "werkvoorraad", "crisis", "eindresultaat")
+CONTACT_FORM = "contactpoging"
+CONTACT_KINDS = ("Huisbezoek", "Kaartje", "Telefoon", "SMS/Whatsapp", "Mail", "Brief", "Overige", "Administratief")
+DAYPARTS = ("Ochtend", "Middag", "Avond")
+_MISSING = object()
 
 
 def default_hooks(settings) -> tuple:
-    """Hooks run inside every step's transaction (feedback outbox, case row, contact attempts)."""
-    return ()
+    """Hooks run inside every step's transaction: feedback outbox, case row, contact attempts."""
+    zone = ZoneInfo(settings.timezone)
+
+    def case_row(ctx) -> None:
+        case_row_hook(ctx, zone)
+
+    def contact_attempts(ctx) -> None:
+        contact_attempt_hook(ctx, zone)
+
+    return (feedback_hook, case_row, contact_attempts)
+
+
+# --- the case row ------------------------------------------------------------------------------------------
+
+def case_row_hook(ctx, zone: ZoneInfo) -> None:
+    """Keep Vroegsignaalzaak current from the variables the step's tasks set; a case ends only with a DDAS end
+    result (R25). Cases without a Vroegsignaalzaak (other processes) are left alone."""
+    zaak = ctx.session.get(Vroegsignaalzaak, ctx.case.id)
+    if zaak is None:
+        return
+    for task in ctx.completed:
+        for name, value in _variables_set(task):
+            _apply(zaak, name, value, getattr(task.task_spec, "bpmn_id", None))
+    attempt = contact_attempt(ctx)
+    if attempt is not None and zaak.datum_opgepakt is None:
+        zaak.datum_opgepakt = _attempt_date(attempt, ctx, zone)
+    if ctx.workflow.is_completed():
+        if not zaak.eindresultaat:
+            raise StepFailed(None, "de zaak eindigt zonder eindresultaat; elke zaak sluit met een "
+                                   "DDAS-eindresultaat (variabele eindresultaat)")
+        zaak.open = False
+        zaak.afgesloten_op = ctx.now.astimezone(zone).date()
+
+
+def _variables_set(task):
+    """The case variables this task set: those that differ from its parent's data. Every task carries copies of
+    everything before it, so only a change counts; in step order, the last change wins."""
+    parent = task.parent.data if task.parent is not None else {}
+    for name in CASE_VARIABLES:
+        if name in task.data and parent.get(name, _MISSING) != task.data[name]:
+            yield name, task.data[name]
+
+
+def _apply(zaak: Vroegsignaalzaak, name: str, value, element_id: str | None) -> None:
+    if name == "prioriteit":
+        zaak.prioriteit = _priority(value, element_id)
+    elif name == "eindresultaat":
+        if value is not None and value not in END_RESULTS:
+            raise StepFailed(element_id, f"eindresultaat {value!r} is geen DDAS-eindresultaat")
+        zaak.eindresultaat = value
+    elif name == "werkvoorraad":
+        zaak.werkvoorraad = _text(value, 60, name, element_id)
+    elif name == "prioriteit_reden":
+        zaak.prioriteit_reden = _text(value, None, name, element_id)
+    elif name == "crisis":
+        zaak.crisis = bool(value)
+
+
+def _priority(value, element_id) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
+        raise StepFailed(element_id, f"prioriteit moet 1, 2, 3 of 4 zijn, niet {value!r}")
+    return value
+
+
+def _text(value, max_length: int | None, name: str, element_id) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if max_length is not None and len(text) > max_length:
+        raise StepFailed(element_id, f"{name} is langer dan {max_length} tekens")
+    return text
+
+
+# --- contact attempts --------------------------------------------------------------------------------------
+
+def contact_attempt(ctx) -> dict | None:
+    """The form data when this step completed a `contactpoging` task, else None."""
+    primary = ctx.primary
+    if primary is None or primary.kind != "taak_afgerond" or primary.data.get("form") != CONTACT_FORM:
+        return None
+    return primary.data.get("data") or {}
+
+
+def contact_attempt_hook(ctx, zone: ZoneInfo) -> None:
+    """Each completed `contactpoging` form becomes a Contactpoging row (DDAS), for vroegsignaalzaken only."""
+    data = contact_attempt(ctx)
+    if data is None or ctx.session.get(Vroegsignaalzaak, ctx.case.id) is None:
+        return
+    element_id = ctx.primary.element_id
+    kind, reached, daypart = data.get("kanaal"), data.get("bereikt"), data.get("dagdeel")
+    if kind not in CONTACT_KINDS:
+        raise StepFailed(element_id, f"contactpoging: kanaal {kind!r} is geen DDAS-contactsoort")
+    if not isinstance(reached, bool):
+        raise StepFailed(element_id, "contactpoging: bereikt (ja/nee) ontbreekt")
+    if daypart is not None and daypart not in DAYPARTS:
+        raise StepFailed(element_id, f"contactpoging: dagdeel {daypart!r} is geen Ochtend, Middag of Avond")
+    ctx.session.add(Contactpoging(
+        case_id=ctx.case.id, soort=kind, datum=_attempt_date(data, ctx, zone), dagdeel=daypart, bereikt=reached,
+        notitie=data.get("notitie"), recorded_by=ctx.actor, recorded_at=ctx.now))
+
+
+def _attempt_date(data: dict, ctx, zone: ZoneInfo) -> date:
+    """The date the form gives, else the day it was recorded (local time)."""
+    value = data.get("datum")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise StepFailed(ctx.primary.element_id, f"contactpoging: datum {value!r} is geen datum") from None
+    return ctx.now.astimezone(zone).date()

@@ -84,7 +84,10 @@ class Terugmelding(Base):
     """Feedback to one partner about one of its signals: the outbox the partner API reads (R20, R21)."""
 
     __tablename__ = "terugmeldingen"
-    __table_args__ = (Index("ix_terugmeldingen_partner_id", "partner_id", "id"),)
+    __table_args__ = (
+        Index("ix_terugmeldingen_partner_id", "partner_id", "id"),
+        UniqueConstraint("signal_id", "code"),  # each code at most once per signal, whatever a diagram throws
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))

@@ -168,3 +168,8 @@ DMN = """<?xml version="1.0" encoding="UTF-8"?>
   </decision>
 </definitions>
 """
+
+
+def test_incoming_and_outgoing_must_name_sequence_flows(files):
+    found = problems(edit(files, "<bpmn:outgoing>f15</bpmn:outgoing>", "<bpmn:outgoing>f99</bpmn:outgoing>"))
+    assert found == ["basis.bpmn: eerste_gesprek: outgoing 'f99' is no sequence flow"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 05:59:03.095543
+Create Date: 2026-11-27 06:53:12.502520
 """
 from alembic import op
 import sqlalchemy as sa
@@ -139,7 +139,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], ),
     sa.ForeignKeyConstraint(['signal_id'], ['signals.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('signal_id', 'code')
     )
     with op.batch_alter_table('terugmeldingen', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_terugmeldingen_case_id'), ['case_id'], unique=False)
