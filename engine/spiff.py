@@ -1,6 +1,7 @@
 """The SpiffWorkflow boundary: parsing bundles, the safe script engine, state without the spec."""
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
 
 from .expressions import SafeEnvironment
 
@@ -50,6 +52,32 @@ def parse_bundle(files: dict[str, str], validate_xsd: bool = True) -> SpiffBpmnP
 def _as_bytes(text: str) -> bytes:
     # lxml refuses str input that carries an encoding declaration.
     return text.encode("utf-8")
+
+
+def isolate_event_subprocess_triggers(spec, subprocess_specs: dict) -> None:
+    """Keep a shared spec unchanged when an event subprocess starts.
+
+    SpiffWorkflow's BpmnStartTask.trigger_wf connects the start task to the event subprocess (and it to the end)
+    in the spec itself the first time a message starts one. Specs are parsed once per version and shared by all
+    its cases, so every case started afterwards would predict that subprocess and never complete. Here the
+    subprocess gets the start task as its input once, at parse time, and a triggered instance is added to the task
+    tree without making it an output of the start; the end join still waits for every unfinished instance.
+    """
+    for process_spec in [spec, *subprocess_specs.values()]:
+        start = getattr(process_spec, "start", None)
+        if start is not None and hasattr(start, "trigger_specs"):
+            for name in start.trigger_specs:
+                triggered = process_spec.task_specs[name]
+                if start not in triggered.inputs:  # an input only: new cases must not predict it as an output
+                    triggered._connect_notify(start)
+            start.trigger_wf = types.MethodType(_trigger_without_rewiring, start)
+
+
+def _trigger_without_rewiring(start, my_task, spec_name):
+    child = my_task._add_child(start._wf_spec.task_specs.get(spec_name), TaskState.FUTURE)
+    child.triggered = True
+    child.task_spec._update(child)
+    return child.id
 
 
 def make_script_engine(functions: dict) -> PythonScriptEngine:

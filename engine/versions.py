@@ -12,7 +12,7 @@ from .audit import SYSTEM_CHAIN, append_event, canonical_json
 from .errors import InvalidDiagram, UnknownProcess
 from .forms import parse_form
 from .models import ProcessVersion
-from .spiff import ParsedProcess, parse_bundle
+from .spiff import ParsedProcess, isolate_event_subprocess_triggers, parse_bundle
 from .validation import FORM_PROPERTY, validate_bundle
 
 
@@ -134,6 +134,7 @@ def _parse_version(version: ProcessVersion) -> ParsedProcess:
     parser = parse_bundle(version.files, validate_xsd=False)
     spec = parser.get_spec(version.process_id)
     subprocess_specs = parser.get_subprocess_specs(version.process_id)
+    isolate_event_subprocess_triggers(spec, subprocess_specs)
     forms = {
         name[len("forms/"):-len(".json")]: parse_form(text, name)
         for name, text in version.files.items() if name.startswith("forms/")

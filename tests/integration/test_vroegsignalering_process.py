@@ -587,3 +587,15 @@ def test_every_end_event_of_the_diagram_is_reached_by_a_path_test(request):
     tree = etree.parse(str(BPMN))
     end_events = {e.get("id") for e in tree.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}endEvent")}
     assert end_events - REACHED_END_EVENTS == set()
+
+
+def test_a_started_event_subprocess_does_not_change_the_shared_spec(vs):
+    """Regression: SpiffWorkflow rewires the spec when an event subprocess starts; specs are shared per version,
+    so every case started afterwards would wait for that subprocess for ever."""
+    first = start(vs)
+    vs.deliver_message("hh-1", "nieuw_signaal", signal(signaal_id=2), actor="partner")
+    later = vs.start_case("vroegsignalering", signal(signaal_id=3, feiten={"onterecht": True}), actor="test",
+                          correlation_key="hh-2").id
+    with vs.uow() as uow:
+        assert uow.session.get(Case, later).status == "completed"
+        assert uow.session.get(Case, first).status == "running"
