@@ -26,6 +26,14 @@ class Settings:
     brp_fixture: str = ""
     minimum_bedrag: str = "0"  # one amount, or per partner type: "Huur=100,*=25"
     herhaling_termijn_dagen: int = 180
+    # the DDAS delivery's supplying organisation (aanleverende organisatie) and its contact person
+    organisatie_naam: str = ""
+    organisatie_kvk: str = ""
+    organisatie_contact_naam: str = ""
+    organisatie_contact_telefoon: str = ""
+    organisatie_contact_email: str = ""
+    organisatie_contact_functie: str = ""
+    gegevensleverancier_code: str = ""
     timer_batch_size: int = 50
     timer_interval_seconds: int = 30
     testing: bool = False
@@ -61,6 +69,13 @@ _ENV = {
     "VROEG_BRP_FIXTURE": "brp_fixture",
     "VROEG_MINIMUM_BEDRAG": "minimum_bedrag",
     "VROEG_HERHALING_TERMIJN_DAGEN": "herhaling_termijn_dagen",
+    "VROEG_ORGANISATIE_NAAM": "organisatie_naam",
+    "VROEG_ORGANISATIE_KVK": "organisatie_kvk",
+    "VROEG_CONTACT_NAAM": "organisatie_contact_naam",
+    "VROEG_CONTACT_TELEFOON": "organisatie_contact_telefoon",
+    "VROEG_CONTACT_EMAIL": "organisatie_contact_email",
+    "VROEG_CONTACT_FUNCTIE": "organisatie_contact_functie",
+    "VROEG_GEGEVENSLEVERANCIER_CODE": "gegevensleverancier_code",
 }
 
 

@@ -17,6 +17,7 @@ from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProce
 
 from .cli_accounts import demo, user
 from .cli_processes import processes
+from .cli_signals import export, import_group, partner
 from .cli_support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state
 
 SERVE_THREADS = 8
@@ -70,6 +71,9 @@ def main(ctx: click.Context) -> None:
 main.add_command(processes)
 main.add_command(user)
 main.add_command(demo)
+main.add_command(partner)
+main.add_command(import_group)
+main.add_command(export)
 
 
 # --- db ---

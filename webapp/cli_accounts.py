@@ -5,6 +5,7 @@ import sys
 
 import click
 from engine.roles import ROLES
+from engine.vroegsignalering.demo import load_demo
 
 from .cli_support import cli_actor, deploy_if_present, pass_state, usage_error
 
@@ -47,7 +48,8 @@ def token(state, username: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Load nothing when the database has staff accounts (make run).")
 @pass_state
 def demo(state, if_empty: bool) -> None:
-    """Load demo data: one staff account per role (password vroeg-demo-2026, DEMO ONLY) and the processes.
+    """Load demo data: one staff account per role (password vroeg-demo-2026, DEMO ONLY), the processes, signal
+    partners of every type and a few hundred signals with cases in every state (only on a database without signals).
 
     Running it again is harmless: existing accounts and unchanged processes are left alone.
     """
@@ -66,6 +68,8 @@ def demo(state, if_empty: bool) -> None:
     for line in deploy_if_present(engine):
         click.echo(line)
     _echo_accounts(created)
+    for line in load_demo(engine):  # partners of every type, signals and cases in every state
+        click.echo(line)
 
 
 def _echo_accounts(created: set) -> None:

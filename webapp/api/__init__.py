@@ -11,6 +11,7 @@ from flask import Blueprint
 
 from ..auth import roles_required
 from .access import ACCESS, describe
+from .partner_auth import partner_required
 
 API_PREFIX = "/api/v1"
 API_VERSION = "1.0.0"
@@ -31,6 +32,8 @@ class Operation:
     body: type | None = None
     errors: tuple[int, ...] = ()
     status: int = 200
+    partner: bool = False  # guarded by a partner token (partner_auth) instead of a staff role
+    also: tuple[tuple[int, str], ...] = ()  # other success statuses (status, description), same body
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -38,7 +41,10 @@ class Operation:
 
     def full_description(self) -> str:
         parts = [self.description] if self.description else []
-        parts.append(describe(self.access) if self.access else "Openbaar, zonder token.")
+        if self.partner:
+            parts.append("Alleen voor signaalpartners, met het token van de partner.")
+        else:
+            parts.append(describe(self.access) if self.access else "Openbaar, zonder token.")
         return "\n\n".join(parts)
 
 
@@ -47,7 +53,10 @@ def operation(access: str | None, **documented):
     meta = Operation(access=access, **documented)
 
     def decorator(view):
-        guarded = roles_required(*meta.roles)(view) if access else view
+        if meta.partner:
+            guarded = partner_required(view)
+        else:
+            guarded = roles_required(*meta.roles)(view) if access else view
         guarded.operation = meta
         return guarded
 
@@ -61,4 +70,4 @@ def _api_version(response):
     return response
 
 
-from . import openapi, processen, taken, zaken  # noqa: E402,F401  (register routes on bp)
+from . import openapi, processen, signalen, taken, terugmeldingen, zaken  # noqa: E402,F401  (register routes on bp)

@@ -16,11 +16,14 @@ _PATH_PARAMETERS = {
     "zaak_id": ("zaakId", "Het zaaknummer."),
     "seq": ("seq", "Volgnummer van de gebeurtenis in de historie van de zaak (vanaf 1)."),
     "task_id": ("taakId", "De UUID van de taak."),
+    "signaal_id": ("signaalId", "Het nummer dat Vroeg het signaal gaf bij ontvangst."),
 }
 _TAGS = {
     "zaken": "Vroegsignaalzaken, hun historie en replay.",
     "taken": "De werkvoorraad van open taken en het voltooien ervan.",
     "processen": "Gedeployde procesversies.",
+    "signalen": "Signaalpartners leveren vroegsignalen aan (partnertoken).",
+    "terugmeldingen": "Terugmeldingen aan signaalpartners over hun signalen (partnertoken).",
     "api": "Over deze API.",
 }
 _ALWAYS = (500,)
@@ -30,7 +33,8 @@ _DESCRIPTION = """Medewerkers-API van Vroeg, vroegsignalering van betalingsachte
 Volgt de NL API Design Rules: meervoudige Nederlandse zelfstandige naamwoorden, velden in camelCase,
 datums in ISO-8601 (UTC met offset), fouten als application/problem+json met invalidParams per ongeldig veld.
 
-Authenticatie: `Authorization: Bearer <token>` (uit `vroeg user token GEBRUIKER`).
+Authenticatie: `Authorization: Bearer <token>` (uit `vroeg user token GEBRUIKER`). Signaalpartners gebruiken
+hun eigen partnertoken (uit `vroeg partner add`) voor /signalen en /terugmeldingen, en alleen daarvoor.
 
 Rollenmatrix:
 
@@ -82,12 +86,17 @@ def openapi_path(rule: str) -> tuple[str, list[dict]]:
 def _components(spec: APISpec) -> None:
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                    "description": "Persoonlijk API-token van een medewerker."})
+    spec.components.security_scheme("partnerAuth", {"type": "http", "scheme": "bearer",
+                                                    "description": "API-token van een signaalpartner."})
     spec.components.schema("Problem", schema=schemas.Problem)
     for status, (_slug, title, detail) in STATUSES.items():
         spec.components.response(f"Problem{status}", {
             "description": f"{title}: {detail}",
             "content": {PROBLEM_MIMETYPE: {"schema": "Problem"}},
         })
+    spec.components.response("Problem503", {
+        "description": "Tijdelijk niet beschikbaar (bijvoorbeeld de BRP): probeer het later opnieuw.",
+        "content": {PROBLEM_MIMETYPE: {"schema": "Problem"}}})
     spec.components.header("API-Version", {"description": "De volledige versie van de API.",
                                            "schema": {"type": "string", "example": API_VERSION}})
 
@@ -98,12 +107,15 @@ def _operation(endpoint: str, meta) -> dict:
         success["content"] = {"application/json": {"schema": meta.response}}
     else:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
-    errors = sorted(set(meta.errors) | set(_GUARDED if meta.access else ()) | set(_ALWAYS))
+    guards = _GUARDED if meta.access else (401,) if meta.partner else ()
+    errors = sorted(set(meta.errors) | set(guards) | set(_ALWAYS))
     result = {
         "operationId": endpoint.split(".", 1)[1], "tags": [meta.tag], "summary": meta.summary,
         "description": meta.full_description(),
-        "responses": {str(meta.status): success, **{str(code): f"Problem{code}" for code in errors}},
-        "security": [{"bearerAuth": []}] if meta.access else [],
+        "responses": {str(meta.status): success, **{str(code): {**success, "description": text}
+                                                     for code, text in meta.also},
+                      **{str(code): f"Problem{code}" for code in errors}},
+        "security": [{"partnerAuth": []}] if meta.partner else [{"bearerAuth": []}] if meta.access else [],
         "x-roles": list(meta.roles),
     }
     if meta.query is not None:

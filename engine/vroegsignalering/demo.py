@@ -1,0 +1,348 @@
+"""Demo data (`vroeg demo`): partners of every DDAS type and a few hundred signals over the past ten weeks, pushed
+through the real intake and the real process with the clock moved day by day, so that cases stand in every state:
+open, crisis, overdue, and closed with each end result the diagram can reach. Never load this where real data lives.
+
+Residents come from the bundled BRP fixture where possible (the same names and addresses, so the BRP finds them),
+the rest are made up (the BRP does not know them: a counsellor checks them by hand). Deterministic (seeded)."""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from ..cases import SYSTEM_ACTOR
+from ..clock import FixedClock
+from ..models import ProcessVersion, UserTask
+from .brp import BUNDLED_FIXTURE, address_of, is_deceased
+from .importer import NIEUW, import_signal
+from .intake import PROCESS_ID
+from .models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
+from .partners import ref, register_partner
+
+DAYS = 70
+ACTOR = "hulpverlener"  # the demo account of that role
+PARTNERS = (("Woonstichting Amstelwonen", "Huur"), ("Polderstroom Energie", "Energie"), ("Duinwater", "Water"),
+            ("Zilverzorg Zorgverzekeraar", "Zorg"), ("CAK BAZ-lijst", "CAK Zorgverzekeringen"),
+            ("CAK Eigen bijdrage", "CAK Eigen bijdrage"), ("DUO", "DUO"), ("Belastingdienst", "Belastingdienst"),
+            ("Dienst Toeslagen", "Dienst Toeslagen"), ("Grachtengordel Hypotheken", "Hypotheek"),
+            ("Wijkteam Noord (interne melding)", "Overige"))
+AMOUNTS = {"Huur": (600, 2600), "Energie": (150, 1400), "Water": (60, 420), "Zorg": (150, 900),
+           "CAK Zorgverzekeringen": (800, 2600), "CAK Eigen bijdrage": (120, 900), "DUO": (300, 3000),
+           "Belastingdienst": (200, 3000), "Dienst Toeslagen": (300, 5000), "Hypotheek": (1500, 6000),
+           "Overige": (100, 1500)}
+CRISIS = {"Huur": "ontruiming", "Energie": "eindelevering", "Water": "afsluiting", "Zorg": "opzegging-zorgverzekering"}
+WEIGHTS = {"Huur": 26, "Energie": 22, "Water": 12, "Zorg": 18, "CAK Zorgverzekeringen": 6, "CAK Eigen bijdrage": 3,
+           "DUO": 3, "Belastingdienst": 3, "Dienst Toeslagen": 3, "Hypotheek": 2, "Overige": 2}
+FIRST = ("Jan", "Ans", "Mohamed", "Fatma", "Kees", "Ingrid", "Rachid", "Sevda", "Henk", "Wilma", "Bram", "Naima",
+         "Joost", "Esra", "Ruud", "Linda", "Stefan", "Anouk", "Ricardo", "Chantal", "Mustafa", "Yvonne", "Gerrit",
+         "Samira", "Kofi", "Mei", "Dennis", "Jolanda", "Ahmet", "Marieke")
+LAST = (("", "Jansen"), ("de", "Jong"), ("", "Vermeulen"), ("van den", "Berg"), ("", "Yıldız"), ("", "Benali"),
+        ("", "Hoekstra"), ("van", "Leeuwen"), ("", "Kok"), ("", "Ouali"), ("", "Dekker"), ("de", "Graaf"),
+        ("", "Şahin"), ("", "Sedney"), ("", "Postma"), ("van der", "Linden"), ("", "Amrani"), ("", "Wouters"))
+STREETS = (("Nieuwendammerdijk", "1025"), ("Purmerweg", "1023"), ("Bos en Lommerplein", "1055"),
+           ("Pieter Calandlaan", "1065"), ("Rijnstraat", "1079"), ("Javaplein", "1095"), ("Linnaeusstraat", "1093"),
+           ("Gaasperdammerweg", "1106"), ("Westerstraat", "1015"), ("Burgemeester de Vlugtlaan", "1063"),
+           ("Karspeldreef", "1101"), ("Mercatorplein", "1057"))
+SCENARIOS = ("quick_fix", "overdracht", "niet_financieel", "geen_contact", "geen_hulp", "al_betaald",
+             "ander_traject", "hulp_lopend", "bezig", "blijft_liggen", "quick_fix", "geen_contact")
+TASK_ORDER = ("brp_controle", "doorsturen_gemeente", "overdragen_shv", "termijn_overschreden", "besluit_incassostop",
+              "contactpoging", "kaartje_achterlaten", "eerste_gesprek", "plan_van_aanpak", "quick_fix",
+              "warme_overdracht")
+
+
+@dataclass
+class Plan:
+    """How the counsellor handles one case: one task per visit, every few days, until the scenario stops."""
+
+    scenario: str
+    next_day: date
+    attempts: list = field(default_factory=list)
+    same_person: bool = True
+
+
+def load_demo(engine, today: date | None = None) -> list[str]:
+    """Create the demo partners and, on a database without signals, the demo signals and cases; report lines."""
+    zone = ZoneInfo(engine.settings.timezone)
+    now = engine.clock.now()
+    lines = _partners(engine)
+    with engine.uow() as uow:
+        if uow.session.scalar(select(Signal.id).limit(1)) is not None:
+            return lines + ["the database already has signals: demo signals not loaded"]
+        if uow.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == PROCESS_ID)) is None:
+            return lines + [f"process {PROCESS_ID} is not deployed: demo signals not loaded"]
+    return lines + _simulate(engine, today or now.astimezone(zone).date(), zone)
+
+
+def _partners(engine) -> list[str]:
+    """The demo partners that do not exist yet, each recorded in the system history like `vroeg partner add`."""
+    with engine.uow() as uow:
+        existing = set(uow.session.scalars(select(Partner.naam)))
+    lines = []
+    for naam, kind in PARTNERS:
+        if naam not in existing:
+            _partner, token = register_partner(engine, naam, kind, actor=SYSTEM_ACTOR)
+            lines.append(f"  partner {naam:<34} {kind:<22} token {token}")
+    return (["demo partners (API tokens shown once; demo only):"] + lines) if lines else []
+
+
+# --- the simulation -------------------------------------------------------------------------------------------------
+
+def _simulate(engine, today: date, zone: ZoneInfo) -> list[str]:
+    rnd = random.Random(2026)
+    start = today - timedelta(days=DAYS)
+    _registries(engine, today)
+    with engine.uow() as uow:
+        partners = {p.type: ref(p) for p in uow.session.scalars(
+            select(Partner).where(Partner.naam.in_([naam for naam, _ in PARTNERS])))}
+    schedule = _schedule(rnd, start, today)
+    plans: dict[int, Plan] = {}
+    received = 0
+    for offset in range(DAYS):
+        day = start + timedelta(days=offset)
+        at = engine.with_clock(FixedClock(datetime.combine(day, time(8, 0), zone)))
+        at.fire_due_timers()
+        if day.weekday() >= 5:
+            continue
+        for minute, (kind, record) in enumerate(schedule.get(day, ())):
+            clocked = engine.with_clock(FixedClock(datetime.combine(day, time(9, minute % 60), zone)))
+            result = import_signal(clocked, partners[kind], minute + 1, record, f"partner:{partners[kind].naam}")
+            if result.result == NIEUW:
+                received += 1
+                _plan_new_case(engine, plans, result.signal_id, record, day, rnd)
+        _work(engine.with_clock(FixedClock(datetime.combine(day, time(14, 0), zone))), plans, day, rnd)
+    engine.fire_due_timers()
+    return [f"demo signals: {received} received over the past {DAYS} days, with their cases"]
+
+
+def _schedule(rnd: random.Random, start: date, today: date) -> dict[date, list]:
+    """Signals per day: (partner type, API-shaped record). Special cases first, then households at random."""
+    schedule: dict[date, list] = {}
+
+    def add(day: date, kind: str, record: dict) -> None:
+        while day.weekday() >= 5:  # sent in the weekend, received on Monday
+            day += timedelta(days=1)
+        if day < today:
+            schedule.setdefault(day, []).append((kind, record))
+
+    for offset, kind, person, extra in _specials():
+        add(start + timedelta(days=offset), kind, _signal(rnd, kind, person, start + timedelta(days=offset), extra))
+    for day, kind, record in _repeats(rnd, start):
+        add(day, kind, record)
+    for number, person in enumerate(_households(rnd)):
+        day = start + timedelta(days=rnd.randrange(2, DAYS - 1))
+        for _ in range(rnd.choices((1, 2, 3), (65, 25, 10))[0]):
+            kind = rnd.choices(list(WEIGHTS), list(WEIGHTS.values()))[0]
+            extra = {"soort": CRISIS[kind], "crisissignaal": True} if kind in CRISIS and rnd.random() < 0.08 else {}
+            add(day, kind, _signal(rnd, kind, person, day, extra, f"{number}"))
+            day += timedelta(days=rnd.randrange(3, 25))
+    return schedule
+
+
+def _signal(rnd: random.Random, kind: str, person: dict, day: date, extra: dict, tag: str = "") -> dict:
+    """One signal in the API's shape (CONTRACT names), as a partner would send it. `extra` overrides fields;
+    `achterstand_dagen` sets the arrear's age and `persoonlijkContactGezocht` the sociaal-incasso step."""
+    low, high = AMOUNTS[kind]
+    extra = dict(extra)
+    arrear = extra.pop("achterstand_dagen", rnd.randrange(40, 95) if kind == "Zorg" else rnd.randrange(35, 120))
+    record = {"externeReferentie": f"DEMO-{kind[:3].upper()}-{day:%Y%m%d}-{tag}{rnd.randrange(10**6):06d}",
+              "soort": "betalingsachterstand", "bedrag": f"{rnd.randrange(low * 100, high * 100) / 100:.2f}",
+              "ontstaansdatum": (day - timedelta(days=arrear)).isoformat(), "signaaldatum": day.isoformat(),
+              "client": dict(person)}
+    if kind == "Energie":
+        record["product"] = rnd.choice(("elektra", "gas", "elektra", "warmte"))
+    if kind in ("Huur", "Energie", "Water", "Zorg"):
+        record["sociaalIncasso"] = {"herinneringVerstuurd": True, "persoonlijkContactGezocht": True,
+                                    "gewezenOpSchuldhulp": True, "aangebodenGegevensDoorTeGeven": True}
+    if "persoonlijkContactGezocht" in extra:
+        record["sociaalIncasso"]["persoonlijkContactGezocht"] = extra.pop("persoonlijkContactGezocht")
+    record.update(extra)
+    return record
+
+
+def _fixture() -> dict[str, dict]:
+    """The bundled BRP fixture's people as signal clients, by BSN."""
+    people = {}
+    for person in json.loads(BUNDLED_FIXTURE.read_text(encoding="utf-8")):
+        address, name = address_of(person), person.get("naam") or {}
+        client = {"voornamen": name.get("voornamen"), "voorletters": name.get("voorletters"),
+                  "voorvoegsel": name.get("voorvoegsel"), "achternaam": name.get("geslachtsnaam"),
+                  "geboortedatum": ((person.get("geboorte") or {}).get("datum") or {}).get("datum"),
+                  "straatnaam": address.get("officieleStraatnaam"), "huisnummer": address.get("huisnummer"),
+                  "huisletter": address.get("huisletter"), "huisnummertoevoeging": address.get("huisnummertoevoeging"),
+                  "postcode": address.get("postcode"), "plaatsnaam": address.get("woonplaats")}
+        client = {key: value for key, value in client.items() if value not in (None, "")}
+        municipality = (person.get("gemeenteVanInschrijving") or {}).get("code")
+        people[person["burgerservicenummer"]] = {**client, "_deceased": is_deceased(person), "_gemeente": municipality}
+    return people
+
+
+SPECIAL_BSNS = {"999990172", "999990226", "999990445", "999990457", "999990147", "999990299", "999990251",
+                "999990044", "999990238"}
+
+
+def _specials() -> list[tuple[int, str, dict, dict]]:
+    """(day offset, partner type, client, extra fields): the paths the intake decides on its own."""
+    people = {bsn: _client(p) for bsn, p in _fixture().items()}
+    legal = {"achternaam": "Fietsenmakerij Groen B.V.", "straatnaam": "Ganzenhoef", "huisnummer": 12,
+             "postcode": "1103CP", "plaatsnaam": "Amsterdam"}
+    maiden = {**people["999990044"], "voorvoegsel": "de", "achternaam": "Vries"}  # known by her husband's name
+    return [
+        (3, "Water", people["999990172"], {}),  # deceased
+        (4, "Zorg", people["999990226"], {}), (6, "Energie", people["999990445"], {}),  # not residents here
+        (8, "Huur", people["999990457"], {}),
+        (5, "Huur", people["999990147"], {}),  # running debt-help track
+        (7, "Energie", people["999990299"], {}),  # debt help closed three months ago
+        (9, "Huur", people["999990251"], {}), (10, "Zorg", people["999990251"], {}),  # objection on file
+        (11, "Huur", legal, {}),  # a legal entity
+        (12, "Water", maiden, {}),  # name does not match the BRP
+        (13, "Huur", people["999990238"], {"persoonlijkContactGezocht": False}),  # sociaal incasso not done
+        (16, "Zorg", people["999990238"], {"achterstand_dagen": 14}),  # arrear too young
+        (30, "Energie", people["999990238"], {"soort": "eindelevering", "crisissignaal": True}),
+    ]
+
+
+def _repeats(rnd: random.Random, start: date) -> list[tuple[date, str, dict]]:
+    """The same arrear sent again, amount not higher: a repeat (joined to the open case, or a case of its own)."""
+    person = {"voornamen": "Ria", "voorletters": "R.", "achternaam": "Koopman", "geboortedatum": "1964-05-17",
+              "straatnaam": "Meeuwenlaan", "huisnummer": 12, "postcode": "1021HS", "plaatsnaam": "Amsterdam"}
+    first = _signal(rnd, "Huur", person, start + timedelta(days=5), {}, "R")
+    again = {**first, "externeReferentie": first["externeReferentie"] + "-2",
+             "signaaldatum": (start + timedelta(days=19)).isoformat()}
+    return [(start + timedelta(days=5), "Huur", first), (start + timedelta(days=19), "Huur", again)]
+
+
+def _client(person: dict) -> dict:
+    return {key: value for key, value in person.items() if not key.startswith("_")}
+
+
+def _households(rnd: random.Random) -> list[dict]:
+    """Fixture residents (one per address) and made-up ones."""
+    seen, people = set(), []
+    for bsn, person in _fixture().items():
+        key = (person.get("postcode"), person.get("huisnummer"))
+        if bsn in SPECIAL_BSNS or key in seen or person["_deceased"] or person["_gemeente"] != "0363":
+            continue
+        seen.add(key)
+        people.append(_client(person))
+    for _ in range(150):
+        street, prefix = rnd.choice(STREETS)
+        voorvoegsel, achternaam = rnd.choice(LAST)
+        first = rnd.choice(FIRST)
+        person = {"voornamen": first, "voorletters": f"{first[0]}.", "achternaam": achternaam,
+                  "geboortedatum": date(rnd.randrange(1950, 2005), rnd.randrange(1, 13), rnd.randrange(1, 29))
+                  .isoformat(), "straatnaam": street, "huisnummer": rnd.randrange(1, 400),
+                  "postcode": prefix + "".join(rnd.choices("ABCDEGHJKLMNPRSTVWXZ", k=2)), "plaatsnaam": "Amsterdam"}
+        if voorvoegsel:
+            person["voorvoegsel"] = voorvoegsel
+        if rnd.random() < 0.6:
+            person["telefoonnummer"] = "06" + "".join(rnd.choices("0123456789", k=8))
+        people.append(person)
+    return people
+
+
+def _registries(engine, today: date) -> None:
+    """A running debt-help track, one closed three months ago, and an objection (added, never replaced)."""
+    with engine.uow() as uow:
+        uow.session.add_all([
+            SchuldhulpRegistratie(bsn="999990147", hulpverlener="schuldhulp.west", startdatum=today - timedelta(400)),
+            SchuldhulpRegistratie(bsn="999990299", hulpverlener="schuldhulp.noord",
+                                  startdatum=today - timedelta(700), einddatum=today - timedelta(150)),
+            Bezwaar(bsn="999990251", datum=today - timedelta(200), toelichting="Demo: bezwaar tegen signalen"),
+        ])
+        uow.commit()
+
+
+# --- the counsellors' work ------------------------------------------------------------------------------------------
+
+def _plan_new_case(engine, plans: dict, signal_id: int, record: dict, day: date, rnd: random.Random) -> None:
+    with engine.uow() as uow:
+        case_id = uow.session.get(Signal, signal_id).case_id
+    if case_id is None or case_id in plans:
+        return
+    scenario = SCENARIOS[case_id % len(SCENARIOS)] if rnd.random() < 0.85 else "bezig"
+    if record["client"].get("achternaam") == "Koopman":
+        scenario = "geen_hulp"  # closed before the same arrear comes again: the repeat gets a case of its own
+    plans[case_id] = Plan(scenario, day + timedelta(days=rnd.randrange(1, 4)), _attempts(scenario, rnd),
+                          same_person=rnd.random() < 0.9 or record["client"].get("achternaam") == "Vries")
+
+
+def _attempts(scenario: str, rnd: random.Random) -> list:
+    """(kanaal, bereikt, vervolg) per attempt the counsellor will make."""
+    if scenario == "blijft_liggen":
+        return []
+    if scenario == "bezig":
+        return [("Telefoon", False, "opnieuw")]
+    if scenario == "geen_contact":
+        return [("Telefoon", False, "opnieuw"), ("Huisbezoek", False, "opnieuw"), ("Kaartje", False, "opnieuw"),
+                ("Brief", False, "stoppen")]
+    misses = [(rnd.choice(("Telefoon", "SMS/Whatsapp", "Mail")), False, "opnieuw")] * rnd.randrange(0, 3)
+    return misses + [(rnd.choice(("Telefoon", "Huisbezoek", "Telefoon")), True, None)]
+
+
+def _work(engine, plans: dict, day: date, rnd: random.Random) -> None:
+    """Each case due today gets one task done; the next visit is a few days later."""
+    for case_id, plan in list(plans.items()):
+        if plan.next_day > day:
+            continue
+        if _advance(engine, case_id, plan, day, rnd):
+            plan.next_day = day + timedelta(days=rnd.randrange(1, 5))
+        else:
+            del plans[case_id]
+
+
+def _advance(engine, case_id: int, plan: Plan, day: date, rnd: random.Random) -> bool:
+    with engine.uow() as uow:
+        tasks = dict(uow.session.execute(select(UserTask.element_id, UserTask.task_id).where(
+            UserTask.case_id == case_id, UserTask.status == "open")).all())
+    for element in TASK_ORDER:
+        if element in tasks:
+            data = _form_data(element, plan, day, rnd)
+            if data is None:
+                return False
+            actor = "coordinator" if element == "termijn_overschreden" else ACTOR
+            engine.complete_task(tasks[element], data, actor=actor)
+            return True
+    return False
+
+
+def _form_data(element: str, plan: Plan, day: date, rnd: random.Random) -> dict | None:
+    """Valid form data (forms/*.json) for this task in this scenario; None: the counsellor stops here."""
+    if element in ("contactpoging", "kaartje_achterlaten"):
+        if not plan.attempts:
+            return None
+        kanaal, bereikt, vervolg = plan.attempts.pop(0)
+        data = {"kanaal": "Kaartje" if element == "kaartje_achterlaten" else kanaal, "datum": day.isoformat(),
+                "dagdeel": rnd.choice(("Ochtend", "Middag", "Avond")), "bereikt": bereikt}
+        return {**data, "vervolg": vervolg} if vervolg else data
+    if plan.scenario == "blijft_liggen" or (plan.scenario == "hulp_lopend" and element in ("warme_overdracht",
+                                                                                          "besluit_incassostop")):
+        return None
+    return _FORMS[element](plan, day)
+
+
+_UITKOMST = {"geen_hulp": "geen_hulp", "al_betaald": "al_betaald", "ander_traject": "ander_traject"}
+_FORMS = {
+    "brp_controle": lambda plan, day: {"zelfde_persoon": plan.same_person,
+                                       "toelichting": "Gecontroleerd op adres en geboortedatum"},
+    "doorsturen_gemeente": lambda plan, day: {"gemeente": "woongemeente volgens de BRP",
+                                              "doorgestuurd_op": day.isoformat()},
+    "overdragen_shv": lambda plan, day: {"contact_inwoner": True, "contact_partner": True},
+    "termijn_overschreden": lambda plan, day: {"besluit": "doorgaan", "toelichting": "Pogingen gaan door"},
+    "besluit_incassostop": lambda plan, day: {"besluit_incassostop": "overdracht"},
+    "eerste_gesprek": lambda plan, day: {
+        "uitkomst": _UITKOMST.get(plan.scenario, "hulp"), "bedreigende_situatie": False,
+        "achterstanden": "Huur en energie, twee maanden", "zelfredzaamheid": "beperkt",
+        "toestemming_terugmelding": True},
+    "plan_van_aanpak": lambda plan, day: {
+        "analyse": "Achterstand na inkomensdaling", "afspraken": "Toeslagen aanvragen, regeling treffen",
+        "aanpak": "quick_fix" if plan.scenario == "quick_fix" else "overdracht"},
+    "quick_fix": lambda plan, day: {"acties": ["budgetadvies", "betalingsregeling"]},
+    "warme_overdracht": lambda plan, day: {
+        "vervolghulp": "maatschappelijk_werk" if plan.scenario == "niet_financieel" else "schuldhulpverlening",
+        "overgenomen_door": "Wijkteam" if plan.scenario == "niet_financieel" else "Schuldhulp team 2",
+        "driegesprek": True},
+}

@@ -1,0 +1,135 @@
+"""Signal partners and their API tokens (R2, R35): a random token shown once, only its SHA-256 stored.
+
+Partner tokens live in their own table, apart from staff tokens: a staff token finds no partner and a partner
+token finds no staff member, so neither opens the other's endpoints."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..accounts import token_digest
+from ..audit import SYSTEM_CHAIN, append_event
+from ..errors import EngineError
+from .models import PARTNER_TYPES, Partner, Signal, Terugmelding
+
+TOKEN_PREFIX = "vrgp_"  # tells a partner token from a staff token (vrg_) at a glance, e.g. in a leaked log
+MAX_NAME_LENGTH = 200
+MAX_TOKEN_LENGTH = 200
+
+
+class PartnerError(EngineError):
+    """Bad input for a partner (the message says what is wrong)."""
+
+
+@dataclass(frozen=True)
+class PartnerRef:
+    """A partner detached from any session: what a request or an import needs."""
+
+    id: int
+    naam: str
+    type: str
+
+
+def ref(partner: Partner) -> PartnerRef:
+    return PartnerRef(partner.id, partner.naam, partner.type)
+
+
+def add_partner(session: Session, naam: str, type: str, at: datetime) -> tuple[Partner, str]:
+    """Register a partner with a new API token; (partner, token). The token is not stored, only its digest."""
+    naam = (naam or "").strip()
+    problems = []
+    if not naam or len(naam) > MAX_NAME_LENGTH:
+        problems.append(f"name must be 1-{MAX_NAME_LENGTH} characters")
+    if type not in PARTNER_TYPES:
+        problems.append(f"type must be one of {', '.join(PARTNER_TYPES)}; got {type!r}")
+    if not problems and session.scalar(select(Partner.id).where(Partner.naam == naam)) is not None:
+        problems.append(f"partner {naam!r} already exists")
+    if problems:
+        raise PartnerError("; ".join(problems))
+    token = new_token()
+    partner = Partner(naam=naam, type=type, token_hash=token_digest(token), active=True, created_at=at)
+    session.add(partner)
+    session.flush()
+    return partner, token
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def partner_for_token(session: Session, token: str | None) -> Partner | None:
+    """The active partner this bearer token belongs to, or None."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return session.scalar(select(Partner).where(Partner.token_hash == token_digest(token),
+                                                Partner.active.is_(True)))
+
+
+def partner_by_name(session: Session, naam: str) -> Partner:
+    """The active partner with this name; PartnerError naming the known partners otherwise."""
+    partner = session.scalar(select(Partner).where(Partner.naam == naam, Partner.active.is_(True)))
+    if partner is None:
+        known = session.scalars(select(Partner.naam).where(Partner.active.is_(True)).order_by(Partner.naam)).all()
+        raise PartnerError(f"no active partner {naam!r}; known: {', '.join(known) or '(none)'}")
+    return partner
+
+
+# --- facade: each opens one unit of work and commits it -------------------------------------------------------------
+
+def register_partner(engine, naam: str, type: str, *, actor: str) -> tuple[PartnerRef, str]:
+    """Create a partner and record it in the system history (without the token); (partner, token)."""
+    with engine.uow() as uow:
+        now = engine.clock.now()
+        partner, token = add_partner(uow.session, naam, type, now)
+        append_event(uow.session, chain=SYSTEM_CHAIN, kind="partner_aangemaakt", actor=actor, at=now,
+                     data={"partner_id": partner.id, "naam": partner.naam, "type": partner.type})
+        result = ref(partner)
+        uow.commit()
+    return result, token
+
+
+def find_partner(engine, naam: str) -> PartnerRef:
+    """The active partner with this name (PartnerError when there is none)."""
+    with engine.uow() as uow:
+        return ref(partner_by_name(uow.session, naam))
+
+
+# --- what a partner may see: its own signals' receipts and the feedback sent (R20, R21) -----------------------------
+
+RECEIVED = "ontvangen"  # a partner's view of a signal before any feedback
+
+
+def partner_status(codes: list[str]) -> str:
+    """What a partner sees as the state of its signal: 'ontvangen', then the last feedback code sent. Derived
+    from feedback only, never from the case, so 'not reached' or 'refused help' cannot leak (R21)."""
+    return codes[-1] if codes else RECEIVED
+
+
+def receipt(session: Session, partner_id: int, signal_id: int) -> dict | None:
+    """The receipt of one of this partner's signals with the feedback sent about it; None when not its own."""
+    row = session.execute(select(Signal.id, Signal.externe_referentie, Signal.received_at)
+                          .where(Signal.id == signal_id, Signal.partner_id == partner_id)).first()
+    if row is None:
+        return None
+    feedback = session.execute(select(Terugmelding.code, Terugmelding.created_at)
+                               .where(Terugmelding.signal_id == row.id, Terugmelding.partner_id == partner_id)
+                               .order_by(Terugmelding.id)).all()
+    return {"id": row.id, "externe_referentie": row.externe_referentie, "ontvangen_op": row.received_at,
+            "status": partner_status([f.code for f in feedback]),
+            "terugmeldingen": [{"code": f.code, "datum": f.created_at} for f in feedback]}
+
+
+def feedback_after(session: Session, partner_id: int, after_id: int, limit: int) -> list[dict]:
+    """This partner's feedback with an id above after_id, oldest first, at most limit."""
+    rows = session.execute(
+        select(Terugmelding.id, Terugmelding.signal_id, Signal.externe_referentie, Terugmelding.code,
+               Terugmelding.created_at)
+        .join(Signal, Signal.id == Terugmelding.signal_id)
+        .where(Terugmelding.partner_id == partner_id, Terugmelding.id > after_id)
+        .order_by(Terugmelding.id).limit(limit)).all()
+    return [{"id": r.id, "signaal_id": r.signal_id, "externe_referentie": r.externe_referentie, "code": r.code,
+             "datum": r.created_at} for r in rows]

@@ -1,0 +1,163 @@
+"""The DDAS delivery (R26): valid against VNG's Uitwisselmodel v0.9 schema (formats included), with the signals
+received and the cases closed in the period."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import jsonschema
+import pytest
+from sqlalchemy import select
+
+from engine.models import Event
+from engine.service import Engine
+from engine.vroegsignalering.ddas import build_delivery, export_ddas
+from engine.vroegsignalering.models import SIGNAL_STATUSES
+from engine.vroegsignalering.partners import find_partner, register_partner
+from engine.vroegsignalering.payload import load_signal
+from engine.vroegsignalering.service import receive
+from tests.conftest import DATA, local
+from tests.integration.test_partner_api import FATIMA, INCASSO, case_of, deploy_vroegsignalering, open_tasks
+
+SCHEMA = json.loads((DATA / "ddas" / "json_schema_Uitwisselmodel.json").read_text(encoding="utf-8"))
+ORGANISATION = {"organisatie_naam": "Gemeente Amsterdam, Vroegsignalering", "organisatie_kvk": "34366966",
+                "organisatie_contact_naam": "J. de Vries", "organisatie_contact_email": "vroeg@example.nl",
+                "organisatie_contact_telefoon": "020-1234567", "organisatie_contact_functie": "Teamleider",
+                "gegevensleverancier_code": "VROEG-0363"}
+VISSER = {"voorletters": "H.", "achternaam": "Visser", "geboortedatum": "1941-05-05", "straatnaam": "Insulindeweg",
+          "huisnummer": 480, "postcode": "1094LA", "plaatsnaam": "Amsterdam"}  # deceased in the BRP fixture
+MEIJER = {"voorletters": "L.", "achternaam": "Meijer", "geboortedatum": "1995-01-23", "straatnaam": "Oudegracht",
+          "huisnummer": 100, "postcode": "3511AX", "plaatsnaam": "Utrecht"}  # registered in Utrecht
+PIETER = {"voorletters": "P.", "voorvoegsel": "van 't", "achternaam": "Hof", "geboortedatum": "1968-08-16",
+          "huisnummer": 300, "postcode": "1056EL"}
+LEGAL = {"achternaam": "Fietsenmakerij Groen B.V.", "huisnummer": 12, "postcode": "1103CP"}
+ANNA = {"voorvoegsel": "van der", "achternaam": "Berg", "voorletters": "A.M.", "geboortedatum": "1975-09-12",
+        "huisnummer": 150, "postcode": "1055EB", "straatnaam": "Bos en Lommerweg"}
+
+
+def assert_valid(delivery: dict) -> None:
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    assert {"date", "date-time", "email"} <= set(checker.checkers)  # a missing format library must not pass silently
+    errors = [f"{list(e.absolute_path)}: {e.message}"
+              for e in jsonschema.Draft202012Validator(SCHEMA, format_checker=checker).iter_errors(delivery)]
+    assert errors == []
+
+
+@pytest.fixture
+def vs(settings, clock):
+    engine = Engine(replace(settings, extra=ORGANISATION), clock)
+    yield deploy_vroegsignalering(engine)
+    engine.db.dispose()
+
+
+def deliver(engine, partner_name: str, reference: str, client: dict, **fields) -> int:
+    sender = find_partner(engine, partner_name)
+    record = {"externeReferentie": reference, "soort": "betalingsachterstand", "bedrag": "450.50",
+              "ontstaansdatum": "2026-08-01", "signaaldatum": "2026-10-15", "client": client, **fields}
+    if sender.type in ("Huur", "Water") and "sociaalIncasso" not in fields:
+        record["sociaalIncasso"] = dict(INCASSO)
+    payload = load_signal(record, partner_type=sender.type, today=engine.clock.now().date())
+    return receive(engine, sender.id, payload, actor="test").id
+
+
+def attempt(engine, case_id: int, **data) -> None:
+    form = {"kanaal": "Telefoon", "datum": engine.clock.now().date().isoformat(), "dagdeel": "Middag", **data}
+    engine.complete_task(open_tasks(engine, case_id)["contactpoging"], form, actor="anna")
+
+
+def test_a_month_with_signals_in_every_state(vs, clock):
+    for naam, kind in (("Woonstad", "Huur"), ("Duinwater", "Water"), ("CAK", "CAK Zorgverzekeringen")):
+        register_partner(vs, naam, kind, actor="test")
+    clock.set(local(2026, 10, 20, 10, 0))
+    october = deliver(vs, "Woonstad", "H-OKT", dict(FATIMA))  # received before the period, closed in it
+    clock.set(local(2026, 11, 3, 10, 0))
+    fresh = deliver(vs, "CAK", "BAZ-1", ANNA, signaaldatum="2026-11-02")  # stays open: not among the cases
+    unjust = deliver(vs, "Duinwater", "W-1", PIETER,
+                     sociaalIncasso={**INCASSO, "gewezenOpSchuldhulp": False})
+    deceased = deliver(vs, "Woonstad", "H-VISSER", VISSER)
+    elsewhere = deliver(vs, "Duinwater", "W-MEIJER", MEIJER)
+    legal = deliver(vs, "Woonstad", "H-BV", LEGAL)
+    clock.set(local(2026, 11, 4, 9, 30))
+    attempt(vs, case_of(vs, october).case_id, bereikt=False, vervolg="opnieuw", dagdeel="Ochtend")
+    attempt(vs, case_of(vs, october).case_id, bereikt=True, kanaal="Huisbezoek")
+    vs.complete_task(open_tasks(vs, case_of(vs, october).case_id)["eerste_gesprek"],
+                     {"uitkomst": "al_betaald", "bedreigende_situatie": False}, actor="anna")
+    vs.complete_task(open_tasks(vs, case_of(vs, elsewhere).case_id)["doorsturen_gemeente"],
+                     {"gemeente": "Utrecht", "doorgestuurd_op": "2026-11-04"}, actor="anna")
+    clock.set(local(2026, 11, 10, 9, 0))
+    repeat = deliver(vs, "CAK", "BAZ-2", ANNA, signaaldatum="2026-11-09")  # same arrear again, joins the open case
+    clock.set(local(2026, 12, 1, 9, 0))
+    december = deliver(vs, "Woonstad", "H-DEC", {**ANNA, "huisnummer": 152}, signaaldatum="2026-11-30")
+
+    delivery = export_ddas(vs, local(2026, 11, 1).date(), local(2026, 11, 30).date(), actor="test")
+    assert_valid(delivery)
+    [levering] = delivery["leveringen"]
+    assert (delivery["startdatumLevering"], delivery["einddatumLevering"], delivery["aanleverdatumEnTijd"],
+            delivery["codeGegevensleverancier"]) == ("2026-11-01", "2026-11-30", "2026-12-01T08:00:00Z", "VROEG-0363")
+    assert levering["aanleverende_organisatie"] == {
+        "naam": "Gemeente Amsterdam, Vroegsignalering", "kvk-nummer": "34366966",
+        "contactpersoonen": [{"naam": "J. de Vries", "telefoonnummer": "020-1234567", "email": "vroeg@example.nl",
+                              "functietitel": "Teamleider"}]}
+    signals = {s["ID"]: s for s in levering["vroegsignalen"]}
+    ids = {f"VS-{i}" for i in (fresh, unjust, deceased, elsewhere, legal, repeat)}
+    assert set(signals) == ids and f"VS-{october}" not in signals and f"VS-{december}" not in signals
+    assert {s["status"] for s in signals.values()} == set(SIGNAL_STATUSES)
+    assert signals[f"VS-{fresh}"] == {
+        "ID": f"VS-{fresh}", "crisissignaal": False, "warmeOverdracht": False, "bedrag": 451,
+        "ontstaansdatum": "2026-08-01", "signaaldatum": "2026-11-02", "status": "Nog niet opgepakt",
+        "signaalpartner": {"type": "CAK Zorgverzekeringen"},
+        "client": {"Burgerservicenummer": "999990068", "Voorletters": "A.M.", "Voorvoegsel": "van der",
+                   "Achternaam": "Berg", "Straatnaam": "Bos en Lommerweg", "Postcode": "1055EB",
+                   "Geboortedatum": "1975-09-12", "Huisnummer": "150"}}
+
+    cases = {tuple(ref["ID"] for ref in z["vroegsignalen"]): z for z in levering["vroegsignaalzaken"]}
+    assert set(cases) == {(f"VS-{october}",), (f"VS-{unjust}",), (f"VS-{elsewhere}",), (f"VS-{legal}",)}
+    assert cases[(f"VS-{october}",)] == {
+        "resultaat": "Inwoner heeft zelf al betaald/betalingsregeling getroffen", "matchingsdatum": "2026-10-20",
+        "startdatum_matchtingperiode": "2026-10-20", "datum_opgepakt": "2026-11-04",
+        "einddatum_matchingperiode": "2026-11-04", "vroegsignalen": [{"ID": f"VS-{october}"}],
+        "contactpogingen": [{"soort": "Telefoon", "bereikt": False, "datum": "2026-11-04", "dagdeel": "Ochtend"},
+                            {"soort": "Huisbezoek", "bereikt": True, "datum": "2026-11-04", "dagdeel": "Middag"}]}
+    assert {z["resultaat"] for z in cases.values()} == {
+        "Inwoner heeft zelf al betaald/betalingsregeling getroffen", "Niet opgepakt: onterecht signaal",
+        "Persoon is geen inwoner (meer) in de gemeente", "Niet opgepakt: andere reden"}
+
+
+def test_an_empty_period_is_still_a_valid_delivery_and_the_export_is_recorded(vs, settings):
+    delivery = export_ddas(vs, local(2026, 1, 1).date(), local(2026, 1, 31).date(), actor="cli:test")
+    assert_valid(delivery)
+    assert delivery["leveringen"] == [{"teller": 1, "gemeentecode": "0363", "vroegsignalen": [],
+                                       "vroegsignaalzaken": [],
+                                       "aanleverende_organisatie": delivery["leveringen"][0]
+                                       ["aanleverende_organisatie"]}]
+    with vs.uow() as uow:
+        event = uow.session.scalars(select(Event).where(Event.kind == "ddas_geexporteerd")).one()
+        assert event.data == {"van": "2026-01-01", "tot": "2026-01-31", "vroegsignalen": 0, "vroegsignaalzaken": 0}
+    with pytest.raises(ValueError):
+        build_delivery(None, settings, local(2026, 1, 2).date(), local(2026, 1, 1).date(), local(2026, 2, 1))
+
+
+def test_without_organisation_settings_the_delivery_is_still_valid(engine):
+    deploy_vroegsignalering(engine)
+    delivery = export_ddas(engine, local(2026, 11, 1).date(), local(2026, 11, 30).date(), actor="test")
+    assert_valid(delivery)
+    assert delivery["leveringen"][0]["aanleverende_organisatie"] == {"naam": "Gemeente 0363"}
+    assert delivery["codeGegevensleverancier"] == "VROEG"
+
+
+def test_vroeg_export_ddas_writes_a_valid_file(vroeg, tmp_path):
+    out = tmp_path / "levering.json"
+    result = vroeg("export", "ddas", "--van", "2026-11-01", "--tot", "2026-11-30", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert_valid(json.loads(out.read_text(encoding="utf-8")))
+    assert "DDAS 2026-11-01..2026-11-30: 0 vroegsignalen, 0 vroegsignaalzaken" in result.stderr
+    assert "organisatie_naam" in result.stderr  # the missing settings are named
+    to_stdout = vroeg("export", "ddas", "--van", "2026-11-01", "--tot", "2026-11-30")
+    assert_valid(json.loads(to_stdout.stdout))
+
+
+@pytest.mark.parametrize("van, tot", [("2026-11-30", "2026-11-01"), ("2026-02-30", "2026-03-01"),
+                                      ("1-11-2026", "2026-11-30")])
+def test_vroeg_export_ddas_refuses_a_bad_period(vroeg, van, tot):
+    result = vroeg("export", "ddas", "--van", van, "--tot", tot)
+    assert result.exit_code == 2 and result.stdout == ""

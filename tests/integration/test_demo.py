@@ -1,0 +1,56 @@
+"""`vroeg demo`: partners of every type, a few hundred signals through the real intake, and cases in every state."""
+from __future__ import annotations
+
+import re
+import time
+
+from sqlalchemy import func, select
+
+from engine.models import Case, UserTask
+from engine.vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
+from tests.integration.test_import import REAL
+
+
+def test_vroeg_demo_loads_cases_in_every_state_once(vroeg, engine):
+    started = time.monotonic()
+    result = vroeg("demo", **REAL)
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.stderr
+    assert elapsed < 60, f"vroeg demo took {elapsed:.0f} s"
+    received = int(re.search(r"demo signals: (\d+) received", result.stdout)[1])
+    assert len(re.findall(r"token vrgp_", result.stdout)) == len(PARTNER_TYPES) == 11
+
+    with engine.uow() as uow:
+        session = uow.session
+        assert set(session.scalars(select(Partner.type))) == set(PARTNER_TYPES)
+        assert session.scalar(select(func.count()).select_from(Signal)) == received >= 200  # none refused
+        closed = set(session.scalars(select(Vroegsignaalzaak.eindresultaat).where(Vroegsignaalzaak.open.is_(False))))
+        open_cases = session.scalar(select(func.count()).select_from(Vroegsignaalzaak)
+                                    .where(Vroegsignaalzaak.open.is_(True)))
+        crisis = session.scalar(select(func.count()).select_from(Vroegsignaalzaak).where(
+            Vroegsignaalzaak.open.is_(True), Vroegsignaalzaak.crisis.is_(True)))
+        overdue = session.scalar(select(func.count()).select_from(UserTask).where(
+            UserTask.element_id == "termijn_overschreden", UserTask.status == "open"))
+        running = session.scalar(select(func.count()).select_from(Case).where(Case.status == "running"))
+    assert open_cases >= 20 and running >= open_cases and crisis >= 1 and overdue >= 1
+    assert {"(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
+            "Vervolghulp en/of verwijzing niet financieel", "Definitief geen contact kunnen krijgen",
+            "Inwoner hoeft geen hulp vanuit vroegsignalering",
+            "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
+            "Inwoner heeft al een ander lopend traject", "Persoon is geen inwoner (meer) in de gemeente",
+            "Inwoner al bekend bij schuldhulpverlening", "Niet opgepakt: onterecht signaal",
+            "Niet opgepakt: andere reden", "Inwoner is overleden"} <= closed
+
+    again = vroeg("demo", **REAL)
+    assert again.exit_code == 0 and "demo signals not loaded" in again.stdout and "token" not in again.stdout
+    with engine.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Signal)) == received
+
+
+def test_vroeg_demo_without_the_process_loads_partners_but_no_signals(vroeg, engine):
+    result = vroeg("demo")  # the test bundle (tests/data/basis) has no vroegsignalering process
+    assert result.exit_code == 0, result.stderr
+    assert "process vroegsignalering is not deployed" in result.stdout
+    with engine.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Signal)) == 0
+        assert uow.session.scalar(select(func.count()).select_from(Partner)) == len(PARTNER_TYPES)

@@ -1,0 +1,55 @@
+"""Partner authentication: `Authorization: Bearer <partner token>`, apart from staff tokens and sessions.
+
+A staff token (or a session cookie) opens no partner endpoint, and a partner token opens no staff endpoint: each is
+looked up only in its own table. `partner_required` guards a view and sets `g.partner` (a PartnerRef)."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import g, request
+
+from engine.vroegsignalering.partners import PartnerRef, partner_for_token, ref
+
+from .. import current_engine
+from ..errors import Problem
+
+
+def current_partner() -> PartnerRef | None:
+    """The partner making this request, or None."""
+    token = _bearer_token()
+    if not token:
+        return None
+    with current_engine().uow() as uow:
+        partner = partner_for_token(uow.session, token)
+        return ref(partner) if partner is not None else None
+
+
+def partner_required(view):
+    """Decorator: 401 without a valid partner token; sets g.partner."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        partner = current_partner()
+        if partner is None:
+            raise _unauthorized()
+        g.partner = partner
+        return view(*args, **kwargs)
+
+    guarded.partner_only = True
+    return guarded
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _unauthorized() -> Problem:
+    if _bearer_token() is None:
+        return Problem(401, "Stuur het token van uw organisatie mee: Authorization: Bearer <partnertoken>.",
+                       headers={"WWW-Authenticate": 'Bearer realm="vroeg-partners"'})
+    return Problem(401, "Het token is onbekend of ingetrokken, of hoort niet bij een signaalpartner.",
+                   headers={"WWW-Authenticate": 'Bearer realm="vroeg-partners", error="invalid_token"'})

@@ -1,0 +1,104 @@
+"""Signals from partners (`/signalen`): deliver one, read its receipt and the feedback sent about it (R2-R5, R21)."""
+from __future__ import annotations
+
+import json
+import uuid
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, jsonify, request
+from marshmallow import ValidationError
+
+from engine.errors import StepFailed
+from engine.vroegsignalering.brp import BrpError
+from engine.vroegsignalering.partners import receipt
+from engine.vroegsignalering.payload import field_problems, load_signal
+from engine.vroegsignalering.service import UnknownPartner, receive
+
+from .. import current_engine
+from ..errors import Problem, invalid_param
+from . import API_PREFIX, bp, operation, signal_schemas
+
+MAX_SIGNAL_BYTES = 64 * 1024  # a signal is well under 2 KB; refuse anything far larger with 413
+_ONTVANGST = signal_schemas.SignaalOntvangst()
+_DETAIL = signal_schemas.SignaalDetail()
+
+
+@bp.post("/signalen")
+@operation(None, partner=True, tag="signalen", summary="Een vroegsignaal aanleveren",
+           description="Nieuw: 201 met een Location-header. Hetzelfde externeReferentie opnieuw: 200 met "
+                       "hetzelfde id; er wordt niets opnieuw opgeslagen. Ongeldig: 400 met invalidParams per "
+                       "veld; er wordt niets opgeslagen.",
+           body=signal_schemas.Signaal, response=signal_schemas.SignaalOntvangst, status=201,
+           also=((200, "Dit signaal was al ontvangen (zelfde externeReferentie)"),),
+           errors=(400, 413, 415, 503))
+def post_signaal():
+    """Validate the partner's signal and receive it once (R4); 201 new, 200 already received."""
+    engine, partner = current_engine(), g.partner
+    payload = _load(_json_body(), partner.type, _today(engine))
+    try:
+        ref = receive(engine, partner.id, payload, actor=f"partner:{partner.naam}")
+    except UnknownPartner:
+        raise Problem(401, "Deze signaalpartner is niet (meer) actief.") from None
+    except BrpError:
+        current_app.logger.warning("BRP niet bereikbaar bij signaal van partner %s", partner.id, exc_info=True)
+        raise Problem(503, "De BRP is tijdelijk niet bereikbaar; er is niets opgeslagen. Lever het signaal later "
+                           "opnieuw aan.", headers={"Retry-After": "60"}) from None
+    except StepFailed as exc:
+        raise _internal(exc) from None
+    body = _ONTVANGST.dump(_receipt(engine, partner.id, ref.id))
+    if not ref.created:
+        return jsonify(body), 200
+    return jsonify(body), 201, {"Location": f"{API_PREFIX}/signalen/{ref.id}"}
+
+
+@bp.get("/signalen/<int:signaal_id>")
+@operation(None, partner=True, tag="signalen", summary="Ontvangstbewijs en terugmeldingen van een eigen signaal",
+           description="Alleen signalen van de eigen organisatie; een ander signaal is 404. De status komt alleen "
+                       "uit de verstuurde terugmeldingen.",
+           response=signal_schemas.SignaalDetail, errors=(404,))
+def get_signaal(signaal_id: int):
+    """The partner's own signal: receipt and the feedback sent about it."""
+    return jsonify(_DETAIL.dump(_receipt(current_engine(), g.partner.id, signaal_id)))
+
+
+def _receipt(engine, partner_id: int, signal_id: int) -> dict:
+    with engine.uow() as uow:
+        found = receipt(uow.session, partner_id, signal_id)
+    if found is None:
+        raise Problem(404, f"Signaal {signal_id} bestaat niet of is niet van uw organisatie.")
+    return found
+
+
+def _json_body():
+    """The JSON body, numbers with decimals as Decimal (an amount keeps its exact decimals)."""
+    request.max_content_length = MAX_SIGNAL_BYTES  # read_data raises 413 above it
+    if not request.is_json:
+        raise Problem(415)
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw or b"", parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise Problem(400, "De body is geen geldige JSON.") from None
+
+
+def _load(data, partner_type: str, today) -> dict:
+    try:
+        return load_signal(data, partner_type=partner_type, today=today)
+    except ValidationError as exc:
+        params = [invalid_param(p.name, p.code, p.reason) for p in field_problems(exc.messages)]
+        raise Problem(400, "Een of meer velden van het signaal zijn niet geldig; er is niets opgeslagen.",
+                      invalid_params=params) from None
+
+
+def _today(engine):
+    """Today in the municipality's time zone, by the engine's clock."""
+    return engine.clock.now().astimezone(ZoneInfo(engine.settings.timezone)).date()
+
+
+def _internal(exc: Exception) -> Problem:
+    # A step that fails is our fault (a diagram or hook), not the partner's: log it, show only an error id.
+    error_id = uuid.uuid4().hex
+    current_app.logger.error("Signaal niet verwerkt, foutnummer %s", error_id, exc_info=exc)
+    return Problem(500, errorId=error_id)
+
