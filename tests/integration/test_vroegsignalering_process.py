@@ -599,3 +599,20 @@ def test_a_started_event_subprocess_does_not_change_the_shared_spec(vs):
     with vs.uow() as uow:
         assert uow.session.get(Case, later).status == "completed"
         assert uow.session.get(Case, first).status == "running"
+
+
+def test_every_element_of_the_diagram_has_its_layout():
+    """bpmn-js draws only what has diagram interchange (DI): every flow node, flow, lane and boundary event."""
+    from lxml import etree
+
+    tree = etree.parse(str(ROOT / "processes" / "vroegsignalering.bpmn"))
+    drawable = {"task", "userTask", "scriptTask", "businessRuleTask", "subProcess", "startEvent", "endEvent",
+                "intermediateThrowEvent", "intermediateCatchEvent", "boundaryEvent", "exclusiveGateway",
+                "parallelGateway", "inclusiveGateway", "sequenceFlow", "lane", "dataObjectReference"}
+    elements = {el.get("id") for el in tree.iter() if isinstance(el.tag, str)
+                and etree.QName(el).localname in drawable}
+    drawn = {el.get("bpmnElement") for el in tree.iter("{*}BPMNShape", "{*}BPMNEdge")}
+    assert elements - drawn == set()
+    bounds = [(float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height")))
+              for b in tree.iter("{http://www.omg.org/spec/DD/20100524/DC}Bounds")]
+    assert bounds and all(w > 0 and h > 0 for _, _, w, h in bounds)
