@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..audit import json_safe
-from .models import Signal, Terugmelding
+from .models import Partner, Signal, Terugmelding
 
 MESSAGE = "terugmelding"
 FEEDBACK_CODES = ("hulp-geaccepteerd", "niet-opgepakt", "herhaalde-melding", "onterecht-signaal", "geen-inwoner",
@@ -93,7 +93,7 @@ def _send(ctx, code: str, signal: Signal, payload) -> None:
         _refuse(ctx, "al eerder verstuurd", payload, signal.id)
         return
     ctx.session.add(Terugmelding(partner_id=partner.id, signal_id=signal.id, case_id=ctx.case.id, code=code,
-                                 created_at=ctx.now))
+                                 volgnummer=next_volgnummer(ctx.session, partner.id), created_at=ctx.now))
     if code in STATUS_FOR_CODE:
         signal.status = STATUS_FOR_CODE[code]
     ctx.session.flush()  # a second event of the same step must see this row
@@ -112,3 +112,12 @@ def _loggable(payload):
         return json_safe(payload)
     except (TypeError, ValueError):
         return repr(payload)[:500]
+
+
+def next_volgnummer(session, partner_id: int) -> int:
+    """The partner's next feedback number. The partner row stays locked until this transaction commits, so a
+    later number is never visible before an earlier one: a partner reading by cursor misses nothing."""
+    partner = session.scalar(select(Partner).where(Partner.id == partner_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    partner.feedback_seq += 1
+    return partner.feedback_seq

@@ -30,6 +30,8 @@ class Partner(Base):
     type: Mapped[str] = mapped_column(String(40))  # PARTNER_TYPES
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the last feedback number given to this partner: its row lock orders feedback the way it commits
+    feedback_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -85,7 +87,7 @@ class Terugmelding(Base):
 
     __tablename__ = "terugmeldingen"
     __table_args__ = (
-        Index("ix_terugmeldingen_partner_id", "partner_id", "id"),
+        UniqueConstraint("partner_id", "volgnummer"),  # the partner's cursor: gap-free, in commit order
         UniqueConstraint("signal_id", "code"),  # each code at most once per signal, whatever a diagram throws
     )
 
@@ -94,6 +96,7 @@ class Terugmelding(Base):
     signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     code: Mapped[str] = mapped_column(String(40))
+    volgnummer: Mapped[int] = mapped_column(Integer)  # per partner: 1, 2, 3, ...
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     signal: Mapped[Signal] = relationship()

@@ -123,13 +123,13 @@ def receipt(session: Session, partner_id: int, signal_id: int) -> dict | None:
             "terugmeldingen": [{"code": f.code, "datum": f.created_at} for f in feedback]}
 
 
-def feedback_after(session: Session, partner_id: int, after_id: int, limit: int) -> list[dict]:
-    """This partner's feedback with an id above after_id, oldest first, at most limit."""
+def feedback_after(session: Session, partner_id: int, after: int, limit: int) -> list[dict]:
+    """This partner's feedback numbered above `after`, oldest first, at most limit (numbers are gap-free)."""
     rows = session.execute(
-        select(Terugmelding.id, Terugmelding.signal_id, Signal.externe_referentie, Terugmelding.code,
-               Terugmelding.created_at)
+        select(Terugmelding.id, Terugmelding.volgnummer, Terugmelding.signal_id, Signal.externe_referentie,
+               Terugmelding.code, Terugmelding.created_at)
         .join(Signal, Signal.id == Terugmelding.signal_id)
-        .where(Terugmelding.partner_id == partner_id, Terugmelding.id > after_id)
-        .order_by(Terugmelding.id).limit(limit)).all()
-    return [{"id": r.id, "signaal_id": r.signal_id, "externe_referentie": r.externe_referentie, "code": r.code,
-             "datum": r.created_at} for r in rows]
+        .where(Terugmelding.partner_id == partner_id, Terugmelding.volgnummer > after)
+        .order_by(Terugmelding.volgnummer).limit(limit)).all()
+    return [{"id": r.id, "volgnummer": r.volgnummer, "signaal_id": r.signal_id,
+             "externe_referentie": r.externe_referentie, "code": r.code, "datum": r.created_at} for r in rows]

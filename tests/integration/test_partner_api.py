@@ -364,7 +364,7 @@ def test_accepted_help_is_the_partners_status_and_feedback(vs, client, huur, clo
 def _feedback_rows(engine, count: int, partner_name: str) -> None:
     """count outbox rows about new signals of this partner, seven codes a signal (the endpoint reads rows, whatever
     made them)."""
-    from engine.vroegsignalering.feedback import FEEDBACK_CODES
+    from engine.vroegsignalering.feedback import FEEDBACK_CODES, next_volgnummer
 
     now = engine.clock.now()
     with engine.uow() as uow:
@@ -375,7 +375,8 @@ def _feedback_rows(engine, count: int, partner_name: str) -> None:
                             status="Nog niet opgepakt", received_at=now)
             uow.session.add(signal)
             uow.session.flush()
-            uow.session.add_all([Terugmelding(partner_id=partner.id, signal_id=signal.id, code=code, created_at=now)
+            uow.session.add_all([Terugmelding(partner_id=partner.id, signal_id=signal.id, code=code, created_at=now,
+                                              volgnummer=next_volgnummer(uow.session, partner.id))
                                  for code in FEEDBACK_CODES[:min(7, count - number)]])
         uow.commit()
 
@@ -442,3 +443,36 @@ def test_partner_add_with_a_bad_type_or_an_existing_name_is_exit_2(vroeg):
     assert vroeg("partner", "add", "--naam", "Duinwater", "--type", "Water").exit_code == 0
     again = vroeg("partner", "add", "--naam", "Duinwater", "--type", "Water")
     assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_feedback_numbers_follow_commit_order_so_a_cursor_misses_nothing(vs, huur):
+    """A transaction that takes a feedback number holds the partner row until it commits: a second one waits, so a
+    higher number is never readable while a lower one is still uncommitted."""
+    import threading
+
+    from engine.vroegsignalering.feedback import next_volgnummer
+
+    with vs.uow() as uow:
+        partner_id = uow.session.scalar(select(Partner.id).where(Partner.naam == "Woonstad"))
+    first_has_number, order = threading.Event(), []
+
+    def first():
+        with vs.uow() as uow:
+            order.append(("first", next_volgnummer(uow.session, partner_id)))
+            first_has_number.set()
+            threading.Event().wait(0.3)  # still uncommitted while the second tries
+            uow.commit()
+            order.append(("first committed", None))
+
+    def second():
+        first_has_number.wait(5)
+        with vs.uow() as uow:
+            order.append(("second", next_volgnummer(uow.session, partner_id)))
+            uow.commit()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert order == [("first", 1), ("first committed", None), ("second", 2)]

@@ -30,17 +30,17 @@ def list_terugmeldingen():
     with current_engine().uow() as uow:
         items = feedback_after(uow.session, g.partner.id, after, _PAGE + 1)
     more, items = len(items) > _PAGE, items[:_PAGE]
-    last = items[-1]["id"] if items else after
+    last = items[-1]["volgnummer"] if items else after
     return jsonify(_PAGINA.dump({"results": items, "volgende": encode_cursor(last), "meer": more}))
 
 
 def encode_cursor(last_id: int) -> str:
-    """An opaque cursor for 'after this terugmelding'."""
+    """An opaque cursor for "after this feedback number" of the partner."""
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{last_id}".encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None) -> int:
-    """The terugmelding id a cursor stands for (0 without one); 400 naming `sinds` when it is not ours."""
+    """The feedback number a cursor stands for (0 without one); 400 naming `sinds` when it is not ours."""
     if cursor is None:
         return 0
     try:
