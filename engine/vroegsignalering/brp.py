@@ -215,7 +215,7 @@ def _problem_title(exc: urllib.error.HTTPError) -> str:
 # --- composition -------------------------------------------------------------------------------------------
 
 def setting(settings, name: str, default=None):
-    """A domain setting: the Settings field when the lead has added it, else settings.extra[name]."""
+    """A domain setting: the Settings field (engine/config.py), else settings.extra[name], else the default."""
     value = getattr(settings, name, None)
     if value in (None, ""):
         value = (getattr(settings, "extra", None) or {}).get(name)

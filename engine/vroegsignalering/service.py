@@ -1,6 +1,5 @@
-"""The domain's facade functions on top of the Engine: each opens one unit of work and commits it.
-
-The lead wires these as methods, e.g. `Engine.receive_signal = lambda self, *a, **k: receive(self, *a, **k)`."""
+"""The domain's facade functions on top of the Engine: each opens one unit of work and commits it
+(`Engine.receive_signal` calls `receive`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
