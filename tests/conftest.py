@@ -18,6 +18,7 @@ from engine.migrate import upgrade
 from engine.service import Engine
 
 DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
 AMS = ZoneInfo("Europe/Amsterdam")
 POSTGRES_URL = os.environ.get("VROEG_DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
@@ -96,3 +97,23 @@ def basis(engine):
     """The engine with the basis test process deployed."""
     engine.deploy(engine.read_bundle([DATA / "basis"], DATA / "basis" / "forms"), actor="test")
     return engine
+
+
+def deploy_vroegsignalering(engine):
+    """Deploy the shipped process (processes/ and forms/)."""
+    engine.deploy(engine.read_bundle([ROOT / "processes"], ROOT / "forms"), actor="test")
+    return engine
+
+
+@pytest.fixture
+def vs(engine):
+    """The engine with the shipped vroegsignalering process deployed."""
+    return deploy_vroegsignalering(engine)
+
+
+@pytest.fixture
+def client(vs):
+    """A test client of the web app on that engine."""
+    from webapp import create_app
+
+    return create_app(engine=vs).test_client()

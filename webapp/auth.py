@@ -32,7 +32,7 @@ def current_user() -> StaffUser | None:
     """The staff member making this request (bearer token first, then the session cookie), or None."""
     cached = g.get("_vroeg_user", _NOT_LOOKED_UP)
     if cached is _NOT_LOOKED_UP:
-        cached = _from_bearer() if _bearer_token() is not None else _from_session()
+        cached = _from_bearer() if bearer_token() is not None else _from_session()
         g._vroeg_user = cached
     return cached
 
@@ -57,7 +57,7 @@ def roles_required(*roles: str):
     return decorator
 
 
-def _bearer_token() -> str | None:
+def bearer_token() -> str | None:
     """The token of an `Authorization: Bearer` header, '' for a malformed header, None without the header."""
     header = request.headers.get("Authorization")
     if header is None:
@@ -67,7 +67,7 @@ def _bearer_token() -> str | None:
 
 
 def _from_bearer() -> StaffUser | None:
-    token = _bearer_token()
+    token = bearer_token()
     if not token:
         return None
     with current_engine().uow() as uow:
@@ -89,7 +89,7 @@ def _staff(user: User) -> StaffUser:
 
 
 def _unauthorized() -> Problem:
-    if _bearer_token() is None:
+    if bearer_token() is None:
         return Problem(401, headers={"WWW-Authenticate": 'Bearer realm="vroeg"'})
     return Problem(401, "Het token is onbekend, ingetrokken of hoort bij een inactief account.",
                    headers={"WWW-Authenticate": 'Bearer realm="vroeg", error="invalid_token"'})

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from engine.models import Case, Event, UserTask
 from engine.vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
 from engine.vroegsignalering.partners import register_partner
+from tests.conftest import deploy_vroegsignalering  # noqa: F401  (test_import and test_ddas_export use it)
 from tests.integration.test_api import add_staff, assert_problem
 from webapp import create_app
 from webapp.api import API_PREFIX
@@ -29,11 +30,6 @@ FATIMA = {"voorletters": "F.", "voornamen": "Fatima", "achternaam": "El Amrani",
 
 
 # --- helpers (test_import and test_ddas_export import these) --------------------------------------------------------
-
-def deploy_vroegsignalering(engine):
-    engine.deploy(engine.read_bundle([ROOT / "processes"], ROOT / "forms"), actor="test")
-    return engine
-
 
 def add_partner(engine, naam: str = "Woonstad", kind: str = "Huur") -> dict:
     """A partner with its token; returns the Authorization header."""
@@ -73,16 +69,6 @@ def case_of(engine, signal_id: int) -> Vroegsignaalzaak:
 
 
 # --- fixtures -------------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def vs(engine):
-    return deploy_vroegsignalering(engine)
-
-
-@pytest.fixture
-def client(vs):
-    return create_app(engine=vs).test_client()
-
 
 @pytest.fixture
 def huur(vs):

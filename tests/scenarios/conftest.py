@@ -1,21 +1,9 @@
-"""Scenario fixtures: the shipped process, partners with tokens, and a client speaking the partner API."""
+"""Scenario fixtures: partners of each statutory kind, with their tokens (vs and client come from tests/conftest)."""
 from __future__ import annotations
 
 import pytest
 
-from tests.integration.conftest import cli_env, vroeg  # noqa: F401  (the CLI fixtures, for scenarios that import)
-from tests.integration.test_partner_api import add_partner, deploy_vroegsignalering
-from webapp import create_app
-
-
-@pytest.fixture
-def vs(engine):
-    return deploy_vroegsignalering(engine)
-
-
-@pytest.fixture
-def client(vs):
-    return create_app(engine=vs).test_client()
+from tests.integration.test_partner_api import add_partner
 
 
 @pytest.fixture

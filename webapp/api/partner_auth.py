@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import g, request
+from flask import g
 
 from engine.vroegsignalering.partners import PartnerRef, partner_for_token, ref
 
 from .. import current_engine
+from ..auth import bearer_token
 from ..errors import Problem
 
 
 def current_partner() -> PartnerRef | None:
     """The partner making this request, or None."""
-    token = _bearer_token()
+    token = bearer_token()
     if not token:
         return None
     with current_engine().uow() as uow:
@@ -39,16 +40,8 @@ def partner_required(view):
     return guarded
 
 
-def _bearer_token() -> str | None:
-    header = request.headers.get("Authorization")
-    if header is None:
-        return None
-    scheme, _, token = header.strip().partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
 def _unauthorized() -> Problem:
-    if _bearer_token() is None:
+    if bearer_token() is None:
         return Problem(401, "Stuur het token van uw organisatie mee: Authorization: Bearer <partnertoken>.",
                        headers={"WWW-Authenticate": 'Bearer realm="vroeg-partners"'})
     return Problem(401, "Het token is onbekend of ingetrokken, of hoort niet bij een signaalpartner.",
