@@ -12,6 +12,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from sqlalchemy import select
 
+from engine.errors import InvalidTaskData
 from engine.models import Case, CaseTimer, UserTask
 from engine.validation import validate_bundle
 from engine.vroegsignalering.models import END_RESULTS
@@ -400,6 +401,31 @@ def test_the_counsellor_may_stop_after_leaving_a_card(vs):
     assert_closed(vs, case_id, "Definitief geen contact kunnen krijgen", "einde_geen_contact")
 
 
+def test_the_counsellor_may_decide_not_to_pick_up_and_the_partner_learns_no_reason(vs, clock):
+    case_id = start(vs)
+    clock.set(local(2026, 12, 26, 9, 0))
+    vs.fire_due_timers()  # an open escalation must not keep the case open
+    assert "termijn_overschreden" in open_ids(vs, case_id)
+    # a missed home visit with "niet oppakken" asks for no card and no new attempt
+    do(vs, case_id, "contactpoging", **{**ATTEMPT, "kanaal": "Huisbezoek"}, bereikt=False, vervolg="niet_oppakken",
+       reden_niet_oppakken="detentie")
+    assert feedback(vs, case_id) == [{"code": "niet-opgepakt", "signaal": 1}]
+    assert "detentie" not in str(feedback(vs, case_id)) and "reden" not in str(feedback(vs, case_id))
+    assert_closed(vs, case_id, "Niet opgepakt: andere reden", "einde_niet_oppakken")
+    assert data(vs, case_id)["reden_niet_oppakken"] == "detentie"
+    done = [e.element_id for e in vs.history(case_id) if e.kind == "taak_afgerond"]
+    assert done == ["contactpoging"]
+
+
+def test_not_picking_up_needs_a_reason(vs):
+    case_id = start(vs)
+    [task] = open_tasks(vs, case_id)
+    with pytest.raises(InvalidTaskData) as raised:
+        vs.complete_task(task.task_id, {**ATTEMPT, "bereikt": False, "vervolg": "niet_oppakken"}, actor="anna")
+    assert [e.field for e in raised.value.errors] == ["reden_niet_oppakken"]
+    assert open_ids(vs, case_id) == ["contactpoging"] and feedback(vs, case_id) == []
+
+
 @pytest.mark.parametrize("uitkomst, end_result, end_event", [
     ("geen_hulp", "Inwoner hoeft geen hulp vanuit vroegsignalering", "einde_geen_hulp"),
     ("al_betaald", "Inwoner heeft zelf al betaald/betalingsregeling getroffen", "einde_al_betaald"),
@@ -575,7 +601,7 @@ def test_feedback_codes_are_only_the_allowed_ones():
     tree = etree.parse(str(BPMN))
     payloads = [p.text for p in tree.iter("{http://spiffworkflow.org/bpmn/schema/1.0/core}messagePayload")]
     codes = {p.split("'code': '")[1].split("'")[0] for p in payloads}
-    assert codes <= FEEDBACK_CODES and len(payloads) == 14
+    assert codes <= FEEDBACK_CODES and len(payloads) == 15
 
 
 # --- coverage of the diagram: keep this test last ---------------------------------------------------------------------

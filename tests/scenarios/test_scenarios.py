@@ -291,6 +291,20 @@ def test_a_legal_entity_is_not_picked_up_and_the_partner_hears_no_reason(vs, cli
     assert "rechtspersoon" not in str(body).lower() and "reden" not in str(body).lower()
 
 
+def test_the_counsellor_does_not_pick_up_a_detainee_and_the_partner_hears_no_reason(vs, client, partners):
+    huur = partners["Woonstad"]
+    signal_id = deliver(client, huur, signaal())
+    case_id = case_of(vs, signal_id)
+    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=False, vervolg="niet_oppakken",
+       reden_niet_oppakken="detentie")
+    closed_with(vs, case_id, "Niet opgepakt: andere reden")
+    assert received(client, huur) == [("S-1", "niet-opgepakt")]
+    body = client.get(f"{API_PREFIX}/signalen/{signal_id}", headers=huur).get_json()
+    assert "detentie" not in str(body).lower() and "reden" not in str(body).lower()
+    terugmeldingen = client.get(f"{API_PREFIX}/terugmeldingen", headers=huur).get_json()
+    assert "detentie" not in str(terugmeldingen).lower()
+
+
 def test_arrears_younger_than_30_days_are_an_unjustified_signal(vs, client, partners):
     huur = partners["Woonstad"]
     signal_id = deliver(client, huur, signaal(ontstaansdatum="2026-11-01"))  # 19 days before the signal

@@ -52,6 +52,8 @@ const main = {
   termijn_overschreden: { x: TERMIJN + 150, y: COORDINATOR_TOP + 80 },
   einde_escalatie: { x: TERMIJN + 300, y: COORDINATOR_TOP + 80 },
   gw_bereikt: { p: 0, r: 0, labelWidth: 80 }, er_geen_contact: { p: 1, r: 2 }, einde_geen_contact: { p: 2, r: 2 },
+  er_niet_oppakken: { p: 1, r: 3 }, tm_niet_oppakken: { p: 2, r: 3, label: 'below' },
+  einde_niet_oppakken: { p: 3, r: 3, label: 'right' },
   gw_uitkomst: { p: 1, r: 0 },
   er_geen_hulp: { p: 2, r: -1 }, einde_geen_hulp: { p: 3, r: -1, label: 'right' },
   er_al_betaald: { p: 2, r: -2 }, einde_al_betaald: { p: 3, r: -2, label: 'right' },
