@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, redirect, render_template, url_for
 
 from engine.config import Settings, ensure_secret_key, load_settings
 from engine.service import Engine
@@ -13,17 +13,25 @@ MAX_REQUEST_BYTES = 1024 * 1024  # form submissions are small; refuse anything l
 
 
 def create_app(config: dict | None = None, engine: Engine | None = None) -> Flask:
-    """Build the Flask app. `config` overrides settings; a given `engine` (tests) brings its own settings."""
+    """Build the Flask app. `config` overrides settings; a given `engine` (tests) brings its own settings.
+
+    `config["cookie_secure"]` (not a setting) forces the session cookie's Secure flag; without it
+    VROEG_COOKIE_SECURE decides (true/false/auto; auto = Secure unless testing).
+    """
+    config = dict(config or {})
+    cookie_secure = config.pop("cookie_secure", None)
     settings = ensure_secret_key(_settings(config, engine))
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing,
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, VROEG_SETTINGS=settings)
     app.extensions[EXTENSION] = engine or Engine(settings)
 
-    from . import errors
+    from . import errors, login, security
     from .api import API_PREFIX, bp as api_bp
 
     errors.init_app(app)
+    security.init_app(app, cookie_secure)
+    login.init_app(app)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     app.add_url_rule("/", "index", _index)
     return app
@@ -46,4 +54,9 @@ def _settings(config: dict | None, engine: Engine | None) -> Settings:
 
 
 def _index():
-    return render_template("index.html")
+    from .auth import current_user
+
+    user = current_user()
+    if user is None:
+        return redirect(url_for("login.login", next="/"))
+    return render_template("index.html", user=user)

@@ -117,7 +117,9 @@ def serve(state: CliState, host: str, port: int) -> None:
     engine = state.engine
     for line in deploy_if_present(engine):
         click.echo(line)
-    app = create_app(engine=engine)
+    # Plain http on the loopback address (make run): a Secure cookie might not be kept, so login would fail.
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    app = create_app(engine=engine, config={"cookie_secure": False} if loopback else None)
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"Vroeg: http://{shown_host}:{port}/ (Ctrl-C stops)")
     waitress_serve(app, host=host, port=port, threads=SERVE_THREADS)

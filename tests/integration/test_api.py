@@ -71,11 +71,10 @@ def co(basis):
 
 # --- app ---------------------------------------------------------------------------------------------------
 
-def test_landing_page_is_dutch_and_links_the_openapi_document(client):
+def test_landing_page_needs_login(client):
+    """The page itself (Dutch, linking the OpenAPI document) is checked logged in, in test_login.py."""
     response = client.get("/")
-    assert response.status_code == 200 and response.mimetype == "text/html"
-    page = response.get_data(as_text=True)
-    assert 'lang="nl"' in page and "vroegsignalering" in page and f"{API_PREFIX}/openapi.json" in page
+    assert response.status_code == 302 and response.headers["Location"] == "/inloggen?next=/"
 
 
 def test_create_app_without_engine_builds_one_from_config(basis, tmp_path):
