@@ -1,0 +1,255 @@
+"""The counsellor's worklist, `GET /werklijst`: open user tasks with their case's household, signals and priority.
+
+Reads only the queryable tables (user_tasks, vroegsignaalzaken, signals, partners), never a workflow: one query for
+the page of tasks (with the total as a window count) and one for the signals of the cases on that page, whatever
+the number of rows. Hulpverleners start on "Mijn taken" (assigned to them); coordinators on "Alle taken".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask import Blueprint, redirect, render_template, render_template_string, request, url_for
+from sqlalchemy import exists, func, or_, select
+
+from engine.models import UserTask
+from engine.roles import COORDINATOR, HULPVERLENER
+from engine.vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
+
+from . import current_engine
+from .auth import current_user
+
+bp = Blueprint("worklist", __name__)
+
+PAGE_SIZE = 50
+ALLOWED_ROLES = (HULPVERLENER, COORDINATOR)
+WERKVOORRADEN = ("algemeen", "crisis", "jongeren", "wijk-noord", "wijk-west", "wijk-zuid")
+NIEMAND = "niemand"
+_POSTCODE4 = re.compile(r"[1-9][0-9]{3}")
+_MAX_PARAM = 100
+
+_FORBIDDEN = """{% extends "base.html" %}
+{% block title %}Geen toegang — Vroeg{% endblock %}
+{% block content %}<h1>Geen toegang</h1>
+<p>Met de rol {{ role_label(user.role) }} kunt u de werklijst niet bekijken.</p>
+<p><a href="{{ url_for('index') }}">Naar de startpagina</a></p>{% endblock %}"""
+
+
+@dataclass
+class Filters:
+    """The worklist's GET parameters, checked; `errors` maps a field to a Dutch message (that filter is ignored)."""
+
+    weergave: str
+    werkvoorraad: str = ""
+    crisis: bool = False
+    te_laat: bool = False
+    partnertype: str = ""
+    postcode_van: str = ""
+    postcode_tot: str = ""
+    toegewezen: str = ""
+    pagina: int = 1
+    errors: dict = field(default_factory=dict)
+
+    def args(self, **changes) -> dict:
+        """The query parameters that reproduce these filters (empty ones left out), with `changes` applied."""
+        values = {"weergave": self.weergave, "werkvoorraad": self.werkvoorraad, "crisis": "1" if self.crisis else "",
+                  "te_laat": "1" if self.te_laat else "", "partnertype": self.partnertype,
+                  "postcode_van": self.postcode_van, "postcode_tot": self.postcode_tot,
+                  "toegewezen": self.toegewezen if self.weergave == "alle" else "", "pagina": self.pagina}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in ("", None) and not (k == "pagina" and v == 1)}
+
+
+@dataclass
+class Row:
+    """One open task on the worklist."""
+
+    task_id: int
+    case_id: int
+    name: str
+    assignee: str | None
+    due_at: object
+    prioriteit: int | None
+    prioriteit_reden: str | None
+    werkvoorraad: str | None
+    crisis: bool
+    postcode: str | None
+    adres: str = ""
+    soorten: list = field(default_factory=list)
+    totaal: Decimal | None = None
+    te_laat: bool = False
+    resterend: str = ""
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+
+
+@bp.get("/werklijst")
+def werklijst():
+    """The worklist page: tabs, filters, a table of 50 tasks per page and page links."""
+    user = current_user()
+    if user is None:
+        return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
+    if user.role not in ALLOWED_ROLES:
+        return render_template_string(_FORBIDDEN, user=user), 403
+    filters = read_filters(user.role)
+    engine = current_engine()
+    now = engine.clock.now()
+    with engine.uow() as uow:
+        rows, total = _page(uow.session, filters, user, now)
+        _add_signals(uow.session, rows)
+    today = engine.calendar.local_date(now)
+    for row in rows:
+        _deadline(row, engine.calendar, today, now)
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render_template("worklist.html", rows=rows, total=total, filters=filters, pages=pages,
+                           page_links=page_links(filters.pagina, pages), werkvoorraden=_werkvoorraden(filters),
+                           partnertypes=PARTNER_TYPES, page_size=PAGE_SIZE)
+
+
+def read_filters(role: str) -> Filters:
+    """The filters from the query string; bad values are reported and ignored, never a 400."""
+    args = request.args
+
+    def text(name: str) -> str:
+        return args.get(name, "").strip()[:_MAX_PARAM]
+
+    weergave = text("weergave")
+    if weergave not in ("mijn", "alle"):
+        weergave = "mijn" if role == HULPVERLENER else "alle"
+    filters = Filters(weergave=weergave, werkvoorraad=text("werkvoorraad"), crisis=text("crisis") == "1",
+                      te_laat=text("te_laat") == "1", toegewezen=text("toegewezen"))
+    partnertype = text("partnertype")
+    if partnertype and partnertype not in PARTNER_TYPES:
+        filters.errors["partnertype"] = "Kies een soort signaalpartner uit de lijst."
+    else:
+        filters.partnertype = partnertype
+    for name in ("postcode_van", "postcode_tot"):
+        value = text(name)
+        if value and not _POSTCODE4.fullmatch(value):
+            filters.errors[name] = "Vul de vier cijfers van een postcode in, bijvoorbeeld 1094."
+        else:
+            setattr(filters, name, value)
+    page = text("pagina")
+    filters.pagina = int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1
+    return filters
+
+
+def page_links(current: int, pages: int) -> list[int | None]:
+    """Page numbers to link: the first, the last and two either side of the current one; None marks a gap."""
+    shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - links[-1] > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
+def _page(session, filters: Filters, user, now) -> tuple[list[Row], int]:
+    zaak = Vroegsignaalzaak
+    stmt = (
+        select(UserTask.id, UserTask.case_id, UserTask.name, UserTask.element_id, UserTask.assignee, UserTask.due_at,
+               zaak.prioriteit, zaak.prioriteit_reden, zaak.werkvoorraad, zaak.crisis, zaak.postcode,
+               func.count().over().label("totaal"))
+        .select_from(UserTask)
+        .outerjoin(zaak, zaak.case_id == UserTask.case_id)
+        .where(UserTask.status == "open")
+    )
+    if filters.weergave == "mijn":
+        stmt = stmt.where(UserTask.assignee == user.username)
+    else:
+        if user.role != COORDINATOR:  # a hulpverlener sees the hulpverleners' tasks and his own
+            stmt = stmt.where(or_(UserTask.role == HULPVERLENER, UserTask.role.is_(None),
+                                  UserTask.assignee == user.username))
+        if filters.toegewezen == NIEMAND:
+            stmt = stmt.where(UserTask.assignee.is_(None))
+        elif filters.toegewezen:
+            stmt = stmt.where(UserTask.assignee == filters.toegewezen)
+    if filters.werkvoorraad:
+        stmt = stmt.where(zaak.werkvoorraad == filters.werkvoorraad)
+    if filters.crisis:
+        stmt = stmt.where(zaak.crisis.is_(True))
+    if filters.te_laat:
+        stmt = stmt.where(UserTask.due_at.is_not(None), UserTask.due_at < now)
+    if filters.partnertype:
+        stmt = stmt.where(exists(
+            select(Signal.id).join(Partner, Partner.id == Signal.partner_id)
+            .where(Signal.case_id == UserTask.case_id, Partner.type == filters.partnertype)))
+    if filters.postcode_van:
+        stmt = stmt.where(func.substr(zaak.postcode, 1, 4) >= filters.postcode_van)
+    if filters.postcode_tot:
+        stmt = stmt.where(func.substr(zaak.postcode, 1, 4) <= filters.postcode_tot)
+    stmt = (stmt.order_by(UserTask.due_at.is_(None), UserTask.due_at, zaak.prioriteit.is_(None), zaak.prioriteit,
+                          UserTask.id)
+            .limit(PAGE_SIZE).offset((filters.pagina - 1) * PAGE_SIZE))
+    rows, total = [], 0
+    for r in session.execute(stmt):
+        total = r.totaal
+        rows.append(Row(task_id=r.id, case_id=r.case_id, name=r.name or r.element_id, assignee=r.assignee,
+                        due_at=r.due_at, prioriteit=r.prioriteit, prioriteit_reden=r.prioriteit_reden,
+                        werkvoorraad=r.werkvoorraad, crisis=bool(r.crisis), postcode=r.postcode))
+    if not rows and filters.pagina > 1:  # past the last page: count once more so the page links still show
+        total = session.scalar(select(func.count()).select_from(stmt.limit(None).offset(None).order_by(None)
+                                                                 .subquery()))
+    return rows, total
+
+
+def _add_signals(session, rows: list[Row]) -> None:
+    """The signals of the page's cases, in one query: address from the first, kinds and the total amount."""
+    by_case: dict[int, list[Row]] = {}
+    for row in rows:
+        by_case.setdefault(row.case_id, []).append(row)
+    if not by_case:
+        return
+    stmt = (select(Signal.case_id, Signal.soort, Signal.bedrag, Signal.postcode, Signal.huisnummer, Signal.huisletter,
+                   Signal.huisnummertoevoeging, Partner.type)
+            .join(Partner, Partner.id == Signal.partner_id)
+            .where(Signal.case_id.in_(list(by_case)))
+            .order_by(Signal.case_id, Signal.received_at, Signal.id))
+    for s in session.execute(stmt):
+        for row in by_case[s.case_id]:
+            if not row.adres:
+                row.adres = _address(s)
+            kind = f"{s.type}: {s.soort}"
+            if kind not in row.soorten:
+                row.soorten.append(kind)
+            if s.bedrag is not None:
+                row.totaal = (row.totaal or Decimal(0)) + s.bedrag
+
+
+def _address(signal) -> str:
+    number = "".join(str(part) for part in (signal.huisnummer, signal.huisletter) if part)
+    if signal.huisnummertoevoeging:
+        number = f"{number}-{signal.huisnummertoevoeging}"
+    postcode = signal.postcode or ""
+    if len(postcode) == 6:
+        postcode = f"{postcode[:4]} {postcode[4:]}"
+    return " ".join(part for part in (postcode, number) if part)
+
+
+def _deadline(row: Row, calendar, today, now) -> None:
+    """`te_laat` and the days left: working days for a crisis (R15), calendar days otherwise (R14)."""
+    if row.due_at is None:
+        return
+    row.te_laat = row.due_at < now
+    due = calendar.local_date(row.due_at)
+    if row.crisis:
+        n, unit = calendar.working_days_between(today, due), ("werkdag", "werkdagen")
+    else:
+        n, unit = (due - today).days, ("dag", "dagen")
+    word = unit[0] if abs(n) == 1 else unit[1]
+    if n > 0:
+        row.resterend = f"nog {n} {word}"
+    elif n == 0:
+        row.resterend = "vandaag"
+    else:
+        row.resterend = f"{-n} {word} over de termijn"
+
+
+def _werkvoorraden(filters: Filters) -> tuple[str, ...]:
+    if filters.werkvoorraad and filters.werkvoorraad not in WERKVOORRADEN:
+        return (*WERKVOORRADEN, filters.werkvoorraad)
+    return WERKVOORRADEN
