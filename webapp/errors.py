@@ -18,6 +18,7 @@ from engine.errors import (
     InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownProcess, UnknownTask,
 )
 from engine.replay import UnknownEvent
+from engine.vroegsignalering.payload import flatten_messages
 
 PROBLEM_MIMETYPE = "application/problem+json"
 TYPE_PREFIX = "urn:vroeg:probleem:"
@@ -83,17 +84,12 @@ def invalid_param(name: str, code: str, reason: str) -> dict:
 
 
 def invalid_params_from_marshmallow(messages, prefix: str = "") -> list[dict]:
-    """Flatten marshmallow's nested messages into invalidParams, with dotted names for nested fields."""
-    if isinstance(messages, dict):
-        found = []
-        for key, value in messages.items():
-            name = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
-            found.extend(invalid_params_from_marshmallow(value, name))
-        return found
-    if isinstance(messages, (list, tuple)):
-        return [param for message in messages for param in invalid_params_from_marshmallow(message, prefix)]
-    code, reason = _MARSHMALLOW_MESSAGES.get(str(messages), ("invalid", str(messages)))
-    return [invalid_param(prefix or "body", code, reason)]
+    """Marshmallow's nested messages as invalidParams, with dotted names for nested fields."""
+    params = []
+    for name, message in flatten_messages(messages, prefix):
+        code, reason = _MARSHMALLOW_MESSAGES.get(message, ("invalid", message))
+        params.append(invalid_param(name, code, reason))
+    return params
 
 
 def init_app(app: Flask) -> None:

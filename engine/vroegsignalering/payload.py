@@ -261,18 +261,22 @@ class FieldProblem:
         return f"{self.name}: {self.reason}"
 
 
-def field_problems(messages, prefix: str = "") -> list[FieldProblem]:
-    """Flatten marshmallow's nested messages into one FieldProblem per message, with dotted names."""
+def flatten_messages(messages, prefix: str = "") -> list[tuple[str, str]]:
+    """Marshmallow's nested error messages as (dotted field name, message) pairs; 'body' for the whole object."""
     if isinstance(messages, dict):
         found = []
         for key, value in messages.items():
             name = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
-            found.extend(field_problems(value, name))
+            found.extend(flatten_messages(value, name))
         return found
     if isinstance(messages, (list, tuple)):
-        return [problem for message in messages for problem in field_problems(message, prefix)]
-    reason = str(messages)
-    return [FieldProblem(prefix or "body", _CODES.get(reason, "invalid"), reason)]
+        return [pair for message in messages for pair in flatten_messages(message, prefix)]
+    return [(prefix or "body", str(messages))]
+
+
+def field_problems(messages) -> list[FieldProblem]:
+    """One FieldProblem per marshmallow message, with dotted names."""
+    return [FieldProblem(name, _CODES.get(reason, "invalid"), reason) for name, reason in flatten_messages(messages)]
 
 
 def load_signal(data, *, partner_type: str, today: date) -> dict:
