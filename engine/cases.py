@@ -20,7 +20,7 @@ from .errors import (
     InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownTask,
 )
 from .expressions import ExpressionError, UnsafeExpression
-from .forms import validate_submission
+from .forms import FieldError, validate_submission
 from .models import Case, CaseTimer, UserTask
 from .spiff import SERIALIZER_VERSION, dump_state, load_state, new_workflow
 from .versions import SpecCache, require_latest_version
@@ -127,18 +127,12 @@ def _validate(process, row: UserTask, submitted) -> dict:
     form = process.forms.get(row.form) if row.form else None
     if form is None:
         if submitted:
-            raise InvalidTaskData([_field_error("", "unknown", "Deze taak heeft geen formulier.")])
+            raise InvalidTaskData([FieldError("", "unknown", "Deze taak heeft geen formulier.")])
         return {}
     cleaned, errors = validate_submission(form, submitted)
     if errors:
         raise InvalidTaskData(errors)
     return cleaned
-
-
-def _field_error(field, code, reason):
-    from .forms import FieldError
-
-    return FieldError(field, code, reason)
 
 
 def deliver_message(rt: Runtime, session: Session, correlation_key: str, message: str, payload: dict,

@@ -121,22 +121,6 @@ class ZaakDetail(Zaak):
     event_count = fields.Integer(metadata={"description": "Aantal gebeurtenissen in de historie."})
 
 
-class Gebeurtenis(CamelSchema):
-    seq = fields.Integer()
-    kind = fields.String()
-    actor = fields.String()
-    occurred_at = UtcDateTime()
-    element_id = _nullable_str()
-    data = fields.Dict()
-    hash = fields.String()
-    prev_hash = _nullable_str()
-
-
-class Historie(CamelSchema):
-    results = fields.List(fields.Nested(Gebeurtenis))
-    count = fields.Integer()
-
-
 class ReplayGebeurtenis(CamelSchema):
     seq = fields.Integer()
     kind = fields.String()
@@ -144,6 +128,18 @@ class ReplayGebeurtenis(CamelSchema):
     occurred_at = UtcDateTime()
     element_id = _nullable_str()
     data = fields.Dict()
+
+
+class Gebeurtenis(ReplayGebeurtenis):
+    """An event of the history as stored: with its place in the hash chain."""
+
+    hash = fields.String()
+    prev_hash = _nullable_str()
+
+
+class Historie(CamelSchema):
+    results = fields.List(fields.Nested(Gebeurtenis))
+    count = fields.Integer()
 
 
 class ReplayTimer(CamelSchema):
