@@ -187,3 +187,39 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class AccessLogEntry(Base):
+    """R29: one opening of a case (or a document or history of it) by a staff member: who, when, what."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (
+        Index("ix_access_log_case_at", "case_id", "occurred_at"),
+        Index("ix_access_log_username_at", "username", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    username: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(30))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(50))  # e.g. zaak_bekeken, plan_afgedrukt, geschiedenis_bekeken
+    detail: Mapped[str | None] = mapped_column(String(300))
+
+
+class ProcessDraft(Base):
+    """A process owner's unsaved work: a whole bundle of files (BPMN, DMN, forms), not yet a deployed version."""
+
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_versions.id"))
+    files: Mapped[dict] = mapped_column(JSON)  # {relative path: text}
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": row_version}

@@ -26,14 +26,17 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, VROEG_SETTINGS=settings)
     app.extensions[EXTENSION] = engine or Engine(settings)
 
-    from . import errors, formatting, login, security, worklist
+    from . import (auditor, case_page, coordinator, errors, formatting, login, pages, process_owner, referral,
+                   security, task_forms, worklist)
     from .api import API_PREFIX, bp as api_bp
 
     errors.init_app(app)
     security.init_app(app, cookie_secure)
     login.init_app(app)
     formatting.init_app(app)
-    worklist.init_app(app)
+    pages.init_app(app)
+    for module in (worklist, case_page, task_forms, coordinator, referral, process_owner, auditor):
+        module.init_app(app)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     app.add_url_rule("/", "index", _index)
     return app
