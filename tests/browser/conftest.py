@@ -1,0 +1,216 @@
+"""Browser tests: the real app served on a free loopback port, driven by Playwright in Debian's Chromium.
+
+One server for the whole session (`live_app`), on a database of its own: a SQLite file, or a PostgreSQL database
+`<name>_browser<pid>` beside the one VROEG_DATABASE_URL names. The shipped process (processes/ + forms/) is
+deployed and there is one account per role. Tests share that server, so each creates the cases it needs
+(`live_app.new_signal()`) and never counts on an empty database.
+
+Screenshots go to test-artefacts/screenshots/ (`shot`); `assert_accessible` runs axe-core (vendored in
+tests/browser/vendor/) and fails on serious or critical violations.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url, text
+
+from engine.config import load_settings
+from engine.db import make_engine
+from engine.migrate import upgrade
+from engine.service import Engine
+from engine.vroegsignalering.partners import register_partner
+from engine.vroegsignalering.payload import load_signal
+from tests.conftest import ON_POSTGRES, POSTGRES_URL, ROOT
+
+CHROMIUM = os.environ.get("VROEG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+ARTEFACTS = ROOT / "test-artefacts" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+PASSWORD = "Vroeg-browser-2026!"
+ROLES = ("hulpverlener", "coordinator", "proceseigenaar", "auditor", "beheerder")
+PARTNERS = (("Woonstad", "Huur"), ("Stroomnet", "Energie"), ("Duinwater", "Water"), ("Zorgverzekeraar Zuid", "Zorg"))
+INCASSO = {"herinneringVerstuurd": True, "persoonlijkContactGezocht": True, "gewezenOpSchuldhulp": True,
+           "aangebodenGegevensDoorTeGeven": True}
+STREETS = ("Javastraat", "Dapperstraat", "Molukkenstraat", "Pretoriusstraat", "Wagenaarstraat", "Linnaeusstraat")
+FIRST_NAMES = ("Anouk", "Bram", "Chantal", "Daan", "Esra", "Femke", "Gijs", "Hanna", "Ilse", "Jesse", "Kees", "Lotte")
+LAST_NAMES = ("Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "Dekker")
+
+
+@dataclass
+class LiveApp:
+    """The app under test: its URL, an Engine on its database, accounts per role, and helpers to arrange data."""
+
+    url: str
+    engine: Engine
+    users: dict  # role -> (username, password)
+    partners: dict  # partner name -> partner id
+    _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def new_signal(self, partner: str = "Woonstad", *, client: dict | None = None, **changes) -> tuple[int, int]:
+        """Deliver a valid signal from `partner` for a new made-up household (or `client`); returns
+        (signal id, case id). `changes` override signal fields (e.g. bedrag, crisissignaal=True)."""
+        with self._lock:
+            n = next(self._numbers)
+        person = client or _made_up_person(n)
+        kind = dict(PARTNERS)[partner]
+        today = self.engine.calendar.local_date(self.engine.clock.now())
+        body = {"externeReferentie": f"BROWSER-{os.getpid()}-{n}", "soort": "betalingsachterstand",
+                "bedrag": "912.50", "ontstaansdatum": date.fromordinal(today.toordinal() - 80).isoformat(),
+                "signaaldatum": today.isoformat(), "sociaalIncasso": dict(INCASSO), "client": person}
+        if kind == "Energie":
+            body["product"] = "elektra"
+        body.update(changes)
+        payload = load_signal(json.loads(json.dumps(body)), partner_type=kind, today=today)
+        ref = self.engine.receive_signal(self.partners[partner], payload, actor=f"partner:{partner}")
+        return ref.id, ref.case_id
+
+
+def _made_up_person(n: int) -> dict:
+    """A household nobody else uses: a unique address per number."""
+    first = FIRST_NAMES[n % len(FIRST_NAMES)]
+    return {"voornamen": first, "voorletters": f"{first[0]}.", "achternaam": LAST_NAMES[n % len(LAST_NAMES)],
+            "geboortedatum": f"{1960 + n % 40}-0{1 + n % 9}-1{n % 9}", "straatnaam": STREETS[n % len(STREETS)],
+            "huisnummer": 100 + n, "postcode": f"10{90 + n % 9}AB", "plaatsnaam": "Amsterdam"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def _live_database(tmp_path_factory):
+    if ON_POSTGRES:
+        url = make_url(POSTGRES_URL)
+        name = f"{url.database}_browser{os.getpid()}"
+        admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield url.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        return
+    yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'vroeg.db'}"
+
+
+@pytest.fixture(scope="session")
+def live_app(_live_database, tmp_path_factory):
+    """The real app (waitress would do; werkzeug's threaded server is enough here) on a free port."""
+    from werkzeug.serving import make_server
+
+    from webapp import create_app
+
+    db = make_engine(_live_database)
+    upgrade(db)
+    db.dispose()
+    settings = load_settings({
+        "database_url": _live_database, "instance_path": tmp_path_factory.mktemp("instance"), "gemeentecode": "0363",
+        "processes_path": ROOT / "processes", "forms_path": ROOT / "forms", "testing": True,
+    }, environ={})
+    engine = Engine(settings)
+    engine.deploy(engine.read_bundle(), actor="test")
+    users = {}
+    for role in ROLES:
+        username = f"{role}1"
+        engine.add_user(username, role, PASSWORD, actor="test")
+        users[role] = (username, PASSWORD)
+    partners = {name: register_partner(engine, name, kind, actor="test")[0].id for name, kind in PARTNERS}
+    app = create_app({"cookie_secure": False}, engine=engine)
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    yield LiveApp(url=f"http://127.0.0.1:{port}", engine=engine, users=users, partners=partners)
+    server.shutdown()
+    thread.join(timeout=10)
+    engine.db.dispose()
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install -y chromium) "
+                    "or set VROEG_CHROMIUM; the browser tests do not skip")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_app):
+    """A fresh browser context and page (no cookies) with base_url set; console errors are collected."""
+    context = _browser.new_context(base_url=live_app.url, viewport={"width": 1280, "height": 900}, locale="nl-NL",
+                                   timezone_id="Europe/Amsterdam")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(live_app):
+    """login(page, role): sign in through the login form as that role's account; lands on the start page."""
+
+    def sign_in(page, role: str) -> None:
+        username, password = live_app.users[role]
+        page.goto("/inloggen")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_load_state()
+        assert "/inloggen" not in page.url, f"login as {role} failed: still on {page.url}"
+
+    return sign_in
+
+
+@pytest.fixture
+def shot(request):
+    """shot(page, name): a full-page screenshot to test-artefacts/screenshots/<name>.png; returns the path."""
+
+    def take(page, name: str) -> Path:
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTEFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def assert_accessible():
+    """assert_accessible(page, name, exclude=()): axe-core on the page; fails on serious or critical violations.
+    `exclude` takes CSS selectors to leave out (give the reason at the call)."""
+
+    def check(page, name: str, exclude: tuple[str, ...] = ()) -> None:
+        # Evaluated over the DevTools protocol: the page's CSP (no inline scripts) does not apply to it.
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+        context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+        result = page.evaluate("async (context) => await axe.run(context || document, "
+                               "{resultTypes: ['violations']})", context)
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTEFACTS / f"{name}.axe.json").write_text(json.dumps(result["violations"], indent=2), encoding="utf-8")
+        assert not bad, f"axe on {name}: " + "; ".join(
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in bad)
+
+    return check
