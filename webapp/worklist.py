@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import Blueprint, redirect, render_template, render_template_string, request, url_for
+from flask import Blueprint, g, render_template, request
 from sqlalchemy import exists, func, or_, select
 
 from engine.models import UserTask
@@ -18,7 +18,7 @@ from engine.roles import COORDINATOR, HULPVERLENER
 from engine.vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
 
 from . import current_engine
-from .auth import current_user
+from .pages import page_for
 
 bp = Blueprint("worklist", __name__)
 
@@ -28,12 +28,6 @@ WERKVOORRADEN = ("algemeen", "crisis", "jongeren", "wijk-noord", "wijk-west", "w
 NIEMAND = "niemand"
 _POSTCODE4 = re.compile(r"[1-9][0-9]{3}")
 _MAX_PARAM = 100
-
-_FORBIDDEN = """{% extends "base.html" %}
-{% block title %}Geen toegang — Vroeg{% endblock %}
-{% block content %}<h1>Geen toegang</h1>
-<p>Met de rol {{ role_label(user.role) }} kunt u de werklijst niet bekijken.</p>
-<p><a href="{{ url_for('index') }}">Naar de startpagina</a></p>{% endblock %}"""
 
 
 @dataclass
@@ -87,13 +81,10 @@ def init_app(app) -> None:
 
 
 @bp.get("/werklijst")
+@page_for(*ALLOWED_ROLES)
 def werklijst():
     """The worklist page: tabs, filters, a table of 50 tasks per page and page links."""
-    user = current_user()
-    if user is None:
-        return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
-    if user.role not in ALLOWED_ROLES:
-        return render_template_string(_FORBIDDEN, user=user), 403
+    user = g.user
     filters = read_filters(user.role)
     engine = current_engine()
     now = engine.clock.now()
