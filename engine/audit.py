@@ -42,7 +42,12 @@ def canonical_json(value) -> str:
 
 def event_hash(event: Event) -> str:
     """SHA-256 over the canonical JSON of everything the event says, including its predecessor's hash."""
-    content = {
+    return hashlib.sha256(canonical_json(event_content(event)).encode("utf-8")).hexdigest()
+
+
+def event_content(event: Event) -> dict:
+    """Exactly what an event's hash covers (an export carries it, so the chain can be checked outside Vroeg)."""
+    return {
         "chain": event.chain,
         "seq": event.seq,
         "case_id": event.case_id,
@@ -54,7 +59,6 @@ def event_hash(event: Event) -> str:
         "snapshot": event.snapshot,
         "prev_hash": event.prev_hash,
     }
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
 def append_event(session: Session, *, chain: str, kind: str, actor: str, at: datetime, case_id: int | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import accounts
+from . import access_log, accounts, drafts
 from .audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
 from .calendar import WorkingDayCalendar, expression_functions
 from .cases import Runtime, complete_task, deliver_message, load_case, start_case
@@ -75,6 +75,42 @@ class Engine:
             uow.commit()
         return result
 
+    # --- process drafts (the process owner's work in progress) ---
+    def list_drafts(self) -> list:
+        with self.uow() as uow:
+            return drafts.list_drafts(uow.session)
+
+    def draft(self, draft_id: int) -> "drafts.DraftInfo":
+        """A draft with its files (raises UnknownDraft)."""
+        with self.uow() as uow:
+            return drafts.info(drafts.get_draft(uow.session, draft_id), with_files=True)
+
+    def create_draft(self, name: str, files: dict, *, actor: str, base_version_id: int | None = None) -> int:
+        with self.uow() as uow:
+            draft = drafts.create_draft(uow.session, name, files, actor, self.clock.now(), base_version_id)
+            draft_id = draft.id
+            uow.commit()
+        return draft_id
+
+    def create_draft_from_version(self, version_id: int, *, actor: str) -> int:
+        with self.uow() as uow:
+            draft_id = drafts.create_from_version(uow.session, version_id, actor, self.clock.now()).id
+            uow.commit()
+        return draft_id
+
+    def save_draft(self, draft_id: int, files: dict, row_version: int, *, actor: str, name: str | None = None) -> int:
+        """Save the editor's files; returns the new row_version (raises StaleDraft when someone saved in between)."""
+        with self.uow() as uow:
+            draft = drafts.save_draft(uow.session, draft_id, files, row_version, actor, self.clock.now(), name)
+            new_row_version = draft.row_version
+            uow.commit()
+        return new_row_version
+
+    def delete_draft(self, draft_id: int) -> None:
+        with self.uow() as uow:
+            drafts.delete_draft(uow.session, draft_id)
+            uow.commit()
+
     # --- staff accounts ---
     def add_user(self, username: str, role: str, password: str | None, *, actor: str) -> None:
         """Create a staff account (raises AccountError naming what is wrong); recorded in the system history."""
@@ -130,6 +166,17 @@ class Engine:
             uow.commit()
         return refs
 
+    def reassign(self, user_task_ids, assignee: str | None, *, actor: str):
+        """Give open tasks (row ids) to an active colleague whose role may do them, or back to the team queue
+        (None); all or nothing (AssignmentError names each refused task). Returns assignment.Reassigned."""
+        from . import assignment
+
+        with self.uow() as uow:
+            result = assignment.reassign(uow.session, self.runtime, user_task_ids, assignee, actor=actor,
+                                         now=self.clock.now())
+            uow.commit()
+        return result
+
     def fire_due_timers(self, batch_size: int | None = None) -> int:
         return fire_due_timers(self.runtime, self.session_factory, batch_size or self.settings.timer_batch_size)
 
@@ -155,3 +202,54 @@ class Engine:
     def replay(self, case_id: int, seq: int) -> dict:
         with self.uow() as uow:
             return replay(uow.session, case_id, seq)
+
+    # --- access log (R29) ---
+    def access_log_for_case(self, case_id: int, limit: int = 500):
+        """Who opened this case, newest first (pages record openings with `access_log.record_access`)."""
+        with self.uow() as uow:
+            return access_log.for_case(uow.session, case_id, limit)
+
+    def access_log_for_user(self, username: str, since=None, until=None):
+        with self.uow() as uow:
+            return access_log.for_user(uow.session, username, since, until)
+
+    def access_log_for_person(self, bsn: str):
+        with self.uow() as uow:
+            return access_log.for_person(uow.session, bsn)
+
+    # --- process owners: version diff, heat map, case migration, import check (engine/modeling) ---
+    def version_diff(self, version_a_id: int, version_b_id: int) -> list:
+        """Elements added, removed and changed from version a to b: list of modeling.diff.ElementChange."""
+        from .modeling.diff import diff_versions
+
+        with self.uow() as uow:
+            return diff_versions(uow.session, version_a_id, version_b_id)
+
+    def heat_map(self, version_id: int) -> dict[str, dict]:
+        """{element id: {"passed": n, "waiting": n}} over the cases on a version."""
+        from .modeling.heatmap import heat_map
+
+        with self.uow() as uow:
+            return heat_map(uow.session, version_id)
+
+    def migration_dry_run(self, from_version_id: int, to_version_id: int) -> list:
+        """Per running case on the "from" version: MigrationCheck(case_id, can_move, reason); nothing is stored."""
+        from .modeling.migration import dry_run
+
+        with self.uow() as uow:
+            return dry_run(self.runtime, uow.session, from_version_id, to_version_id)
+
+    def migrate_cases(self, from_version_id: int, to_version_id: int, case_ids: list[int], *, actor: str) -> list:
+        """Move the chosen cases to another version, all or none (MigrationRefused lists why per case)."""
+        from .modeling.migration import migrate
+
+        with self.uow() as uow:
+            checks = migrate(self.runtime, uow.session, from_version_id, to_version_id, case_ids, actor=actor)
+            uow.commit()
+        return checks
+
+    def check_import(self, filename: str, text: str):
+        """Can a .bpmn file from another tool be opened as a draft, and what blocks its deploy (never raises)."""
+        from .modeling.bpmn_import import check_import
+
+        return check_import(filename, text, self.function_names)

@@ -16,6 +16,7 @@ from engine.clock import FixedClock
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
 
 from .cli_accounts import demo, user
+from .cli_modeling import MODELING_COMMANDS
 from .cli_processes import processes
 from .cli_signals import export, import_group, partner
 from .cli_support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state
@@ -68,6 +69,8 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(state.close)
 
 
+for _command in MODELING_COMMANDS:  # vroeg processes diff | migrate | check-import
+    processes.add_command(_command)
 main.add_command(processes)
 main.add_command(user)
 main.add_command(demo)

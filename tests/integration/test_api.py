@@ -5,12 +5,13 @@ import logging
 
 import pytest
 from openapi_spec_validator import validate as validate_openapi
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from engine.accounts import add_user, issue_token
 from engine.errors import StepFailed
 from engine.models import User, UserTask
 from tests.conftest import local
+from tests.querycount import selects, statements
 from webapp import create_app
 from webapp.api import API_PREFIX, processen as processen_module
 from webapp.api.access import ACCESS
@@ -211,17 +212,9 @@ def test_taken_sorted_by_due_date_nulls_last_and_filtered(basis, client, hv, clo
 def test_taken_list_reads_task_rows_only(basis, client, hv):
     for _ in range(3):
         start(basis)
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(basis.db, "before_cursor_execute", record)
-    try:
+    with statements(basis.db) as sent:
         assert client.get(f"{API_PREFIX}/taken", headers=hv).get_json()["count"] == 3
-    finally:
-        event.remove(basis.db, "before_cursor_execute", record)
-    queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    queries = selects(sent)
     assert len(queries) <= 3  # the token, the count, the page
     assert not any("cases" in s for s in queries)
 
