@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from engine.models import UserTask
 from engine.roles import ROLES
@@ -14,6 +14,7 @@ from engine.vroegsignalering.models import Signal, Vroegsignaalzaak
 from tests.conftest import local
 from tests.integration.test_login import PASSWORD, log_in
 from tests.integration.test_partner_api import add_partner
+from tests.querycount import statements
 from tests.scenarios.test_scenarios import deliver, signaal
 from webapp import create_app
 from webapp.formatting import bedrag, datum
@@ -95,7 +96,7 @@ def set_zaak(vs, case_id, **values) -> None:
 
 
 def case_links(page: str) -> list[int]:
-    return [int(n) for n in re.findall(r'<a href="/zaken/(\d+)">', page)]
+    return [int(n) for n in re.findall(r'<a class="vroeg-huishouden" href="/zaken/(\d+)">', page)]
 
 
 def get(web, path="/werklijst?weergave=alle") -> str:
@@ -135,7 +136,9 @@ def test_page_is_dutch_accessible_and_without_inline_code(vs, web, partner):
     page = get(web)
     assert 'lang="nl"' in page and "<caption>" in page and '<th scope="col">' in page and '<th scope="row">' in page
     assert "<script" not in page and "<style" not in page and "style=" not in page
-    assert f'<a href="/zaken/{case_id}">BRP-gegevens handmatig controleren</a>' in page
+    # the household leads to the case page, the task to its form
+    assert f'<a class="vroeg-huishouden" href="/zaken/{case_id}">1000 AB 1</a>' in page
+    assert re.search(r'<a href="/taken/\d+">BRP-gegevens handmatig controleren</a>', page)
     assert "1000 AB 1" in page and "Huur: betalingsachterstand" in page and "Totaal € 100,00" in page
     assert 'title="Crisis: bedreigende situatie">Prioriteit 1</summary>' in page
     assert ">Crisis</strong>" in page and ">Te laat</strong>" in page
@@ -243,17 +246,9 @@ def test_paging_by_fifty(vs, web, partner):
 
 
 def count_queries(vs, web, path) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(vs.db, "before_cursor_execute", record)
-    try:
+    with statements(vs.db) as sent:
         get(web, path)
-    finally:
-        event.remove(vs.db, "before_cursor_execute", record)
-    return len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))])
+    return len(sent)
 
 
 def test_query_count_does_not_grow_with_the_rows(vs, web, partner):

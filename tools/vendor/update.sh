@@ -27,10 +27,13 @@ copy $NM/dmn-js/dist/dmn-modeler.production.min.js $NM/dmn-js/dist/dmn-navigated
   $NM/dmn-js/LICENSE $STATIC/dmn-js
 copy $NM/dmn-js/dist/assets/*.css $NM/dmn-js/dist/assets/dmn-font $STATIC/dmn-js/assets
 
-# NL Design System: the Utrecht component library CSS and its design tokens (the theme class utrecht-theme).
+# NL Design System: the Utrecht component library CSS (EUPL-1.2) and the open "voorbeeld" theme's design tokens
+# (EUPL-1.2; the theme class voorbeeld-theme). Not @utrecht/design-tokens: that is Gemeente Utrecht's own house
+# style, "all rights reserved", not licensed for use by others.
 copy $NM/@utrecht/component-library-css/dist/index.css $NM/@utrecht/component-library-css/LICENSE* \
   $STATIC/utrecht/component-library-css
-copy $NM/@utrecht/design-tokens/dist/index.css $NM/@utrecht/design-tokens/LICENSE* $STATIC/utrecht/design-tokens
+copy $NM/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css \
+  $NM/@nl-design-system-unstable/voorbeeld-design-tokens/LICENSE* $STATIC/voorbeeld-design-tokens
 
 # axe-core is test-only: it goes beside the browser tests, not into what the app serves.
 copy $NM/axe-core/axe.min.js $NM/axe-core/LICENSE $ROOT/tests/browser/vendor/axe-core
@@ -38,7 +41,7 @@ copy $NM/axe-core/axe.min.js $NM/axe-core/LICENSE $ROOT/tests/browser/vendor/axe
 # One line per package with its version and licence, for the notice file.
 {
   echo "Third-party front-end assets in this folder, copied by tools/vendor/update.sh from npm:"
-  for pkg in bpmn-js dmn-js @utrecht/component-library-css @utrecht/design-tokens; do
+  for pkg in bpmn-js dmn-js @utrecht/component-library-css @nl-design-system-unstable/voorbeeld-design-tokens; do
     node -e "const p=require('./$NM/$pkg/package.json'); console.log('- '+p.name+' '+p.version+' ('+p.license+')')"
   done
   echo "Each package's own licence file lies beside its assets."
