@@ -1,0 +1,94 @@
+"""The case page in a real browser: a running case and a closed one, screenshots (desktop and tablet), axe-core,
+and the access log entry each opening writes."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.models import UserTask
+from engine.vroegsignalering.models import Signal
+
+
+def _open_task(engine, case_id: int, element_id: str) -> str:
+    with engine.uow() as uow:
+        return uow.session.scalars(select(UserTask.task_id).where(
+            UserTask.case_id == case_id, UserTask.element_id == element_id, UserTask.status == "open")).one()
+
+
+def _do(live_app, case_id: int, element_id: str, **data) -> None:
+    live_app.engine.complete_task(_open_task(live_app.engine, case_id, element_id), data, actor="hulpverlener1")
+
+
+def _today(live_app) -> str:
+    return live_app.engine.calendar.local_date(live_app.engine.clock.now()).isoformat()
+
+
+def test_a_running_case_with_two_signals_and_an_attempt(live_app, page, login, shot, assert_accessible):
+    _signal, case_id = live_app.new_signal("Woonstad", bedrag="1234.56")
+    with live_app.engine.uow() as uow:  # the same household: Stroomnet's signal joins the case
+        first = uow.session.scalars(select(Signal).where(Signal.case_id == case_id)).one()
+        client = {"voornamen": first.voornamen, "voorletters": first.voorletters, "achternaam": first.achternaam,
+                  "geboortedatum": first.geboortedatum.isoformat(), "straatnaam": first.straatnaam,
+                  "huisnummer": first.huisnummer, "postcode": first.postcode, "plaatsnaam": first.plaatsnaam}
+    assert live_app.new_signal("Stroomnet", client=client, bedrag="87.55")[1] == case_id
+    open_elements = _open_elements(live_app, case_id)
+    if "brp_controle" in open_elements:  # a made-up person is not in the BRP fixture: a person checks first
+        _do(live_app, case_id, "brp_controle", **_brp_ok(live_app))
+    _do(live_app, case_id, "contactpoging", kanaal="Huisbezoek", datum=_today(live_app), dagdeel="Ochtend",
+        bereikt=False, vervolg="opnieuw", notitie="Niemand thuis; buurman zegt dat ze 's avonds thuis is.")
+
+    login(page, "hulpverlener")
+    page.goto(f"/zaken/{case_id}")
+    assert page.get_by_role("heading", level=1).inner_text().startswith(f"Zaak {case_id}:")
+    assert page.get_by_role("heading", name="Signalen").is_visible()
+    assert page.get_by_text("€ 1.234,56").first.is_visible() and page.get_by_text("Stroomnet").first.is_visible()
+    assert page.get_by_text("Niet bereikt").first.is_visible()
+    shot(page, "zaak-lopend")
+    assert_accessible(page, "zaak-lopend")
+    page.get_by_role("link", name="Contactpogingen").click()
+    assert page.url.endswith("#contactpogingen")
+    page.set_viewport_size({"width": 768, "height": 1024})
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page is wider than a tablet"
+    scrolling = page.evaluate("""() => [...document.querySelectorAll('.zaak-tabel')]
+        .filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.closest('section').querySelector('h2').id)""")
+    assert scrolling == [], f"tables that need scrolling on a tablet: {scrolling}"
+    shot(page, "zaak-lopend-tablet")
+    assert_accessible(page, "zaak-lopend-tablet")
+    assert not page.console_errors
+    logged = live_app.engine.access_log_for_case(case_id)
+    assert [(e.username, e.action) for e in logged] == [("hulpverlener1", "zaak_bekeken")]
+
+    response = page.goto("/zaken/987654321")
+    assert response.status == 404 and page.get_by_role("heading", level=1).inner_text() == "Zaak niet gevonden"
+    assert_accessible(page, "zaak-niet-gevonden")
+
+
+def test_a_closed_case_shows_its_end_result_and_feedback(live_app, page, login, shot, assert_accessible):
+    _signal, case_id = live_app.new_signal("Duinwater", bedrag="245.10")
+    if "brp_controle" in _open_elements(live_app, case_id):
+        _do(live_app, case_id, "brp_controle", **_brp_ok(live_app))
+    _do(live_app, case_id, "contactpoging", kanaal="Telefoon", datum=_today(live_app), dagdeel="Middag",
+        bereikt=True)
+    _do(live_app, case_id, "eerste_gesprek", uitkomst="hulp", bedreigende_situatie=False,
+        achterstanden="Water, drie maanden", zelfredzaamheid="beperkt")
+    _do(live_app, case_id, "plan_van_aanpak", analyse="Voorschot te hoog", afspraken="Regeling treffen",
+        aanpak="quick_fix")
+    _do(live_app, case_id, "quick_fix", acties=["budgetadvies", "betalingsregeling"])
+
+    login(page, "coordinator")
+    page.goto(f"/zaken/{case_id}")
+    assert page.get_by_text("(Budget)advies en/of quick fix").first.is_visible()
+    assert page.get_by_role("cell", name="Hulp geaccepteerd", exact=True).is_visible()
+    shot(page, "zaak-afgesloten")
+    assert_accessible(page, "zaak-afgesloten")
+    assert not page.console_errors
+
+
+def _open_elements(live_app, case_id: int) -> set[str]:
+    with live_app.engine.uow() as uow:
+        return set(uow.session.scalars(select(UserTask.element_id).where(
+            UserTask.case_id == case_id, UserTask.status == "open")))
+
+
+def _brp_ok(live_app) -> dict:
+    return {"zelfde_persoon": True, "toelichting": "Naam, geboortedatum en adres vergeleken met de BRP."}
