@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every benchmark twice on SQLite, then twice on PostgreSQL when a URL is given (its database is wiped, so its
-# name must contain 'bench'; it is created when missing). Prints figures only; exits non-zero if a run fails.
+# Every benchmark twice (bench_pages once: it seeds 100,000 cases) on SQLite, then on PostgreSQL when a URL is given
+# (its database is wiped, so its name must contain 'bench'; it is created when missing). Prints figures only; exits
+# non-zero if a run fails.
 #   bench/run_all.sh [postgresql://postgres@127.0.0.1:5432/bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,6 @@ for db in sqlite ${1:+"$1"}; do
     echo "== bench_timers ($db, run $run)"
     $PY bench/bench_timers.py ${args[@]+"${args[@]}"}
   done
+  echo "== bench_pages ($db)"
+  $PY bench/bench_pages.py ${args[@]+"${args[@]}"}
 done
