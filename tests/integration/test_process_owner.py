@@ -1,0 +1,246 @@
+"""The process owner's pages: the versions list, drafts (create, save with optimistic locking, delete), validate,
+deploy and the form preview; every other role gets 403."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select, update
+
+from engine.models import Case, ProcessDraft, ProcessVersion
+from engine.roles import PROCESEIGENAAR, ROLES
+from tests.conftest import DATA
+from tests.integration.test_login import PASSWORD, csrf_from, log_in
+from webapp import create_app
+from webapp.process_owner_problems import dutch_reason
+
+SIGNAAL = {"crisis": False, "signaaldatum": "2026-11-27"}
+
+
+@pytest.fixture
+def web(basis):
+    return create_app(engine=basis).test_client()
+
+
+def sign_in(engine, web, role: str, username: str | None = None) -> str:
+    username = username or f"{role}-1"
+    engine.add_user(username, role, PASSWORD, actor="test")
+    assert log_in(web, username).status_code == 302
+    return csrf_from(web, "/")
+
+
+@pytest.fixture
+def owner(basis, web):
+    """A signed-in process owner; returns the CSRF token for JSON requests."""
+    return sign_in(basis, web, PROCESEIGENAAR, "piet")
+
+
+def version_id(engine, process_id="basis", number=1) -> int:
+    with engine.uow() as uow:
+        return uow.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id,
+                                                                  ProcessVersion.version == number))
+
+
+def new_draft(web, token, vid) -> int:
+    response = web.post("/processen/concepten", data={"versie_id": vid, "csrf_token": token})
+    assert response.status_code == 303
+    return int(re.search(r"/processen/concepten/(\d+)$", response.headers["Location"]).group(1))
+
+
+def load(web, draft_id) -> dict:
+    response = web.get(f"/processen/concepten/{draft_id}/bestanden")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def put(web, token, draft_id, files, row_version):
+    return web.put(f"/processen/concepten/{draft_id}", json={"files": files, "row_version": row_version},
+                   headers={"X-CSRF-Token": token})
+
+
+def post_json(web, token, path, body=None):
+    return web.post(path, json=body or {}, headers={"X-CSRF-Token": token})
+
+
+# --- roles ------------------------------------------------------------------------------------------------
+
+GUARDED = [("get", "/processen"), ("get", "/processen/concepten/1"), ("get", "/processen/concepten/1/bestanden"),
+           ("put", "/processen/concepten/1"), ("post", "/processen/concepten/1/valideren"),
+           ("post", "/processen/concepten/1/deployen"), ("post", "/processen/concepten"),
+           ("post", "/processen/formulier-voorbeeld"), ("get", "/processen/versies/1"),
+           ("get", "/processen/versies/1/diagram.bpmn"), ("get", "/processen/importeren")]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != PROCESEIGENAAR])
+def test_other_roles_get_403_everywhere(basis, web, role):
+    token = sign_in(basis, web, role)
+    for method, path in GUARDED:
+        response = getattr(web, method)(path, headers={"X-CSRF-Token": token}, json={})
+        assert response.status_code == 403, (method, path)
+        assert "Geen toegang" in response.get_data(as_text=True)
+    with basis.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(ProcessDraft)) == 0
+
+
+def test_anonymous_is_sent_to_login(web):
+    response = web.get("/processen")
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+# --- the versions list --------------------------------------------------------------------------------------
+
+def test_versions_list_counts_open_and_closed_cases_per_version(basis, web, owner):
+    first = [basis.start_case("basis", SIGNAAL, actor="test").id for _ in range(3)]
+    files = basis.read_bundle([DATA / "basis"])
+    files["basis.bpmn"] = files["basis.bpmn"].replace('name="Basiszaak"', 'name="Basiszaak twee"')
+    basis.deploy(files, actor="marie")
+    basis.start_case("basis", SIGNAAL, actor="test")
+    with basis.uow() as uow:
+        uow.session.execute(update(Case).where(Case.id == first[0]).values(status="completed"))
+        uow.commit()
+    html = web.get("/processen").get_data(as_text=True)
+    rows = re.findall(r'data-versie="(\d+)">(.*?)</tr>', html, re.S)
+    counts = {v: (re.search(r'data-kolom="open">(\d+)', r).group(1), re.search(r'data-kolom="afgesloten">(\d+)', r)
+                  .group(1)) for v, r in rows}
+    assert counts == {"2": ("1", "0"), "1": ("2", "1")}
+    assert "marie" in html and "Nieuw concept vanaf versie 1" in html and "Verschil met versie 2" in html
+
+
+# --- drafts ---------------------------------------------------------------------------------------------------
+
+def test_a_draft_starts_from_a_versions_files_and_saves_with_its_row_version(basis, web, owner):
+    vid = version_id(basis)
+    draft_id = new_draft(web, owner, vid)
+    page = web.get(f"/processen/concepten/{draft_id}").get_data(as_text=True)
+    assert "basis.bpmn" in page and "Formulieren" in page
+    loaded = load(web, draft_id)
+    with basis.uow() as uow:
+        assert loaded["files"] == uow.session.get(ProcessVersion, vid).files
+    files = dict(loaded["files"], **{"forms/nieuw.json": '{"title": "Nieuw", "fields": []}'})
+    saved = put(web, owner, draft_id, files, loaded["row_version"])
+    assert saved.status_code == 200
+    assert load(web, draft_id)["files"]["forms/nieuw.json"].startswith('{"title": "Nieuw"')
+    stale = put(web, owner, draft_id, loaded["files"], loaded["row_version"])
+    assert stale.status_code == 409
+    assert "intussen opgeslagen door piet" in stale.get_json()["detail"]
+    assert "forms/nieuw.json" in load(web, draft_id)["files"]  # the stale save changed nothing
+
+
+@pytest.mark.parametrize("files, fragment", [
+    ({"../etc/passwd": "x", "a.bpmn": "<x/>"}, "Bestandsnaam '../etc/passwd' kan niet"),
+    ({"forms/nieuw.json": "{}"}, "minstens één BPMN-bestand"),
+    ("geen object", "JSON-object"),
+])
+def test_a_save_that_is_no_bundle_is_refused_in_dutch(basis, web, owner, files, fragment):
+    draft_id = new_draft(web, owner, version_id(basis))
+    loaded = load(web, draft_id)
+    response = put(web, owner, draft_id, files, loaded["row_version"])
+    assert response.status_code == 422
+    assert fragment in response.get_json()["detail"]
+    assert load(web, draft_id) == loaded
+
+
+def test_a_save_without_row_version_or_csrf_is_refused(basis, web, owner):
+    draft_id = new_draft(web, owner, version_id(basis))
+    files = load(web, draft_id)["files"]
+    assert web.put(f"/processen/concepten/{draft_id}", json={"files": files},
+                   headers={"X-CSRF-Token": owner}).status_code == 400
+    assert web.put(f"/processen/concepten/{draft_id}", json={"files": files, "row_version": 1}).status_code == 403
+
+
+def test_delete_a_draft(basis, web, owner):
+    draft_id = new_draft(web, owner, version_id(basis))
+    response = web.post(f"/processen/concepten/{draft_id}/verwijderen", data={"csrf_token": owner})
+    assert response.status_code == 303
+    assert web.get(f"/processen/concepten/{draft_id}/bestanden").status_code == 404
+    assert "Er zijn geen concepten" in web.get("/processen").get_data(as_text=True)
+
+
+# --- validate and deploy --------------------------------------------------------------------------------------
+
+def break_draft(web, token, draft_id) -> None:
+    loaded = load(web, draft_id)
+    files = dict(loaded["files"])
+    bpmn = files["basis.bpmn"]
+    bpmn = re.sub(r'(<bpmn:userTask id="contactpoging".*?name="formulier" value=")[^"]+', r"\1bestaat_niet", bpmn,
+                  count=1, flags=re.S)
+    bpmn = bpmn.replace('"P14D"', "__import__('os')", 1)
+    files["basis.bpmn"] = bpmn
+    assert put(web, token, draft_id, files, loaded["row_version"]).status_code == 200
+
+
+def test_validate_lists_every_problem_with_its_element(basis, web, owner):
+    draft_id = new_draft(web, owner, version_id(basis))
+    assert post_json(web, owner, f"/processen/concepten/{draft_id}/valideren").get_json()["problems"] == []
+    break_draft(web, owner, draft_id)
+    problems = post_json(web, owner, f"/processen/concepten/{draft_id}/valideren").get_json()["problems"]
+    elements = {p["element_id"] for p in problems}
+    assert "contactpoging" in elements
+    assert any(p["reason"].startswith("onveilige expressie") for p in problems)
+    assert any(p["reason"] == "formulier 'bestaat_niet' bestaat niet (forms/bestaat_niet.json)" for p in problems)
+    assert all(p["file"] == "basis.bpmn" for p in problems)
+
+
+def test_deploy_refuses_an_invalid_draft_and_deploys_a_valid_one(basis, web, owner):
+    draft_id = new_draft(web, owner, version_id(basis))
+    unchanged = post_json(web, owner, f"/processen/concepten/{draft_id}/deployen")
+    assert unchanged.status_code == 200 and unchanged.get_json()["versions"] == []
+    break_draft(web, owner, draft_id)
+    refused = post_json(web, owner, f"/processen/concepten/{draft_id}/deployen")
+    assert refused.status_code == 422
+    assert refused.get_json()["problems"]
+    assert version_id(basis, number=2) is None
+    loaded = load(web, draft_id)
+    with basis.uow() as uow:
+        files = dict(uow.session.get(ProcessVersion, version_id(basis)).files)
+    files["basis.bpmn"] = files["basis.bpmn"].replace('"P14D"', '"P10D"')
+    assert put(web, owner, draft_id, files, loaded["row_version"]).status_code == 200
+    deployed = post_json(web, owner, f"/processen/concepten/{draft_id}/deployen").get_json()
+    assert [(v["process_id"], v["version"]) for v in deployed["versions"]] == [("basis", 2)]
+    assert deployed["message"] == "Gedeployed: Basiszaak versie 2."
+    with basis.uow() as uow:
+        v2 = uow.session.get(ProcessVersion, version_id(basis, number=2))
+        assert v2.deployed_by == "piet" and '"P10D"' in v2.files["basis.bpmn"]
+
+
+# --- form preview -------------------------------------------------------------------------------------------
+
+def test_form_preview_renders_the_definition(web, owner):
+    definition = '{"title": "Huisbezoek", "fields": [{"name": "verslag", "type": "textarea", "label": "Verslag"}]}'
+    response = post_json(web, owner, "/processen/formulier-voorbeeld", {"name": "huisbezoek", "definition": definition})
+    assert response.status_code == 200
+    assert "Verslag" in response.get_json()["html"] and "<textarea" in response.get_json()["html"]
+
+
+@pytest.mark.parametrize("definition, fragment", [
+    ('{"title": "X", "fields": [', "formulier x: geen geldige JSON (Expecting value at line 1)"),
+    ('{"title": "X", "fields": [{"name": "a", "type": "kleur", "label": "A"}]}',
+     "'type' moet een van deze zijn: bedrag"),
+])
+def test_form_preview_names_the_problem_in_the_definition(web, owner, definition, fragment):
+    response = post_json(web, owner, "/processen/formulier-voorbeeld", {"name": "x", "definition": definition})
+    assert response.status_code == 422
+    detail = response.get_json()["detail"]
+    assert detail.startswith("De formulierdefinitie klopt niet") and fragment in detail
+
+
+def test_version_page_and_its_diagram(basis, web, owner):
+    vid = version_id(basis)
+    assert "Basiszaak, versie 1" in web.get(f"/processen/versies/{vid}").get_data(as_text=True)
+    diagram = web.get(f"/processen/versies/{vid}/diagram.bpmn")
+    assert diagram.mimetype == "application/xml" and b'id="basis"' in diagram.data
+    assert web.get("/processen/versies/999999").status_code == 404
+
+
+@pytest.mark.parametrize("reason, dutch", [
+    ("unsafe expression \"__import__('os')\": name '__import__' is not allowed",
+     "onveilige expressie \"__import__('os')\": de naam '__import__' is niet toegestaan"),
+    ("user task has no form (spiffworkflow property 'formulier')",
+     "de gebruikerstaak heeft geen formulier (eigenschap 'formulier')"),
+    ("toegewezen_aan: unsafe expression 'a.b': attribute 'b' is not allowed",
+     "toewijzen aan: onveilige expressie 'a.b': het attribuut 'b' is niet toegestaan"),
+    ("targetRef 'weg' refers to no element", "targetRef 'weg' verwijst naar een element dat niet bestaat"),
+    ("something new", "something new"),  # an unknown reason is shown as it is
+])
+def test_problem_reasons_are_said_in_dutch(reason, dutch):
+    assert dutch_reason(reason) == dutch
