@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,24 +30,32 @@ def local(*args) -> datetime:
     return datetime(*args, tzinfo=AMS)
 
 
-@pytest.fixture(scope="session")
-def _database_template(tmp_path_factory):
-    if ON_POSTGRES:
-        # A database of this run's own beside the one configured, so that parallel runs don't collide.
-        url = make_url(POSTGRES_URL)
-        name = f"{url.database}_run{os.getpid()}"
-        admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        run_url = url.set(database=name).render_as_string(hide_password=False)
-        db = make_engine(run_url)
-        upgrade(db)
-        db.dispose()
-        yield run_url
+@contextmanager
+def postgres_side_database(suffix: str):
+    """A new empty PostgreSQL database beside the one VROEG_DATABASE_URL names (`<name>_<suffix><pid>`, so that
+    parallel runs don't collide); yields its URL and drops it afterwards."""
+    url = make_url(POSTGRES_URL)
+    name = f"{url.database}_{suffix}{os.getpid()}"
+    admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _database_template(tmp_path_factory):
+    if ON_POSTGRES:
+        with postgres_side_database("run") as run_url:
+            db = make_engine(run_url)
+            upgrade(db)
+            db.dispose()
+            yield run_url
         return
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = make_engine(f"sqlite:///{path}")

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.access_log import record_access
+from engine.assignment import may_do
 from engine.errors import InvalidTaskData, StepFailed, TaskNotOpen, UnknownTask
 from engine.forms import validate_submission
 from engine.models import Case, CaseTimer, Event, UserTask
@@ -133,7 +134,7 @@ def _load(task_id: int, log: bool = True) -> TaskView | None:
         row = session.get(UserTask, task_id)
         if row is None:
             return None
-        if not may_open(row, g.user):
+        if not may_do(g.user.role, row.role):
             return TaskView(row, None, None, forbidden=True)
         case = row.case
         form = None
@@ -147,9 +148,6 @@ def _load(task_id: int, log: bool = True) -> TaskView | None:
     return view
 
 
-def may_open(row: UserTask, user) -> bool:
-    """Coordinators open every task; a hulpverlener not the coordinator's tasks, unless assigned to them."""
-    return user.role == COORDINATOR or row.role != COORDINATOR or row.assignee == user.username
 
 
 def _show(view: TaskView, values: dict | None = None, errors: dict | None = None, status: int = 200,

@@ -20,7 +20,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
 
 from engine.config import load_settings
 from engine.db import make_engine
@@ -28,7 +27,7 @@ from engine.migrate import upgrade
 from engine.service import Engine
 from engine.vroegsignalering.partners import register_partner
 from engine.vroegsignalering.payload import load_signal
-from tests.conftest import ON_POSTGRES, POSTGRES_URL, ROOT
+from tests.conftest import ON_POSTGRES, ROOT, postgres_side_database
 
 CHROMIUM = os.environ.get("VROEG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -92,16 +91,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def _live_database(tmp_path_factory):
     if ON_POSTGRES:
-        url = make_url(POSTGRES_URL)
-        name = f"{url.database}_browser{os.getpid()}"
-        admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield url.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        with postgres_side_database("browser") as url:
+            yield url
         return
     yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'vroeg.db'}"
 

@@ -1,10 +1,12 @@
-"""Fixtures for running the `vroeg` command line in-process against the test database."""
+"""Fixtures for the integration tests: the web app on the vroegsignalering engine, and the `vroeg` command line
+run in-process against the test database."""
 from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import DATA
+from webapp import create_app
 from webapp.cli import main
 
 
@@ -24,3 +26,15 @@ def vroeg(cli_env):
     def run(*args, input=None, **env):
         return CliRunner().invoke(main, list(args), env={**cli_env, **env}, input=input, catch_exceptions=False)
     return run
+
+
+@pytest.fixture
+def app(vs):
+    """The web app on the engine with the shipped process deployed."""
+    return create_app(engine=vs)
+
+
+@pytest.fixture
+def web(app):
+    """A test client of that app (no one signed in)."""
+    return app.test_client()

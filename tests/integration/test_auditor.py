@@ -17,20 +17,9 @@ from tests.conftest import local
 from tests.integration.test_worklist import sign_in
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
-from webapp import create_app
 from webapp.auditor_history import KIND_LABELS
 
 ROOT = Path(__file__).parent.parent.parent
-
-
-@pytest.fixture
-def app(vs):
-    return create_app(engine=vs)
-
-
-@pytest.fixture
-def web(app):
-    return app.test_client()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from tests.integration.test_partner_api import add_partner
 from tests.querycount import statements
 from tests.integration.test_worklist import set_task, sign_in
 from tests.scenarios.test_scenarios import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
-from webapp import create_app
 
 
 @pytest.fixture
@@ -102,11 +101,6 @@ def test_every_documented_action_is_accepted(vs, client, partner):
 
 
 # --- the page -----------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def web(vs):
-    return create_app(engine=vs).test_client()
-
 
 def page(web, case_id, status=200) -> str:
     response = web.get(f"/zaken/{case_id}")

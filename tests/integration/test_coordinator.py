@@ -17,12 +17,6 @@ from tests.integration.test_login import PASSWORD, csrf_from, log_in
 from tests.integration.test_worklist import count_queries, make_cases, set_task, set_zaak
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, case_of, deliver, open_tasks, signaal
-from webapp import create_app
-
-
-@pytest.fixture
-def web(vs):
-    return create_app(engine=vs).test_client()
 
 
 @pytest.fixture

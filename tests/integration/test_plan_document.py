@@ -32,11 +32,6 @@ def app(vs):
 
 
 @pytest.fixture
-def web(app):
-    return app.test_client()
-
-
-@pytest.fixture
 def case_id(vs, web, clock):
     partner = add_partner(vs, "Stroomnet", "Energie")
     case = case_of(vs, deliver(web, partner, signaal(product="gas", bedrag=1234.56)))

@@ -16,7 +16,6 @@ from tests.conftest import ROOT, local
 from tests.integration.test_login import PASSWORD, csrf_from, log_in
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
-from webapp import create_app
 from webapp.form_render import field_views, render_form
 
 FORMS = sorted((ROOT / "forms").glob("*.json"))
@@ -52,11 +51,6 @@ class Page(HTMLParser):
 
 
 # --- rendering ---------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def app(vs):
-    return create_app(engine=vs)
-
 
 @pytest.mark.parametrize("path", FORMS, ids=[p.stem for p in FORMS])
 def test_every_shipped_form_renders_with_a_label_for_each_input_and_unique_ids(app, path):

@@ -16,7 +16,6 @@ from tests.integration.test_login import PASSWORD, log_in
 from tests.integration.test_partner_api import add_partner
 from tests.querycount import statements
 from tests.scenarios.test_scenarios import deliver, signaal
-from webapp import create_app
 from webapp.formatting import bedrag, datum
 from webapp.worklist import PAGE_SIZE, page_links
 
@@ -48,16 +47,6 @@ def test_page_links_show_first_last_and_neighbours():
 
 
 # --- fixtures and helpers -----------------------------------------------------------------------------------
-
-@pytest.fixture
-def app(vs):
-    return create_app(engine=vs)
-
-
-@pytest.fixture
-def web(app):
-    return app.test_client()
-
 
 @pytest.fixture
 def partner(vs):

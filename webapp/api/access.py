@@ -1,6 +1,7 @@
 """Who may call what: the staff API's role matrix, in one table, and the rule for completing a task."""
 from __future__ import annotations
 
+from engine.assignment import may_do
 from engine.roles import AUDITOR, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 
 # operation -> roles allowed. Every guarded endpoint names one row; the OpenAPI document prints the row.
@@ -16,16 +17,11 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "processen.lijst": (PROCESEIGENAAR, COORDINATOR, AUDITOR),
 }
 
-# user role -> task roles (the task's lane or role property) that user may complete; None is a task without role.
-COMPLETES: dict[str, frozenset[str | None]] = {
-    HULPVERLENER: frozenset({HULPVERLENER, None}),
-    COORDINATOR: frozenset({HULPVERLENER, COORDINATOR, None}),
-}
 
 def may_complete(user_role: str, task_role: str | None) -> bool:
-    """Whether a user with this role may complete a task in this lane."""
-    lane = task_role.strip().lower() if task_role and task_role.strip() else None
-    return lane in COMPLETES.get(user_role, frozenset())
+    """Whether a user with this role may complete a task in this lane (the engine's rule, also used for reassigning
+    and by the task forms)."""
+    return may_do(user_role, task_role)
 
 
 def describe(operation: str) -> str:
