@@ -447,8 +447,10 @@ def test_feedback_numbers_follow_commit_order_so_a_cursor_misses_nothing(vs, huu
             order.append(("first", next_volgnummer(uow.session, partner_id)))
             first_has_number.set()
             threading.Event().wait(0.3)  # still uncommitted while the second tries
+            # noted before the commit: the second can only get its number once this commit releases the row
+            # (noting it after the commit raced with the second thread's append)
+            order.append(("first commits", None))
             uow.commit()
-            order.append(("first committed", None))
 
     def second():
         first_has_number.wait(5)
@@ -461,4 +463,4 @@ def test_feedback_numbers_follow_commit_order_so_a_cursor_misses_nothing(vs, huu
         t.start()
     for t in threads:
         t.join(30)
-    assert order == [("first", 1), ("first committed", None), ("second", 2)]
+    assert order == [("first", 1), ("first commits", None), ("second", 2)]
