@@ -45,8 +45,11 @@ run: $(VENV)/.installed
 	trap 'exit 0' INT; trap 'exit 143' TERM; \
 	$(BIN)/vroeg serve --host $(HOST) --port $(PORT)
 
+# The browser tests need Chromium: tools/find_chromium.py finds one (or installs Debian's as root), else stops here.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@chromium=$$($(BIN)/python tools/find_chromium.py) || exit 1; \
+	echo "browser tests use $$chromium"; \
+	VROEG_CHROMIUM="$$chromium" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-artefacts

@@ -46,8 +46,11 @@ def token(state, username: str) -> None:
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Load nothing when the database has staff accounts (make run).")
+@click.option("--datum", "anchor", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The last day of the simulated ten weeks (YYYY-MM-DD; default today). The same date gives the "
+                   "same demo.")
 @pass_state
-def demo(state, if_empty: bool) -> None:
+def demo(state, if_empty: bool, anchor) -> None:
     """Load demo data: one staff account per role (password vroeg-demo-2026, DEMO ONLY), the processes, signal
     partners of every type and a few hundred signals with cases in every state (only on a database without signals).
 
@@ -68,7 +71,7 @@ def demo(state, if_empty: bool) -> None:
     for line in deploy_if_present(engine):
         click.echo(line)
     _echo_accounts(created)
-    for line in load_demo(engine):  # partners of every type, signals and cases in every state
+    for line in load_demo(engine, anchor.date() if anchor else None):  # partners, signals, cases in every state
         click.echo(line)
 
 

@@ -1,9 +1,16 @@
-"""Demo data (`vroeg demo`): partners of every DDAS type and a few hundred signals over the past ten weeks, pushed
-through the real intake and the real process with the clock moved day by day, so that cases stand in every state:
-open, crisis, overdue, and closed with each end result the diagram can reach. Never load this where real data lives.
+"""Demo data (`vroeg demo`): partners of every DDAS type and a few hundred signals over the ten weeks before an anchor
+date, pushed through the real intake and the real process with the clock moved day by day, so that cases stand in
+every state: open, crisis, overdue, and closed with each end result the diagram can reach. Never load this where real
+data lives.
 
 Residents come from the bundled BRP fixture where possible (the same names and addresses, so the BRP finds them),
-the rest are made up (the BRP does not know them: a counsellor checks them by hand). Deterministic (seeded)."""
+the rest are made up (the BRP does not know them: a counsellor checks them by hand).
+
+Deterministic for a given anchor date (the last day simulated; default today): everything is drawn from seeded
+generators. What the demo promises never rests on chance or on the calendar: the special cases and one exemplar
+household per scenario arrive at fixed offsets early in the window with a fixed scenario, and each case draws its own
+decisions from a generator seeded by its household, so weekends and holidays that shift the work never change what a
+case does."""
 from __future__ import annotations
 
 import json
@@ -54,18 +61,29 @@ TASK_ORDER = ("brp_controle", "doorsturen_gemeente", "overdragen_shv", "termijn_
               "warme_overdracht")
 
 
+@dataclass(frozen=True)
+class Household:
+    """Whom a scheduled signal is about: `tag` seeds the case's own decisions, `scenario` is how its case goes."""
+
+    tag: str
+    scenario: str
+
+
 @dataclass
 class Plan:
-    """How the counsellor handles one case: one task per visit, every few days, until the scenario stops."""
+    """How the counsellor handles one case: one task per visit, every few days, until the scenario stops. `rnd` is
+    the case's own generator (seeded by its household), so the order in which cases are worked changes nothing."""
 
     scenario: str
     next_day: date
+    rnd: random.Random
     attempts: list = field(default_factory=list)
     same_person: bool = True
 
 
 def load_demo(engine, today: date | None = None) -> list[str]:
-    """Create the demo partners and, on a database without signals, the demo signals and cases; report lines."""
+    """Create the demo partners and, on a database without signals, the demo signals and cases; report lines.
+    `today` is the anchor: the last day simulated (default: today by the engine's clock)."""
     zone = ZoneInfo(engine.settings.timezone)
     now = engine.clock.now()
     lines = _partners(engine)
@@ -107,37 +125,40 @@ def _simulate(engine, today: date, zone: ZoneInfo) -> list[str]:
         at.fire_due_timers()
         if day.weekday() >= 5:
             continue
-        for minute, (kind, record) in enumerate(schedule.get(day, ())):
+        for minute, (kind, record, household) in enumerate(schedule.get(day, ())):
             clocked = engine.with_clock(FixedClock(datetime.combine(day, time(9, minute % 60), zone)))
             result = import_signal(clocked, partners[kind], minute + 1, record, f"partner:{partners[kind].naam}")
             if result.result == NIEUW:
                 received += 1
-                _plan_new_case(engine, plans, result.signal_id, record, day, rnd)
-        _work(engine.with_clock(FixedClock(datetime.combine(day, time(14, 0), zone))), plans, day, rnd)
-    engine.fire_due_timers()
-    return [f"demo signals: {received} received over the past {DAYS} days, with their cases"]
+                _plan_new_case(engine, plans, result.signal_id, household, day)
+        _work(engine.with_clock(FixedClock(datetime.combine(day, time(14, 0), zone))), plans, day)
+    engine.with_clock(FixedClock(datetime.combine(today, time(8, 0), zone))).fire_due_timers()
+    return [f"demo signals: {received} received in the {DAYS} days before {today:%Y-%m-%d}, with their cases"]
 
 
 def _schedule(rnd: random.Random, start: date, today: date) -> dict[date, list]:
-    """Signals per day: (partner type, API-shaped record). Special cases first, then households at random."""
+    """Signals per day: (partner type, API-shaped record, household). Special cases and exemplars first, then
+    households at random. No draw here depends on the calendar."""
     schedule: dict[date, list] = {}
 
-    def add(day: date, kind: str, record: dict) -> None:
+    def add(day: date, kind: str, record: dict, household: Household) -> None:
         while day.weekday() >= 5:  # sent in the weekend, received on Monday
             day += timedelta(days=1)
         if day < today:
-            schedule.setdefault(day, []).append((kind, record))
+            schedule.setdefault(day, []).append((kind, record, household))
 
-    for offset, kind, person, extra in _specials():
-        add(start + timedelta(days=offset), kind, _signal(rnd, kind, person, start + timedelta(days=offset), extra))
+    for number, (offset, kind, person, extra, scenario) in enumerate(_specials() + _exemplars()):
+        day = start + timedelta(days=offset)
+        add(day, kind, _signal(rnd, kind, person, day, extra, f"S{number}-"), Household(f"S{number}", scenario))
     for day, kind, record in _repeats(rnd, start):
-        add(day, kind, record)
+        add(day, kind, record, Household("R", "geen_hulp"))  # closed before the same arrear comes again
     for number, person in enumerate(_households(rnd)):
+        household = Household(f"H{number}", SCENARIOS[number % len(SCENARIOS)] if rnd.random() < 0.85 else "bezig")
         day = start + timedelta(days=rnd.randrange(2, DAYS - 1))
         for _ in range(rnd.choices((1, 2, 3), (65, 25, 10))[0]):
             kind = rnd.choices(list(WEIGHTS), list(WEIGHTS.values()))[0]
             extra = {"soort": CRISIS[kind], "crisissignaal": True} if kind in CRISIS and rnd.random() < 0.08 else {}
-            add(day, kind, _signal(rnd, kind, person, day, extra, f"{number}"))
+            add(day, kind, _signal(rnd, kind, person, day, extra, f"{number}"), household)
             day += timedelta(days=rnd.randrange(3, 25))
     return schedule
 
@@ -184,25 +205,53 @@ SPECIAL_BSNS = {"999990172", "999990226", "999990445", "999990457", "999990147",
                 "999990044", "999990238"}
 
 
-def _specials() -> list[tuple[int, str, dict, dict]]:
-    """(day offset, partner type, client, extra fields): the paths the intake decides on its own."""
+def _specials() -> list[tuple[int, str, dict, dict, str]]:
+    """(day offset, partner type, client, extra fields, scenario): the paths the intake decides on its own."""
     people = {bsn: _client(p) for bsn, p in _fixture().items()}
     legal = {"achternaam": "Fietsenmakerij Groen B.V.", "straatnaam": "Ganzenhoef", "huisnummer": 12,
              "postcode": "1103CP", "plaatsnaam": "Amsterdam"}
     maiden = {**people["999990044"], "voorvoegsel": "de", "achternaam": "Vries"}  # known by her husband's name
     return [
-        (3, "Water", people["999990172"], {}),  # deceased
-        (4, "Zorg", people["999990226"], {}), (6, "Energie", people["999990445"], {}),  # not residents here
-        (8, "Huur", people["999990457"], {}),
-        (5, "Huur", people["999990147"], {}),  # running debt-help track
-        (7, "Energie", people["999990299"], {}),  # debt help closed three months ago
-        (9, "Huur", people["999990251"], {}), (10, "Zorg", people["999990251"], {}),  # objection on file
-        (11, "Huur", legal, {}),  # a legal entity
-        (12, "Water", maiden, {}),  # name does not match the BRP
-        (13, "Huur", people["999990238"], {"persoonlijkContactGezocht": False}),  # sociaal incasso not done
-        (16, "Zorg", people["999990238"], {"achterstand_dagen": 14}),  # arrear too young
-        (30, "Energie", people["999990238"], {"soort": "eindelevering", "crisissignaal": True}),
+        (3, "Water", people["999990172"], {}, "geen_hulp"),  # deceased: the household is still offered help
+        (4, "Zorg", people["999990226"], {}, "quick_fix"),  # not residents here: forwarded
+        (6, "Energie", people["999990445"], {}, "quick_fix"),
+        (8, "Huur", people["999990457"], {}, "quick_fix"),
+        (5, "Huur", people["999990147"], {}, "quick_fix"),  # running debt-help track: handed over
+        (7, "Energie", people["999990299"], {}, "overdracht"),  # debt help closed three months ago
+        (9, "Huur", people["999990251"], {}, "geen_hulp"),  # objection on file: a landlord's signal is refused,
+        (10, "Zorg", people["999990251"], {}, "geen_hulp"),  # a health insurer's is picked up
+        (11, "Huur", legal, {}, "geen_hulp"),  # a legal entity
+        (12, "Water", maiden, {}, "al_betaald"),  # name does not match the BRP: checked by hand, same person
+        (13, "Huur", people["999990238"], {"persoonlijkContactGezocht": False}, "geen_hulp"),  # no sociaal incasso
+        (16, "Zorg", people["999990238"], {"achterstand_dagen": 14}, "geen_hulp"),  # arrear too young
+        (30, "Energie", people["999990238"], {"soort": "eindelevering", "crisissignaal": True},
+         "blijft_liggen"),  # a crisis nobody picks up: overdue after 3 working days
     ]
+
+
+EXEMPLAR_ADDRESSES = (("Zeeburgerdijk", "1094AA"), ("Ookmeerweg", "1067SM"), ("Kinkerstraat", "1053DV"),
+                      ("Van Woustraat", "1073LN"), ("Dapperstraat", "1093BS"), ("Osdorpplein", "1068EL"),
+                      ("Buikslotermeerplein", "1025XL"), ("Bijlmerplein", "1102DB"), ("Haarlemmerweg", "1051KV"),
+                      ("Amstelveenseweg", "1075XJ"), ("Jan Evertsenstraat", "1056EC"))
+
+
+def _exemplars() -> list[tuple[int, str, dict, dict, str]]:
+    """One made-up household per scenario, early enough to finish it in any window, and work that stays open: a
+    case nobody picked up (overdue), and two crisis signals of the last week."""
+    cases = [(2, "Huur", "quick_fix"), (2, "Energie", "overdracht"), (3, "Zorg", "niet_financieel"),
+             (3, "Water", "geen_contact"), (4, "Huur", "geen_hulp"), (4, "Energie", "al_betaald"),
+             (5, "Zorg", "ander_traject"), (5, "Huur", "hulp_lopend"), (20, "Water", "blijft_liggen"),
+             (DAYS - 7, "Huur", "bezig"), (DAYS - 5, "Energie", "bezig")]
+    exemplars = []
+    for number, ((offset, kind, scenario), (street, postcode)) in enumerate(zip(cases, EXEMPLAR_ADDRESSES)):
+        voorvoegsel, achternaam = LAST[number]
+        person = {"voornamen": FIRST[number], "voorletters": f"{FIRST[number][0]}.", "achternaam": achternaam,
+                  "geboortedatum": date(1960 + 3 * number, 1 + number, 10 + number).isoformat(),
+                  "straatnaam": street, "huisnummer": 10 + number, "postcode": postcode, "plaatsnaam": "Amsterdam",
+                  "telefoonnummer": f"0612{number:06d}", **({"voorvoegsel": voorvoegsel} if voorvoegsel else {})}
+        crisis = {"soort": CRISIS[kind], "crisissignaal": True} if offset >= DAYS - 7 else {}
+        exemplars.append((offset, kind, person, crisis, scenario))
+    return exemplars
 
 
 def _repeats(rnd: random.Random, start: date) -> list[tuple[date, str, dict]]:
@@ -258,16 +307,15 @@ def _registries(engine, today: date) -> None:
 
 # --- the counsellors' work ------------------------------------------------------------------------------------------
 
-def _plan_new_case(engine, plans: dict, signal_id: int, record: dict, day: date, rnd: random.Random) -> None:
+def _plan_new_case(engine, plans: dict, signal_id: int, household: Household, day: date) -> None:
     with engine.uow() as uow:
         case_id = uow.session.get(Signal, signal_id).case_id
     if case_id is None or case_id in plans:
         return
-    scenario = SCENARIOS[case_id % len(SCENARIOS)] if rnd.random() < 0.85 else "bezig"
-    if record["client"].get("achternaam") == "Koopman":
-        scenario = "geen_hulp"  # closed before the same arrear comes again: the repeat gets a case of its own
-    plans[case_id] = Plan(scenario, day + timedelta(days=rnd.randrange(1, 4)), _attempts(scenario, rnd),
-                          same_person=rnd.random() < 0.9 or record["client"].get("achternaam") == "Vries")
+    rnd = random.Random(f"vroeg-demo-{household.tag}")
+    plans[case_id] = Plan(household.scenario, day + timedelta(days=rnd.randrange(1, 4)), rnd,
+                          _attempts(household.scenario, rnd),
+                          same_person=household.tag.startswith("S") or rnd.random() < 0.9)
 
 
 def _attempts(scenario: str, rnd: random.Random) -> list:
@@ -283,24 +331,24 @@ def _attempts(scenario: str, rnd: random.Random) -> list:
     return misses + [(rnd.choice(("Telefoon", "Huisbezoek", "Telefoon")), True, None)]
 
 
-def _work(engine, plans: dict, day: date, rnd: random.Random) -> None:
+def _work(engine, plans: dict, day: date) -> None:
     """Each case due today gets one task done; the next visit is a few days later."""
     for case_id, plan in list(plans.items()):
         if plan.next_day > day:
             continue
-        if _advance(engine, case_id, plan, day, rnd):
-            plan.next_day = day + timedelta(days=rnd.randrange(1, 5))
+        if _advance(engine, case_id, plan, day):
+            plan.next_day = day + timedelta(days=plan.rnd.randrange(1, 5))
         else:
             del plans[case_id]
 
 
-def _advance(engine, case_id: int, plan: Plan, day: date, rnd: random.Random) -> bool:
+def _advance(engine, case_id: int, plan: Plan, day: date) -> bool:
     with engine.uow() as uow:
         tasks = dict(uow.session.execute(select(UserTask.element_id, UserTask.task_id).where(
             UserTask.case_id == case_id, UserTask.status == "open")).all())
     for element in TASK_ORDER:
         if element in tasks:
-            data = _form_data(element, plan, day, rnd)
+            data = _form_data(element, plan, day)
             if data is None:
                 return False
             actor = "coordinator" if element == "termijn_overschreden" else ACTOR
@@ -309,14 +357,14 @@ def _advance(engine, case_id: int, plan: Plan, day: date, rnd: random.Random) ->
     return False
 
 
-def _form_data(element: str, plan: Plan, day: date, rnd: random.Random) -> dict | None:
+def _form_data(element: str, plan: Plan, day: date) -> dict | None:
     """Valid form data (forms/*.json) for this task in this scenario; None: the counsellor stops here."""
     if element in ("contactpoging", "kaartje_achterlaten"):
         if not plan.attempts:
             return None
         kanaal, bereikt, vervolg = plan.attempts.pop(0)
         data = {"kanaal": "Kaartje" if element == "kaartje_achterlaten" else kanaal, "datum": day.isoformat(),
-                "dagdeel": rnd.choice(("Ochtend", "Middag", "Avond")), "bereikt": bereikt}
+                "dagdeel": plan.rnd.choice(("Ochtend", "Middag", "Avond")), "bereikt": bereikt}
         return {**data, "vervolg": vervolg} if vervolg else data
     if plan.scenario == "blijft_liggen" or (plan.scenario == "hulp_lopend" and element in ("warme_overdracht",
                                                                                           "besluit_incassostop")):

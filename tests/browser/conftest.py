@@ -135,8 +135,8 @@ def _browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install -y chromium) "
-                    "or set VROEG_CHROMIUM; the browser tests do not skip")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run the suite with make test (tools/find_chromium.py says "
+                    "what to install) or set VROEG_CHROMIUM; the browser tests do not skip")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
