@@ -11,6 +11,7 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from engine import log_privacy
 from engine.accounts import AccountError
 from engine.clock import FixedClock
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
@@ -65,6 +66,7 @@ def main(ctx: click.Context) -> None:
     Configuration: VROEG_DATABASE_URL, VROEG_SECRET_KEY, VROEG_GEMEENTECODE, VROEG_TIMEZONE (and
     VROEG_INSTANCE_PATH, VROEG_PROCESSES_PATH, VROEG_FORMS_PATH). Exit codes: 0 ok, 1 problems found, 2 bad usage.
     """
+    log_privacy.install()  # no BSN in any log record of a command or the worker
     state = ctx.ensure_object(CliState)
     ctx.call_on_close(state.close)
 
