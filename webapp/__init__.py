@@ -33,7 +33,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     from .api import API_PREFIX, bp as api_bp
 
     errors.init_app(app)
-    security.init_app(app, cookie_secure)
+    security.init_app(app, cookie_secure, settings.proxy_hops)
     login.init_app(app)
     formatting.init_app(app)
     pages.init_app(app)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select, update
@@ -150,8 +151,8 @@ def test_user_token_last_line_authenticates(vroeg, engine):
     result = vroeg("user", "token", "anna")
     assert result.exit_code == 0, result.output
     token = result.stdout.strip().splitlines()[-1]
-    with engine.uow() as uow:
-        assert user_for_token(uow.session, token).username == "anna"
+    with engine.uow() as uow:  # the command ran on the system clock
+        assert user_for_token(uow.session, token, datetime.now(timezone.utc)).username == "anna"
 
 
 def test_token_for_unknown_user_is_bad_usage(vroeg):
