@@ -14,13 +14,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine import log_privacy
 from engine.accounts import AccountError
 from engine.clock import FixedClock
+from engine.config import is_loopback
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
 
 from .cli_accounts import demo, user
 from .cli_modeling import MODELING_COMMANDS
 from .cli_processes import processes
 from .cli_signals import export, import_group, partner
-from .cli_support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state
+from .cli_support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state, usage_error
 
 SERVE_THREADS = 8
 _USAGE_ERRORS = (AccountError, UnknownCase, UnknownProcess, FileNotFoundError)
@@ -122,12 +123,23 @@ def serve(state: CliState, host: str, port: int) -> None:
     engine = state.engine
     for line in deploy_if_present(engine):
         click.echo(line)
-    # Plain http on the loopback address (make run): a Secure cookie might not be kept, so login would fail.
-    loopback = host in ("127.0.0.1", "localhost", "::1")
-    app = create_app(engine=engine, config={"cookie_secure": False} if loopback else None)
+    app = create_app(engine=engine, config={"cookie_secure": serve_cookie_secure(host)})
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"Vroeg: http://{shown_host}:{port}/ (Ctrl-C stops)")
     waitress_serve(app, host=host, port=port, threads=SERVE_THREADS)
+
+
+def serve_cookie_secure(host: str) -> bool:
+    """The session cookie's Secure flag for `vroeg serve --host HOST`: VROEG_COOKIE_SECURE=true or false wins (behind
+    a TLS-terminating proxy on 127.0.0.1 it must be true); `auto` (the default) means Secure except on a loopback
+    address, where `make run` serves plain http and a Secure cookie would not be sent back, so login would fail."""
+    from .security import cookie_secure_setting
+
+    try:
+        configured = cookie_secure_setting()
+    except ValueError as exc:
+        raise usage_error(f"configuration: {exc}") from None
+    return (not is_loopback(host)) if configured is None else configured
 
 
 @main.command()

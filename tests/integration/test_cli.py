@@ -256,3 +256,23 @@ def test_help_lists_the_commands(vroeg):
     assert result.exit_code == 0
     for command in ("db", "serve", "worker", "processes", "timers", "user", "audit", "demo"):
         assert f"  {command} " in result.stdout
+
+
+@pytest.mark.parametrize("host, setting, secure", [
+    ("127.0.0.1", None, False), ("localhost", "auto", False), ("::1", None, False),  # make run: plain http
+    ("127.0.0.1", "true", True),  # behind a TLS-terminating proxy on the same machine: the setting wins
+    ("0.0.0.0", None, True), ("0.0.0.0", "false", False), ("10.1.2.3", "auto", True),
+])
+def test_serve_cookie_secure_follows_the_setting(vroeg, monkeypatch, host, setting, secure):
+    served = {}
+    monkeypatch.setattr("waitress.serve", lambda app, **kwargs: served.update(app=app, **kwargs))
+    env = {"VROEG_COOKIE_SECURE": setting} if setting else {}
+    result = vroeg("serve", "--host", host, **env)
+    assert result.exit_code == 0, result.output
+    assert served["app"].config["SESSION_COOKIE_SECURE"] is secure
+
+
+def test_serve_names_a_bad_cookie_setting(vroeg, monkeypatch):
+    monkeypatch.setattr("waitress.serve", lambda app, **kwargs: pytest.fail("served"))
+    result = vroeg("serve", VROEG_COOKIE_SECURE="soms")
+    assert result.exit_code == 2 and "VROEG_COOKIE_SECURE" in result.stderr

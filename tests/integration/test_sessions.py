@@ -248,3 +248,38 @@ def test_old_lockout_entries_are_removed_as_failures_come_in(basis, app, clock):
     with basis.uow() as uow:
         keys = set(uow.session.scalars(select(LoginThrottleEntry.key)))
     assert keys == {"user:a4", "ip:127.0.0.1"}
+
+
+# --- behind a reverse proxy -------------------------------------------------------------------------------------
+
+def _fail_from(client, username: str, address: str, password: str = "verkeerd wachtwoord"):
+    data = {"username": username, "password": password, "csrf_token": csrf_from(client)}
+    return client.post("/inloggen", data=data, headers={"X-Forwarded-For": address, "X-Forwarded-Proto": "https"})
+
+
+def test_behind_a_trusted_proxy_the_client_address_counts_for_the_lockout(basis, clock):
+    basis.add_user("bert", "coordinator", PASSWORD, actor="test")
+    client = create_app({"proxy_hops": 1}, engine=basis).test_client()
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        _fail_from(client, name, "203.0.113.9")
+    assert _fail_from(client, "bert", "203.0.113.9", PASSWORD).status_code == 429
+    assert _fail_from(client, "bert", "198.51.100.7", PASSWORD).status_code == 302
+
+
+def test_without_proxy_hops_forwarded_headers_are_ignored(basis, clock):
+    """A client cannot dodge the lockout by inventing X-Forwarded-For when no proxy is trusted."""
+    basis.add_user("bert", "coordinator", PASSWORD, actor="test")
+    client = create_app(engine=basis).test_client()
+    for number, name in enumerate(("a1", "a2", "a3", "a4", "a5")):
+        _fail_from(client, name, f"203.0.113.{number}")
+    assert _fail_from(client, "bert", "198.51.100.7", PASSWORD).status_code == 429
+
+
+def test_proxy_hops_is_a_checked_setting():
+    from engine.config import load_settings
+
+    assert load_settings(environ={"VROEG_PROXY_HOPS": "2"}).proxy_hops == 2
+    with pytest.raises(ValueError, match="VROEG_PROXY_HOPS must be between 0 and 10"):
+        load_settings(environ={"VROEG_PROXY_HOPS": "-1"})
+    with pytest.raises(ValueError, match="VROEG_SESSION_IDLE_MINUTES must be a whole number"):
+        load_settings(environ={"VROEG_SESSION_IDLE_MINUTES": "half uur"})
