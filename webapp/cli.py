@@ -18,6 +18,7 @@ from engine.config import is_loopback
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
 
 from .cli_accounts import demo, user
+from .cli_audit import audit
 from .cli_modeling import MODELING_COMMANDS
 from .cli_processes import processes
 from .cli_signals import export, import_group, partner
@@ -80,6 +81,7 @@ main.add_command(demo)
 main.add_command(partner)
 main.add_command(import_group)
 main.add_command(export)
+main.add_command(audit)
 
 
 # --- db ---
@@ -193,24 +195,6 @@ def timers_fire(state: CliState, at: datetime | None) -> None:
             at = at.replace(tzinfo=ZoneInfo(state.settings.timezone))
         engine = engine.with_clock(FixedClock(at))
     click.echo(f"{engine.fire_due_timers()} timers fired")
-
-
-# --- audit ---
-@main.group()
-def audit() -> None:
-    """The hash-chained history."""
-
-
-@audit.command("verify")
-@click.option("--zaak", "case_id", type=int, help="Check only this case's chain.")
-@pass_state
-def audit_verify(state: CliState, case_id: int | None) -> None:
-    """Verify the hash chains; exit 1 naming the first broken event of each broken chain."""
-    checked, breaks = state.engine.verify(case_id)
-    if breaks:
-        raise CommandFailed([f"BROKEN: {chain_break}" for chain_break in breaks]
-                            + [f"{len(breaks)} broken chain(s); {checked} events checked"], 1)
-    click.echo(f"OK: {checked} events checked")
 
 
 if __name__ == "__main__":
