@@ -38,7 +38,7 @@ from .errors import EngineError
 from .models import ChainHead, Event
 
 FORMAT = "vroeg-checkpoint/1"
-EVENT_KIND = "checkpoint_gemaakt"
+CHECKPOINT_KIND = "checkpoint_gemaakt"
 DAILY = timedelta(days=1)
 
 
@@ -173,7 +173,7 @@ def make_checkpoint(engine, *, actor: str, only_if_older_than: timedelta | None 
                 "gemeentecode": settings.gemeentecode, "chains": chain_heads(session)}
         content = sign(body, key)
         path = _write(settings.audit_checkpoint_path, now, content)
-        append_event(session, chain=SYSTEM_CHAIN, kind=EVENT_KIND, actor=actor, at=now,
+        append_event(session, chain=SYSTEM_CHAIN, kind=CHECKPOINT_KIND, actor=actor, at=now,
                      data={"bestand": path.name, "ketens": len(body["chains"]), "sleutel": content["key_id"],
                            "sha256": signed_digest(content)})
         uow.commit()
@@ -186,7 +186,7 @@ def daily_checkpoint(engine) -> int:
 
 
 def last_checkpoint_at(session: Session) -> datetime | None:
-    return session.scalar(select(Event.occurred_at).where(Event.chain == SYSTEM_CHAIN, Event.kind == EVENT_KIND)
+    return session.scalar(select(Event.occurred_at).where(Event.chain == SYSTEM_CHAIN, Event.kind == CHECKPOINT_KIND)
                           .order_by(Event.seq.desc()).limit(1))
 
 

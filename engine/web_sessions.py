@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from .models import WebSession
@@ -79,18 +80,14 @@ def create(session: Session, data: str, user_id: int | None, now: datetime) -> s
 
 def update(session: Session, session_id: str, data: str, now: datetime) -> bool:
     """Store new content for a live session (and count the request as activity); False when it has ended."""
-    row = session.get(WebSession, digest(session_id))
-    if row is None:
-        return False
-    row.data, row.last_seen_at = data, now
-    return True
+    return bool(session.execute(sql_update(WebSession).where(WebSession.id_hash == digest(session_id))
+                                .values(data=data, last_seen_at=now)).rowcount)
 
 
 def touch(session: Session, session_id: str, now: datetime) -> None:
     """Count a request as activity (the idle timeout starts again)."""
-    row = session.get(WebSession, digest(session_id))
-    if row is not None:
-        row.last_seen_at = now
+    session.execute(sql_update(WebSession).where(WebSession.id_hash == digest(session_id))
+                    .values(last_seen_at=now))
 
 
 def end(session: Session, session_id: str) -> None:

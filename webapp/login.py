@@ -15,6 +15,7 @@ from engine.accounts import check_password, sign_out_everywhere
 
 from . import current_engine
 from .auth import current_user
+from .security import csrf_token
 
 bp = Blueprint("login", __name__)
 MAX_FIELD_LENGTH = 200
@@ -62,6 +63,7 @@ def login():
     session.clear()  # a new session id is issued when the response is saved (sessions.py)
     session["user_id"] = user_id
     session.permanent = True
+    csrf_token()  # a fresh token with the new session, so reading pages does not write to the session
     return redirect(next_path or url_for("index"))
 
 
