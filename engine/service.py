@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from . import access_log, accounts, drafts
+from . import access_log, accounts, drafts, web_sessions
 from .audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
 from .calendar import WorkingDayCalendar, expression_functions
 from .cases import Runtime, complete_task, deliver_message, load_case, start_case
@@ -128,10 +129,6 @@ class Engine:
 
     def purge_expired_sessions(self) -> int:
         """Delete the web sessions that ended by themselves (idle or past 8 hours): the worker's `sessies` job."""
-        from datetime import timedelta
-
-        from . import web_sessions
-
         with self.uow() as uow:
             removed = web_sessions.purge(uow.session, self.clock.now(),
                                          timedelta(minutes=self.settings.session_idle_minutes))

@@ -4,7 +4,7 @@ Why not Flask-Session: its SQLAlchemy backend needs Flask-SQLAlchemy (Vroeg uses
 migrations, and it creates its table itself), stores the session id as it is, and cannot find the sessions of one
 user, so it can neither end them all at a password change nor tell idle from absolute expiry.
 
-What each request does with the `web_sessions` table:
+What each request does with the `web_sessions` table (static files: nothing at all):
 - no cookie, or one whose session has ended: a new, empty session; it is stored only once something is put in it
   (the CSRF token of the login form, a flash message);
 - signing in (the user id in the session changes): a new id, the old session is deleted (no session fixation);
@@ -32,12 +32,17 @@ class ServerSession(SecureCookieSession):
         super().__init__(initial)
         self.session_id, self.stored_user_id = session_id, user_id
         self.created_at, self.last_seen_at, self.had_cookie = created_at, last_seen_at, had_cookie
+        self.skip = False
 
 
 class DatabaseSessionInterface(SessionInterface):
     serializer = TaggedJSONSerializer()  # Flask's own format: tuples (flash messages), bytes and dates survive
 
     def open_session(self, app: Flask, request) -> ServerSession:
+        if app.static_url_path and request.path.startswith(app.static_url_path + "/"):  # no query for static files
+            session = ServerSession()
+            session.skip = True
+            return session
         engine = app.extensions["vroeg"]
         session_id = request.cookies.get(self.get_cookie_name(app))
         if session_id and web_sessions.well_formed(session_id):
@@ -50,6 +55,8 @@ class DatabaseSessionInterface(SessionInterface):
         return ServerSession(had_cookie=session_id is not None)
 
     def save_session(self, app: Flask, session: ServerSession, response) -> None:
+        if session.skip:
+            return
         if session.had_cookie:
             response.vary.add("Cookie")
         engine = app.extensions["vroeg"]

@@ -283,3 +283,12 @@ def test_proxy_hops_is_a_checked_setting():
         load_settings(environ={"VROEG_PROXY_HOPS": "-1"})
     with pytest.raises(ValueError, match="VROEG_SESSION_IDLE_MINUTES must be a whole number"):
         load_settings(environ={"VROEG_SESSION_IDLE_MINUTES": "half uur"})
+
+
+def test_static_files_cost_no_session_query(basis, signed_in_client):
+    from tests.querycount import statements
+
+    with statements(basis.db) as seen:
+        response = signed_in_client.get("/static/css/vroeg.css")
+        response.close()
+    assert response.status_code == 200 and seen == []
