@@ -64,6 +64,7 @@ def failed(session: Session, keys: tuple[str, ...], now: datetime) -> list[str]:
     return newly_locked
 
 
-def succeeded(session: Session, key: str) -> None:
-    """Forget the failures of this key (the user got in)."""
-    session.execute(delete(LoginThrottleEntry).where(LoginThrottleEntry.key == key))
+def succeeded(session: Session, keys: tuple[str, ...], now: datetime) -> None:
+    """The user got in: forget the failures of the username (the first key). The address keeps its count, so one
+    right password does not reset someone trying many accounts from there."""
+    session.execute(delete(LoginThrottleEntry).where(LoginThrottleEntry.key == keys[0]))

@@ -16,6 +16,7 @@ from engine.accounts import check_password, sign_out_everywhere
 from . import current_engine
 from .auth import current_user
 from .security import csrf_token
+from .sessions import renew_session_id
 
 bp = Blueprint("login", __name__)
 MAX_FIELD_LENGTH = 200
@@ -59,8 +60,9 @@ def login():
     if user_id is None:
         _throttle(login_throttle.failed, keys)
         return _form(username=username, next_path=next_path, error=WRONG)
-    _throttle(lambda session, user_key, _now: login_throttle.succeeded(session, user_key[0]), keys)
-    session.clear()  # a new session id is issued when the response is saved (sessions.py)
+    _throttle(login_throttle.succeeded, keys)
+    session.clear()
+    renew_session_id(session)  # never keep an id from before signing in (session fixation)
     session["user_id"] = user_id
     session.permanent = True
     csrf_token()  # a fresh token with the new session, so reading pages does not write to the session

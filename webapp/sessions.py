@@ -7,7 +7,8 @@ user, so it can neither end them all at a password change nor tell idle from abs
 What each request does with the `web_sessions` table (static files: nothing at all):
 - no cookie, or one whose session has ended: a new, empty session; it is stored only once something is put in it
   (the CSRF token of the login form, a flash message);
-- signing in (the user id in the session changes): a new id, the old session is deleted (no session fixation);
+- signing in (`renew_session_id`, or the user id in the session changes): a new id, the old session is deleted (no
+  session fixation);
 - an emptied session (logout): the row is deleted and the cookie removed;
 - otherwise: the content is written when it changed, else `last_seen_at` at most once a minute.
 
@@ -33,6 +34,7 @@ class ServerSession(SecureCookieSession):
         self.session_id, self.stored_user_id = session_id, user_id
         self.created_at, self.last_seen_at, self.had_cookie = created_at, last_seen_at, had_cookie
         self.skip = False
+        self.renew = False
 
 
 class DatabaseSessionInterface(SessionInterface):
@@ -72,7 +74,7 @@ class DatabaseSessionInterface(SessionInterface):
         user_id = session.get("user_id") if isinstance(session.get("user_id"), int) else None
         data = self.serializer.dumps(dict(session))
         with engine.uow() as uow:
-            if session.session_id is None or user_id != session.stored_user_id:
+            if session.session_id is None or session.renew or user_id != session.stored_user_id:
                 if session.session_id is not None:
                     web_sessions.end(uow.session, session.session_id)
                 session.session_id = web_sessions.create(uow.session, data, user_id, now)
@@ -109,6 +111,13 @@ class DatabaseSessionInterface(SessionInterface):
             secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),
             httponly=self.get_cookie_httponly(app), partitioned=self.get_cookie_partitioned(app))
         response.vary.add("Cookie")
+
+
+def renew_session_id(session) -> None:
+    """Give this session a new id when it is saved (the old one ends): call it when signing in."""
+    target = session._get_current_object() if hasattr(session, "_get_current_object") else session
+    target.renew = True
+    target.modified = True
 
 
 def idle_timeout(engine) -> timedelta:

@@ -292,3 +292,13 @@ def test_static_files_cost_no_session_query(basis, signed_in_client):
         response = signed_in_client.get("/static/css/vroeg.css")
         response.close()
     assert response.status_code == 200 and seen == []
+
+
+def test_signing_in_again_as_the_same_user_also_renews_the_id(app, signed_in_client):
+    before = signed_in_client.get_cookie(COOKIE).value
+    assert log_in(signed_in_client, "anna").status_code == 302
+    after = signed_in_client.get_cookie(COOKIE).value
+    assert after != before and signed_in(signed_in_client)
+    old = app.test_client()
+    old.set_cookie(COOKIE, before)
+    assert not signed_in(old)
