@@ -1,7 +1,9 @@
 """R29, the access log: who opened which case's data, when, and what they looked at.
 
-Every page that shows a case's data writes one entry with `record_access`, in the same unit of work as the read,
-so a read that fails is not logged and a logged read really happened. Entries are never changed or deleted by Vroeg
+Every page and every staff-API read (`GET /api/v1/zaken/{id}`, `/historie`, `/historie/{seq}`, `/taken/{id}`, and
+the case answered after completing a task; `detail` then starts with "API") that shows a case's data writes one
+entry with `record_access`, in the same unit of work as the read, so a read that fails is not logged and a logged
+read really happened. Entries are never changed or deleted by Vroeg
 (they go when their case is removed, which Vroeg does not do either).
 
 Actions (`ACTIONS`; a short Dutch verb phrase, stored as is):
@@ -12,6 +14,7 @@ Actions (`ACTIONS`; a short Dutch verb phrase, stored as is):
 | `taak_bekeken` | a task form of the case is opened |
 | `plan_bekeken` | the plan van aanpak is shown (screen or print) |
 | `plan_gedownload` | the plan van aanpak is downloaded as PDF |
+| `zaak_bekeken` (API) | the case is read through the staff API, or answered after completing one of its tasks |
 | `geschiedenis_bekeken` | the case's history is listed (auditor, API) |
 | `replay_bekeken` | the case is replayed at one history event |
 | `export` | the case's data leaves Vroeg in an export (`detail` names which) |

@@ -36,6 +36,16 @@ class Settings:
     gegevensleverancier_code: str = ""
     timer_batch_size: int = 50
     timer_interval_seconds: int = 30
+    # access: a signed-in session ends after this many idle minutes (and always after 8 hours); staff and partner
+    # tokens expire after token_lifetime_days; a rotated token stays valid token_grace_days longer
+    session_idle_minutes: int = 30
+    token_lifetime_days: int = 365
+    token_grace_days: int = 7
+    proxy_hops: int = 0  # trusted reverse proxies in front of `vroeg serve` (X-Forwarded-For/-Proto/-Host/-Port)
+    # signed audit checkpoints: the Ed25519 key file (outside the database) and where checkpoints are written;
+    # empty: instance/audit_ed25519.pem and instance/checkpoints
+    audit_key: str = ""
+    audit_checkpoint_dir: str = ""
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -50,9 +60,62 @@ class Settings:
             ZoneInfo(self.timezone)
         except Exception:
             problems.append(f"VROEG_TIMEZONE is not a known time zone: {self.timezone!r}")
+        problem = brp_url_problem(self.brp_url)
+        if problem:
+            problems.append(problem)
+        for attr, low, high in _INT_RANGES:
+            value = getattr(self, attr)
+            if not low <= value <= high:
+                problems.append(f"{_ENV_OF[attr]} must be between {low} and {high}, got {value}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    @property
+    def audit_key_path(self) -> Path:
+        return Path(self.audit_key) if self.audit_key else self.instance_path / "audit_ed25519.pem"
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        return Path(self.audit_checkpoint_dir) if self.audit_checkpoint_dir else self.instance_path / "checkpoints"
+
+
+LOOPBACK_HOSTS = ("localhost", "::1")
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether a host name or address is this machine's loopback (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    host = (host or "").strip("[]").lower()
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def brp_url_problem(url: str) -> str | None:
+    """Why a BRP URL may not be used, or None: https only; plain http only to this machine (a test double, or a
+    local gateway that adds TLS itself). The BRP answers with names, addresses and BSNs."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return f"VROEG_BRP_URL is not a valid URL: {url!r}"
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme == "http" and host and is_loopback(host):
+        return None
+    if parts.scheme == "http" and host:
+        return (f"VROEG_BRP_URL {url!r} uses plain http to another machine: personal data would cross the network "
+                f"unencrypted; use https (plain http is allowed only on the loopback address, e.g. 127.0.0.1)")
+    return f"VROEG_BRP_URL must be an https URL (or http on the loopback address), got {url!r}"
 
 
 _ENV = {
@@ -76,7 +139,22 @@ _ENV = {
     "VROEG_CONTACT_EMAIL": "organisatie_contact_email",
     "VROEG_CONTACT_FUNCTIE": "organisatie_contact_functie",
     "VROEG_GEGEVENSLEVERANCIER_CODE": "gegevensleverancier_code",
+    "VROEG_SESSION_IDLE_MINUTES": "session_idle_minutes",
+    "VROEG_TOKEN_LIFETIME_DAYS": "token_lifetime_days",
+    "VROEG_TOKEN_GRACE_DAYS": "token_grace_days",
+    "VROEG_PROXY_HOPS": "proxy_hops",
+    "VROEG_AUDIT_KEY": "audit_key",
+    "VROEG_AUDIT_CHECKPOINTS": "audit_checkpoint_dir",
 }
+_ENV_OF = {attr: env for env, attr in _ENV.items()}
+# whole-number settings with their allowed range
+_INT_RANGES = (
+    ("herhaling_termijn_dagen", 0, 100_000),
+    ("session_idle_minutes", 1, 8 * 60),
+    ("token_lifetime_days", 1, 100 * 366),
+    ("token_grace_days", 0, 366),
+    ("proxy_hops", 0, 10),
+)
 
 
 def load_settings(overrides: dict | None = None, environ=None) -> Settings:
@@ -105,11 +183,12 @@ def _coerce(values: dict) -> dict:
     for key in ("instance_path", "processes_path", "forms_path"):
         if key in values:
             values[key] = Path(values[key])
-    if "herhaling_termijn_dagen" in values:
-        try:
-            values["herhaling_termijn_dagen"] = int(values["herhaling_termijn_dagen"])
-        except ValueError:
-            raise ValueError("VROEG_HERHALING_TERMIJN_DAGEN must be a whole number of days") from None
+    for key, _low, _high in _INT_RANGES:
+        if key in values and not isinstance(values[key], int):
+            try:
+                values[key] = int(str(values[key]).strip())
+            except ValueError:
+                raise ValueError(f"{_ENV_OF[key]} must be a whole number, got {values[key]!r}") from None
     days = values.get("extra_closed_days")
     if isinstance(days, str):
         values["extra_closed_days"] = tuple(_parse_day(d) for d in days.split(",") if d.strip())
@@ -133,7 +212,36 @@ def ensure_secret_key(settings: Settings) -> Settings:
         return settings
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     key_file = settings.instance_path / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+    create_private_file(key_file, secrets.token_hex(32).encode("ascii"), exist_ok=True)
     return replace(settings, secret_key=key_file.read_text().strip())
+
+
+def create_private_file(path: Path, content: bytes, *, exist_ok: bool = False) -> bool:
+    """Write a new file readable by its owner only: mode 0600 from the moment it exists, never briefly wider, and
+    complete when it appears (written beside it first, then linked into place, which fails if the name exists).
+
+    Never overwrites: False when the file exists and `exist_ok`, FileExistsError otherwise. Two processes starting
+    at once: one writes, the other reads what it wrote.
+    """
+    path = Path(path)
+    if exist_ok and path.exists():
+        return False
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # the umask may take bits away, never add them: make the mode exact
+        with os.fdopen(fd, "wb") as file:
+            fd = -1
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
+        if exist_ok:
+            return False
+        raise
+    finally:
+        if fd != -1:
+            os.close(fd)
+        temporary.unlink(missing_ok=True)
+    return True

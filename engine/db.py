@@ -13,10 +13,14 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str) -> Engine:
-    """Create a SQLAlchemy engine; SQLite gets the pragmas that make it a serious store."""
+    """Create a SQLAlchemy engine; SQLite gets the pragmas that make it a serious store.
+
+    `hide_parameters=True`: a failed statement's error text (logged with its traceback) names the SQL but not the
+    values, which may be a BSN, a name or an address (engine/log_privacy.py masks what the database itself says).
+    """
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, future=True)
+    return create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -27,7 +31,7 @@ def _sqlite_engine(url: str) -> Engine:
     path = url.split("///", 1)[1] if "///" in url else ""
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

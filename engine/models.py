@@ -176,7 +176,10 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """A bearer token, stored as its SHA-256 (tokens are 256-bit random, so a fast hash is enough)."""
+    """A bearer token, stored as its SHA-256 (tokens are 256-bit random, so a fast hash is enough).
+
+    Refused from `expires_at` on (set for every token: the lifetime when issued, brought forward to the end of the
+    grace period when the token is rotated) or once `revoked_at` is set."""
 
     __tablename__ = "api_tokens"
 
@@ -185,8 +188,37 @@ class ApiToken(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class WebSession(Base):
+    """A signed-in (or about to sign in) browser session, kept server-side so that it can be ended.
+
+    The cookie holds a random id; only its SHA-256 is stored, so a copy of this table opens no session. `data` is
+    the session's content (Flask's tagged JSON: the CSRF token, the user id, flash messages)."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LoginThrottleEntry(Base):
+    """A failed login against a key (`user:<name>` or `ip:<address>`), or the start of a lockout of that key
+    (`locked`): shared by every web process, so five failures lock a key whichever process saw them."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (Index("ix_login_throttle_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(250))
+    locked: Mapped[bool] = mapped_column(default=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class AccessLogEntry(Base):

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from . import access_log, accounts, drafts
+from . import access_log, accounts, drafts, web_sessions
 from .audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
 from .calendar import WorkingDayCalendar, expression_functions
 from .cases import Runtime, complete_task, deliver_message, load_case, start_case
@@ -122,17 +123,17 @@ class Engine:
             uow.commit()
 
     def issue_token(self, username: str, *, actor: str) -> str:
-        """A new API token for an active account, shown once; the issue is recorded, the token is not."""
+        """A new API token for an active account, shown once; the issue is recorded, the token is not
+        (accounts.issue gives its id and expiry too)."""
+        return accounts.issue(self, username, actor=actor).token
+
+    def purge_expired_sessions(self) -> int:
+        """Delete the web sessions that ended by themselves (idle or past 8 hours): the worker's `sessies` job."""
         with self.uow() as uow:
-            now = self.clock.now()
-            user = accounts.get_user(uow.session, username)
-            if not user.active:
-                raise accounts.AccountError(f"user {username!r} is not active")
-            token = accounts.issue_token(uow.session, user, now)
-            append_event(uow.session, chain=SYSTEM_CHAIN, kind="token_uitgegeven", actor=actor, at=now,
-                         data={"username": username})
+            removed = web_sessions.purge(uow.session, self.clock.now(),
+                                         timedelta(minutes=self.settings.session_idle_minutes))
             uow.commit()
-        return token
+        return removed
 
     def has_users(self) -> bool:
         with self.uow() as uow:

@@ -5,6 +5,7 @@ from dataclasses import fields
 
 from flask import Flask, current_app, redirect, render_template, url_for
 
+from engine import log_privacy
 from engine.config import Settings, ensure_secret_key, load_settings
 from engine.service import Engine
 
@@ -18,6 +19,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     `config["cookie_secure"]` (not a setting) forces the session cookie's Secure flag; without it
     VROEG_COOKIE_SECURE decides (true/false/auto; auto = Secure unless testing).
     """
+    log_privacy.install()  # no BSN in any log record of the app
     config = dict(config or {})
     cookie_secure = config.pop("cookie_secure", None)
     settings = ensure_secret_key(_settings(config, engine))
@@ -31,7 +33,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     from .api import API_PREFIX, bp as api_bp
 
     errors.init_app(app)
-    security.init_app(app, cookie_secure)
+    security.init_app(app, cookie_secure, settings.proxy_hops)
     login.init_app(app)
     formatting.init_app(app)
     pages.init_app(app)

@@ -1,7 +1,8 @@
-"""Staff authentication: a bearer token now, a session cookie (set by a later login page) as the fallback.
+"""Staff authentication: a bearer token, else the server-side session of the login page (webapp/sessions.py).
 
 `current_user()` is the one hook: it tries `Authorization: Bearer <token>` first, then `session["user_id"]`.
-`roles_required(*roles)` guards a view: no or bad credentials 401 (with `WWW-Authenticate: Bearer`), wrong role 403.
+`roles_required(*roles)` guards a view: no or bad credentials 401 (with `WWW-Authenticate: Bearer`; the detail says
+whether the token is unknown, revoked, expired or belongs to a disabled account), wrong role 403.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from functools import wraps
 
 from flask import g, request, session
 
-from engine.accounts import user_for_token
+from engine import accounts
 from engine.models import User
 
 from . import current_engine
@@ -66,12 +67,23 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+TOKEN_REFUSALS = {
+    accounts.UNKNOWN: "Het token is onbekend.",
+    accounts.REVOKED: "Het token is ingetrokken. Vraag de beheerder om een nieuw token.",
+    accounts.EXPIRED: "Het token is verlopen. Vraag de beheerder om een nieuw token.",
+    accounts.INACTIVE: "Het token hoort bij een account dat is uitgeschakeld.",
+}
+
+
 def _from_bearer() -> StaffUser | None:
     token = bearer_token()
     if not token:
+        g._vroeg_token_refusal = accounts.UNKNOWN
         return None
-    with current_engine().uow() as uow:
-        user = user_for_token(uow.session, token)
+    engine = current_engine()
+    with engine.uow() as uow:
+        user, refusal = accounts.check_token(uow.session, token, engine.clock.now())
+        g._vroeg_token_refusal = refusal
         return _staff(user) if user is not None else None
 
 
@@ -91,5 +103,5 @@ def _staff(user: User) -> StaffUser:
 def _unauthorized() -> Problem:
     if bearer_token() is None:
         return Problem(401, headers={"WWW-Authenticate": 'Bearer realm="vroeg"'})
-    return Problem(401, "Het token is onbekend, ingetrokken of hoort bij een inactief account.",
-                   headers={"WWW-Authenticate": 'Bearer realm="vroeg", error="invalid_token"'})
+    refusal = TOKEN_REFUSALS.get(g.get("_vroeg_token_refusal"), TOKEN_REFUSALS[accounts.UNKNOWN])
+    return Problem(401, refusal, headers={"WWW-Authenticate": 'Bearer realm="vroeg", error="invalid_token"'})

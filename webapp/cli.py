@@ -11,15 +11,18 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from engine import log_privacy
 from engine.accounts import AccountError
 from engine.clock import FixedClock
+from engine.config import is_loopback
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
 
 from .cli_accounts import demo, user
+from .cli_audit import audit
 from .cli_modeling import MODELING_COMMANDS
 from .cli_processes import processes
 from .cli_signals import export, import_group, partner
-from .cli_support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state
+from .cli_support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state, usage_error
 
 SERVE_THREADS = 8
 _USAGE_ERRORS = (AccountError, UnknownCase, UnknownProcess, FileNotFoundError)
@@ -65,6 +68,7 @@ def main(ctx: click.Context) -> None:
     Configuration: VROEG_DATABASE_URL, VROEG_SECRET_KEY, VROEG_GEMEENTECODE, VROEG_TIMEZONE (and
     VROEG_INSTANCE_PATH, VROEG_PROCESSES_PATH, VROEG_FORMS_PATH). Exit codes: 0 ok, 1 problems found, 2 bad usage.
     """
+    log_privacy.install()  # no BSN in any log record of a command or the worker
     state = ctx.ensure_object(CliState)
     ctx.call_on_close(state.close)
 
@@ -77,6 +81,7 @@ main.add_command(demo)
 main.add_command(partner)
 main.add_command(import_group)
 main.add_command(export)
+main.add_command(audit)
 
 
 # --- db ---
@@ -120,12 +125,23 @@ def serve(state: CliState, host: str, port: int) -> None:
     engine = state.engine
     for line in deploy_if_present(engine):
         click.echo(line)
-    # Plain http on the loopback address (make run): a Secure cookie might not be kept, so login would fail.
-    loopback = host in ("127.0.0.1", "localhost", "::1")
-    app = create_app(engine=engine, config={"cookie_secure": False} if loopback else None)
+    app = create_app(engine=engine, config={"cookie_secure": serve_cookie_secure(host)})
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"Vroeg: http://{shown_host}:{port}/ (Ctrl-C stops)")
     waitress_serve(app, host=host, port=port, threads=SERVE_THREADS)
+
+
+def serve_cookie_secure(host: str) -> bool:
+    """The session cookie's Secure flag for `vroeg serve --host HOST`: VROEG_COOKIE_SECURE=true or false wins (behind
+    a TLS-terminating proxy on 127.0.0.1 it must be true); `auto` (the default) means Secure except on a loopback
+    address, where `make run` serves plain http and a Secure cookie would not be sent back, so login would fail."""
+    from .security import cookie_secure_setting
+
+    try:
+        configured = cookie_secure_setting()
+    except ValueError as exc:
+        raise usage_error(f"configuration: {exc}") from None
+    return (not is_loopback(host)) if configured is None else configured
 
 
 @main.command()
@@ -179,24 +195,6 @@ def timers_fire(state: CliState, at: datetime | None) -> None:
             at = at.replace(tzinfo=ZoneInfo(state.settings.timezone))
         engine = engine.with_clock(FixedClock(at))
     click.echo(f"{engine.fire_due_timers()} timers fired")
-
-
-# --- audit ---
-@main.group()
-def audit() -> None:
-    """The hash-chained history."""
-
-
-@audit.command("verify")
-@click.option("--zaak", "case_id", type=int, help="Check only this case's chain.")
-@pass_state
-def audit_verify(state: CliState, case_id: int | None) -> None:
-    """Verify the hash chains; exit 1 naming the first broken event of each broken chain."""
-    checked, breaks = state.engine.verify(case_id)
-    if breaks:
-        raise CommandFailed([f"BROKEN: {chain_break}" for chain_break in breaks]
-                            + [f"{len(breaks)} broken chain(s); {checked} events checked"], 1)
-    click.echo(f"OK: {checked} events checked")
 
 
 if __name__ == "__main__":

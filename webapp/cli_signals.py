@@ -1,5 +1,5 @@
-"""`vroeg partner add`, `vroeg import signalen|schuldhulp|bezwaren` and `vroeg export ddas`: signals in,
-registration out."""
+"""`vroeg partner add|token|disable|enable`, `vroeg import signalen|schuldhulp|bezwaren` and `vroeg export ddas`:
+signals in, registration out."""
 from __future__ import annotations
 
 import csv
@@ -13,7 +13,9 @@ import click
 
 from engine.vroegsignalering import ddas, importer
 from engine.vroegsignalering.models import PARTNER_TYPES
-from engine.vroegsignalering.partners import PartnerError, find_partner, register_partner
+from engine.vroegsignalering.partners import (
+    PartnerError, find_partner, partner_token_expiry, register_partner, rotate_partner_token, set_partner_active,
+)
 
 from .cli_support import CommandFailed, cli_actor, pass_state, usage_error
 
@@ -50,9 +52,60 @@ def partner_add(state, naam: str, partner_type: str) -> None:
         added, token = register_partner(state.engine, naam, partner_type, actor=cli_actor())
     except PartnerError as exc:
         raise usage_error(str(exc)) from None
-    click.echo(f"partner {added.naam} added (id {added.id}, type {added.type}); API token (shown once; send it "
-               f"as 'Authorization: Bearer <token>'):")
+    expires = _when(state, partner_token_expiry(state.engine, added.id))
+    click.echo(f"partner {added.naam} added (id {added.id}, type {added.type}); API token, valid until {expires} "
+               f"(shown once; send it as 'Authorization: Bearer <token>'):")
     click.echo(token)
+
+
+def _when(state, moment) -> str:
+    from zoneinfo import ZoneInfo
+
+    return f"{moment.astimezone(ZoneInfo(state.settings.timezone)):%Y-%m-%d %H:%M %Z}"
+
+
+@partner.command("token")
+@click.argument("naam")
+@click.option("--direct", "at_once", is_flag=True,
+              help="Refuse the old token at once (it leaked) instead of after VROEG_TOKEN_GRACE_DAYS.")
+@pass_state
+def partner_token(state, naam: str, at_once: bool) -> None:
+    """Give partner NAAM a new API token (shown once, as the last line); the old one keeps working for
+    VROEG_TOKEN_GRACE_DAYS so the partner can switch, or stops at once with --direct."""
+    try:
+        rotated = rotate_partner_token(state.engine, naam, actor=cli_actor(), grace=not at_once)
+    except PartnerError as exc:
+        raise usage_error(str(exc)) from None
+    old = (f"the old token works until {_when(state, rotated.old_valid_until)}" if rotated.old_valid_until
+           else "the old token is refused from now on")
+    click.echo(f"partner {rotated.partner.naam}: {old}")
+    click.echo(f"new API token, valid until {_when(state, rotated.expires_at)} (shown once; send it as "
+               f"'Authorization: Bearer <token>'):")
+    click.echo(rotated.token)
+
+
+@partner.command("disable")
+@click.argument("naam")
+@pass_state
+def partner_disable(state, naam: str) -> None:
+    """Disable partner NAAM: its tokens are refused (401) until `vroeg partner enable`."""
+    _set_active(state, naam, False)
+
+
+@partner.command("enable")
+@click.argument("naam")
+@pass_state
+def partner_enable(state, naam: str) -> None:
+    """Enable partner NAAM again (its current token works again, unless it expired)."""
+    _set_active(state, naam, True)
+
+
+def _set_active(state, naam: str, active: bool) -> None:
+    try:
+        changed = set_partner_active(state.engine, naam, active, actor=cli_actor())
+    except PartnerError as exc:
+        raise usage_error(str(exc)) from None
+    click.echo(f"partner {changed.naam} {'enabled' if active else 'disabled'}")
 
 
 # --- import ---

@@ -1,22 +1,24 @@
-"""Staff login and logout with a session cookie: `/inloggen` (form) and `/uitloggen` (POST, CSRF-protected).
+"""Staff login and logout with a server-side session: `/inloggen` (form) and `/uitloggen` (POST, CSRF-protected).
 
-Failed logins are counted per username and per IP address in a `LoginThrottle` (security.py): in memory, per web
-process. Locked out, a login is refused 429 without checking the password.
+Failed logins are counted per username and per client address in the database (engine/login_throttle.py), so every
+web process sees the same count. Locked out, a login is refused 429 without checking the password. Logging out ends
+every session of that user (on every device), so a cookie copied before cannot be used after.
 """
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 
-from engine.accounts import check_password
+from engine import login_throttle
+from engine.accounts import check_password, sign_out_everywhere
 
 from . import current_engine
 from .auth import current_user
-from .security import LoginThrottle
+from .security import csrf_token
+from .sessions import renew_session_id
 
 bp = Blueprint("login", __name__)
-THROTTLE = "vroeg_login_throttle"
 MAX_FIELD_LENGTH = 200
 
 ROLE_LABELS = {
@@ -30,9 +32,7 @@ REQUIRED = {"username": "Vul uw gebruikersnaam in.", "password": "Vul uw wachtwo
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the lockout state and `current_user`/`role_label` for templates."""
-    engine = app.extensions["vroeg"]
-    app.extensions[THROTTLE] = LoginThrottle(lambda: engine.clock.now())
+    """Register the blueprint and `current_user`/`role_label` for templates."""
     app.register_blueprint(bp)
     app.jinja_env.globals.update(current_user=current_user, role_label=role_label)
 
@@ -53,24 +53,28 @@ def login():
     missing = {name: text for name, text in REQUIRED.items() if not (username if name == "username" else password)}
     if missing:
         return _form(username=username, next_path=next_path, field_errors=missing)
-    throttle: LoginThrottle = current_app.extensions[THROTTLE]
-    keys = (f"user:{username.lower()}", f"ip:{request.remote_addr}")
-    if throttle.locked(*keys):
+    keys = (login_throttle.user_key(username), login_throttle.address_key(request.remote_addr))
+    if _throttle(login_throttle.locked, keys):
         return _form(username=username, next_path=next_path, error=LOCKED, status=429)
     user_id = _check(username, password)
     if user_id is None:
-        throttle.failed(*keys)
+        _throttle(login_throttle.failed, keys)
         return _form(username=username, next_path=next_path, error=WRONG)
-    throttle.succeeded(keys[0])
+    _throttle(login_throttle.succeeded, keys)
     session.clear()
+    renew_session_id(session)  # never keep an id from before signing in (session fixation)
     session["user_id"] = user_id
     session.permanent = True
+    csrf_token()  # a fresh token with the new session, so reading pages does not write to the session
     return redirect(next_path or url_for("index"))
 
 
 @bp.post("/uitloggen")
 def logout():
-    """Sign out (the CSRF check runs before this view) and go back to the login form."""
+    """Sign out everywhere (the CSRF check runs before this view) and go back to the login form."""
+    user = current_user()
+    if user is not None:
+        sign_out_everywhere(current_engine(), user.id)
     session.clear()
     return redirect(url_for("login.login"))
 
@@ -83,6 +87,15 @@ def safe_next(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     return value if not parts.scheme and not parts.netloc else None
+
+
+def _throttle(operation, keys: tuple[str, ...]):
+    """Run a login_throttle operation in its own committed unit of work, at the engine's time."""
+    engine = current_engine()
+    with engine.uow() as uow:
+        result = operation(uow.session, keys, engine.clock.now())
+        uow.commit()
+    return result
 
 
 def _check(username: str, password: str) -> int | None:

@@ -1,33 +1,38 @@
-"""Web security: CSRF tokens, security headers, the session cookie and the failed-login lockout.
+"""Web security: CSRF tokens, security headers, the server-side session and its cookie, trusted proxies.
 
 CSRF: every state-changing request (POST/PUT/PATCH/DELETE) carries the session's token, as the form field
 `csrf_token` or the header `X-CSRF-Token`; templates call `csrf_token()`. Requests with an `Authorization: Bearer`
 header are exempt: the browser adds no cookie-based credential to them. Under /api/ a request without a bearer
 header is only checked when a session user is signed in (without one it is refused 401 by the guard anyway).
 
-The lockout (`LoginThrottle`) lives in memory, per process: a restart forgets it, and with several web processes
-each counts its own failures (so an attacker gets at most 5 tries per process per window).
+Sessions live in the database (sessions.py): the cookie holds a random id only, and a session ends at logout (every
+session of that user), at a password change or when the account is disabled, after VROEG_SESSION_IDLE_MINUTES
+without a request and 8 hours after signing in. The failed-login lockout is in the database too
+(engine/login_throttle.py).
+
+Behind a reverse proxy, VROEG_PROXY_HOPS (default 0) says how many proxies to trust: their X-Forwarded-For, -Proto,
+-Host and -Port headers then give the client's address (for the lockout) and the scheme and host the browser used.
 """
 from __future__ import annotations
 
 import os
 import secrets
-import threading
-from collections import deque
-from collections.abc import Callable
-from datetime import datetime, timedelta
 
 from flask import Flask, Response, request, session
 from werkzeug.exceptions import Forbidden
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from engine.web_sessions import LIFETIME
 
 from .auth import bearer_token
 from .errors import Problem
+from .sessions import DatabaseSessionInterface
 
 CSRF_SESSION_KEY = "_csrf_token"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SESSION_LIFETIME = timedelta(hours=8)
+SESSION_LIFETIME = LIFETIME  # 8 hours, however active
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -40,12 +45,17 @@ HEADERS = {
 _CSRF_REFUSED = "Het formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer het nog eens."
 
 
-def init_app(app: Flask, cookie_secure: bool | None = None) -> None:
-    """Session cookie flags, the CSRF check before each request, security headers after it, `csrf_token()`."""
+def init_app(app: Flask, cookie_secure: bool | None = None, proxy_hops: int = 0) -> None:
+    """Server-side sessions and their cookie flags, trusted proxies, the CSRF check before each request, security
+    headers after it, `csrf_token()`."""
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         SESSION_COOKIE_SECURE=resolve_cookie_secure(cookie_secure, testing=app.config.get("TESTING", False)),
     )
+    app.session_interface = DatabaseSessionInterface()
+    if proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops, x_host=proxy_hops,
+                                x_port=proxy_hops)
     app.before_request(check_csrf)
     app.after_request(add_security_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token
@@ -55,14 +65,20 @@ def resolve_cookie_secure(explicit: bool | None, *, testing: bool, environ=None)
     """The Secure flag: an explicit value, else VROEG_COOKIE_SECURE (true/false/auto); auto = not testing."""
     if explicit is not None:
         return bool(explicit)
+    configured = cookie_secure_setting(environ)
+    return (not testing) if configured is None else configured
+
+
+def cookie_secure_setting(environ=None) -> bool | None:
+    """VROEG_COOKIE_SECURE: True or False when set so, None for auto (the default); ValueError otherwise."""
     value = (os.environ if environ is None else environ).get("VROEG_COOKIE_SECURE", "auto").strip().lower()
     if value in ("1", "true", "yes", "on"):
         return True
     if value in ("0", "false", "no", "off"):
         return False
-    if value != "auto":
+    if value not in ("auto", ""):
         raise ValueError("VROEG_COOKIE_SECURE must be true, false or auto")
-    return not testing
+    return None
 
 
 def csrf_token() -> str:
@@ -108,58 +124,3 @@ def add_security_headers(response: Response) -> Response:
     if response.mimetype == "text/html" or request.path == "/api" or request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
     return response
-
-
-class LoginThrottle:
-    """Failed logins per key (a username, an IP address): `limit` failures within `window` lock the key for `lockout`.
-
-    Thread-safe; the clock is injected (a callable returning an aware datetime), so tests move time instead of
-    sleeping. State is in memory only.
-    """
-
-    MAX_KEYS = 10_000  # beyond this, forget keys with nothing recent, so a flood of names cannot grow memory unbounded
-
-    def __init__(self, now: Callable[[], datetime], *, limit: int = 5, window: timedelta = timedelta(minutes=15),
-                 lockout: timedelta = timedelta(minutes=15)):
-        self._now, self.limit, self.window, self.lockout = now, limit, window, lockout
-        self._failures: dict[str, deque[datetime]] = {}
-        self._locked_until: dict[str, datetime] = {}
-        self._lock = threading.Lock()
-
-    def locked(self, *keys: str) -> bool:
-        """Whether any of these keys is locked out now."""
-        now = self._now()
-        with self._lock:
-            return any(self._locked_until.get(key, now) > now for key in keys)
-
-    def failed(self, *keys: str) -> None:
-        """Count one failed attempt against each key; lock a key at its `limit`-th failure within the window."""
-        now = self._now()
-        with self._lock:
-            if len(self._failures) > self.MAX_KEYS:
-                self._forget_stale(now)
-            for key in keys:
-                failures = self._failures.setdefault(key, deque())
-                self._prune(failures, now)
-                failures.append(now)
-                if len(failures) >= self.limit:
-                    self._locked_until[key] = now + self.lockout
-                    failures.clear()
-
-    def succeeded(self, key: str) -> None:
-        """Forget the failures of this key (the user got in)."""
-        with self._lock:
-            self._failures.pop(key, None)
-            self._locked_until.pop(key, None)
-
-    def _prune(self, failures: deque[datetime], now: datetime) -> None:
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-
-    def _forget_stale(self, now: datetime) -> None:
-        for key in list(self._failures):
-            self._prune(self._failures[key], now)
-            if not self._failures[key]:
-                del self._failures[key]
-        for key in [k for k, until in self._locked_until.items() if until <= now]:
-            del self._locked_until[key]

@@ -9,7 +9,9 @@ Within one worker a job never overlaps itself (max_instances=1), missed runs col
 and the first run is immediate (next_run_time=now), so a worker that was down catches up as it starts.
 
 Add a periodic job with one line in `worker_jobs`, e.g.
-`Job("terugmeldingen", engine.send_queued_feedback, "{} feedback messages sent")`.
+`Job("terugmeldingen", engine.send_queued_feedback, "{} feedback messages sent")`; a job that need not run every
+interval names its own period in seconds (`every=3600`). A daily job runs hourly and decides itself whether a day
+has passed (from the database), so restarts and several workers still give one a day.
 """
 from __future__ import annotations
 
@@ -29,17 +31,23 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class Job(NamedTuple):
-    """A periodic job: `run()` returns how many things it handled; `report` formats that for people."""
+    """A periodic job: `run()` returns how many things it handled; `report` formats that for people; `every` is
+    its period in seconds (None: the worker's interval, VROEG_TIMER_INTERVAL_SECONDS)."""
 
     name: str
     run: Callable[[], int]
     report: str
+    every: int | None = None
 
 
 def worker_jobs(engine) -> list[Job]:
-    """Every job the worker runs each interval (one line per job)."""
+    """Every job the worker runs (one line per job)."""
+    from engine.checkpoints import daily_checkpoint
+
     return [
         Job("timers", engine.fire_due_timers, "{} timers fired"),
+        Job("sessies", engine.purge_expired_sessions, "{} ended web sessions removed", every=300),
+        Job("controlepunt", lambda: daily_checkpoint(engine), "{} signed audit checkpoints made", every=3600),
     ]
 
 
@@ -49,7 +57,7 @@ def build_scheduler(engine, jobs: list[Job] | None = None, interval_seconds: int
     scheduler = BlockingScheduler(timezone=timezone.utc)
     first_run = datetime.now(timezone.utc)  # scheduling runs on wall-clock time; the engine keeps its own clock
     for job in worker_jobs(engine) if jobs is None else jobs:
-        scheduler.add_job(_logged(job), "interval", seconds=interval, id=job.name, name=job.name,
+        scheduler.add_job(_logged(job), "interval", seconds=job.every or interval, id=job.name, name=job.name,
                           max_instances=1, coalesce=True, next_run_time=first_run, misfire_grace_time=None)
     return scheduler
 
@@ -81,8 +89,9 @@ def run_forever(engine, jobs: list[Job] | None = None, interval_seconds: int | N
     # A signal between installing the handlers and the scheduler's start is handled as soon as it has started.
     scheduler.add_listener(lambda _event: stop() if stopping.is_set() else None, EVENT_SCHEDULER_START)
     previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
-    names = ", ".join(job.name for job in scheduler.get_jobs())
-    log.info("worker started: %s every %ss", names, interval_seconds or engine.settings.timer_interval_seconds)
+    periods = ", ".join(f"{job.name} every {int(job.trigger.interval.total_seconds())}s"
+                        for job in scheduler.get_jobs())
+    log.info("worker started: %s", periods)
     try:
         scheduler.start()
     finally:

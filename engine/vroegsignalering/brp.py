@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import Protocol
 
+from ..config import brp_url_problem
 from ..errors import EngineError
 from .names import fold
 
@@ -165,10 +166,10 @@ class HaalCentraalBrp:
     """POSTs to a Haal Centraal BRP Personen endpoint (base URL, or the full URL ending in /personen)."""
 
     def __init__(self, url: str, api_key: str | None = None, timeout: float = 10.0):
-        scheme = urllib.parse.urlsplit(url).scheme
-        if scheme not in ("http", "https"):
-            # urllib would also open file:// and ftp:// URLs; a BRP lives on HTTP(S) only.
-            raise ValueError(f"BRP URL must be http(s), got {url!r}")
+        # urllib would also open file:// and ftp:// URLs; a BRP lives on https (plain http on loopback only).
+        problem = brp_url_problem(url)
+        if problem:
+            raise ValueError(problem)
         self.url = url if url.rstrip("/").endswith("/personen") else url.rstrip("/") + "/personen"
         self.api_key = api_key
         self.timeout = timeout

@@ -24,11 +24,16 @@ class Partner(Base):
     """A signal partner (vastelastpartner) or an internal source; authenticates with its own token."""
 
     __tablename__ = "partners"
+    __table_args__ = (Index("ix_partners_previous_token_hash", "previous_token_hash", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     naam: Mapped[str] = mapped_column(String(200), unique=True)
     type: Mapped[str] = mapped_column(String(40))  # PARTNER_TYPES
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the token before the last rotation, accepted until previous_token_expires_at (the grace period)
+    previous_token_hash: Mapped[str | None] = mapped_column(String(64))
+    previous_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # the last feedback number given to this partner: its row lock orders feedback the way it commits
     feedback_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

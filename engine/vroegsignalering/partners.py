@@ -1,17 +1,22 @@
 """Signal partners and their API tokens (R2, R35): a random token shown once, only its SHA-256 stored.
 
 Partner tokens live in their own table, apart from staff tokens: a staff token finds no partner and a partner
-token finds no staff member, so neither opens the other's endpoints."""
+token finds no staff member, so neither opens the other's endpoints.
+
+A partner token expires (VROEG_TOKEN_LIFETIME_DAYS after it was issued) and is replaced with `rotate_partner_token`:
+the old token keeps working for VROEG_TOKEN_GRACE_DAYS (or not at all, when it leaked), so a partner's batch job
+can switch without missing a delivery. A disabled partner's tokens are refused until it is enabled again. Each
+change goes into the system history, without a token."""
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..accounts import token_digest
+from ..accounts import DEFAULT_TOKEN_LIFETIME, EXPIRED, INACTIVE, UNKNOWN, token_digest
 from ..audit import SYSTEM_CHAIN, append_event
 from ..errors import EngineError
 from .models import PARTNER_TYPES, Partner, Signal, Terugmelding
@@ -38,7 +43,8 @@ def ref(partner: Partner) -> PartnerRef:
     return PartnerRef(partner.id, partner.naam, partner.type)
 
 
-def add_partner(session: Session, naam: str, type: str, at: datetime) -> tuple[Partner, str]:
+def add_partner(session: Session, naam: str, type: str, at: datetime,
+                lifetime: timedelta = DEFAULT_TOKEN_LIFETIME) -> tuple[Partner, str]:
     """Register a partner with a new API token; (partner, token). The token is not stored, only its digest."""
     naam = (naam or "").strip()
     problems = []
@@ -51,7 +57,8 @@ def add_partner(session: Session, naam: str, type: str, at: datetime) -> tuple[P
     if problems:
         raise PartnerError("; ".join(problems))
     token = new_token()
-    partner = Partner(naam=naam, type=type, token_hash=token_digest(token), active=True, created_at=at)
+    partner = Partner(naam=naam, type=type, token_hash=token_digest(token), token_expires_at=at + lifetime,
+                      active=True, created_at=at)
     session.add(partner)
     session.flush()
     return partner, token
@@ -61,12 +68,56 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def partner_for_token(session: Session, token: str | None) -> Partner | None:
-    """The active partner this bearer token belongs to, or None."""
+def check_partner_token(session: Session, token: str | None, now: datetime) -> tuple[Partner | None, str | None]:
+    """(the partner this valid bearer token belongs to, None), or (None, why it is refused: accounts.UNKNOWN,
+    EXPIRED, or INACTIVE for a disabled partner)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    return session.scalar(select(Partner).where(Partner.token_hash == token_digest(token),
-                                                Partner.active.is_(True)))
+        return None, UNKNOWN
+    digest = token_digest(token)
+    partner = session.scalar(select(Partner).where(Partner.token_hash == digest))
+    if partner is not None:
+        expires_at = partner.token_expires_at
+    else:
+        partner = session.scalar(select(Partner).where(Partner.previous_token_hash == digest))
+        if partner is None:
+            return None, UNKNOWN
+        expires_at = partner.previous_token_expires_at
+    if expires_at is not None and now >= expires_at:
+        return None, EXPIRED
+    if not partner.active:
+        return None, INACTIVE
+    return partner, None
+
+
+def partner_for_token(session: Session, token: str | None, now: datetime) -> Partner | None:
+    """The active partner this valid bearer token belongs to, or None."""
+    return check_partner_token(session, token, now)[0]
+
+
+def rotate_token(partner: Partner, at: datetime, lifetime: timedelta, grace: timedelta) -> tuple[str, datetime | None]:
+    """Give the partner a new token; the current one stays valid until `at + grace` (not at all for no grace).
+    Returns (the new token, until when the old one works)."""
+    token = new_token()
+    old_until = None
+    if partner.token_hash is not None and grace > timedelta(0):
+        old_until = at + grace
+        if partner.token_expires_at is not None and partner.token_expires_at < old_until:
+            old_until = partner.token_expires_at
+    if old_until is not None and old_until > at:
+        partner.previous_token_hash, partner.previous_token_expires_at = partner.token_hash, old_until
+    else:
+        partner.previous_token_hash, partner.previous_token_expires_at, old_until = None, None, None
+    partner.token_hash, partner.token_expires_at = token_digest(token), at + lifetime
+    return token, old_until
+
+
+def any_partner_by_name(session: Session, naam: str) -> Partner:
+    """The partner with this name, active or not; PartnerError naming every partner otherwise."""
+    partner = session.scalar(select(Partner).where(Partner.naam == naam))
+    if partner is None:
+        known = session.scalars(select(Partner.naam).order_by(Partner.naam)).all()
+        raise PartnerError(f"no partner {naam!r}; known: {', '.join(known) or '(none)'}")
+    return partner
 
 
 def partner_by_name(session: Session, naam: str) -> Partner:
@@ -84,12 +135,60 @@ def register_partner(engine, naam: str, type: str, *, actor: str) -> tuple[Partn
     """Create a partner and record it in the system history (without the token); (partner, token)."""
     with engine.uow() as uow:
         now = engine.clock.now()
-        partner, token = add_partner(uow.session, naam, type, now)
+        partner, token = add_partner(uow.session, naam, type, now, timedelta(days=engine.settings.token_lifetime_days))
         append_event(uow.session, chain=SYSTEM_CHAIN, kind="partner_aangemaakt", actor=actor, at=now,
-                     data={"partner_id": partner.id, "naam": partner.naam, "type": partner.type})
+                     data={"partner_id": partner.id, "naam": partner.naam, "type": partner.type,
+                           "token_geldig_tot": partner.token_expires_at.isoformat()})
         result = ref(partner)
         uow.commit()
     return result, token
+
+
+@dataclass(frozen=True)
+class RotatedToken:
+    partner: PartnerRef
+    token: str
+    expires_at: datetime
+    old_valid_until: datetime | None  # None: the old token was refused at once
+
+
+def rotate_partner_token(engine, naam: str, *, actor: str, grace: bool = True) -> RotatedToken:
+    """A new token for a partner (active or not); the old one keeps working for VROEG_TOKEN_GRACE_DAYS, or stops
+    at once with grace=False (a leaked token)."""
+    with engine.uow() as uow:
+        now = engine.clock.now()
+        partner = any_partner_by_name(uow.session, naam)
+        token, old_until = rotate_token(partner, now, timedelta(days=engine.settings.token_lifetime_days),
+                                        timedelta(days=engine.settings.token_grace_days if grace else 0))
+        append_event(uow.session, chain=SYSTEM_CHAIN, kind="partner_token_vernieuwd", actor=actor, at=now,
+                     data={"partner_id": partner.id, "naam": partner.naam,
+                           "token_geldig_tot": partner.token_expires_at.isoformat(),
+                           "oude_token_geldig_tot": old_until.isoformat() if old_until else None})
+        result = RotatedToken(ref(partner), token, partner.token_expires_at, old_until)
+        uow.commit()
+    return result
+
+
+def set_partner_active(engine, naam: str, active: bool, *, actor: str) -> PartnerRef:
+    """Enable or disable a partner: a disabled partner's tokens are refused (401) until it is enabled again."""
+    with engine.uow() as uow:
+        partner = any_partner_by_name(uow.session, naam)
+        if partner.active == active:
+            raise PartnerError(f"partner {naam!r} is {'enabled' if active else 'disabled'} already")
+        partner.active = active
+        append_event(uow.session, chain=SYSTEM_CHAIN, actor=actor, at=engine.clock.now(),
+                     kind="partner_ingeschakeld" if active else "partner_uitgeschakeld",
+                     data={"partner_id": partner.id, "naam": partner.naam})
+        result = ref(partner)
+        uow.commit()
+    return result
+
+
+def partner_token_expiry(engine, partner_id: int) -> datetime | None:
+    """When the partner's current token stops working."""
+    with engine.uow() as uow:
+        partner = uow.session.get(Partner, partner_id)
+        return partner.token_expires_at if partner is not None else None
 
 
 def find_partner(engine, naam: str) -> PartnerRef:

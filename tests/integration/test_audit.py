@@ -121,5 +121,6 @@ def test_accounts_and_tokens_are_recorded_without_secrets(engine):
     system = [e for e in _all(engine) if e.chain == SYSTEM_CHAIN]
     assert [(e.kind, e.actor, e.data) for e in system] == [
         ("account_aangemaakt", "beheer", {"username": "anna", "role": "hulpverlener", "password": True}),
-        ("token_uitgegeven", "beheer", {"username": "anna"})]
+        ("token_uitgegeven", "beheer", {"username": "anna", "token_id": 1,
+                                        "geldig_tot": "2027-11-27T08:00:00+00:00"})]
     assert token not in str([e.data for e in system]) and breaks(engine) == []

@@ -14,6 +14,7 @@ from engine.audit import case_chain
 from engine.models import AccessLogEntry, Event
 from engine.roles import AUDITOR, ROLES
 from tests.conftest import local
+from tests.integration.test_login import log_in
 from tests.integration.test_worklist import sign_in
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
@@ -28,8 +29,16 @@ def partner(vs):
 
 
 @pytest.fixture
-def auditor(vs, web):
+def auditor(vs, web, clock, monkeypatch):
+    """A signed-in auditor. These tests move the clock days ahead (a case's life) while the auditor looks on; a real
+    session ends after 8 hours (test_sessions.py), so the auditor signs in again each time the clock moves."""
     sign_in(vs, web, "ada", AUDITOR)
+    for name in ("set", "advance"):
+        def moved(*args, _move=getattr(clock, name), **kwargs):
+            result = _move(*args, **kwargs)
+            assert log_in(web, "ada").status_code == 302
+            return result
+        monkeypatch.setattr(clock, name, moved)
     return web
 
 

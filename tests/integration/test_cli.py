@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select, update
@@ -150,8 +151,8 @@ def test_user_token_last_line_authenticates(vroeg, engine):
     result = vroeg("user", "token", "anna")
     assert result.exit_code == 0, result.output
     token = result.stdout.strip().splitlines()[-1]
-    with engine.uow() as uow:
-        assert user_for_token(uow.session, token).username == "anna"
+    with engine.uow() as uow:  # the command ran on the system clock
+        assert user_for_token(uow.session, token, datetime.now(timezone.utc)).username == "anna"
 
 
 def test_token_for_unknown_user_is_bad_usage(vroeg):
@@ -255,3 +256,23 @@ def test_help_lists_the_commands(vroeg):
     assert result.exit_code == 0
     for command in ("db", "serve", "worker", "processes", "timers", "user", "audit", "demo"):
         assert f"  {command} " in result.stdout
+
+
+@pytest.mark.parametrize("host, setting, secure", [
+    ("127.0.0.1", None, False), ("localhost", "auto", False), ("::1", None, False),  # make run: plain http
+    ("127.0.0.1", "true", True),  # behind a TLS-terminating proxy on the same machine: the setting wins
+    ("0.0.0.0", None, True), ("0.0.0.0", "false", False), ("10.1.2.3", "auto", True),
+])
+def test_serve_cookie_secure_follows_the_setting(vroeg, monkeypatch, host, setting, secure):
+    served = {}
+    monkeypatch.setattr("waitress.serve", lambda app, **kwargs: served.update(app=app, **kwargs))
+    env = {"VROEG_COOKIE_SECURE": setting} if setting else {}
+    result = vroeg("serve", "--host", host, **env)
+    assert result.exit_code == 0, result.output
+    assert served["app"].config["SESSION_COOKIE_SECURE"] is secure
+
+
+def test_serve_names_a_bad_cookie_setting(vroeg, monkeypatch):
+    monkeypatch.setattr("waitress.serve", lambda app, **kwargs: pytest.fail("served"))
+    result = vroeg("serve", VROEG_COOKIE_SECURE="soms")
+    assert result.exit_code == 2 and "VROEG_COOKIE_SECURE" in result.stderr

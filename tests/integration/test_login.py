@@ -78,7 +78,7 @@ def test_login_starts_a_new_session(client, anna):
     before = csrf_from(client)
     log_in(client, anna)
     with client.session_transaction() as session:
-        assert session.permanent and set(session) == {"_permanent", "user_id"}
+        assert session.permanent and set(session) == {"_permanent", "user_id", "_csrf_token"}
     assert csrf_from(client, "/") != before
 
 

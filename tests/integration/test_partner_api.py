@@ -278,7 +278,8 @@ def test_partner_creation_is_in_the_system_history_without_the_token(vs):
     with vs.uow() as uow:
         event = uow.session.scalars(select(Event).where(Event.kind == "partner_aangemaakt")).one()
         assert event.chain == "systeem" and event.actor == "cli:beheer"
-        assert event.data == {"partner_id": 1, "naam": "Duinwater", "type": "Water"}
+        assert event.data == {"partner_id": 1, "naam": "Duinwater", "type": "Water",
+                              "token_geldig_tot": "2027-11-27T08:00:00+00:00"}
         assert token not in json.dumps(event.data) and len(uow.session.scalar(select(Partner.token_hash))) == 64
 
 

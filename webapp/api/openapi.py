@@ -35,6 +35,9 @@ datums in ISO-8601 (UTC met offset), fouten als application/problem+json met inv
 
 Authenticatie: `Authorization: Bearer <token>` (uit `vroeg user token GEBRUIKER`). Signaalpartners gebruiken
 hun eigen partnertoken (uit `vroeg partner add`) voor /signalen en /terugmeldingen, en alleen daarvoor.
+Tokens verlopen (standaard na een jaar) en kunnen worden ingetrokken of vervangen; na vervanging werkt het oude
+token nog een overgangstermijn (standaard zeven dagen). Een geweigerd token krijgt 401 met in `detail` waarom:
+onbekend, ingetrokken, verlopen, of van een uitgeschakeld account of een uitgeschakelde partner.
 
 Rollenmatrix:
 

@@ -8,7 +8,8 @@ from functools import wraps
 
 from flask import g
 
-from engine.vroegsignalering.partners import PartnerRef, partner_for_token, ref
+from engine import accounts
+from engine.vroegsignalering.partners import PartnerRef, check_partner_token, ref
 
 from .. import current_engine
 from ..auth import bearer_token
@@ -20,8 +21,10 @@ def current_partner() -> PartnerRef | None:
     token = bearer_token()
     if not token:
         return None
-    with current_engine().uow() as uow:
-        partner = partner_for_token(uow.session, token)
+    engine = current_engine()
+    with engine.uow() as uow:
+        partner, refusal = check_partner_token(uow.session, token, engine.clock.now())
+        g._vroeg_partner_refusal = refusal
         return ref(partner) if partner is not None else None
 
 
@@ -44,5 +47,12 @@ def _unauthorized() -> Problem:
     if bearer_token() is None:
         return Problem(401, "Stuur het token van uw organisatie mee: Authorization: Bearer <partnertoken>.",
                        headers={"WWW-Authenticate": 'Bearer realm="vroeg-partners"'})
-    return Problem(401, "Het token is onbekend of ingetrokken, of hoort niet bij een signaalpartner.",
-                   headers={"WWW-Authenticate": 'Bearer realm="vroeg-partners", error="invalid_token"'})
+    detail = REFUSALS.get(g.get("_vroeg_partner_refusal"), REFUSALS[accounts.UNKNOWN])
+    return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="vroeg-partners", error="invalid_token"'})
+
+
+REFUSALS = {
+    accounts.UNKNOWN: "Het token is onbekend of vervangen, of hoort niet bij een signaalpartner.",
+    accounts.EXPIRED: "Het token is verlopen. Vraag de gemeente om een nieuw token.",
+    accounts.INACTIVE: "Uw organisatie is als signaalpartner uitgeschakeld. Neem contact op met de gemeente.",
+}

@@ -16,7 +16,7 @@ from ..errors import Problem
 from . import bp, operation, schemas
 from .access import may_complete
 from .payload import body, page_of, query
-from .zaken import case_detail
+from .zaken import case_detail, log_read
 
 _TAKEN_QUERY = schemas.TakenQuery()
 _TAKEN_PAGINA = schemas.TakenPagina()
@@ -49,7 +49,9 @@ def get_taak(task_id: str):
     with engine.uow() as uow:
         task, version_id = _task_with_version(uow.session, task_id)
         forms = engine.specs.get(uow.session, version_id).forms if task.form else {}
-        return jsonify(_TAAK_DETAIL.dump({**_attributes(task), "form_definition": forms.get(task.form)}))
+        body = _TAAK_DETAIL.dump({**_attributes(task), "form_definition": forms.get(task.form)})
+        log_read(uow, task.case_id, "taak_bekeken", f"taak {task_id}")
+    return jsonify(body)
 
 
 @bp.post("/taken/<task_id>/voltooien")
@@ -69,7 +71,9 @@ def voltooi_taak(task_id: str):
             raise Problem(403, f"De rol {g.user.role} mag taken van de rol {task.role} niet voltooien.")
     ref = engine.complete_task(task_id, data, actor=g.user.username)
     with engine.uow() as uow:
-        return jsonify(case_detail(uow.session, ref.id))
+        detail = case_detail(uow.session, ref.id)
+        log_read(uow, ref.id, "zaak_bekeken", f"na voltooien taak {task_id}")
+    return jsonify(detail)
 
 
 def _conditions(params: dict) -> list:

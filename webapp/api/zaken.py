@@ -1,13 +1,19 @@
-"""Cases (`/zaken`): the list, one case with its open tasks and timers, its history and its replay."""
+"""Cases (`/zaken`): the list, one case with its open tasks and timers, its history and its replay.
+
+Every read of one case (detail, history, replay) writes an access-log entry (R29) in the same transaction as the
+read, as the pages do: the entry says it came through the API."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import g, jsonify
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
-from engine.audit import case_chain
+from engine.access_log import record_access
+from engine.audit import case_chain, history
+from engine.cases import load_case
 from engine.errors import UnknownCase
 from engine.models import Case, CaseTimer, Event, ProcessVersion, UserTask
+from engine.replay import replay
 
 from .. import current_engine
 from . import bp, operation, schemas
@@ -37,7 +43,9 @@ def list_zaken():
 def get_zaak(zaak_id: int):
     """One case with its open tasks, its timers and the size of its history."""
     with current_engine().uow() as uow:
-        return jsonify(case_detail(uow.session, zaak_id))
+        detail = case_detail(uow.session, zaak_id)
+        log_read(uow, zaak_id, "zaak_bekeken")
+    return jsonify(detail)
 
 
 @bp.get("/zaken/<int:zaak_id>/historie")
@@ -46,8 +54,12 @@ def get_zaak(zaak_id: int):
            response=schemas.Historie, errors=(404,))
 def get_historie(zaak_id: int):
     """The case's events in order, with their hash chain."""
-    events = current_engine().history(zaak_id)
-    return jsonify(_HISTORIE.dump({"results": events, "count": len(events)}))
+    with current_engine().uow() as uow:
+        load_case(uow.session, zaak_id)
+        events = history(uow.session, zaak_id)
+        body = _HISTORIE.dump({"results": events, "count": len(events)})
+        log_read(uow, zaak_id, "geschiedenis_bekeken")
+    return jsonify(body)
 
 
 @bp.get("/zaken/<int:zaak_id>/historie/<int:seq>")
@@ -56,7 +68,17 @@ def get_historie(zaak_id: int):
            response=schemas.Replay, errors=(404,))
 def get_replay(zaak_id: int, seq: int):
     """The case as it stood at event #seq."""
-    return jsonify(_REPLAY.dump(current_engine().replay(zaak_id, seq)))
+    with current_engine().uow() as uow:
+        body = _REPLAY.dump(replay(uow.session, zaak_id, seq))
+        log_read(uow, zaak_id, "replay_bekeken", f"stap {seq}")
+    return jsonify(body)
+
+
+def log_read(uow, case_id: int, action: str, detail: str | None = None) -> None:
+    """Write the access-log entry of a read through the API and commit it with the read's transaction."""
+    record_access(uow.session, username=g.user.username, role=g.user.role, case_id=case_id, action=action,
+                  at=current_engine().clock.now(), detail=f"API{', ' + detail if detail else ''}")
+    uow.commit()
 
 
 def case_detail(session: Session, case_id: int) -> dict:
