@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import ValidationError
 
 from ..audit import SYSTEM_CHAIN, append_event
+from ..db import transactional
 from ..errors import EngineError
 from .brp import BrpError
 from .partners import PartnerRef
@@ -198,6 +199,7 @@ def import_signal(engine, partner: PartnerRef, number: int, record, actor: str) 
     return RowResult(number, reference, NIEUW if ref.created else AL_ONTVANGEN, (), ref.id)
 
 
+@transactional
 def record_import(engine, partner: PartnerRef, source: str, results: list[RowResult], *, actor: str) -> None:
     """Note the import in the system history: file, partner and counts (no personal data)."""
     counts = {kind: sum(r.result == kind for r in results) for kind in (NIEUW, AL_ONTVANGEN, GEWEIGERD)}

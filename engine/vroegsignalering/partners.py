@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts import token_digest
 from ..audit import SYSTEM_CHAIN, append_event
+from ..db import transactional
 from ..errors import EngineError
 from .models import PARTNER_TYPES, Partner, Signal, Terugmelding
 
@@ -80,6 +81,7 @@ def partner_by_name(session: Session, naam: str) -> Partner:
 
 # --- facade: each opens one unit of work and commits it -------------------------------------------------------------
 
+@transactional
 def register_partner(engine, naam: str, type: str, *, actor: str) -> tuple[PartnerRef, str]:
     """Create a partner and record it in the system history (without the token); (partner, token)."""
     with engine.uow() as uow:

@@ -26,7 +26,7 @@ _TAGS = {
     "terugmeldingen": "Terugmeldingen aan signaalpartners over hun signalen (partnertoken).",
     "api": "Over deze API.",
 }
-_ALWAYS = (500,)
+_ALWAYS = (500, 503)  # 503: the database stayed busy after the retries (Retry-After)
 _GUARDED = (401, 403)
 _DESCRIPTION = """Medewerkers-API van Vroeg, vroegsignalering van betalingsachterstanden.
 
@@ -94,9 +94,6 @@ def _components(spec: APISpec) -> None:
             "description": f"{title}: {detail}",
             "content": {PROBLEM_MIMETYPE: {"schema": "Problem"}},
         })
-    spec.components.response("Problem503", {
-        "description": "Tijdelijk niet beschikbaar (bijvoorbeeld de BRP): probeer het later opnieuw.",
-        "content": {PROBLEM_MIMETYPE: {"schema": "Problem"}}})
     spec.components.header("API-Version", {"description": "De volledige versie van de API.",
                                            "schema": {"type": "string", "example": API_VERSION}})
 
