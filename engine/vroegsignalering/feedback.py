@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..audit import json_safe
+from ..inputs import ascii_int
 from ..locks import for_no_key_update
 from .models import Partner, Signal, Terugmelding
 
@@ -77,13 +78,7 @@ def _targets(ctx, payload) -> tuple[str, list[Signal]]:
 
 
 def _signal_id(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+    return ascii_int(value)
 
 
 def _send(ctx, code: str, signal: Signal, payload) -> None:

@@ -21,6 +21,7 @@ from marshmallow import ValidationError
 from ..audit import SYSTEM_CHAIN, append_event
 from ..db import transactional
 from ..errors import EngineError
+from ..inputs import ascii_int
 from .brp import BrpError
 from .partners import PartnerRef
 from .payload import SignaalSchema, field_problems, load_signal
@@ -145,7 +146,8 @@ def _convert(key: str, value: str):
     if key == "bedrag":
         return _amount(value)
     if key == "huisnummer":
-        return int(value) if value.isdigit() else value
+        number = ascii_int(value)
+        return number if number is not None else value
     if key in _DATES:
         match = _DUTCH_DATE.match(value)
         return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else value
