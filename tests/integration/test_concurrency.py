@@ -14,7 +14,7 @@ from engine.db import make_engine
 from engine.models import Case, Event
 from engine.service import Engine
 from engine.vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
-from tests.conftest import ON_POSTGRES, deploy_vroegsignalering
+from tests.conftest import ON_POSTGRES
 from tests.integration.test_partner_api import INCASSO, SIGNALEN, add_partner
 from webapp import create_app
 
