@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from . import workflow_view as view
 from .audit import append_events, case_chain
 from .errors import EngineError
+from .locks import lock_cases
 from .models import Case, User, UserTask
 from .roles import COORDINATOR, HULPVERLENER
 from .spiff import SERIALIZER_VERSION, dump_state, load_state
@@ -102,8 +103,7 @@ def reassign(session: Session, runtime, user_task_ids, assignee: str | None, *, 
     user = session.scalar(select(User).where(User.username == assignee)) if assignee is not None else None
     case_ids = sorted(set(session.scalars(select(UserTask.case_id).where(UserTask.id.in_(ids)))))
     # Lock the cases first (in id order, as every step does), then read the rows: nobody completes them meanwhile.
-    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids))
-                                              .order_by(Case.id).with_for_update())}
+    cases = lock_cases(session, case_ids)
     rows = list(session.scalars(select(UserTask).where(UserTask.id.in_(ids)).order_by(UserTask.id)
                                 .execution_options(populate_existing=True)))
     missing = sorted(set(ids) - {r.id for r in rows})

@@ -73,13 +73,13 @@ def append_events(session: Session, *, chain: str, case_id: int | None, actor: s
                   events: list[dict], snapshot: dict | None = None, new_chain: bool = False) -> list[Event]:
     """Append the events of one step to a chain; the step's snapshot goes with its last event.
 
-    The chain head is locked once per step (FOR UPDATE), or created without a lookup for a new chain.
+    The chain head is locked once per step (FOR NO KEY UPDATE; engine/locks.py), or created without a lookup for a new chain.
     """
     if new_chain:
         head = ChainHead(chain=chain, seq=0, hash=None)
         session.add(head)
     else:
-        head = session.get(ChainHead, chain, with_for_update=True)
+        head = session.get(ChainHead, chain, with_for_update={"key_share": True})  # FOR NO KEY UPDATE
         if head is None:
             head = ChainHead(chain=chain, seq=0, hash=None)
             session.add(head)

@@ -21,6 +21,7 @@ from .errors import (
 )
 from .expressions import ExpressionError, UnsafeExpression
 from .forms import FieldError, validate_submission
+from .locks import for_no_key_update, lock_case
 from .models import Case, CaseTimer, UserTask
 from .spiff import SERIALIZER_VERSION, dump_state, load_state, new_workflow
 from .versions import SpecCache, require_latest_version
@@ -138,10 +139,9 @@ def _validate(process, row: UserTask, submitted) -> dict:
 def deliver_message(rt: Runtime, session: Session, correlation_key: str, message: str, payload: dict,
                     *, actor: str) -> list[Case]:
     """Deliver a message to every running case with this correlation key that waits for it."""
-    cases = session.scalars(
-        select(Case).where(Case.correlation_key == correlation_key, Case.status == "running")
-        .order_by(Case.id).with_for_update()
-    ).all()
+    cases = session.scalars(for_no_key_update(
+        select(Case).where(Case.correlation_key == correlation_key, Case.status == "running").order_by(Case.id)
+    )).all()
     payload = json_safe(payload)
     delivered = []
     for case in cases:
@@ -176,7 +176,7 @@ def _task(workflow, task_id: str):
 
 
 def _lock_case(session: Session, case_id: int) -> Case:
-    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    case = lock_case(session, case_id)
     if case is None:
         raise UnknownCase(case_id)
     return case

@@ -62,3 +62,12 @@ class StepFailed(EngineError):
     def __init__(self, element_id: str | None, reason: str):
         self.element_id, self.reason = element_id, reason
         super().__init__(f"{element_id or 'process'}: {reason}")
+
+
+class DatabaseBusy(EngineError):
+    """A transaction kept meeting deadlocks or serialisation failures and was given up after its retries
+    (`db.transactional`); nothing was stored, the caller may try again shortly."""
+
+    def __init__(self, attempts: int):
+        self.attempts = attempts
+        super().__init__(f"the database stayed busy (deadlock or serialisation failure) over {attempts} attempts")

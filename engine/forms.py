@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from .inputs import ascii_int
+
 FIELD_TYPES = {"text", "textarea", "number", "bedrag", "date", "boolean", "choice", "multichoice"}
 _NAME = re.compile(r"^[a-z][a-zA-Z0-9_]{0,62}$")
 
@@ -138,10 +140,7 @@ def _text(field, raw) -> str:
 
 
 def _number(field, raw) -> int:
-    try:
-        value = int(str(raw).strip()) if not isinstance(raw, bool) else None
-    except ValueError:
-        value = None
+    value = ascii_int(raw if isinstance(raw, (int, str)) else None, minimum=-(10 ** 18), maximum=10 ** 18)
     if value is None:
         raise ValueError("Vul een heel getal in.")
     _check_range(field, value)

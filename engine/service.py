@@ -11,7 +11,7 @@ from .calendar import WorkingDayCalendar, expression_functions
 from .cases import Runtime, complete_task, deliver_message, load_case, start_case
 from .clock import Clock, SystemClock, install_spiff_clock
 from .config import Settings
-from .db import UnitOfWork, make_engine, make_session_factory
+from .db import UnitOfWork, make_engine, make_session_factory, transactional
 from .replay import replay
 from .spiff import make_script_engine, parse_bundle
 from .validation import validate_bundle
@@ -68,6 +68,7 @@ class Engine:
             return problems, []
         return [], sorted(parse_bundle(files, validate_xsd=False).get_process_ids())
 
+    @transactional
     def deploy(self, files: dict[str, str], actor: str) -> list[tuple[str, int]]:
         """Validate and deploy; returns (process id, version) of each new version (empty when unchanged)."""
         with self.uow() as uow:
@@ -86,6 +87,7 @@ class Engine:
         with self.uow() as uow:
             return drafts.info(drafts.get_draft(uow.session, draft_id), with_files=True)
 
+    @transactional
     def create_draft(self, name: str, files: dict, *, actor: str, base_version_id: int | None = None) -> int:
         with self.uow() as uow:
             draft = drafts.create_draft(uow.session, name, files, actor, self.clock.now(), base_version_id)
@@ -93,12 +95,14 @@ class Engine:
             uow.commit()
         return draft_id
 
+    @transactional
     def create_draft_from_version(self, version_id: int, *, actor: str) -> int:
         with self.uow() as uow:
             draft_id = drafts.create_from_version(uow.session, version_id, actor, self.clock.now()).id
             uow.commit()
         return draft_id
 
+    @transactional
     def save_draft(self, draft_id: int, files: dict, row_version: int, *, actor: str, name: str | None = None) -> int:
         """Save the editor's files; returns the new row_version (raises StaleDraft when someone saved in between)."""
         with self.uow() as uow:
@@ -107,12 +111,14 @@ class Engine:
             uow.commit()
         return new_row_version
 
+    @transactional
     def delete_draft(self, draft_id: int) -> None:
         with self.uow() as uow:
             drafts.delete_draft(uow.session, draft_id)
             uow.commit()
 
     # --- staff accounts ---
+    @transactional
     def add_user(self, username: str, role: str, password: str | None, *, actor: str) -> None:
         """Create a staff account (raises AccountError naming what is wrong); recorded in the system history."""
         with self.uow() as uow:
@@ -122,6 +128,7 @@ class Engine:
                          data={"username": username, "role": role, "password": password is not None})
             uow.commit()
 
+    @transactional
     def issue_token(self, username: str, *, actor: str) -> str:
         """A new API token for an active account, shown once; the issue is recorded, the token is not
         (accounts.issue gives its id and expiry too)."""
@@ -144,6 +151,7 @@ class Engine:
             return accounts.usernames(uow.session)
 
     # --- cases ---
+    @transactional
     def start_case(self, process_id: str, data: dict, *, actor: str, correlation_key: str | None = None,
                    gemeentecode: str | None = None) -> CaseRef:
         with self.uow() as uow:
@@ -153,6 +161,7 @@ class Engine:
             uow.commit()
         return ref
 
+    @transactional
     def complete_task(self, task_id: str, data: dict, *, actor: str) -> CaseRef:
         with self.uow() as uow:
             case = complete_task(self.runtime, uow.session, task_id, data, actor=actor)
@@ -160,6 +169,7 @@ class Engine:
             uow.commit()
         return ref
 
+    @transactional
     def deliver_message(self, correlation_key: str, message: str, payload: dict, *, actor: str) -> list[CaseRef]:
         with self.uow() as uow:
             cases = deliver_message(self.runtime, uow.session, correlation_key, message, payload, actor=actor)
@@ -167,6 +177,7 @@ class Engine:
             uow.commit()
         return refs
 
+    @transactional
     def reassign(self, user_task_ids, assignee: str | None, *, actor: str):
         """Give open tasks (row ids) to an active colleague whose role may do them, or back to the team queue
         (None); all or nothing (AssignmentError names each refused task). Returns assignment.Reassigned."""
@@ -240,6 +251,7 @@ class Engine:
         with self.uow() as uow:
             return dry_run(self.runtime, uow.session, from_version_id, to_version_id)
 
+    @transactional
     def migrate_cases(self, from_version_id: int, to_version_id: int, case_ids: list[int], *, actor: str) -> list:
         """Move the chosen cases to another version, all or none (MigrationRefused lists why per case)."""
         from .modeling.migration import migrate

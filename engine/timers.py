@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from .cases import Runtime, fire_case_timers
-from .db import UnitOfWork
+from .db import UnitOfWork, transactional
 from .errors import StepFailed
 from .models import Case
 
@@ -18,27 +18,36 @@ RETRY_AFTER = timedelta(minutes=15)
 def fire_due_timers(rt: Runtime, session_factory, batch_size: int = 50, max_batches: int | None = None) -> int:
     """Fire every timer due at the runtime clock's now; return the number fired.
 
-    Each batch is one transaction. On PostgreSQL the rows are taken with FOR UPDATE SKIP LOCKED, so several
+    Each batch is one transaction. On PostgreSQL the rows are taken with FOR NO KEY UPDATE SKIP LOCKED, so several
     workers share the work and no case is fired twice; SQLite serialises writers (BEGIN IMMEDIATE). Each case
-    runs in a savepoint: one failing case is recorded and retried later without undoing the others.
+    runs in a savepoint: one failing case is recorded and retried later without undoing the others. A batch
+    that meets a deadlock (see engine/locks.py for the one place the lock order can bend) runs again whole.
     """
     total, seen, batches = 0, set(), 0
     while max_batches is None or batches < max_batches:
         batches += 1
-        with UnitOfWork(session_factory) as uow:
-            now = rt.clock.now()
-            query = (select(Case).where(Case.next_timer_at < now, Case.status == "running")
-                     .order_by(Case.next_timer_at).limit(batch_size))
-            if seen:
-                query = query.where(Case.id.not_in(seen))
-            cases = uow.session.scalars(query.with_for_update(skip_locked=True)).all()
-            if not cases:
-                return total
-            for case in cases:
-                seen.add(case.id)
-                total += _fire_one(rt, uow.session, case, now)
-            uow.commit()
+        fired, case_ids = _fire_batch(rt, session_factory, batch_size, seen)
+        if not case_ids:
+            return total
+        seen.update(case_ids)
+        total += fired
     return total
+
+
+@transactional
+def _fire_batch(rt: Runtime, session_factory, batch_size: int, seen: set) -> tuple[int, list[int]]:
+    """One batch in one transaction (run again whole after a deadlock): (timers fired, case ids taken)."""
+    with UnitOfWork(session_factory) as uow:
+        now = rt.clock.now()
+        query = (select(Case).where(Case.next_timer_at < now, Case.status == "running")
+                 .order_by(Case.next_timer_at).limit(batch_size))
+        if seen:
+            query = query.where(Case.id.not_in(seen))
+        cases = uow.session.scalars(query.with_for_update(skip_locked=True, key_share=True)).all()
+        fired = sum(_fire_one(rt, uow.session, case, now) for case in cases)
+        case_ids = [case.id for case in cases]
+        uow.commit()
+    return fired, case_ids
 
 
 def _fire_one(rt: Runtime, session, case: Case, now) -> int:

@@ -28,10 +28,11 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, VROEG_SETTINGS=settings)
     app.extensions[EXTENSION] = engine or Engine(settings)
 
-    from . import (auditor, case_page, coordinator, errors, formatting, login, pages, process_owner, referral,
+    from . import (auditor, case_page, coordinator, errors, formatting, inputs, login, pages, process_owner, referral,
                    security, task_forms, worklist)
     from .api import API_PREFIX, bp as api_bp
 
+    inputs.init_app(app)  # first: the path converter applies to routes added after it
     errors.init_app(app)
     security.init_app(app, cookie_secure, settings.proxy_hops)
     login.init_app(app)

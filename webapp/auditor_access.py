@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from engine.access_log import for_person, for_user
 from engine.audit import verify_chains
+from engine.inputs import ascii_int
 from engine.models import Event
 from engine.roles import AUDITOR
 from engine.vroegsignalering.brp import bsn_valid
@@ -101,7 +102,7 @@ class BrokenChain:
 def alle_ketens():
     """Verify every hash chain (all cases and the system chain); the breaks found, 50 per page."""
     page = request.args.get("pagina", "1")
-    page = int(page) if page.isdigit() and int(page) >= 1 else 1
+    page = ascii_int(page, minimum=1) or 1
     with current_engine().uow() as uow:
         checked, breaks = verify_chains(uow.session)
         pages = max(1, -(-len(breaks) // BREAKS_PER_PAGE))

@@ -19,6 +19,7 @@ LIMIT = 100
 PERIOD_KINDS = {"aangemaakt": "Datum waarop de zaak is aangemaakt", "signaal": "Signaaldatum"}
 _MAX_TEXT = 100
 _CASE_NUMBER = re.compile(r"[0-9]{1,9}")
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # the dates a search may name
 
 
 @dataclass
@@ -85,10 +86,13 @@ def _date(q, name: str, label: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value) if value.isascii() else None
     except ValueError:
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:  # year 1 or 9999 would overflow the period's arithmetic
         q.errors[name] = f"{label}: vul een geldige datum in, bijvoorbeeld 2026-11-27."
         return None
+    return day
 
 
 def search(session: Session, q: Query) -> tuple[list[Hit], bool]:

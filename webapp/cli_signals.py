@@ -146,6 +146,8 @@ def _read(file: Path) -> list:
         return importer.read_signal_file(file)
     except importer.ImportFileError as exc:
         raise CommandFailed(f"Error: {exc}", 2 if file.suffix.lower() not in importer.SUFFIXES else 1) from None
+    except OSError as exc:
+        raise CommandFailed(f"Error: {file.name}: cannot be read ({exc.strerror or exc})", 1) from None
 
 
 @import_group.command("schuldhulp")

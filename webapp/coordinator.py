@@ -16,6 +16,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from engine.assignment import AssignmentError, may_do
+from engine.inputs import ascii_int
 from engine.models import User, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
 from engine.vroegsignalering.models import Signal, Vroegsignaalzaak
@@ -88,7 +89,7 @@ def toewijzen():
     """Reassign the chosen cases' open tasks to one colleague (or the team queue), then back to the view."""
     werkvoorraad, behandelaar = _filters(request.form)
     back = redirect(url_for("coordinator.overzicht", **_args(werkvoorraad, behandelaar)) + "#zaken")
-    case_ids = sorted({int(v) for v in request.form.getlist("zaak") if v.isdigit()})
+    case_ids = sorted({n for n in (ascii_int(v, minimum=1) for v in request.form.getlist("zaak")) if n is not None})
     target = request.form.get("toewijzen_aan", "").strip()[:100]
     problems = []
     if not case_ids:

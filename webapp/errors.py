@@ -2,20 +2,23 @@
 
 Every answer under /api/ that is not a success is a problem document with `type`, `title` (Dutch), `status` and
 `detail`; validation problems add `invalidParams: [{name, code, reason}]`. Unexpected exceptions are logged with a
-generated error id and the traceback; the client only gets the id.
+generated error id and the traceback; the client only gets the id. The HTML pages answer with a Dutch error page
+(`fout.html`) instead: for HTTP errors, for a Problem raised by a page (when the browser asks for HTML), and when the
+database stays busy (503).
 """
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
-    InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownProcess, UnknownTask,
+    DatabaseBusy, InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownProcess,
+    UnknownTask,
 )
 from engine.replay import UnknownEvent
 from engine.vroegsignalering.payload import flatten_messages
@@ -35,7 +38,19 @@ STATUSES: dict[int, tuple[str, str, str]] = {
     415: ("mediatype-niet-ondersteund", "Mediatype niet ondersteund", "Stuur JSON (Content-Type: application/json)."),
     422: ("niet-verwerkbaar", "Niet verwerkbaar", "De gegevens zijn niet geldig."),
     500: ("interne-fout", "Interne fout", "Er ging iets mis aan onze kant. Noem het foutnummer als u contact opneemt."),
+    503: ("tijdelijk-niet-beschikbaar", "Tijdelijk niet beschikbaar",
+          "Tijdelijk niet beschikbaar (de BRP, of de database is erg druk); er is niets opgeslagen. Probeer het "
+          "later opnieuw (zie Retry-After)."),
 }
+# What an HTML page says where the API's default detail speaks of tokens and JSON.
+_HTML_DETAILS = {
+    401: "Log eerst in.",
+    404: "Deze pagina bestaat niet. Misschien is het adres verkeerd overgenomen.",
+    415: "Dit soort gegevens kan deze pagina niet verwerken.",
+}
+BUSY_DETAIL = ("Het is op dit moment erg druk; er is niets opgeslagen. Probeer het over een paar seconden "
+               "opnieuw.")
+BUSY_RETRY_AFTER = "2"
 _OTHER_STATUS = ("fout", "Fout", "Het verzoek kon niet worden verwerkt.")
 
 # marshmallow's default messages -> (code, Dutch reason); anything else keeps its own text and code "invalid".
@@ -103,11 +118,14 @@ def init_app(app: Flask) -> None:
     for error_class in (TaskNotOpen, NoWaitingReceiver):
         app.register_error_handler(error_class, _on_conflict)
     app.register_error_handler(StaleDataError, _on_concurrent_change)
+    app.register_error_handler(DatabaseBusy, _on_busy)
     app.register_error_handler(HTTPException, _on_http_exception)
     app.register_error_handler(Exception, _on_unexpected)
 
 
 def _on_problem(error: Problem):
+    if _wants_html():
+        return html_error(error.status, error.detail, error.headers)
     return problem_response(error.status, error.detail, invalid_params=error.invalid_params,
                             headers=error.headers, **error.extra)
 
@@ -150,12 +168,41 @@ def _on_concurrent_change(_error: StaleDataError):
     return problem_response(409, "De zaak is tegelijk door iemand anders gewijzigd. Probeer het opnieuw.")
 
 
+def _on_busy(_error: DatabaseBusy):
+    headers = {"Retry-After": BUSY_RETRY_AFTER}
+    if _is_api_request():
+        return problem_response(503, BUSY_DETAIL, headers=headers)
+    return html_error(503, BUSY_DETAIL, headers)
+
+
 def _on_http_exception(error: HTTPException):
-    if not _is_api_request():
-        return error
     status = error.code or 500
+    if status < 400:  # a redirect (e.g. a missing trailing slash) is no error
+        return error
     headers = {k: v for k, v in error.get_headers() if k == "Allow"} if status == 405 else {}
+    if not _is_api_request():
+        own = error.description if error.description != type(error).description else None
+        return html_error(status, own, headers)
     return problem_response(status, headers=headers)
+
+
+def html_error(status: int, detail: str | None = None, headers: dict | None = None):
+    """A Dutch error page with this status (the layout of every page; plain text if even that fails)."""
+    slug, title, default_detail = STATUSES.get(status, _OTHER_STATUS)
+    detail = detail or _HTML_DETAILS.get(status, default_detail)
+    try:
+        body = render_template("fout.html", status=status, title=title, detail=detail)
+        return Response(body, status=status, headers=headers or {}, mimetype="text/html")
+    except Exception:  # noqa: BLE001 - the error page must not fail: the database may be what is wrong
+        current_app.logger.exception("Foutpagina %s kon niet worden opgebouwd", status)
+        return Response(f"{title}. {detail}", status=status, headers=headers or {}, mimetype="text/plain")
+
+
+def _wants_html() -> bool:
+    """A page (not the API, not a JSON call from a page's script) asked for by a browser."""
+    if _is_api_request() or request.is_json:
+        return False
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "text/html"
 
 
 def _on_unexpected(error: Exception):

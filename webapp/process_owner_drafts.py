@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.drafts import InvalidDraft, StaleDraft, UnknownDraft
 from engine.errors import InvalidDiagram
 from engine.forms import FormDefinitionError, parse_form
+from engine.inputs import ascii_int
 from engine.models import ProcessVersion
 from engine.roles import PROCESEIGENAAR, ROLES
 
@@ -31,11 +32,11 @@ _STALE = ("Dit concept is intussen opgeslagen door {who} ({when}). Uw wijziginge
 @page_for(PROCESEIGENAAR)
 def concept_nieuw():
     """"Nieuw concept vanaf versie N": copy a deployed version's files into a new draft and open the editor."""
-    version_id = request.form.get("versie_id", "")
-    if not version_id.isdigit():
+    version_id = ascii_int(request.form.get("versie_id", ""), minimum=1)
+    if version_id is None:
         raise Problem(400, "Kies een versie om een concept van te maken.")
     try:
-        draft_id = current_engine().create_draft_from_version(int(version_id), actor=actor())
+        draft_id = current_engine().create_draft_from_version(version_id, actor=actor())
     except InvalidDraft as exc:
         raise Problem(404, " ".join(exc.problems)) from None
     return redirect(url_for("process_owner.concept", draft_id=draft_id), 303)

@@ -10,6 +10,7 @@ import json
 from flask import jsonify, redirect, render_template, request, url_for
 
 from engine.drafts import InvalidDraft
+from engine.inputs import ascii_int
 from engine.modeling.errors import MigrationRefused
 from engine.roles import PROCESEIGENAAR
 
@@ -31,9 +32,10 @@ def field(item, name: str, default=None):
 
 def _version_id(name: str) -> int:
     value = request.args.get(name, "") if request.method == "GET" else request.form.get(name, "")
-    if not value.isdigit():
+    number = ascii_int(value, minimum=1)
+    if number is None:
         raise Problem(400, f"Kies een versie ({name}).")
-    return int(value)
+    return number
 
 
 def _version_label(version_id: int) -> dict:
@@ -91,7 +93,11 @@ def hittekaart_json(version_id: int):
 def migratie():
     """Dry run: for every running case on the old version, whether it can move to the new one and why not."""
     van, naar = _version_label(_version_id("van")), _version_label(_version_id("naar"))
-    rows = _dry_run(van["id"], naar["id"])
+    try:
+        rows = _dry_run(van["id"], naar["id"])
+    except MigrationRefused as exc:  # the same version twice, or versions of two processes
+        return render_template("process_migration.html", van=van, naar=naar, rows=[], results=None,
+                               error=f"Er valt niets te migreren: {exc.reason}."), 400
     return render_template("process_migration.html", van=van, naar=naar, rows=rows, results=None)
 
 
@@ -100,13 +106,15 @@ def migratie():
 def migratie_uitvoeren():
     """Migrate the chosen cases (each migration is recorded in the case's history by the engine)."""
     van, naar = _version_label(_version_id("van")), _version_label(_version_id("naar"))
-    chosen = request.form.getlist("zaak")
-    if not chosen or not all(c.isdigit() for c in chosen):
+    if van["id"] == naar["id"] or van["process_id"] != naar["process_id"]:
+        return migratie()
+    chosen = [ascii_int(c, minimum=1) for c in request.form.getlist("zaak")]
+    if not chosen or None in chosen:
         rows = _dry_run(van["id"], naar["id"])
         return render_template("process_migration.html", van=van, naar=naar, rows=rows, results=None,
                                error="Kies minstens één zaak om te migreren."), 422
     try:
-        results = current_engine().migrate_cases(van["id"], naar["id"], [int(c) for c in chosen], actor=actor())
+        results = current_engine().migrate_cases(van["id"], naar["id"], chosen, actor=actor())
     except MigrationRefused as exc:
         refused = [_row(c) for c in exc.checks if not c.can_move]
         return render_template("process_migration.html", van=van, naar=naar, rows=_dry_run(van["id"], naar["id"]),

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from engine.inputs import ascii_int
 from engine.roles import COORDINATOR, HULPVERLENER
 from engine.vroegsignalering.brp import BrpError
 from engine.vroegsignalering.payload import SOORTEN, SignaalSchema, camelcase, flatten_messages
@@ -123,7 +124,8 @@ def _client(values: dict) -> dict:
         if not value:
             continue
         key = "burgerservicenummer" if name == "bsn" else camelcase(name)
-        client[key] = int(value) if name == "huisnummer" and value.isdigit() and len(value) < 7 else value
+        number = ascii_int(value, maximum=999_999) if name == "huisnummer" else None
+        client[key] = number if number is not None else value
     return client
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from flask import Blueprint, g, render_template, request
 from sqlalchemy import exists, func, or_, select, union_all
 
+from engine.inputs import ascii_int
 from engine.models import UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
 from engine.vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
@@ -124,7 +125,7 @@ def read_filters(role: str) -> Filters:
         else:
             setattr(filters, name, value)
     page = text("pagina")
-    filters.pagina = int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1
+    filters.pagina = ascii_int(page, minimum=1, maximum=999_999) or 1
     return filters
 
 

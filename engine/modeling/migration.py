@@ -29,6 +29,7 @@ from .. import workflow_view as view
 from ..audit import append_events, case_chain
 from ..cases import _sync_rows, _update_case  # the step's own bookkeeping, reused as it is
 from ..clock import using_clock
+from ..locks import lock_case
 from ..models import Case, Event, ProcessVersion, UserTask
 from ..spiff import dump_state, load_state
 from .errors import MigrationRefused, UnknownVersion
@@ -69,7 +70,7 @@ def migrate(rt, session: Session, from_id: int, to_id: int, case_ids, *, actor: 
         raise MigrationRefused("er zijn geen zaken gekozen om te verplaatsen")
     plans = []
     for case_id in sorted(set(case_ids)):
-        case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+        case = lock_case(session, case_id)
         if case is None:
             plans.append(_Plan(None, None, MigrationCheck(case_id, False, f"zaak {case_id} bestaat niet")))
         else:

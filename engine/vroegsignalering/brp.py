@@ -15,6 +15,7 @@ from typing import Protocol
 
 from ..config import brp_url_problem
 from ..errors import EngineError
+from ..inputs import is_ascii_digits
 from .names import fold
 
 BUNDLED_FIXTURE = Path(__file__).with_name("brp_fixture.json")
@@ -41,7 +42,7 @@ class BrpAdapter(Protocol):
 
 def bsn_valid(bsn) -> bool:
     """The 11-proef: nine digits d1..d9 with 9*d1 + 8*d2 + ... + 2*d8 - d9 divisible by 11 (and not all zeros)."""
-    if not isinstance(bsn, str) or len(bsn) != 9 or not bsn.isdigit() or bsn == "000000000":
+    if not isinstance(bsn, str) or len(bsn) != 9 or not is_ascii_digits(bsn) or bsn == "000000000":
         return False
     total = sum(int(digit) * weight for digit, weight in zip(bsn, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
     return total % 11 == 0

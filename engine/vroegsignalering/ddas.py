@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import SYSTEM_CHAIN, append_event
+from ..db import transactional
 from ..models import Case
 from .assessment import is_crisis
 from .brp import setting
@@ -43,6 +44,7 @@ def missing_settings(settings) -> list[str]:
     return [name for name in names if not setting(settings, name)]
 
 
+@transactional
 def export_ddas(engine, van: date, tot: date, *, actor: str) -> dict:
     """The delivery for [van, tot]; the export (period and counts, no personal data) is recorded in the history."""
     with engine.uow() as uow:

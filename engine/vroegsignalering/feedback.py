@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..audit import json_safe
+from ..inputs import ascii_int
+from ..locks import for_no_key_update
 from .models import Partner, Signal, Terugmelding
 
 MESSAGE = "terugmelding"
@@ -33,6 +35,10 @@ class Refused(Exception):
 
 def feedback_hook(ctx) -> None:
     """Step hook: turn every `terugmelding` the workflow threw into outbox rows; other messages are noted."""
+    if any(getattr(e.event_definition, "name", None) == MESSAGE for e in ctx.thrown):
+        # Lock order (engine/locks.py): all partner rows this step may number feedback for, ascending, up front.
+        lock_partners(ctx.session, ctx.session.scalars(select(Signal.partner_id).where(
+            Signal.case_id == ctx.case.id).distinct()))
     for event in ctx.thrown:
         name = getattr(event.event_definition, "name", None)
         if name != MESSAGE:
@@ -72,13 +78,7 @@ def _targets(ctx, payload) -> tuple[str, list[Signal]]:
 
 
 def _signal_id(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+    return ascii_int(value)
 
 
 def _send(ctx, code: str, signal: Signal, payload) -> None:
@@ -114,10 +114,19 @@ def _loggable(payload):
         return repr(payload)[:500]
 
 
+def lock_partners(session, partner_ids) -> dict[int, Partner]:
+    """Lock these partner rows in ascending id (FOR NO KEY UPDATE: the signal inserts of other transactions hold
+    a key-share lock on their partner row, which a plain FOR UPDATE would wait for and deadlock with)."""
+    ids = sorted(set(partner_ids))
+    if not ids:
+        return {}
+    return {p.id: p for p in session.scalars(for_no_key_update(select(Partner).where(Partner.id.in_(ids))
+                                                                 .order_by(Partner.id)))}
+
+
 def next_volgnummer(session, partner_id: int) -> int:
     """The partner's next feedback number. The partner row stays locked until this transaction commits, so a
     later number is never visible before an earlier one: a partner reading by cursor misses nothing."""
-    partner = session.scalar(select(Partner).where(Partner.id == partner_id).with_for_update()
-                             .execution_options(populate_existing=True))
+    partner = lock_partners(session, [partner_id])[partner_id]
     partner.feedback_seq += 1
     return partner.feedback_seq

@@ -6,6 +6,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from ..errors import StepFailed
+from ..inputs import ascii_int
 from .feedback import feedback_hook
 from .models import END_RESULTS, Contactpoging, Vroegsignaalzaak
 
@@ -78,8 +79,8 @@ def _apply(zaak: Vroegsignaalzaak, name: str, value, element_id: str | None) -> 
 def _priority(value, element_id) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    if isinstance(value, str) and ascii_int(value) is not None:
+        value = ascii_int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
         raise StepFailed(element_id, f"prioriteit moet 1, 2, 3 of 4 zijn, niet {value!r}")
     return value

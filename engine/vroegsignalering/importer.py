@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,12 +21,15 @@ from zoneinfo import ZoneInfo
 from marshmallow import ValidationError
 
 from ..audit import SYSTEM_CHAIN, append_event
-from ..errors import EngineError
+from ..db import transactional
+from ..errors import DatabaseBusy, EngineError
+from ..inputs import ascii_int, is_storable, printable_name
 from .brp import BrpError
 from .partners import PartnerRef
 from .payload import SignaalSchema, field_problems, load_signal
 from .service import receive
 
+log = logging.getLogger(__name__)
 NIEUW, AL_ONTVANGEN, GEWEIGERD = "nieuw", "al ontvangen", "geweigerd"
 SUFFIXES = (".csv", ".json")
 _TRUE, _FALSE = {"ja", "j", "true", "waar", "1", "yes", "y"}, {"nee", "n", "false", "onwaar", "0", "no"}
@@ -47,13 +52,15 @@ class RowResult:
 
     def __str__(self) -> str:
         line = f"rij {self.row} {self.externe_referentie or '-'}: {self.result}"
-        return line + (": " + "; ".join(self.reasons) if self.reasons else "")
+        return printable_name(line + (": " + "; ".join(self.reasons) if self.reasons else ""))
 
 
 # --- reading files --------------------------------------------------------------------------------------------------
 
 def read_signal_file(path: Path | str) -> list:
-    """The records of a CSV or JSON file in the API's shape (by extension); ImportFileError when unreadable."""
+    """The records of a CSV or JSON file in the API's shape (by extension); ImportFileError when the file as a whole
+    cannot be read. A line that cannot be read (not valid JSON or CSV, not in the file's encoding) becomes a BadRow
+    in its place: the import reports it and goes on with the rest."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -63,30 +70,148 @@ def read_signal_file(path: Path | str) -> list:
 
 
 def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows still writes Windows-1252
+    """UTF-8 (with or without BOM), or Windows-1252 as Excel on Windows still writes it. A UTF-8 file with a few
+    broken lines keeps its other lines: each broken line becomes U+FFFD-free text that the row check refuses
+    ('regel N is geen UTF-8'), never a guess in another encoding."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lines = data.splitlines(keepends=True)
+    if not any(_utf8_beyond_ascii(line) for line in lines):
         try:
-            return data.decode(encoding)
+            return data.decode("cp1252")
         except UnicodeDecodeError:
-            continue
-    raise ImportFileError(f"{name}: not UTF-8 or Windows-1252 text")
+            pass
+    if not any(_is_utf8(line) for line in lines):
+        raise ImportFileError(f"{name}: not UTF-8 or Windows-1252 text")
+    return "".join(line.decode("utf-8") if _is_utf8(line) else _not_utf8_marker(line) for line in lines)
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8_beyond_ascii(line: bytes) -> bool:
+    return not line.isascii() and _is_utf8(line)
+
+
+NOT_UTF8 = "\x00vroeg:geen-utf-8\x00"  # stands in for an undecodable line; a NUL never survives the row check
+
+
+def _not_utf8_marker(line: bytes) -> str:
+    ending = "\r\n" if line.endswith(b"\r\n") else "\n" if line.endswith(b"\n") else ""
+    return NOT_UTF8 + ending
 
 
 def read_json(text: str, name: str = "file") -> list:
-    """A JSON list of signal objects (amounts keep their exact decimals)."""
+    """A JSON list of signal objects (amounts keep their exact decimals), or JSON Lines (one object per line).
+    An element or line that is not valid JSON becomes a BadRow naming its line; the others are read."""
     try:
-        records = json.loads(text, parse_float=Decimal)
-    except (ValueError, RecursionError) as exc:
-        raise ImportFileError(f"{name}: not valid JSON ({exc})") from None
+        records = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except RecursionError:
+        raise ImportFileError(f"{name}: not valid JSON (nested too deeply)") from None
+    except ValueError as exc:
+        if not text.strip():
+            raise ImportFileError(f"{name}: empty file") from None
+        if text.lstrip().startswith("["):
+            return _json_array_elements(text, exc)
+        return _json_lines(text)
     if not isinstance(records, list):
-        raise ImportFileError(f"{name}: expected a JSON list of signals")
+        raise ImportFileError(f"{name}: expected a JSON list of signals (or one JSON object per line)")
     return records
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is geen JSON-getal")
+
+
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
+
+
+def _json_lines(text: str) -> list:
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        records.append(_json_value(line, number))
+    return records
+
+
+def _json_value(line: str, number: int):
+    if NOT_UTF8 in line:
+        return BadRow(f"regel {number} is geen UTF-8-tekst")
+    try:
+        return _DECODER.decode(line)
+    except RecursionError:
+        return BadRow(f"regel {number}: te diep geneste JSON")
+    except ValueError as exc:
+        return BadRow(f"regel {number}: geen geldige JSON ({_json_reason(exc)})")
+
+
+def _json_array_elements(text: str, error: ValueError) -> list:
+    """The elements of a JSON array whose text is broken somewhere: each element parsed on its own; after a broken
+    one, reading resumes at the next line that starts an object."""
+    records, position = [], text.index("[") + 1
+    while True:
+        position = _skip(text, position, " \t\r\n,")
+        if position >= len(text) or text[position] == "]":
+            break
+        try:
+            value, position = _DECODER.raw_decode(text, position)
+            records.append(value)
+        except (ValueError, RecursionError) as exc:
+            line = exc.lineno if isinstance(exc, json.JSONDecodeError) else text.count("\n", 0, position) + 1
+            if NOT_UTF8 in text.splitlines()[line - 1]:
+                records.append(BadRow(f"regel {line} is geen UTF-8-tekst"))
+            else:
+                records.append(BadRow(f"regel {line}: geen geldige JSON ({_json_reason(exc)})"))
+            position = _next_object_line(text, position)
+    if not records:
+        raise ImportFileError(f"not valid JSON ({_json_reason(error)})")
+    return records
+
+
+def _skip(text: str, position: int, characters: str) -> int:
+    while position < len(text) and text[position] in characters:
+        position += 1
+    return position
+
+
+def _next_object_line(text: str, position: int) -> int:
+    """The start of the next line (after position) whose first non-blank character opens an object; else the end."""
+    while True:
+        newline = text.find("\n", position)
+        if newline < 0:
+            return len(text)
+        position = newline + 1
+        start = _skip(text, position, " \t")
+        if text.startswith("{", start):
+            return start
+
+
+def _json_reason(exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg}, kolom {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return "te diep genest"
+    return str(exc)
+
+
 def read_csv(text: str, name: str = "file") -> list:
-    """The CSV's rows as API-shaped records; blank rows count but stay None (skipped by the import)."""
+    """The CSV's rows as API-shaped records; blank rows count but stay None (skipped by the import); a line the
+    CSV reader cannot read, or that was not in the file's encoding, becomes a BadRow naming its line."""
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise ImportFileError(f"{name}: empty file or no header")
+    if NOT_UTF8 in lines[0]:
+        raise ImportFileError(f"{name}: the header is not UTF-8 text")
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(lines[0]))
     header = [column.strip() for column in reader.fieldnames or []]
     unknown = sorted(set(header) - set(csv_columns()))
@@ -94,7 +219,23 @@ def read_csv(text: str, name: str = "file") -> list:
         raise ImportFileError(f"{name}: unknown column(s) {', '.join(unknown)}; allowed: "
                               f"{', '.join(csv_columns())}")
     reader.fieldnames = header
-    return [_record(row) for row in reader]
+    records = []
+    while True:
+        line = reader.reader.line_num + 1  # the line the next record starts on
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            records.append(BadRow(f"regel {line}: geen geldige CSV ({exc})"))
+            if reader.reader.line_num < line:  # nothing consumed: the reader cannot get past it
+                break
+            continue
+        if any(NOT_UTF8 in (cell or "") for cell in row.values()) or NOT_UTF8 in str(row.get(None, "")):
+            records.append(BadRow(f"regel {line} is geen UTF-8-tekst"))
+            continue
+        records.append(_record(row))
+    return records
 
 
 def _delimiter(header: str) -> str:
@@ -144,7 +285,8 @@ def _convert(key: str, value: str):
     if key == "bedrag":
         return _amount(value)
     if key == "huisnummer":
-        return int(value) if value.isdigit() else value
+        number = ascii_int(value)
+        return number if number is not None else value
     if key in _DATES:
         match = _DUTCH_DATE.match(value)
         return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else value
@@ -177,11 +319,24 @@ def import_signals(engine, partner: PartnerRef, records: list, *, actor: str, on
 
 
 def import_signal(engine, partner: PartnerRef, number: int, record, actor: str) -> RowResult:
-    """One row: validated with the API's schema, then received; any refusal becomes a 'geweigerd' result."""
+    """One row, its own unit: validated with the API's schema, then received in a transaction of its own. Whatever
+    goes wrong with it, expected or not, becomes a 'geweigerd' result with a Dutch reason; nothing escapes to stop
+    the rows after it (an unexpected error is logged with an error number that the reason names)."""
     reference = record.get("externeReferentie") if isinstance(record, dict) else None
-    reference = reference if isinstance(reference, str) else None
+    reference = reference if isinstance(reference, str) and is_storable(reference) else None
     if isinstance(record, BadRow):
         return RowResult(number, None, GEWEIGERD, (str(record),))
+    try:
+        return _import_row(engine, partner, number, record, reference, actor)
+    except Exception as exc:  # noqa: BLE001 - one row must never end the run
+        error_id = uuid.uuid4().hex[:12]
+        log.error("import: rij %s niet verwerkt, foutnummer %s (%s)", number, error_id, type(exc).__name__)
+        log.debug("import: rij %s, foutnummer %s", number, error_id, exc_info=exc)
+        return RowResult(number, reference, GEWEIGERD, (f"niet verwerkt door een fout in Vroeg (foutnummer "
+                                                        f"{error_id}); lever deze rij later opnieuw aan",))
+
+
+def _import_row(engine, partner: PartnerRef, number: int, record, reference: str | None, actor: str) -> RowResult:
     today = engine.clock.now().astimezone(ZoneInfo(engine.settings.timezone)).date()
     try:
         payload = load_signal(record, partner_type=partner.type, today=today)
@@ -193,11 +348,15 @@ def import_signal(engine, partner: PartnerRef, number: int, record, actor: str) 
     except BrpError as exc:
         return RowResult(number, reference, GEWEIGERD, (f"BRP niet bereikbaar ({exc}); lever deze rij later "
                                                         f"opnieuw aan",))
+    except DatabaseBusy:
+        return RowResult(number, reference, GEWEIGERD, ("de database was te druk; lever deze rij later opnieuw "
+                                                        "aan",))
     except EngineError as exc:
         return RowResult(number, reference, GEWEIGERD, (f"niet verwerkt: {exc}",))
     return RowResult(number, reference, NIEUW if ref.created else AL_ONTVANGEN, (), ref.id)
 
 
+@transactional
 def record_import(engine, partner: PartnerRef, source: str, results: list[RowResult], *, actor: str) -> None:
     """Note the import in the system history: file, partner and counts (no personal data)."""
     counts = {kind: sum(r.result == kind for r in results) for kind in (NIEUW, AL_ONTVANGEN, GEWEIGERD)}

@@ -9,12 +9,13 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..cases import Runtime, deliver_message, start_case
 from ..errors import NoWaitingReceiver
+from ..locks import lock_case, lock_household, lock_person
 from ..models import Case
 from .assessment import PICKED_UP, Rules, age_on, assess, household_key, is_crisis, normalise_postcode
 from .brp import BrpAdapter
@@ -42,7 +43,10 @@ class Intake:
 def receive_signal(intake: Intake, session: Session, partner: Partner, payload: dict, *,
                    actor: str) -> tuple[Signal, bool]:
     """Store, assess and route one signal; (signal, created). Delivering the same externe_referentie of the
-    same partner again returns the stored signal with created False and changes nothing (R4)."""
+    same partner again returns the stored signal with created False and changes nothing (R4).
+
+    Locks in the engine's order (engine/locks.py): the signal's insert, the household, the person (when the BRP
+    or the partner gave a BSN), then the case joined."""
     unknown = set(payload) - set(SIGNAL_FIELDS) - set(CLIENT_FIELDS)
     if unknown:
         raise ValueError(f"unknown signal fields: {', '.join(sorted(unknown))}")
@@ -53,11 +57,14 @@ def receive_signal(intake: Intake, session: Session, partner: Partner, payload: 
     winner = _insert(session, signal)
     if winner is not signal:
         return winner, False
-    _lock_household(session, signal.household_key)
+    lock_household(session, signal.household_key)
     facts = assess(session, intake.brp, signal, partner.type, intake.rules)
     signal.bsn = facts["bsn"] or signal.bsn
     data = case_data(signal, partner.type, facts)
     same_person = facts["bsn"] if not facts["naam_afwijkend"] else None
+    if same_person:
+        # Two households can share a person's case (R11): whoever comes second must see the first one's case.
+        lock_person(session, same_person)
     zaak = open_case(session, signal.household_key, same_person)
     if zaak is None or not _join(intake.runtime, session, signal, zaak, data, actor):
         _start(intake.runtime, session, signal, data, actor)
@@ -126,17 +133,11 @@ def _insert(session: Session, signal: Signal) -> Signal:
     return signal
 
 
-def _lock_household(session: Session, key: str) -> None:
-    """Serialise intakes for one household, so two signals arriving together cannot start two cases.
-    SQLite needs nothing: each transaction holds the write lock from its start (BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name == "postgresql":
-        lock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
-
-
 def _join(rt: Runtime, session: Session, signal: Signal, zaak: Vroegsignaalzaak, data: dict, actor: str) -> bool:
     """Deliver the signal to the open case; False when that case does not wait for `nieuw_signaal`."""
-    case = session.get(Case, zaak.case_id)
+    case = lock_case(session, zaak.case_id)  # before pointing the signal at it, and with its current state
+    if case is None or case.status != "running":
+        return False
     signal.case_id = case.id  # before the step, so its hooks count the signal as the case's
     session.flush()
     try:

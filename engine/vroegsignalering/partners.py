@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts import DEFAULT_TOKEN_LIFETIME, EXPIRED, INACTIVE, UNKNOWN, token_digest
 from ..audit import SYSTEM_CHAIN, append_event
+from ..db import transactional
 from ..errors import EngineError
 from .models import PARTNER_TYPES, Partner, Signal, Terugmelding
 
@@ -131,6 +132,7 @@ def partner_by_name(session: Session, naam: str) -> Partner:
 
 # --- facade: each opens one unit of work and commits it -------------------------------------------------------------
 
+@transactional
 def register_partner(engine, naam: str, type: str, *, actor: str) -> tuple[PartnerRef, str]:
     """Create a partner and record it in the system history (without the token); (partner, token)."""
     with engine.uow() as uow:

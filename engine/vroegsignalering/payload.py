@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from ..inputs import UNSTORABLE_REASON, is_storable
 from .assessment import INCASSO_STEPS, STATUTORY_PARTNERS
 from .brp import bsn_valid
 from .household import normalise_postcode
@@ -21,6 +22,7 @@ SOORTEN = ("betalingsachterstand", "eindelevering", "afsluiting", "ontruiming", 
 PRODUCTEN = ("elektra", "gas", "warmte")
 PRODUCT_PARTNERS = ("Energie",)
 MAX_BEDRAG = Decimal("1000000")
+MIN_DATE = date(1900, 1, 1)  # no arrear, signal or living client is older; year 1 breaks date arithmetic
 POSTCODE_PATTERN = r"^[1-9][0-9]{3} ?[A-Za-z]{2}$"
 MESSAGES = {"required": "Dit veld is verplicht.", "null": "Dit veld mag niet leeg (null) zijn.",
             "unknown": "Dit veld is onbekend.", "type": "Geef een JSON-object."}
@@ -51,6 +53,8 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not is_storable(text):
+            raise ValidationError(UNSTORABLE_REASON)
         if not text and self.required:
             raise self.make_error("required")
         return text or None
@@ -73,13 +77,21 @@ class Flag(fields.Boolean):
 
 
 class Day(fields.Date):
-    """A calendar date YYYY-MM-DD; an impossible one (2026-02-30) is refused."""
+    """A calendar date YYYY-MM-DD in the digits 0-9, from MIN_DATE on; an impossible one (2026-02-30) is refused."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_none", not kwargs.get("required", False))
         messages = {**_errors("Geef een bestaande datum als JJJJ-MM-DD."),
                     "format": "Geef een bestaande datum als JJJJ-MM-DD."}
         super().__init__(error_messages=messages, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.isascii():
+            raise self.make_error("format", input=value)
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if day < MIN_DATE:
+            raise ValidationError(f"Geef een datum vanaf {MIN_DATE.isoformat()}.")
+        return day
 
 
 class Amount(fields.Decimal):
@@ -94,6 +106,8 @@ class Amount(fields.Decimal):
         super().__init__(allow_none=True, error_messages=messages, metadata=metadata, **kwargs)
 
     def _validated(self, value):
+        if isinstance(value, str) and not value.isascii():  # Decimal() reads '١٠٠' as 100
+            raise self.make_error("invalid")
         amount = super()._validated(value)
         if amount.as_tuple().exponent < -2:
             raise ValidationError("Geef hoogstens twee decimalen.")

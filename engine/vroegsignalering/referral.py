@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..audit import SYSTEM_CHAIN, append_event, case_chain
+from ..db import transactional
 from .intake import Intake, receive_signal
 from .assessment import rules_from_settings
 from .models import Partner
@@ -42,6 +43,7 @@ def internal_partner(session: Session, now, actor: str) -> Partner:
     return partner
 
 
+@transactional
 def receive_referral(engine, payload: dict, *, kind: str, source: str | None, note: str | None,
                      actor: str) -> SignalRef:
     """Store a validated referral payload (SignaalSchema's intake payload) as a signal of the internal partner and

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from ..audit import SYSTEM_CHAIN, append_event
+from ..db import transactional
 from ..errors import EngineError
 from . import registries
 from .assessment import rules_from_settings
@@ -39,6 +40,7 @@ def brp_for(engine) -> BrpAdapter:
     return adapter
 
 
+@transactional
 def receive(engine, partner_id: int, payload: dict, actor: str) -> SignalRef:
     """Receive one validated signal from a partner (R2-R5, R11): stored once, assessed, in its household's case.
     Raises UnknownPartner, BrpError (BRP unreachable: nothing stored, the partner may retry) or StepFailed."""
@@ -53,6 +55,7 @@ def receive(engine, partner_id: int, payload: dict, actor: str) -> SignalRef:
     return ref
 
 
+@transactional
 def import_registry(engine, registry: str, rows, actor: str) -> int:
     """Replace the 'schuldhulp' or 'bezwaren' register with these rows (all or nothing; RegistryImportError names
     each bad row); the import is recorded in the system history. Returns the number of rows."""

@@ -155,8 +155,13 @@ def test_vroeg_import_signalen_bad_usage_and_unreadable_files(cli, tmp_path):
     assert cli("import", "signalen", str(text), "--partner", "Woonstad").exit_code == 2
     broken = tmp_path / "kapot.json"
     broken.write_text("{kapot")
-    result = cli("import", "signalen", str(broken), "--partner", "Woonstad")
-    assert result.exit_code == 1 and "not valid JSON" in result.stderr
+    result = cli("import", "signalen", str(broken), "--partner", "Woonstad")  # read as JSON Lines: one bad line
+    assert result.exit_code == 1 and "rij 1 -: geweigerd: regel 1: geen geldige JSON" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    empty = tmp_path / "leeg.json"
+    empty.write_text("  \n")
+    result = cli("import", "signalen", str(empty), "--partner", "Woonstad")
+    assert result.exit_code == 1 and "empty file" in result.stderr
     assert cli("import", "signalen", str(tmp_path / "weg.csv"), "--partner", "Woonstad").exit_code == 2
 
 

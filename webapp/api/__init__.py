@@ -34,6 +34,9 @@ class Operation:
     status: int = 200
     partner: bool = False  # guarded by a partner token (partner_auth) instead of a staff role
     also: tuple[tuple[int, str], ...] = ()  # other success statuses (status, description), same body
+    example: dict | None = None  # a valid request body, shown in the document (and tried first by schemathesis)
+    # OpenAPI links of the success responses: {name: (operationId, {parameter: runtime expression})}
+    links: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def roles(self) -> tuple[str, ...]:

@@ -7,6 +7,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 
+from engine.inputs import INT32_MAX
+
 from ..errors import PROBLEM_MIMETYPE, STATUSES
 from . import API_PREFIX, API_VERSION, bp, operation, schemas
 from .access import ACCESS
@@ -26,7 +28,9 @@ _TAGS = {
     "terugmeldingen": "Terugmeldingen aan signaalpartners over hun signalen (partnertoken).",
     "api": "Over deze API.",
 }
-_ALWAYS = (500,)
+# 400: a NUL character in any parameter is refused before the view runs (webapp/inputs.py); 503: the database
+# stayed busy after the retries (Retry-After).
+_ALWAYS = (400, 500, 503)
 _GUARDED = (401, 403)
 _DESCRIPTION = """Medewerkers-API van Vroeg, vroegsignalering van betalingsachterstanden.
 
@@ -78,7 +82,8 @@ def openapi_path(rule: str) -> tuple[str, list[dict]]:
 
     def replace(match: re.Match) -> str:
         name, description = _PATH_PARAMETERS.get(match["name"], (match["name"], ""))
-        kind = {"type": "integer", "minimum": 0} if match["converter"] == "int" else {"type": "string"}
+        kind = ({"type": "integer", "minimum": 1, "maximum": INT32_MAX} if match["converter"] == "int"
+                else {"type": "string"})
         parameters.append({"in": "path", "name": name, "required": True, "description": description,
                            "schema": kind})
         return "{" + name + "}"
@@ -97,15 +102,15 @@ def _components(spec: APISpec) -> None:
             "description": f"{title}: {detail}",
             "content": {PROBLEM_MIMETYPE: {"schema": "Problem"}},
         })
-    spec.components.response("Problem503", {
-        "description": "Tijdelijk niet beschikbaar (bijvoorbeeld de BRP): probeer het later opnieuw.",
-        "content": {PROBLEM_MIMETYPE: {"schema": "Problem"}}})
     spec.components.header("API-Version", {"description": "De volledige versie van de API.",
                                            "schema": {"type": "string", "example": API_VERSION}})
 
 
 def _operation(endpoint: str, meta) -> dict:
     success = {"description": meta.summary, "headers": {"API-Version": "API-Version"}}
+    if meta.links:
+        success["links"] = {name: {"operationId": target, "parameters": dict(parameters)}
+                            for name, target, parameters in meta.links}
     if meta.response is not None:
         success["content"] = {"application/json": {"schema": meta.response}}
     else:
@@ -124,5 +129,6 @@ def _operation(endpoint: str, meta) -> dict:
     if meta.query is not None:
         result["parameters"] = [{"in": "query", "schema": meta.query}]
     if meta.body is not None:
-        result["requestBody"] = {"required": True, "content": {"application/json": {"schema": meta.body}}}
+        content = {"schema": meta.body, **({"example": meta.example} if meta.example is not None else {})}
+        result["requestBody"] = {"required": True, "content": {"application/json": content}}
     return result

@@ -1,12 +1,11 @@
 """Reading requests at the edge: query strings and JSON bodies through marshmallow schemas."""
 from __future__ import annotations
 
-import json
-
 from flask import request
 from marshmallow import Schema
 
 from ..errors import Problem
+from ..inputs import read_json
 
 
 def query(schema: Schema) -> dict:
@@ -15,22 +14,14 @@ def query(schema: Schema) -> dict:
 
 
 def body(schema: Schema) -> dict:
-    """The JSON object in the body validated by `schema`: 415 when not JSON, 400 when malformed or not an object."""
+    """The JSON object in the body validated by `schema`: 415 when not JSON, 400 when malformed, too deep, with
+    unstorable text, or not an object."""
     if not request.is_json:
         raise Problem(415)
-    try:
-        value = json.loads(request.get_data(cache=True) or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(400, f"De body is geen geldige JSON ({_reason(exc)}).") from None
+    value = read_json(request.get_data(cache=True))
     if not isinstance(value, dict):
         raise Problem(400, "De body moet een JSON-object zijn.")
     return schema.load(value)
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg}, regel {exc.lineno} kolom {exc.colno}"
-    return "geen UTF-8"
 
 
 def page_of(results: list, count: int, page: int, page_size: int) -> dict:

@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from engine.inputs import INT32_MAX, is_ascii_digits
+
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
@@ -36,6 +38,18 @@ class UtcDateTime(fields.DateTime):
         return value.astimezone(timezone.utc).isoformat()
 
 
+class AsciiInteger(fields.Integer):
+    """A whole number written in the digits 0-9 (a query string) or a JSON integer; `int()` would also take '٣'
+    and '３'. Give it a Range validator with a maximum the database can hold."""
+
+    default_error_messages = {"invalid": "Geef een geheel getal."}
+
+    def _validated(self, value):
+        if isinstance(value, str) and not is_ascii_digits(value.strip()):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 def _nullable_str(**kwargs):
     return fields.String(allow_none=True, **kwargs)
 
@@ -47,9 +61,10 @@ def _nullable_datetime(**kwargs):
 # --- input -------------------------------------------------------------------------------------------------
 
 class PageQuery(CamelSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pagina's beginnen bij 1."),
-                          metadata={"description": "Paginanummer, vanaf 1."})
-    page_size = fields.Integer(
+    page = AsciiInteger(load_default=1, validate=validate.Range(
+        min=1, max=INT32_MAX, error=f"Geef een paginanummer van 1 tot en met {INT32_MAX}."),
+        metadata={"description": "Paginanummer, vanaf 1."})
+    page_size = AsciiInteger(
         load_default=DEFAULT_PAGE_SIZE,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE, error=f"Kies 1 tot en met {MAX_PAGE_SIZE}."),
         metadata={"description": f"Aantal per pagina (1-{MAX_PAGE_SIZE}, standaard {DEFAULT_PAGE_SIZE})."})
@@ -65,7 +80,7 @@ class TakenQuery(PageQuery):
                         metadata={"description": "Alleen taken voor deze rol (lane)."})
     toegewezen_aan = fields.String(validate=validate.Length(min=1, max=200, error="Geef 1 tot 200 tekens."),
                                    metadata={"description": "Alleen taken toegewezen aan deze gebruikersnaam."})
-    zaak = fields.Integer(validate=validate.Range(min=1, error="Geef een zaaknummer."),
+    zaak = AsciiInteger(validate=validate.Range(min=1, max=INT32_MAX, error="Geef een zaaknummer."),
                           metadata={"description": "Alleen taken van deze zaak."})
 
 

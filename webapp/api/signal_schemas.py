@@ -14,6 +14,17 @@ MAX_FEEDBACK_PAGE = 100
 # The body of POST /signalen: one schema for the API and `vroeg import signalen` (engine/vroegsignalering/payload).
 Signaal = SignaalSchema
 
+# A valid signal of a landlord (partner type Huur), in the document as the example body.
+SIGNAAL_VOORBEELD = {
+    "externeReferentie": "HUUR-2026-0001", "soort": "betalingsachterstand", "bedrag": 912.5,
+    "ontstaansdatum": "2026-09-01", "signaaldatum": "2026-11-20",
+    "sociaalIncasso": {"herinneringVerstuurd": True, "persoonlijkContactGezocht": True, "gewezenOpSchuldhulp": True,
+                       "aangebodenGegevensDoorTeGeven": True},
+    "client": {"voorletters": "F.", "voornamen": "Fatima", "achternaam": "El Amrani", "geboortedatum": "1988-04-03",
+               "straatnaam": "Javastraat", "huisnummer": 112, "huisnummertoevoeging": "2", "postcode": "1094 HM",
+               "plaatsnaam": "Amsterdam"},
+}
+
 _STATUS = {"enum": [RECEIVED, *FEEDBACK_CODES],
            "description": "'ontvangen' tot er een terugmelding is, daarna de code van de laatste terugmelding."}
 

@@ -1,7 +1,6 @@
 """Signals from partners (`/signalen`): deliver one, read its receipt and the feedback sent about it (R2-R5, R21)."""
 from __future__ import annotations
 
-import json
 import uuid
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from engine.vroegsignalering.service import UnknownPartner, receive
 
 from .. import current_engine
 from ..errors import Problem, invalid_param
+from ..inputs import read_json
 from . import API_PREFIX, bp, operation, signal_schemas
 
 MAX_SIGNAL_BYTES = 64 * 1024  # a signal is well under 2 KB; refuse anything far larger with 413
@@ -31,7 +31,8 @@ _DETAIL = signal_schemas.SignaalDetail()
                        "veld; er wordt niets opgeslagen.",
            body=signal_schemas.Signaal, response=signal_schemas.SignaalOntvangst, status=201,
            also=((200, "Dit signaal was al ontvangen (zelfde externeReferentie)"),),
-           errors=(400, 413, 415, 503))
+           errors=(400, 413, 415, 503), example=signal_schemas.SIGNAAL_VOORBEELD,
+           links=(("Ontvangstbewijs", "get_signaal", (("signaalId", "$response.body#/id"),)),))
 def post_signaal():
     """Validate the partner's signal and receive it once (R4); 201 new, 200 already received."""
     engine, partner = current_engine(), g.partner
@@ -75,11 +76,7 @@ def _json_body():
     request.max_content_length = MAX_SIGNAL_BYTES  # read_data raises 413 above it
     if not request.is_json:
         raise Problem(415)
-    raw = request.get_data(cache=True)
-    try:
-        return json.loads(raw or b"", parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise Problem(400, "De body is geen geldige JSON.") from None
+    return read_json(request.get_data(cache=True), parse_float=Decimal)
 
 
 def _load(data, partner_type: str, today) -> dict:

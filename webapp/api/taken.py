@@ -16,7 +16,7 @@ from ..errors import Problem
 from . import bp, operation, schemas
 from .access import may_complete
 from .payload import body, page_of, query
-from .zaken import case_detail, log_read
+from .zaken import ZAAK_LINKS, case_detail, log_read
 
 _TAKEN_QUERY = schemas.TakenQuery()
 _TAKEN_PAGINA = schemas.TakenPagina()
@@ -27,7 +27,9 @@ _VOLTOOIEN = schemas.VoltooienBody()
 @bp.get("/taken")
 @operation("taken.lijst", tag="taken", summary="Open taken, eerst die met de vroegste deadline",
            description="Gesorteerd op dueAt (taken zonder deadline achteraan), dan op volgorde van aanmaken.",
-           query=schemas.TakenQuery, response=schemas.TakenPagina, errors=(400,))
+           query=schemas.TakenQuery, response=schemas.TakenPagina, errors=(400,),
+           links=(("EersteTaak", "get_taak", (("taakId", "$response.body#/results/0/id"),)),
+                  ("EersteTaakVoltooien", "voltooi_taak", (("taakId", "$response.body#/results/0/id"),))))
 def list_taken():
     """Open tasks sorted by due date (none last), filtered by role, assignee or case, paged."""
     params = query(_TAKEN_QUERY)
@@ -42,7 +44,9 @@ def list_taken():
 
 @bp.get("/taken/<task_id>")
 @operation("taken.detail", tag="taken", summary="Eén taak met haar formulierdefinitie",
-           response=schemas.TaakDetail, errors=(404,))
+           response=schemas.TaakDetail, errors=(404,),
+           links=(("Voltooien", "voltooi_taak", (("taakId", "$response.body#/id"),)),
+                  ("Zaak", "get_zaak", (("zaakId", "$response.body#/zaakId"),))))
 def get_taak(task_id: str):
     """One task (open or closed) with its case id and the definition of its form."""
     engine = current_engine()
@@ -60,7 +64,8 @@ def get_taak(task_id: str):
                         "volgende wachtstap. Antwoordt met de zaak en haar nu open taken. Een hulpverlener voltooit "
                         "taken van de rol hulpverlener (of zonder rol); een coordinator ook die van coordinator. "
                         "Ongeldige velden staan in invalidParams als data.<veld>."),
-           body=schemas.VoltooienBody, response=schemas.ZaakDetail, errors=(400, 404, 409, 415, 422))
+           body=schemas.VoltooienBody, response=schemas.ZaakDetail, errors=(400, 404, 409, 415, 422),
+           links=ZAAK_LINKS)
 def voltooi_taak(task_id: str):
     """Complete an open task with form data, as the signed-in user; answer with the case and its open tasks."""
     data = body(_VOLTOOIEN)["data"]

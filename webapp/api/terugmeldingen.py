@@ -6,6 +6,7 @@ import binascii
 
 from flask import g, jsonify
 
+from engine.inputs import ascii_int
 from engine.vroegsignalering.partners import feedback_after
 
 from .. import current_engine
@@ -47,8 +48,8 @@ def decode_cursor(cursor: str | None) -> int:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    number = text[len(_CURSOR_PREFIX):] if text.startswith(_CURSOR_PREFIX) else ""
-    if not number.isdigit() or len(number) > 18:
+    number = ascii_int(text[len(_CURSOR_PREFIX):]) if text.startswith(_CURSOR_PREFIX) else None
+    if number is None:
         raise Problem(400, "De cursor is niet geldig.",
                       invalid_params=[invalid_param("sinds", "invalid", "Geef de cursor uit 'volgende'.")])
-    return int(number)
+    return number

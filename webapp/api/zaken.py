@@ -19,6 +19,11 @@ from .. import current_engine
 from . import bp, operation, schemas
 from .payload import page_of, query
 
+# From a case (ZaakDetail: also what completing a task answers) to its history, its newest event, its first task.
+ZAAK_LINKS = (("Historie", "get_historie", (("zaakId", "$response.body#/id"),)),
+              ("NieuwsteGebeurtenis", "get_replay", (("zaakId", "$response.body#/id"),
+                                                     ("seq", "$response.body#/eventCount"))),
+              ("EersteOpenTaak", "get_taak", (("taakId", "$response.body#/openTasks/0/id"),)))
 _ZAKEN_QUERY = schemas.ZakenQuery()
 _ZAKEN_PAGINA = schemas.ZakenPagina()
 _ZAAK_DETAIL = schemas.ZaakDetail()
@@ -28,7 +33,9 @@ _REPLAY = schemas.Replay()
 
 @bp.get("/zaken")
 @operation("zaken.lijst", tag="zaken", summary="Zaken, nieuwste eerst", query=schemas.ZakenQuery,
-           response=schemas.ZakenPagina, errors=(400,))
+           response=schemas.ZakenPagina, errors=(400,),
+           links=(("EersteZaak", "get_zaak", (("zaakId", "$response.body#/results/0/id"),)),
+                  ("HistorieEersteZaak", "get_historie", (("zaakId", "$response.body#/results/0/id"),))))
 def list_zaken():
     """Cases, newest first, optionally filtered by status, paged."""
     params = query(_ZAKEN_QUERY)
@@ -39,7 +46,7 @@ def list_zaken():
 
 @bp.get("/zaken/<int:zaak_id>")
 @operation("zaken.detail", tag="zaken", summary="Eén zaak met open taken, timers en het aantal gebeurtenissen",
-           response=schemas.ZaakDetail, errors=(404,))
+           response=schemas.ZaakDetail, errors=(404,), links=ZAAK_LINKS)
 def get_zaak(zaak_id: int):
     """One case with its open tasks, its timers and the size of its history."""
     with current_engine().uow() as uow:
@@ -51,7 +58,9 @@ def get_zaak(zaak_id: int):
 @bp.get("/zaken/<int:zaak_id>/historie")
 @operation("zaken.historie", tag="zaken", summary="De historie van een zaak, in volgorde",
            description="Elke gebeurtenis draagt de SHA-256 van haar inhoud en van haar voorganger (hash-keten).",
-           response=schemas.Historie, errors=(404,))
+           response=schemas.Historie, errors=(404,),
+           links=(("EersteGebeurtenis", "get_replay", (("zaakId", "$request.path.zaakId"),
+                                                        ("seq", "$response.body#/results/0/seq"))),))
 def get_historie(zaak_id: int):
     """The case's events in order, with their hash chain."""
     with current_engine().uow() as uow:
