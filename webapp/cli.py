@@ -100,6 +100,9 @@ def db_upgrade(state: CliState) -> None:
     finally:
         db_engine.dispose()
     click.echo(f"database {make_url(url).render_as_string(hide_password=True)}: at revision {revision}")
+    backfilled = state.engine.backfill_deadlines()
+    if backfilled:
+        click.echo(f"deadline rows derived for {backfilled} running cases")
 
 
 # --- serve and worker ---
