@@ -153,8 +153,10 @@ class CaseDeadline(Base):
     __tablename__ = "case_deadlines"
     __table_args__ = (
         UniqueConstraint("case_id", "task_id"),
-        # the coordinator's cases near or past a deadline: open rows by due time
-        Index("ix_case_deadlines_closed_due", "closed_at", "due_at", "case_id"),
+        # the coordinator's list: open deadlines of a kind by due time
+        Index("ix_case_deadlines_open_kind_due", "closed_at", "kind", "due_at", "case_id"),
+        # a case's open deadlines (the coordinator's earliest per case), without reading the rows
+        Index("ix_case_deadlines_case_open", "case_id", "closed_at", "kind", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -2,10 +2,11 @@
 past a deadline, and reassigning one or many cases.
 
 Reads only the queryable tables, five queries whatever the number of cases: counts per queue, counts per
-counsellor, the staff, the listed cases (at most MAX_CASES, with their deadline rows) and their open tasks. The
-deadlines are the cases' deadline rows, what their diagram's timers say (engine/deadlines.py): nothing here knows
-how many days they are. Watched: open cases with an open deadline due within NEAR_DAYS days or past, and crisis
-cases with an open deadline; overdue crisis cases first, then other overdue cases, then by the statutory deadline.
+counsellor, the staff, the listed cases (at most MAX_CASES, with their deadline rows: coordinator_cases.py) and
+their open tasks. The deadlines are the cases' deadline rows, what their diagram's timers say
+(engine/deadlines.py): nothing here knows how many days they are. Watched: open cases whose statutory deadline has
+passed or is due within NEAR_DAYS days, or another of whose deadlines (the target) is, and crisis cases; overdue
+crisis cases first, then other overdue cases, then by the statutory deadline.
 Reassigning a case gives its open tasks that the chosen colleague may do to that colleague (`Engine.reassign`: all
 or nothing, a `toegewezen` event per task).
 """
@@ -15,15 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import and_, case, exists, func, select, union
+from sqlalchemy import case, func, select
 
 from engine.assignment import AssignmentError, may_do
-from engine.models import CaseDeadline, User, UserTask
+from engine.models import User, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
-from engine.vroegsignalering.models import Signal, Vroegsignaalzaak
+from engine.vroegsignalering.models import Vroegsignaalzaak
 from engine.vroegsignalering.termijnen import LEADING_KINDS
 
 from . import current_engine
+from .coordinator_cases import GEEN_WERKVOORRAAD, NIEMAND, list_cases
 from .deadline_text import DeadlineText, describe
 from .pages import page_for
 
@@ -32,8 +34,6 @@ bp = Blueprint("coordinator", __name__)
 NEAR_DAYS = 3  # a deadline this many days away (or fewer) puts its case on the watch list
 MAX_CASES = 100
 STAFF_ROLES = (HULPVERLENER, COORDINATOR)
-NIEMAND = "niemand"  # the select's value for "back to the team queue", as on the worklist
-GEEN_WERKVOORRAAD = "-"
 
 
 @dataclass
@@ -75,7 +75,7 @@ def overzicht():
         queues = _queue_counts(session)
         counsellors = _counsellor_counts(session, now)
         staff = _staff(session)
-        rows, total = _cases(session, now, watch_until, werkvoorraad, behandelaar)
+        rows, listed = _cases(session, now, watch_until, werkvoorraad, behandelaar)
         _add_tasks(session, rows)
     for row in rows:
         _deadline(row, engine.calendar, now, watch_until)
@@ -83,7 +83,7 @@ def overzicht():
     counsellors += [{"naam": s.username, "open": 0, "te_laat": 0} for s in staff if s.username not in known]
     counsellors.sort(key=lambda c: c["naam"])
     return render_template("coordinator.html", queues=queues, counsellors=counsellors, staff=staff, rows=rows,
-                           total=total, max_cases=MAX_CASES, werkvoorraad=werkvoorraad, behandelaar=behandelaar,
+                           total=listed.total, more=listed.more, late=listed.late, max_cases=MAX_CASES, werkvoorraad=werkvoorraad, behandelaar=behandelaar,
                            today=today, niemand=NIEMAND, geen_werkvoorraad=GEEN_WERKVOORRAAD, near_days=NEAR_DAYS)
 
 
@@ -159,51 +159,21 @@ def _staff(session) -> list:
                                 .order_by(User.username)))
 
 
-def _cases(session, now: datetime, watch_until: datetime, werkvoorraad: str,
-           behandelaar: str) -> tuple[list[CaseRow], int]:
-    """Open cases: by default those with an open deadline due before watch_until, and crisis cases with an open
-    deadline; with a queue or counsellor filter, every open case of it. One statement: the cases in order (at most
-    MAX_CASES, with the total), then each one's deadline rows and first signal date joined to them."""
-    zaak, d = Vroegsignaalzaak, CaseDeadline
-    is_open = d.closed_at.is_(None)
-    statutory = (select(func.min(d.due_at)).where(d.case_id == zaak.case_id, is_open, d.kind.in_(LEADING_KINDS))
-                 .scalar_subquery())
-    first = select(func.min(d.due_at)).where(d.case_id == zaak.case_id, is_open).scalar_subquery()
-    rank = case((and_(zaak.crisis.is_(True), statutory < now), 0), (statutory < now, 1), else_=2)
-    stmt = (select(zaak.case_id, zaak.postcode, zaak.werkvoorraad, zaak.crisis, zaak.prioriteit, zaak.datum_opgepakt,
-                   rank.label("rang"), statutory.label("wettelijk"), first.label("eerste"),
-                   func.count().over().label("totaal"))
-            .where(zaak.open.is_(True)))
-    if werkvoorraad:
-        stmt = stmt.where(zaak.werkvoorraad.is_(None) if werkvoorraad == GEEN_WERKVOORRAAD
-                          else zaak.werkvoorraad == werkvoorraad)
-    if behandelaar:
-        assigned = UserTask.assignee.is_(None) if behandelaar == NIEMAND else UserTask.assignee == behandelaar
-        stmt = stmt.where(exists(select(UserTask.id).where(UserTask.case_id == zaak.case_id,
-                                                           UserTask.status == "open", assigned)))
-    if not (werkvoorraad or behandelaar):
-        near = select(d.case_id).where(is_open, d.due_at < watch_until)
-        crisis = (select(d.case_id).join(zaak, zaak.case_id == d.case_id)
-                  .where(zaak.crisis.is_(True), zaak.open.is_(True), is_open))
-        stmt = stmt.where(zaak.case_id.in_(union(near, crisis)))
-    listed = (stmt.order_by(rank, statutory.is_(None), statutory, first.is_(None), first, zaak.case_id)
-              .limit(MAX_CASES).subquery())
-    first_signal = select(func.min(Signal.signaaldatum)).where(Signal.case_id == listed.c.case_id).scalar_subquery()
-    full = (select(listed, first_signal.label("signaaldatum"), d.kind, d.due_at, d.status, d.closed_at)
-            .select_from(listed).outerjoin(d, d.case_id == listed.c.case_id)
-            .order_by(listed.c.rang, listed.c.wettelijk.is_(None), listed.c.wettelijk, listed.c.eerste.is_(None),
-                      listed.c.eerste, listed.c.case_id, d.due_at, d.id))
+def _cases(session, now: datetime, watch_until: datetime, werkvoorraad: str, behandelaar: str):
+    """The listed cases (coordinator_cases.list_cases), each with its deadline rows."""
+    listed = list_cases(session, now, watch_until, werkvoorraad, behandelaar, MAX_CASES)
     rows: dict[int, CaseRow] = {}
-    total = 0
-    for r in session.execute(full):
-        total = r.totaal
+    rank: dict[int, int] = {}
+    for r in listed.rows:
+        if rank.setdefault(r.case_id, r.rang) != r.rang:
+            continue  # a case with two open statutory deadlines comes once, where it ranks first
         row = rows.get(r.case_id)
         if row is None:
             row = rows[r.case_id] = CaseRow(r.case_id, r.postcode, r.werkvoorraad, bool(r.crisis), r.prioriteit,
                                             r.datum_opgepakt, r.signaaldatum)
         if r.kind is not None:
             row.deadlines.append((r.kind, r.due_at, r.status, r.closed_at))
-    return list(rows.values()), total
+    return list(rows.values()), listed
 
 
 def _add_tasks(session, rows: list[CaseRow]) -> None:

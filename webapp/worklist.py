@@ -151,11 +151,11 @@ def page_links(current: int, pages: int) -> list[int | None]:
 def _page(session, filters: Filters, user, now) -> tuple[list[Row], int]:
     """One page of tasks with the total, in one statement that stays fast with 100,000 open tasks.
 
-    Three parts, each read in index order of (status[, assignee|role], deadline_at) and limited to the rows up to
+    Four parts, each read in index order of (status[, assignee|role], deadline_at) and limited to the rows up to
     this page, so only the page's share is read and sorted, never every open task (an ORDER BY on an expression or
-    a window count would read and sort them all: 1 s of CPU at 100,000 on SQLite): overdue crisis tasks, the other
-    tasks with a deadline (overdue ones come first by date), those without. The deadline rows of the page's tasks
-    are joined after the limit. The total is one scalar count over the same filters (bench/README.md)."""
+    a window count would read and sort them all: 1 s of CPU at 100,000 on SQLite): overdue crisis tasks, other
+    overdue tasks, tasks with a deadline to come, tasks without. The deadline rows of the page's tasks are joined
+    after the limit. The total is one scalar count over the same filters (bench/README.md)."""
     zaak = Vroegsignaalzaak
     base = _filtered(select(UserTask.id, UserTask.case_id, UserTask.name, UserTask.element_id, UserTask.assignee,
                             UserTask.deadline_at, UserTask.deadline_id, zaak.prioriteit, zaak.prioriteit_reden,
@@ -165,13 +165,15 @@ def _page(session, filters: Filters, user, now) -> tuple[list[Row], int]:
     total = select(func.count()).select_from(counted).scalar_subquery()
     upto = filters.pagina * PAGE_SIZE
     then = (zaak.prioriteit.is_(None), zaak.prioriteit, UserTask.id)
-    late = UserTask.deadline_at < now
-    crisis_late = base.where(late, zaak.crisis.is_(True)).order_by(UserTask.deadline_at, *then).limit(upto)
-    dated = (base.where(UserTask.deadline_at.is_not(None), or_(~late, zaak.crisis.is_not(True)))
-             .order_by(UserTask.deadline_at, *then).limit(upto))
-    undated = base.where(UserTask.deadline_at.is_(None)).order_by(*then).limit(upto)
-    parts = [select(literal(rank).label("rang"), part.subquery())
-             for rank, part in enumerate((crisis_late, dated, undated))]
+    late, crisis = UserTask.deadline_at < now, zaak.crisis.is_(True)
+    parts = {0: base.where(late, crisis), 1: base.where(late, zaak.crisis.is_not(True)),
+             2: base.where(UserTask.deadline_at >= now), 3: base.where(UserTask.deadline_at.is_(None))}
+    if filters.crisis:
+        del parts[1]
+    if filters.te_laat:
+        del parts[2], parts[3]
+    parts = [select(literal(rank).label("rang"), part.order_by(*((UserTask.deadline_at,) if rank < 3 else ()), *then)
+                    .limit(upto).subquery()) for rank, part in parts.items()]
     both = union_all(*parts).subquery()
     c = both.c
     stmt = (select(both, CaseDeadline.kind, CaseDeadline.due_at, CaseDeadline.status, CaseDeadline.closed_at,
@@ -196,8 +198,9 @@ def _filtered(stmt, filters: Filters, user, now, *, with_case: bool = True):
     case filters) limited to the open tasks the filters and the user allow."""
     zaak = Vroegsignaalzaak
     stmt = stmt.select_from(UserTask).where(UserTask.status == "open")
-    if with_case:
-        stmt = stmt.outerjoin(zaak, zaak.case_id == UserTask.case_id)
+    if with_case:  # inner when a case filter needs the row anyway: then the database may start from its index
+        case_filters = filters.werkvoorraad or filters.crisis or filters.postcode_van or filters.postcode_tot
+        stmt = (stmt.join if case_filters else stmt.outerjoin)(zaak, zaak.case_id == UserTask.case_id)
     if filters.weergave == "mijn":
         stmt = stmt.where(UserTask.assignee == user.username)
     else:

@@ -116,8 +116,21 @@ def test_the_coordinator_watches_overdue_crisis_work_first(vs, web, four):
     assert "Verloopt bijna nog 2 dagen Wettelijke termijn" in page
     assert "Streeftermijn: 3 november 2026" in page and "Wettelijke termijn: 17 november 2026" in page
     assert re.search(r'badge-status--danger">Te laat</strong>', html)
-    queue = text(get(web, f"/coordinatie?behandelaar=niemand"))
+    assert "2 zaken zijn over de wettelijke termijn." in page and "er zijn er meer" not in page
+    queue = text(get(web, "/coordinatie?behandelaar=niemand"))
     assert "Binnen de termijn" in queue  # "later": both deadlines weeks away
+
+
+def test_a_long_watch_list_says_there_is_more(vs, web, four, monkeypatch):
+    from webapp import coordinator
+
+    monkeypatch.setattr(coordinator, "MAX_CASES", 2)
+    sign_in(vs, web, "cora", "coordinator")
+    html = get(web, "/coordinatie")
+    assert [int(n) for n in re.findall(r'name="zaak" value="(\d+)"', html)] == [four["crisis"], four["te_laat"]]
+    assert "De eerste 2 zaken, de meest dringende eerst; er zijn er meer." in text(html)
+    queue = text(get(web, "/coordinatie?behandelaar=niemand"))
+    assert "De eerste 2 van 4 zaken; de meest dringende eerst." in queue
 
 
 def test_a_met_deadline_says_so(vs, web, resident_case, partner, clock):

@@ -6,8 +6,9 @@ Create Date: 2026-12-07 10:00:00
 
 `case_deadlines` holds the timers a diagram marks with the property `termijn` (engine/deadlines.py), kept after
 they fired or were cancelled. `user_tasks.deadline_at` is what the worklist sorts on, with three indexes in the
-shapes the worklist asks (everyone, per role, per assignee); `ix_case_deadlines_closed_due` answers the
-coordinator's open deadlines by due time.
+shapes the worklist asks (everyone, per role, per assignee); `ix_case_deadlines_open_kind_due` answers
+the coordinator's open deadlines of a kind by due time, `ix_case_deadlines_case_open` a case's open deadlines, and
+`ix_vszaken_crisis_open` the open crisis cases.
 
 Existing rows: open tasks get `deadline_at = due_at` here (the worklist keeps sorting them as before). Deadline
 rows need the parsed diagrams, so they are not made here: `vroeg db upgrade` runs the engine's backfill afterwards
@@ -42,7 +43,11 @@ def upgrade():
         sa.UniqueConstraint('case_id', 'task_id'),
     )
     with op.batch_alter_table('case_deadlines', schema=None) as batch_op:
-        batch_op.create_index('ix_case_deadlines_closed_due', ['closed_at', 'due_at', 'case_id'], unique=False)
+        batch_op.create_index('ix_case_deadlines_open_kind_due', ['closed_at', 'kind', 'due_at', 'case_id'],
+                              unique=False)
+        batch_op.create_index('ix_case_deadlines_case_open', ['case_id', 'closed_at', 'kind', 'due_at'], unique=False)
+    with op.batch_alter_table('vroegsignaalzaken', schema=None) as batch_op:
+        batch_op.create_index('ix_vszaken_crisis_open', ['crisis', 'open'], unique=False)
 
     with op.batch_alter_table('user_tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('deadline_at', engine.models.UTCDateTime(timezone=True), nullable=True))
@@ -64,6 +69,9 @@ def downgrade():
         batch_op.drop_constraint('fk_user_tasks_deadline_id', type_='foreignkey')
         batch_op.drop_column('deadline_id')
         batch_op.drop_column('deadline_at')
+    with op.batch_alter_table('vroegsignaalzaken', schema=None) as batch_op:
+        batch_op.drop_index('ix_vszaken_crisis_open')
     with op.batch_alter_table('case_deadlines', schema=None) as batch_op:
-        batch_op.drop_index('ix_case_deadlines_closed_due')
+        batch_op.drop_index('ix_case_deadlines_case_open')
+        batch_op.drop_index('ix_case_deadlines_open_kind_due')
     op.drop_table('case_deadlines')
