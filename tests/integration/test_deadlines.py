@@ -182,6 +182,19 @@ def test_backfill_gives_running_cases_their_rows_once(eng, basis):
     assert eng.backfill_deadlines() == 0
 
 
+def test_db_upgrade_derives_the_rows_of_running_cases_that_lack_them(eng, vroeg):
+    case_id = start(eng)
+    with eng.uow() as uow:
+        uow.session.execute(update(UserTask).values(deadline_id=None))
+        uow.session.execute(CaseDeadline.__table__.delete())
+        uow.commit()
+    result = vroeg("db", "upgrade")
+    assert result.exit_code == 0 and "deadline rows derived for 1 running case\n" in result.stdout
+    assert set(rows(eng, case_id)) == {"meldtermijn", "streef_t", "wettelijk_t"}
+    again = vroeg("db", "upgrade")
+    assert again.exit_code == 0 and "deadline rows" not in again.stdout
+
+
 def _with_property(on: str, value: str) -> dict:
     """The test bundle with the deadline property set to value on element `on` (added when it has none)."""
     from lxml import etree
