@@ -92,7 +92,7 @@ def read_case(session, case_id: int) -> CaseFile | None:
         .where(UserTask.case_id == case_id).order_by(UserTask.created_at, UserTask.id)).all()
     file.open_tasks = [t for t in tasks if t.status == "open"]
     file.done_tasks = [t for t in tasks if t.status != "open"]
-    file.deadlines = _deadlines(session, case_id)
+    file.deadlines = case_deadlines(session, case_id)
     events = session.execute(
         select(Event.seq, Event.occurred_at, Event.actor, Event.kind, Event.element_id, Event.data)
         .where(Event.chain == case_chain(case_id)).order_by(Event.seq)).all()
@@ -103,7 +103,7 @@ def read_case(session, case_id: int) -> CaseFile | None:
     return file
 
 
-def _deadlines(session, case_id: int) -> list:
+def case_deadlines(session, case_id: int) -> list:
     """(element_id, name, kind, due_at, status, closed_at): the case's deadline rows, then its waiting timers that are
     no deadline (kind None, status running), by due time."""
     rows = select(CaseDeadline.element_id, CaseDeadline.name, CaseDeadline.kind, CaseDeadline.due_at,

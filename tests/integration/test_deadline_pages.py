@@ -55,11 +55,15 @@ def deadlines_of(html: str) -> dict[str, str]:
     return found
 
 
+def cell_row(html: str, case_id: int) -> str:
+    """The worklist's first row of a case."""
+    return re.search(rf'<tr[^>]*>\s*<th scope="row">\s*<a class="vroeg-huishouden" href="/zaken/{case_id}">.*?</tr>',
+                     html, re.S).group(0)
+
+
 def cell_of(html: str, case_id: int) -> str:
     """The worklist's first row of a case, as text."""
-    row = re.search(rf'<tr[^>]*>\s*<th scope="row">\s*<a class="vroeg-huishouden" href="/zaken/{case_id}">.*?</tr>',
-                    html, re.S)
-    return text(row.group(0))
+    return text(cell_row(html, case_id))
 
 
 def test_overdue_work_stays_on_the_worklist_crisis_first_and_alleen_te_laat_finds_it(vs, web, four):
@@ -103,6 +107,14 @@ def test_the_case_page_shows_each_deadline_from_the_first_minute(vs, web, four):
     assert "Te laat" not in text(later)
     crisis = deadlines_of(get(web, f"/zaken/{four['crisis']}"))
     assert crisis["Wettelijke termijn"] == "25 november 2026 Te laat sinds 26 november (2 werkdagen)"
+
+
+def test_a_task_form_shows_its_case_s_deadlines(vs, web, four):
+    sign_in(vs, web, "anna", "hulpverlener")
+    task = re.search(r'<a href="/taken/(\d+)">', cell_row(get(web, "/werklijst?weergave=alle"), four["te_laat"]))
+    page = text(get(web, f"/taken/{task.group(1)}")).replace("( ", "(").replace(" )", ")")
+    assert "Wettelijke termijn: 17 november 2026 (Te laat sinds 18 november (10 dagen))" in page
+    assert "Streeftermijn: 3 november 2026 (Te laat sinds 4 november (24 dagen))" in page
 
 
 def test_the_coordinator_watches_overdue_crisis_work_first(vs, web, four):
