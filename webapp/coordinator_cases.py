@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, literal, null, or_, select, union_all
+from sqlalchemy import cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from engine.models import CaseDeadline, UserTask
@@ -51,7 +51,8 @@ def list_cases(session, now: datetime, watch_until: datetime, werkvoorraad: str,
     if chosen:
         parts.append(part(2, d.due_at >= now))
         has_statutory = exists(select(d.id).where(d.case_id == z.case_id, d.closed_at.is_(None), statutory))
-        parts.append(select(literal(3).label("rang"), z.case_id.label("case_id"), null().label("wettelijk"))
+        no_date = cast(null(), d.due_at.type)  # typed: PostgreSQL takes a bare NULL in a subquery for text
+        parts.append(select(literal(3).label("rang"), z.case_id.label("case_id"), no_date.label("wettelijk"))
                      .where(z.open.is_(True), *chosen, ~has_statutory).order_by(z.case_id).limit(limit + 1))
     else:
         other = aliased(CaseDeadline)
