@@ -2,9 +2,10 @@
 intake path, the shipped process from processes/ and forms/), cloned with bulk SQL up to N open cases.
 
 Each clone copies a template's rows — cases (with the real workflow state), user_tasks, case_timers,
-vroegsignaalzaken, signals, history events and chain heads — and varies what the pages filter and sort on:
-assignee (20 counsellors, a quarter unassigned), queue, priority, crisis (1 in 20), postcode and house number
-(so each clone is its own household), due dates (from 20 days ago to 40 days ahead), amounts and partners. The
+case_deadlines, vroegsignaalzaken, signals, history events and chain heads — and varies what the pages filter and
+sort on: assignee (20 counsellors, a quarter unassigned), queue, priority, crisis (1 in 20), postcode and house
+number (so each clone is its own household), due dates (from 20 days ago to 40 days ahead: the statutory deadline,
+passed and still open when in the past, the target 14 days before it), amounts and partners. The
 cloned events keep their template's hashes, so `vroeg audit verify` would flag them: the database is for the
 benchmark only.
 """
@@ -21,7 +22,7 @@ import _benchlib as lib
 from sqlalchemy import func, insert, select
 
 from engine.config import load_settings
-from engine.models import Case, CaseTimer, ChainHead, Event, UserTask
+from engine.models import Case, CaseDeadline, CaseTimer, ChainHead, Event, UserTask
 from engine.service import Engine
 from engine.vroegsignalering.brp import address_of, is_deceased
 from engine.vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
@@ -93,13 +94,14 @@ def _fixture_residents(n: int) -> list[dict]:
 def clone(engine, template_ids: list[int], count: int, seed: int = 7) -> None:
     """count more open cases, copied from the templates with varied assignees, queues, postcodes and due dates."""
     rnd = random.Random(seed)
-    tables = {m: m.__table__ for m in (Case, UserTask, CaseTimer, Vroegsignaalzaak, Signal, Event, ChainHead)}
+    tables = {m: m.__table__ for m in (Case, UserTask, CaseTimer, CaseDeadline, Vroegsignaalzaak, Signal, Event,
+                                       ChainHead)}
     cases, zaken = tables[Case], tables[Vroegsignaalzaak]
     with engine.db.begin() as conn:
         partner_ids = list(conn.scalars(select(Partner.id).order_by(Partner.id)))
         templates = conn.execute(select(cases).where(cases.c.id.in_(template_ids))).mappings().all()
         children = {m: _by_case(conn, tables[m], template_ids)
-                    for m in (UserTask, CaseTimer, Vroegsignaalzaak, Signal, Event)}
+                    for m in (UserTask, CaseTimer, CaseDeadline, Vroegsignaalzaak, Signal, Event)}
         for offset in range(0, count, CHUNK):
             n = min(CHUNK, count - offset)
             batch = [templates[(offset + i) % len(templates)] for i in range(n)]
@@ -110,8 +112,16 @@ def clone(engine, template_ids: list[int], count: int, seed: int = 7) -> None:
             kids = lambda model: [(r, new) for t, new in pairs for r in children[model][t["id"]]]  # noqa: E731
             conn.execute(insert(zaken), [_without(r) | {"case_id": new, **variant[new]["zaak"]}
                                          for r, new in kids(Vroegsignaalzaak)])
+            deadlines = kids(CaseDeadline)
+            table = tables[CaseDeadline]
+            added = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                 [_without(r, "id") | {"case_id": new, **_deadline(r, variant[new]["task"]["due_at"])}
+                                  for r, new in deadlines]).scalars() if deadlines else []
+            deadline_id = {(r["id"], new): added_id for (r, new), added_id in zip(deadlines, added)}
             conn.execute(insert(tables[UserTask]), [
-                _without(r, "id") | {"case_id": new, "task_id": str(uuid.uuid4()), **variant[new]["task"]}
+                _without(r, "id") | {"case_id": new, "task_id": str(uuid.uuid4()), **variant[new]["task"],
+                                     "deadline_at": variant[new]["task"]["due_at"],
+                                     "deadline_id": deadline_id.get((r["deadline_id"], new))}
                 for r, new in kids(UserTask)])
             conn.execute(insert(tables[CaseTimer]), [_without(r, "id") | {"case_id": new}
                                                      for r, new in kids(CaseTimer)])
@@ -141,6 +151,15 @@ def _variant(rnd: random.Random, i: int) -> dict:
         "signal": {"household_key": key, "postcode": postcode, "huisnummer": huisnummer, "bsn": None,
                    "bedrag": Decimal(rnd.randrange(5000, 500000)) / 100},
     }
+
+
+def _deadline(row, due) -> dict:
+    """A cloned deadline row at the clone's due date: the statutory one on it, the target 14 days before; passed
+    (and still open, as when its timer fired) when that is before NOW."""
+    due = due if row["kind"] == "wettelijk" else due - timedelta(days=14)
+    passed = due < NOW
+    return {"due_at": due, "status": "passed" if passed else "running", "passed_at": due if passed else None,
+            "closed_at": None}
 
 
 def _by_case(conn, table, case_ids) -> dict[int, list[dict]]:

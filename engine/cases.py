@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .audit import append_events, case_chain, json_safe
 from .clock import Clock, using_clock
+from .deadlines import deadline_timers, leading, sync_deadlines, task_deadline_at
 from .errors import (
     InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownTask,
 )
@@ -40,6 +41,7 @@ class Runtime:
     script_engine: object
     gemeentecode: str
     hooks: tuple = ()  # callables taking a StepContext, run inside the step's transaction
+    leading_deadline_kinds: tuple = ()  # deadline kinds that set an open task's deadline (empty: every kind)
 
 
 @dataclass
@@ -280,13 +282,17 @@ def _update_case(case: Case, workflow, timers, now: datetime) -> None:
 
 def _sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, completed_task, new_case) -> None:
     open_now = {t.task_id: t for t in view.open_user_tasks(workflow, timers)}
+    deadlines = sync_deadlines(session, case, deadline_timers(workflow), now, finished=workflow.is_completed(),
+                               new_case=new_case)
+    lead = leading(deadlines, rt.leading_deadline_kinds)
     if not new_case:  # a new case has no rows yet: spare the queries
-        _close_rows(session, case, workflow, open_now, now, actor, completed_task)
+        _close_rows(session, case, workflow, open_now, now, actor, completed_task, lead)
         session.execute(CaseTimer.__table__.delete().where(CaseTimer.case_id == case.id))
     session.add_all([
         UserTask(case_id=case.id, task_id=task.task_id, element_id=task.element_id, name=task.name, form=task.form,
                  role=task.role, due_at=task.due_at, status="open", created_at=now,
-                 assignee=_assignee(rt, workflow, task))
+                 assignee=_assignee(rt, workflow, task), deadline=lead,
+                 deadline_at=task_deadline_at(lead, task.due_at))
         for task in open_now.values()
     ])
     session.add_all([
@@ -296,14 +302,15 @@ def _sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, c
     ])
 
 
-def _close_rows(session, case, workflow, open_now: dict, now, actor, completed_task) -> None:
-    """Rows of tasks still open keep their row (due date refreshed); the others are closed as done or cancelled.
-    Tasks still open are removed from open_now, leaving only the ones that need a new row."""
+def _close_rows(session, case, workflow, open_now: dict, now, actor, completed_task, lead) -> None:
+    """Rows of tasks still open keep their row (due date and deadline refreshed); the others are closed as done or
+    cancelled. Tasks still open are removed from open_now, leaving only the ones that need a new row."""
     rows = session.scalars(select(UserTask).where(UserTask.case_id == case.id, UserTask.status == "open")).all()
     for row in rows:
         current = open_now.pop(row.task_id, None)
         if current is not None:
             row.due_at = current.due_at
+            row.deadline, row.deadline_at = lead, task_deadline_at(lead, current.due_at)
             continue
         task = _task(workflow, row.task_id)
         row.status = "done" if task is not None and task.state == TaskState.COMPLETED else "cancelled"

@@ -96,6 +96,10 @@ class UserTask(Base):
         Index("ix_user_tasks_status_role_due", "status", "role", "due_at"),
         Index("ix_user_tasks_status_assignee_due", "status", "assignee", "due_at"),
         Index("ix_user_tasks_case_status", "case_id", "status"),
+        # the worklist reads open tasks in deadline order, for everyone, per role or per assignee
+        Index("ix_user_tasks_status_deadline", "status", "deadline_at"),
+        Index("ix_user_tasks_status_role_deadline", "status", "role", "deadline_at"),
+        Index("ix_user_tasks_status_assignee_deadline", "status", "assignee", "deadline_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -106,13 +110,19 @@ class UserTask(Base):
     form: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(200))
     assignee: Mapped[str | None] = mapped_column(String(200))
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the earliest timer on the task's boundary
+    # What the worklist sorts on: the due time of the case's leading open deadline (engine/deadlines.py), else
+    # due_at; and the leading deadline row itself (open, or else the last one closed) for display.
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_deadlines.id", ondelete="SET NULL", name="fk_user_tasks_deadline_id"))
     status: Mapped[str] = mapped_column(String(20))  # open | done | cancelled
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(200))
 
     case: Mapped[Case] = relationship(back_populates="tasks")
+    deadline: Mapped["CaseDeadline | None"] = relationship()
 
 
 class CaseTimer(Base):
@@ -130,6 +140,35 @@ class CaseTimer(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="timers")
+
+
+class CaseDeadline(Base):
+    """A deadline of a case: a timer the diagram marks with the property `termijn` (its value is the kind), kept
+    after the timer fired or was cancelled (engine/deadlines.py).
+
+    status running: the timer waits (due_at follows any re-timing); passed: it fired, or was cancelled after
+    due_at (passed_at: when the engine noted it); met: cancelled before due_at. closed_at: when it stopped counting
+    (met; or, once passed, when the activity it guards ended or the case ended). Open means closed_at is null."""
+
+    __tablename__ = "case_deadlines"
+    __table_args__ = (
+        UniqueConstraint("case_id", "task_id"),
+        # the coordinator's list: open deadlines of a kind by due time
+        Index("ix_case_deadlines_open_kind_due", "closed_at", "kind", "due_at", "case_id"),
+        # a case's open deadlines (the coordinator's earliest per case), without reading the rows
+        Index("ix_case_deadlines_case_open", "case_id", "closed_at", "kind", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    task_id: Mapped[str] = mapped_column(String(36))  # the timer's SpiffWorkflow task UUID
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))  # the property's value, e.g. "wettelijk"
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20))  # running | passed | met
+    passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Event(Base):

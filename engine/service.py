@@ -18,6 +18,7 @@ from .validation import validate_bundle
 from .timers import fire_due_timers
 from .versions import SpecCache, deploy_bundle, read_bundle
 from .vroegsignalering.hooks import default_hooks
+from .vroegsignalering.termijnen import LEADING_KINDS
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Engine:
         self.specs = SpecCache()
         self.hooks = default_hooks(settings)
         self.runtime = Runtime(self.clock, self.specs, make_script_engine(self.functions), settings.gemeentecode,
-                               self.hooks)
+                               self.hooks, LEADING_KINDS)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
@@ -54,7 +55,7 @@ class Engine:
         other.__dict__.update(self.__dict__)
         other.clock = clock
         other.runtime = Runtime(clock, self.specs, self.runtime.script_engine, self.settings.gemeentecode,
-                                self.hooks)
+                                self.hooks, self.runtime.leading_deadline_kinds)
         return other
 
     # --- process versions ---
@@ -191,6 +192,12 @@ class Engine:
 
     def fire_due_timers(self, batch_size: int | None = None) -> int:
         return fire_due_timers(self.runtime, self.session_factory, batch_size or self.settings.timer_batch_size)
+
+    def backfill_deadlines(self) -> int:
+        """Deadline rows for running cases that have none yet (after `vroeg db upgrade`); returns how many."""
+        from .backfill import backfill_deadlines
+
+        return backfill_deadlines(self.runtime, self.session_factory)
 
     # --- signals ---
     def receive_signal(self, partner_id: int, payload: dict, *, actor: str):

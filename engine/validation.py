@@ -19,6 +19,7 @@ from .spiff import parse_bundle
 FORM_PROPERTY = "formulier"
 ROLE_PROPERTY = "rol"
 ASSIGNEE_PROPERTY = "toegewezen_aan"
+DEADLINE_PROPERTY = "termijn"  # marks a timer event as a deadline; its value is the kind (engine/deadlines.py)
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 
@@ -67,6 +68,7 @@ def validate_bundle(files: dict[str, str], function_names) -> list[Problem]:
             problems.extend(_reference_problems(name, tree))
         problems.extend(_expression_problems(name, tree, function_names))
         problems.extend(_form_problems(name, tree, files, function_names))
+        problems.extend(_deadline_problems(name, tree))
     problems.extend(_call_activity_problems(trees))
     if problems:
         return problems
@@ -248,6 +250,23 @@ def _form_problems(name: str, tree, files: dict, function_names) -> list[Problem
         role = props.get(ROLE_PROPERTY)
         if role and role not in ROLES:
             problems.append(Problem(name, task_id, f"role '{role}' is not one of {', '.join(ROLES)}"))
+    return problems
+
+
+def _deadline_problems(name: str, tree) -> list[Problem]:
+    """The deadline property belongs on timer events, with a short non-empty kind."""
+    problems = []
+    for prop in tree.iter(f"{{{SPIFF_NS}}}property"):
+        if prop.get("name") != DEADLINE_PROPERTY:
+            continue
+        element = next((e for e in prop.iterancestors() if e.get("id")), None)
+        element_id = element.get("id", "") if element is not None else ""
+        value = (prop.get("value") or "").strip()
+        if element is None or not element.tag.endswith("Event") or element.find("{*}timerEventDefinition") is None:
+            problems.append(Problem(name, element_id, f"property '{DEADLINE_PROPERTY}' is only for timer events"))
+        elif not value or len(value) > 40:
+            problems.append(Problem(name, element_id, f"property '{DEADLINE_PROPERTY}' needs a kind of 1 to 40 "
+                                                      "characters, e.g. value=\"wettelijk\""))
     return problems
 
 

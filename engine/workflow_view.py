@@ -55,7 +55,7 @@ def waiting_timers(workflow) -> list[TimerView]:
         definition = getattr(task.task_spec, "event_definition", None)
         if not isinstance(definition, TimerEventDefinition):
             continue
-        due = _due_time(task._get_internal_data("event_value"))
+        due = due_time(task._get_internal_data("event_value"))
         if due is not None:
             timers.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
                                     definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due))
@@ -68,7 +68,7 @@ def fired_timers(completed) -> list[TimerView]:
     for task in completed:
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
-            due = _due_time(task._get_internal_data("event_value"))
+            due = due_time(task._get_internal_data("event_value"))
             fired.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
                                    definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due))
     return fired
@@ -89,11 +89,11 @@ def advanced_cycles(workflow, before: dict) -> list[TimerView]:
             definition = task.task_spec.event_definition
             fired.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
                                    definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec),
-                                   _due_time(before[task.id])))
+                                   due_time(before[task.id])))
     return fired
 
 
-def _due_time(event_value) -> datetime | None:
+def due_time(event_value) -> datetime | None:
     if isinstance(event_value, dict):  # cycle timers keep {'cycles', 'next', 'duration'}
         if event_value.get("cycles") == 0:
             return None

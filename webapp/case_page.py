@@ -1,6 +1,9 @@
 """The case page `GET /zaken/<id>` for hulpverleners and coordinators: household and person, signals, priority and
 why, deadlines, contact attempts, tasks open and done, feedback to partners, the end result and a compact history.
 
+The deadlines are the case's deadline rows (what its diagram's timers say: running, late, met or done late) and its
+other waiting timers; each open task shows its deadline (engine/deadlines.py: `UserTask.deadline_at`).
+
 Reads only the queryable tables (`case_read.read_case`, a fixed number of queries) and writes one access log entry
 (R29, action `zaak_bekeken`) in the same unit of work: the page is shown only when the entry is committed.
 """
@@ -13,10 +16,12 @@ from flask import Blueprint, current_app, g, render_template, url_for
 
 from engine.access_log import record_access
 from engine.roles import COORDINATOR, HULPVERLENER
+from engine.vroegsignalering.termijnen import LEADING_KINDS
 
 from . import current_engine
 from .case_history import feedback_label, signal_kind
 from .case_read import read_case
+from .deadline_text import DeadlineText, describe
 from .formatting import AMSTERDAM, datum
 from .pages import page_for
 
@@ -36,13 +41,12 @@ SHV_STATUS = {"lopend": "Loopt nu bij schuldhulpverlening", "recent_afgesloten":
 
 @dataclass
 class Deadline:
-    """A date the case must meet: a waiting timer or an open task's due date, with the days left."""
+    """A deadline of the case (kind set) or another waiting timer (kind None), and how it stands."""
 
-    what: str
-    kind: str
-    due_at: datetime
-    te_laat: bool
-    resterend: str
+    label: str
+    name: str | None  # the timer's name in the diagram, when it says more than the label
+    kind: str | None
+    stand: DeadlineText
 
 
 def init_app(app) -> None:
@@ -72,39 +76,28 @@ def zaak(case_id: int):
                       action="zaak_bekeken", at=now)
         uow.commit()
     crisis = bool(case.zaak and case.zaak.crisis)
-    open_task_due = {t.id: days_left(t.due_at, engine.calendar, now, crisis)
-                     for t in case.open_tasks if t.due_at is not None}
+    found = deadlines(case, engine.calendar, now, crisis)
+    open_task_due = {t.id: describe(None, t.deadline_at, "running", None, engine.calendar, now, crisis)
+                     for t in case.open_tasks if t.deadline_at is not None}
     return render_template(
-        "case.html", case=case, deadlines=deadlines(case, engine.calendar, now, crisis), crisis=crisis,
-        task_url=task_url, plan_url=_plan_url(case), brp_status=BRP_STATUS, shv_status=SHV_STATUS,
-        open_task_due=open_task_due)
+        "case.html", case=case, deadlines=found, te_laat=is_late(found), crisis=crisis, task_url=task_url,
+        plan_url=_plan_url(case), brp_status=BRP_STATUS, shv_status=SHV_STATUS, open_task_due=open_task_due)
 
 
 def deadlines(case, calendar, now: datetime, crisis: bool) -> list[Deadline]:
-    """The waiting timers and the open tasks' due dates, soonest first."""
-    found = [Deadline(t.name or t.element_id, "Termijn", t.due_at, *days_left(t.due_at, calendar, now, crisis))
-             for t in case.timers]
-    found += [Deadline(t.name or t.element_id, "Taak", t.due_at, *days_left(t.due_at, calendar, now, crisis))
-              for t in case.open_tasks if t.due_at is not None]
-    return sorted(found, key=lambda d: d.due_at)
+    """The case's deadlines and other waiting timers: the open ones first, each part by due time."""
+    found = []
+    for d in case.deadlines:
+        stand = describe(d.kind, d.due_at, d.status, d.closed_at, calendar, now, crisis)
+        label = stand.label or d.name or d.element_id
+        found.append(Deadline(label, d.name if d.name and d.name != label else None, d.kind, stand))
+    return sorted(found, key=lambda d: (not d.stand.open, d.stand.due_at))
 
 
-def days_left(due_at: datetime, calendar, now: datetime, crisis: bool) -> tuple[bool, str]:
-    """(past due, "nog 3 werkdagen" / "vandaag" / "2 dagen over de termijn"): working days for a crisis (R15),
-    calendar days otherwise (R14), counted in local dates as on the worklist."""
-    today, due = calendar.local_date(now), calendar.local_date(due_at)
-    if crisis:
-        n, unit = calendar.working_days_between(today, due), ("werkdag", "werkdagen")
-    else:
-        n, unit = (due - today).days, ("dag", "dagen")
-    word = unit[0] if abs(n) == 1 else unit[1]
-    if n > 0:
-        text = f"nog {n} {word}"
-    elif n == 0:
-        text = "vandaag"
-    else:
-        text = f"{-n} {word} over de termijn"
-    return due_at < now, text
+def is_late(found: list[Deadline]) -> bool:
+    """The case is late when its statutory deadline is (or, in a diagram without one, any deadline)."""
+    leading = [d for d in found if d.kind in LEADING_KINDS] or [d for d in found if d.kind]
+    return any(d.stand.late for d in leading)
 
 
 def task_url(task_id: int) -> str:

@@ -2,7 +2,8 @@
 
 `read_case(session, case_id)` runs seven SELECTs whatever the number of signals, attempts, tasks or events:
 the case with its Vroegsignaalzaak, the signals with their partner, the feedback, the contact attempts, the user
-tasks, the timers, and the history events (without their snapshots). Returns None for an unknown case.
+tasks, the deadlines (every deadline row, whatever its state, and the other waiting timers, in one statement), and
+the history events (without their snapshots). Returns None for an unknown case.
 """
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, null, select, union_all
 
 from engine.audit import case_chain
-from engine.models import Case, CaseTimer, Event, UserTask
+from engine.models import Case, CaseDeadline, CaseTimer, Event, UserTask
 from engine.vroegsignalering.models import Contactpoging, Partner, Signal, Terugmelding, Vroegsignaalzaak
 
 from .case_history import HistoryLine, history_line
@@ -50,7 +51,7 @@ class CaseFile:
     attempts: list = field(default_factory=list)
     open_tasks: list = field(default_factory=list)
     done_tasks: list = field(default_factory=list)
-    timers: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)  # deadline rows, and other waiting timers with kind None
     history: list[HistoryLine] = field(default_factory=list)
     history_total: int = 0
 
@@ -86,13 +87,12 @@ def read_case(session, case_id: int) -> CaseFile | None:
         .order_by(Contactpoging.datum, Contactpoging.recorded_at, Contactpoging.id)))
     tasks = session.execute(
         select(UserTask.id, UserTask.element_id, UserTask.name, UserTask.form, UserTask.role, UserTask.assignee,
-               UserTask.due_at, UserTask.status, UserTask.created_at, UserTask.closed_at, UserTask.closed_by)
+               UserTask.due_at, UserTask.deadline_at, UserTask.status, UserTask.created_at, UserTask.closed_at,
+               UserTask.closed_by)
         .where(UserTask.case_id == case_id).order_by(UserTask.created_at, UserTask.id)).all()
     file.open_tasks = [t for t in tasks if t.status == "open"]
     file.done_tasks = [t for t in tasks if t.status != "open"]
-    file.timers = list(session.execute(
-        select(CaseTimer.element_id, CaseTimer.name, CaseTimer.kind, CaseTimer.due_at)
-        .where(CaseTimer.case_id == case_id).order_by(CaseTimer.due_at, CaseTimer.id)))
+    file.deadlines = case_deadlines(session, case_id)
     events = session.execute(
         select(Event.seq, Event.occurred_at, Event.actor, Event.kind, Event.element_id, Event.data)
         .where(Event.chain == case_chain(case_id)).order_by(Event.seq)).all()
@@ -101,6 +101,18 @@ def read_case(session, case_id: int) -> CaseFile | None:
     file.history_total = len(lines)
     file.history = lines[::-1][:HISTORY_LIMIT]  # newest first
     return file
+
+
+def case_deadlines(session, case_id: int) -> list:
+    """(element_id, name, kind, due_at, status, closed_at): the case's deadline rows, then its waiting timers that are
+    no deadline (kind None, status running), by due time."""
+    rows = select(CaseDeadline.element_id, CaseDeadline.name, CaseDeadline.kind, CaseDeadline.due_at,
+                  CaseDeadline.status, CaseDeadline.closed_at).where(CaseDeadline.case_id == case_id)
+    others = (select(CaseTimer.element_id, CaseTimer.name, null(), CaseTimer.due_at, literal_column("'running'"), null())
+              .where(CaseTimer.case_id == case_id,
+                     CaseTimer.task_id.not_in(select(CaseDeadline.task_id).where(CaseDeadline.case_id == case_id))))
+    both = union_all(rows, others).subquery()
+    return list(session.execute(select(both).order_by(both.c.due_at, both.c.element_id)))
 
 
 def _facts_by_signal(events) -> dict[int, dict]:

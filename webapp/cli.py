@@ -105,6 +105,9 @@ def db_upgrade(state: CliState) -> None:
     finally:
         db_engine.dispose()
     click.echo(f"database {make_url(url).render_as_string(hide_password=True)}: at revision {revision}")
+    backfilled = state.engine.backfill_deadlines()
+    if backfilled:
+        click.echo(f"deadline rows derived for {backfilled} running case{'' if backfilled == 1 else 's'}")
 
 
 # --- serve and worker ---

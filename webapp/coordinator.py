@@ -1,42 +1,45 @@
-"""The coordinator's view `/coordinatie` (R13, R14): open tasks per queue and per counsellor, the cases past or near
-the 14-day target and the 28-day limit, and reassigning one or many cases.
+"""The coordinator's view `/coordinatie` (R13, R14, R15): open tasks per queue and per counsellor, the cases near or
+past a deadline, and reassigning one or many cases.
 
 Reads only the queryable tables, five queries whatever the number of cases: counts per queue, counts per
-counsellor, the staff, the listed cases (at most MAX_CASES) and their open tasks. The R14 clock of a case runs from
-its first signal's date until a first conversation is held (an `eerste_gesprek` task done); a crisis case has
-3 working days (R15). Reassigning a case gives its open tasks that the chosen colleague may do to that colleague
-(`Engine.reassign`: all or nothing, a `toegewezen` event per task).
+counsellor, the staff, the listed cases (at most MAX_CASES, with their deadline rows: coordinator_cases.py) and
+their open tasks. The deadlines are the cases' deadline rows, what their diagram's timers say
+(engine/deadlines.py): nothing here knows how many days they are. Watched: open cases whose statutory deadline has
+passed or is due within NEAR_DAYS days, or another of whose deadlines (the target) is, and crisis cases; overdue
+crisis cases first, then other overdue cases, then by the statutory deadline.
+Reassigning a case gives its open tasks that the chosen colleague may do to that colleague (`Engine.reassign`: all
+or nothing, a `toegewezen` event per task).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import case, func, select
 
 from engine.assignment import AssignmentError, may_do
 from engine.inputs import ascii_int
 from engine.models import User, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
-from engine.vroegsignalering.models import Signal, Vroegsignaalzaak
+from engine.vroegsignalering.models import Vroegsignaalzaak
+from engine.vroegsignalering.termijnen import LEADING_KINDS
 
 from . import current_engine
+from .coordinator_cases import GEEN_WERKVOORRAAD, NIEMAND, list_cases
+from .deadline_text import DeadlineText, describe
 from .pages import page_for
 
 bp = Blueprint("coordinator", __name__)
 
-TARGET_DAYS, LIMIT_DAYS, NEAR_DAYS, CRISIS_WORKING_DAYS = 14, 28, 3, 3
-FIRST_CONVERSATION_FORM = "eerste_gesprek"
+NEAR_DAYS = 3  # a deadline this many days away (or fewer) puts its case on the watch list
 MAX_CASES = 100
 STAFF_ROLES = (HULPVERLENER, COORDINATOR)
-NIEMAND = "niemand"  # the select's value for "back to the team queue", as on the worklist
-GEEN_WERKVOORRAAD = "-"
 
 
 @dataclass
 class CaseRow:
-    """One case on the coordinator's list, with where it stands against the R14/R15 deadlines."""
+    """One case on the coordinator's list, with its deadlines and how the most pressing one stands."""
 
     case_id: int
     postcode: str | None
@@ -44,12 +47,14 @@ class CaseRow:
     crisis: bool
     prioriteit: int | None
     datum_opgepakt: date | None
-    signaaldatum: date
-    gesprek: bool
-    streefdatum: date | None = None
-    uiterste_datum: date | None = None
-    termijn: str = ""
-    ernst: str = "neutral"  # badge: danger (limit passed), warning (near the limit or target passed), neutral
+    signaaldatum: date | None
+    deadlines: list = field(default_factory=list)  # (kind, due_at, status, closed_at) rows, by due time
+    termijnen: list[DeadlineText] = field(default_factory=list)
+    badge: str | None = None  # "Te laat", "Verloopt bijna", "Gehaald", ...: always a word
+    ernst: str = "neutral"  # the badge's colour: danger (statutory deadline passed), warning (near it, or a target
+    # passed), neutral
+    termijn: str = ""  # after the badge: "sinds 3 december (4 dagen)", "nog 2 dagen", "Binnen de termijn"
+    soort: str = ""  # which deadline that is: "Wettelijke termijn"
     taken: list = field(default_factory=list)  # (name, assignee) of the open tasks
 
 
@@ -65,22 +70,22 @@ def overzicht():
     now = engine.clock.now()
     today = engine.calendar.local_date(now)
     werkvoorraad, behandelaar = _filters()
+    watch_until = engine.calendar.end_of_day(today + timedelta(days=NEAR_DAYS))
     with engine.uow() as uow:
         session = uow.session
         queues = _queue_counts(session)
         counsellors = _counsellor_counts(session, now)
         staff = _staff(session)
-        rows, total = _cases(session, today, werkvoorraad, behandelaar)
+        rows, listed = _cases(session, now, watch_until, werkvoorraad, behandelaar)
         _add_tasks(session, rows)
     for row in rows:
-        _deadline(row, engine.calendar, today)
-    rows.sort(key=lambda r: (r.uiterste_datum, r.case_id))
+        _deadline(row, engine.calendar, now, watch_until)
     known = {c["naam"] for c in counsellors}
     counsellors += [{"naam": s.username, "open": 0, "te_laat": 0} for s in staff if s.username not in known]
     counsellors.sort(key=lambda c: c["naam"])
     return render_template("coordinator.html", queues=queues, counsellors=counsellors, staff=staff, rows=rows,
-                           total=total, max_cases=MAX_CASES, werkvoorraad=werkvoorraad, behandelaar=behandelaar,
-                           today=today, niemand=NIEMAND, geen_werkvoorraad=GEEN_WERKVOORRAAD)
+                           total=listed.total, more=listed.more, late=listed.late, max_cases=MAX_CASES, werkvoorraad=werkvoorraad, behandelaar=behandelaar,
+                           today=today, niemand=NIEMAND, geen_werkvoorraad=GEEN_WERKVOORRAAD, near_days=NEAR_DAYS)
 
 
 @bp.post("/coordinatie")
@@ -142,7 +147,7 @@ def _queue_counts(session) -> list[dict]:
 
 
 def _counsellor_counts(session, now) -> list[dict]:
-    late = func.sum(case((and_(UserTask.due_at.is_not(None), UserTask.due_at < now), 1), else_=0))
+    late = func.sum(case((UserTask.deadline_at < now, 1), else_=0))
     stmt = (select(UserTask.assignee, func.count(), late).where(UserTask.status == "open",
                                                                UserTask.assignee.is_not(None))
             .group_by(UserTask.assignee))
@@ -155,34 +160,21 @@ def _staff(session) -> list:
                                 .order_by(User.username)))
 
 
-def _cases(session, today: date, werkvoorraad: str, behandelaar: str) -> tuple[list[CaseRow], int]:
-    """Open cases: by default those without a first conversation near or past a deadline (crisis ones always);
-    with a queue or counsellor filter, every open case of it."""
-    zaak = Vroegsignaalzaak
-    first = (select(Signal.case_id, func.min(Signal.signaaldatum).label("signaaldatum"))
-             .where(Signal.case_id.is_not(None)).group_by(Signal.case_id).subquery())
-    held = exists(select(UserTask.id).where(UserTask.case_id == zaak.case_id, UserTask.status == "done",
-                                            UserTask.form == FIRST_CONVERSATION_FORM))
-    stmt = (select(zaak.case_id, zaak.postcode, zaak.werkvoorraad, zaak.crisis, zaak.prioriteit, zaak.datum_opgepakt,
-                   first.c.signaaldatum, held.label("gesprek"), func.count().over().label("totaal"))
-            .join(first, first.c.case_id == zaak.case_id).where(zaak.open.is_(True)))
-    if werkvoorraad:
-        stmt = stmt.where(zaak.werkvoorraad.is_(None) if werkvoorraad == GEEN_WERKVOORRAAD
-                          else zaak.werkvoorraad == werkvoorraad)
-    if behandelaar:
-        assigned = UserTask.assignee.is_(None) if behandelaar == NIEMAND else UserTask.assignee == behandelaar
-        stmt = stmt.where(exists(select(UserTask.id).where(UserTask.case_id == zaak.case_id,
-                                                           UserTask.status == "open", assigned)))
-    if not (werkvoorraad or behandelaar):
-        watch_from = today - timedelta(days=TARGET_DAYS - NEAR_DAYS)
-        stmt = stmt.where(~held, or_(first.c.signaaldatum <= watch_from, zaak.crisis.is_(True)))
-    stmt = stmt.order_by(zaak.crisis.desc(), first.c.signaaldatum, zaak.case_id).limit(MAX_CASES)
-    rows, total = [], 0
-    for r in session.execute(stmt):
-        total = r.totaal
-        rows.append(CaseRow(r.case_id, r.postcode, r.werkvoorraad, bool(r.crisis), r.prioriteit, r.datum_opgepakt,
-                            r.signaaldatum, bool(r.gesprek)))
-    return rows, total
+def _cases(session, now: datetime, watch_until: datetime, werkvoorraad: str, behandelaar: str):
+    """The listed cases (coordinator_cases.list_cases), each with its deadline rows."""
+    listed = list_cases(session, now, watch_until, werkvoorraad, behandelaar, MAX_CASES)
+    rows: dict[int, CaseRow] = {}
+    rank: dict[int, int] = {}
+    for r in listed.rows:
+        if rank.setdefault(r.case_id, r.rang) != r.rang:
+            continue  # a case with two open statutory deadlines comes once, where it ranks first
+        row = rows.get(r.case_id)
+        if row is None:
+            row = rows[r.case_id] = CaseRow(r.case_id, r.postcode, r.werkvoorraad, bool(r.crisis), r.prioriteit,
+                                            r.datum_opgepakt, r.signaaldatum)
+        if r.kind is not None:
+            row.deadlines.append((r.kind, r.due_at, r.status, r.closed_at))
+    return list(rows.values()), listed
 
 
 def _add_tasks(session, rows: list[CaseRow]) -> None:
@@ -220,32 +212,28 @@ def _tasks_to_move(session, case_ids: list[int], assignee: str | None) -> tuple[
 
 # --- deadlines -----------------------------------------------------------------------------------------------
 
-def _deadline(row: CaseRow, calendar, today: date) -> None:
-    """R14: first conversation within 28 days of the signal, aiming at 14; R15: a crisis within 3 working days."""
-    if row.crisis:
-        row.uiterste_datum = calendar.add_working_days(row.signaaldatum, CRISIS_WORKING_DAYS)
-    else:
-        row.streefdatum = row.signaaldatum + timedelta(days=TARGET_DAYS)
-        row.uiterste_datum = row.signaaldatum + timedelta(days=LIMIT_DAYS)
-    if row.gesprek:
-        row.termijn = "Eerste gesprek gehouden"
-        return
-    limit = "3-werkdagentermijn (crisis)" if row.crisis else "28-dagentermijn"
-    if today > row.uiterste_datum:
-        row.termijn, row.ernst = f"{limit} verstreken ({_days(today - row.uiterste_datum)} geleden)", "danger"
-    elif (row.uiterste_datum - today).days <= NEAR_DAYS:
-        row.termijn, row.ernst = f"{limit} verloopt {_in(row.uiterste_datum - today)}", "warning"
-    elif row.streefdatum is not None and today > row.streefdatum:
-        row.termijn, row.ernst = "14-dagenstreefdatum verstreken", "warning"
-    elif row.streefdatum is not None and (row.streefdatum - today).days <= NEAR_DAYS:
-        row.termijn = f"14-dagenstreefdatum {_in(row.streefdatum - today)}"
-    else:
+def _deadline(row: CaseRow, calendar, now: datetime, watch_until: datetime) -> None:
+    """How the case stands: its statutory deadline first (R14, R15), then the others (the 14-day target)."""
+    row.termijnen = [describe(kind, due_at, status, closed_at, calendar, now, row.crisis)
+                     for kind, due_at, status, closed_at in row.deadlines]
+    kinds = [kind for kind, *_ in row.deadlines]
+    leading = [t for k, t in zip(kinds, row.termijnen) if k in LEADING_KINDS and t.open]
+    others = [t for k, t in zip(kinds, row.termijnen) if k not in LEADING_KINDS and t.open]
+    closed = [t for k, t in zip(kinds, row.termijnen) if not t.open]
+    late_other = next((t for t in others if t.late), None)
+    if leading and (leading[0].late or leading[0].due_at < watch_until):
+        shown, row.ernst = leading[0], "danger" if leading[0].late else "warning"
+    elif late_other is not None:
+        shown, row.ernst = late_other, "warning"
+    elif others and others[0].due_at < watch_until:
+        shown = others[0]
+    elif leading or others:
         row.termijn = "Binnen de termijn"
-
-
-def _days(delta: timedelta) -> str:
-    return "1 dag" if delta.days == 1 else f"{delta.days} dagen"
-
-
-def _in(delta: timedelta) -> str:
-    return "vandaag" if delta.days == 0 else f"over {_days(delta)}"
+        return
+    elif closed:  # every deadline closed: how the statutory one (else the last) ended
+        shown = ([t for k, t in zip(kinds, row.termijnen) if k in LEADING_KINDS] or closed)[-1]
+    else:
+        row.termijn = "Geen termijnen in het procesmodel"
+        return
+    row.badge = shown.badge or ("Verloopt bijna" if row.ernst == "warning" else None)
+    row.termijn, row.soort = shown.text, shown.label

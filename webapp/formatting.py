@@ -1,6 +1,7 @@
 """Dutch display formats for templates, independent of the server's locale: `datum` and `bedrag`.
 
-`datum(d)` gives "27 november 2026" (a datetime is first converted to Europe/Amsterdam);
+`datum(d)` gives "27 november 2026" (a datetime is first converted to Europe/Amsterdam), `datum_kort(d, today)`
+"27 november" (with the year only when it is not today's);
 `bedrag(x)` gives "€ 1.234,56" (rounded half up to cents; negative as "€ -1.234,56").
 """
 from __future__ import annotations
@@ -37,6 +38,12 @@ def datum(value: date | datetime | None) -> str:
         return ""
     d = lokale_datum(value)
     return f"{d.day} {MAANDEN[d.month - 1]} {d.year}"
+
+
+def datum_kort(value: date | datetime, today: date) -> str:
+    """'3 december' in today's year, else '3 december 2025'."""
+    d = lokale_datum(value)
+    return f"{d.day} {MAANDEN[d.month - 1]}" + ("" if d.year == today.year else f" {d.year}")
 
 
 def bedrag(value: Decimal | float | int | str | None) -> str:

@@ -18,11 +18,13 @@ from engine.access_log import record_access
 from engine.assignment import may_do
 from engine.errors import InvalidTaskData, StepFailed, TaskNotOpen, UnknownTask
 from engine.forms import validate_submission
-from engine.models import Case, CaseTimer, Event, UserTask
+from engine.models import Case, Event, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
 from engine.vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
 
 from . import current_engine
+from .case_read import case_deadlines
+from .deadline_text import describe
 from .form_render import render_error_summary, render_form, submitted_values
 from .pages import page_for
 
@@ -55,7 +57,7 @@ class CaseHeader:
     crisis: bool = False
     eindresultaat: str | None = None
     aangemaakt: object = None
-    termijnen: list = field(default_factory=list)  # (timer name, due_at), earliest first
+    termijnen: list = field(default_factory=list)  # open deadline rows and other waiting timers, earliest first
     has_plan: bool = False
 
 
@@ -71,8 +73,7 @@ def case_header(session, case: Case) -> CaseHeader:
     header.has_plan = session.scalar(
         select(Event.id).where(Event.case_id == case.id, Event.kind == "taak_afgerond",
                                Event.element_id == "plan_van_aanpak").limit(1)) is not None
-    header.termijnen = [(t.name or t.element_id, t.due_at) for t in session.scalars(
-        select(CaseTimer).where(CaseTimer.case_id == case.id).order_by(CaseTimer.due_at, CaseTimer.id))]
+    header.termijnen = [d for d in case_deadlines(session, case.id) if d.closed_at is None]
     for signal, partner_type in rows:
         if not header.adres:
             header.naam, header.adres, header.woonplaats = _name(signal), _street(signal), _place(signal)
@@ -154,8 +155,13 @@ def _show(view: TaskView, values: dict | None = None, errors: dict | None = None
           message: str | None = None):
     fields = render_form(view.form, values, errors) if view.form else None
     summary = render_error_summary(view.form or {"fields": []}, errors) if errors else None
+    engine = current_engine()
+    now = engine.clock.now()
+    termijnen = [describe(d.kind, d.due_at, d.status, None, engine.calendar, now, view.header.crisis)
+                 for d in view.header.termijnen] if view.header else []
+    names = [d.name or d.element_id for d in view.header.termijnen] if view.header else []
     return render_template("task.html", task=view.row, header=view.header, form=view.form, fields=fields,
-                           summary=summary, message=message), status
+                           summary=summary, message=message, termijnen=list(zip(termijnen, names))), status
 
 
 def _closed(view: TaskView, status: int):

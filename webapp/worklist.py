@@ -1,8 +1,12 @@
-"""The counsellor's worklist, `GET /werklijst`: open user tasks with their case's household, signals and priority.
+"""The counsellor's worklist, `GET /werklijst`: open user tasks with their case's household, signals, priority and
+deadline.
 
-Reads only the queryable tables (user_tasks, vroegsignaalzaken, signals, partners), never a workflow: one query for
-the page of tasks (with the total as a scalar count) and one for the signals of the cases on that page, whatever
-the number of rows. Hulpverleners start on "Mijn taken" (assigned to them); coordinators on "Alle taken".
+Reads only the queryable tables (user_tasks, case_deadlines, vroegsignaalzaken, signals, partners), never a
+workflow: one query for the page of tasks (with each task's deadline row and the total as a scalar count) and one
+for the signals of the cases on that page, whatever the number of rows. A task's deadline is its case's statutory
+deadline while that is open, also once passed (engine/deadlines.py: `UserTask.deadline_at`), else the task's own due
+time. Order: overdue crisis work, other overdue work, then by deadline and priority, tasks without one last.
+Hulpverleners start on "Mijn taken" (assigned to them); coordinators on "Alle taken".
 """
 from __future__ import annotations
 
@@ -11,14 +15,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import Blueprint, g, render_template, request
-from sqlalchemy import exists, func, or_, select, union_all
+from sqlalchemy import exists, func, literal, or_, select, union_all
 
 from engine.inputs import ascii_int
-from engine.models import UserTask
+from engine.models import CaseDeadline, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
 from engine.vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
 
 from . import current_engine
+from .deadline_text import DeadlineText, describe
 from .pages import page_for
 
 bp = Blueprint("worklist", __name__)
@@ -64,7 +69,7 @@ class Row:
     case_id: int
     name: str
     assignee: str | None
-    due_at: object
+    deadline_at: object  # what the row sorts on: the open deadline's due time, or the task's own
     prioriteit: int | None
     prioriteit_reden: str | None
     werkvoorraad: str | None
@@ -73,8 +78,13 @@ class Row:
     adres: str = ""
     soorten: list = field(default_factory=list)
     totaal: Decimal | None = None
-    te_laat: bool = False
-    resterend: str = ""
+    deadline: tuple | None = None  # (kind, due_at, status, closed_at) of the task's deadline row
+    stand: DeadlineText | None = None  # the date shown, and how it stands
+    afgesloten: DeadlineText | None = None  # the deadline row once closed: met, or done late
+
+    @property
+    def te_laat(self) -> bool:
+        return bool(self.stand and self.stand.late)
 
 
 def init_app(app) -> None:
@@ -92,9 +102,8 @@ def werklijst():
     with engine.uow() as uow:
         rows, total = _page(uow.session, filters, user, now)
         _add_signals(uow.session, rows)
-    today = engine.calendar.local_date(now)
     for row in rows:
-        _deadline(row, engine.calendar, today, now)
+        _deadline(row, engine.calendar, now)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("worklist.html", rows=rows, total=total, filters=filters, pages=pages,
                            page_links=page_links(filters.pagina, pages), werkvoorraden=_werkvoorraden(filters),
@@ -143,33 +152,43 @@ def page_links(current: int, pages: int) -> list[int | None]:
 def _page(session, filters: Filters, user, now) -> tuple[list[Row], int]:
     """One page of tasks with the total, in one statement that stays fast with 100,000 open tasks.
 
-    Sorted by deadline (none last), then priority: the tasks with a deadline come in index order of
-    (status[, assignee], due_at) and those without from their own part, each limited to the rows up to this page,
-    so only the page's share is read and sorted, never every open task (a window count or an ORDER BY on
-    `due_at IS NULL` would read and sort them all: 1 s of CPU at 100,000 on SQLite). The total is one scalar
-    count over the same filters (bench/README.md, bench_pages)."""
+    Four parts, each read in index order of (status[, assignee|role], deadline_at) and limited to the rows up to
+    this page, so only the page's share is read and sorted, never every open task (an ORDER BY on an expression or
+    a window count would read and sort them all: 1 s of CPU at 100,000 on SQLite): overdue crisis tasks, other
+    overdue tasks, tasks with a deadline to come, tasks without. The deadline rows of the page's tasks are joined
+    after the limit. The total is one scalar count over the same filters (bench/README.md)."""
     zaak = Vroegsignaalzaak
     base = _filtered(select(UserTask.id, UserTask.case_id, UserTask.name, UserTask.element_id, UserTask.assignee,
-                            UserTask.due_at, zaak.prioriteit, zaak.prioriteit_reden, zaak.werkvoorraad, zaak.crisis,
-                            zaak.postcode), filters, user, now)
+                            UserTask.deadline_at, UserTask.deadline_id, zaak.prioriteit, zaak.prioriteit_reden,
+                            zaak.werkvoorraad, zaak.crisis, zaak.postcode), filters, user, now)
     case_filters = bool(filters.werkvoorraad or filters.crisis or filters.postcode_van or filters.postcode_tot)
     counted = _filtered(select(UserTask.id), filters, user, now, with_case=case_filters).subquery()
     total = select(func.count()).select_from(counted).scalar_subquery()
     upto = filters.pagina * PAGE_SIZE
     then = (zaak.prioriteit.is_(None), zaak.prioriteit, UserTask.id)
-    dated = base.where(UserTask.due_at.is_not(None)).order_by(UserTask.due_at, *then).limit(upto).subquery()
-    undated = base.where(UserTask.due_at.is_(None)).order_by(*then).limit(upto).subquery()
-    both = union_all(select(dated), select(undated)).subquery()
+    late, crisis = UserTask.deadline_at < now, zaak.crisis.is_(True)
+    parts = {0: base.where(late, crisis), 1: base.where(late, zaak.crisis.is_not(True)),
+             2: base.where(UserTask.deadline_at >= now), 3: base.where(UserTask.deadline_at.is_(None))}
+    if filters.crisis:
+        del parts[1]
+    if filters.te_laat:
+        del parts[2], parts[3]
+    parts = [select(literal(rank).label("rang"), part.order_by(*((UserTask.deadline_at,) if rank < 3 else ()), *then)
+                    .limit(upto).subquery()) for rank, part in parts.items()]
+    both = union_all(*parts).subquery()
     c = both.c
-    stmt = (select(both, total.label("totaal"))
-            .order_by(c.due_at.is_(None), c.due_at, c.prioriteit.is_(None), c.prioriteit, c.id)
+    stmt = (select(both, CaseDeadline.kind, CaseDeadline.due_at, CaseDeadline.status, CaseDeadline.closed_at,
+                   total.label("totaal"))
+            .select_from(both).outerjoin(CaseDeadline, CaseDeadline.id == c.deadline_id)
+            .order_by(c.rang, c.deadline_at, c.prioriteit.is_(None), c.prioriteit, c.id)
             .limit(PAGE_SIZE).offset((filters.pagina - 1) * PAGE_SIZE))
     rows, total_count = [], 0
     for r in session.execute(stmt):
         total_count = r.totaal
         rows.append(Row(task_id=r.id, case_id=r.case_id, name=r.name or r.element_id, assignee=r.assignee,
-                        due_at=r.due_at, prioriteit=r.prioriteit, prioriteit_reden=r.prioriteit_reden,
-                        werkvoorraad=r.werkvoorraad, crisis=bool(r.crisis), postcode=r.postcode))
+                        deadline_at=r.deadline_at, prioriteit=r.prioriteit, prioriteit_reden=r.prioriteit_reden,
+                        werkvoorraad=r.werkvoorraad, crisis=bool(r.crisis), postcode=r.postcode,
+                        deadline=(r.kind, r.due_at, r.status, r.closed_at) if r.kind is not None else None))
     if not rows and filters.pagina > 1:  # past the last page: count once more so the page links still show
         total_count = session.scalar(select(func.count()).select_from(counted))
     return rows, total_count
@@ -180,8 +199,9 @@ def _filtered(stmt, filters: Filters, user, now, *, with_case: bool = True):
     case filters) limited to the open tasks the filters and the user allow."""
     zaak = Vroegsignaalzaak
     stmt = stmt.select_from(UserTask).where(UserTask.status == "open")
-    if with_case:
-        stmt = stmt.outerjoin(zaak, zaak.case_id == UserTask.case_id)
+    if with_case:  # inner when a case filter needs the row anyway: then the database may start from its index
+        case_filters = filters.werkvoorraad or filters.crisis or filters.postcode_van or filters.postcode_tot
+        stmt = (stmt.join if case_filters else stmt.outerjoin)(zaak, zaak.case_id == UserTask.case_id)
     if filters.weergave == "mijn":
         stmt = stmt.where(UserTask.assignee == user.username)
     else:
@@ -197,7 +217,7 @@ def _filtered(stmt, filters: Filters, user, now, *, with_case: bool = True):
     if filters.crisis:
         stmt = stmt.where(zaak.crisis.is_(True))
     if filters.te_laat:
-        stmt = stmt.where(UserTask.due_at.is_not(None), UserTask.due_at < now)
+        stmt = stmt.where(UserTask.deadline_at < now)
     if filters.partnertype:
         stmt = stmt.where(exists(
             select(Signal.id).join(Partner, Partner.id == Signal.partner_id)
@@ -242,23 +262,15 @@ def _address(signal) -> str:
     return " ".join(part for part in (postcode, number) if part)
 
 
-def _deadline(row: Row, calendar, today, now) -> None:
-    """`te_laat` and the days left: working days for a crisis (R15), calendar days otherwise (R14)."""
-    if row.due_at is None:
-        return
-    row.te_laat = row.due_at < now
-    due = calendar.local_date(row.due_at)
-    if row.crisis:
-        n, unit = calendar.working_days_between(today, due), ("werkdag", "werkdagen")
-    else:
-        n, unit = (due - today).days, ("dag", "dagen")
-    word = unit[0] if abs(n) == 1 else unit[1]
-    if n > 0:
-        row.resterend = f"nog {n} {word}"
-    elif n == 0:
-        row.resterend = "vandaag"
-    else:
-        row.resterend = f"{-n} {word} over de termijn"
+def _deadline(row: Row, calendar, now) -> None:
+    """How the row's deadline stands (working days for a crisis, R15; calendar days otherwise, R14)."""
+    kind, due_at, status, closed_at = row.deadline or (None, None, None, None)
+    if row.deadline_at is not None:
+        mine = kind is not None and closed_at is None and due_at == row.deadline_at
+        row.stand = describe(kind if mine else None, row.deadline_at, status if mine else "running", None, calendar,
+                             now, row.crisis)
+    if kind is not None and closed_at is not None:
+        row.afgesloten = describe(kind, due_at, status, closed_at, calendar, now, row.crisis)
 
 
 def _werkvoorraden(filters: Filters) -> tuple[str, ...]:

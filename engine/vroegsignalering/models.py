@@ -163,7 +163,10 @@ class Vroegsignaalzaak(Base):
     Kept current from the case's data after every step, so lists never read workflows."""
 
     __tablename__ = "vroegsignaalzaken"
-    __table_args__ = (Index("ix_vszaken_household_open", "household_key", "open"),)
+    __table_args__ = (
+        Index("ix_vszaken_household_open", "household_key", "open"),
+        Index("ix_vszaken_crisis_open", "crisis", "open"),  # the coordinator's open crisis cases
+    )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     household_key: Mapped[str] = mapped_column(String(100))

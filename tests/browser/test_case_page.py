@@ -2,6 +2,8 @@
 and the access log entry each opening writes."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from engine.models import UserTask
@@ -42,6 +44,10 @@ def test_a_running_case_with_two_signals_and_an_attempt(live_app, page, login, s
     assert page.get_by_role("heading", name="Signalen").is_visible()
     assert page.get_by_text("€ 1.234,56").first.is_visible() and page.get_by_text("Stroomnet").first.is_visible()
     assert page.get_by_text("Niet bereikt").first.is_visible()
+    # the deadlines from the diagram's timers, from the first minute, with the days left
+    deadlines = page.locator("section", has=page.get_by_role("heading", name="Termijnen", exact=True))
+    statutory = deadlines.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Wettelijke termijn"))
+    assert re.search(r"nog \d+ dagen", statutory.inner_text()), statutory.inner_text()
     shot(page, "zaak-lopend")
     assert_accessible(page, "zaak-lopend")
     page.get_by_role("link", name="Contactpogingen").click()
@@ -79,6 +85,10 @@ def test_a_closed_case_shows_its_end_result_and_feedback(live_app, page, login, 
     page.goto(f"/zaken/{case_id}")
     assert page.get_by_text("(Budget)advies en/of quick fix").first.is_visible()
     assert page.get_by_role("cell", name="Hulp geaccepteerd", exact=True).is_visible()
+    # met by the first conversation: said in words, not a date in the past
+    deadlines = page.locator("section", has=page.get_by_role("heading", name="Termijnen", exact=True))
+    statutory = deadlines.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Wettelijke termijn"))
+    assert "Gehaald op" in statutory.inner_text(), statutory.inner_text()
     shot(page, "zaak-afgesloten")
     assert_accessible(page, "zaak-afgesloten")
     assert not page.console_errors

@@ -45,7 +45,7 @@ def my_cases(live_app):
     live_app.engine.reassign([t for ids in tasks.values() for t in ids], username, actor="test")
     past = live_app.engine.clock.now() - timedelta(days=3)
     with live_app.engine.uow() as uow:
-        uow.session.execute(update(UserTask).where(UserTask.id.in_(tasks[late])).values(due_at=past))
+        uow.session.execute(update(UserTask).where(UserTask.id.in_(tasks[late])).values(due_at=past, deadline_at=past))
         # Made-up people are not in the BRP fixture, so their cases wait for a manual check without a priority;
         # give the crisis case the priority the decision table would.
         uow.session.execute(update(Vroegsignaalzaak).where(Vroegsignaalzaak.case_id == crisis)

@@ -38,3 +38,33 @@ def app(vs):
 def web(app):
     """A test client of that app (no one signed in)."""
     return app.test_client()
+
+
+# Residents of the BRP fixture in six households: their signals go straight to outreach (no manual BRP check).
+RESIDENTS = (
+    {"voorletters": "F.", "voornamen": "Fatima", "achternaam": "El Amrani", "geboortedatum": "1988-04-03",
+     "straatnaam": "Javastraat", "huisnummer": 112, "huisnummertoevoeging": "2", "postcode": "1094HM"},
+    {"voorletters": "J.P.", "voornamen": "Johannes Pieter", "voorvoegsel": "de", "achternaam": "Vries",
+     "geboortedatum": "1959-07-30", "straatnaam": "Meeuwenlaan", "huisnummer": 90, "postcode": "1021JK"},
+    {"voorletters": "A.M.", "voornamen": "Anna Maria", "voorvoegsel": "van der", "achternaam": "Berg",
+     "geboortedatum": "1975-09-12", "straatnaam": "Bos en Lommerweg", "huisnummer": 150, "postcode": "1055EB"},
+    {"voorletters": "Z.", "voornamen": "Zoë", "achternaam": "Jansen", "geboortedatum": "1999-12-01",
+     "straatnaam": "Dapperstraat", "huisnummer": 45, "huisnummertoevoeging": "3", "postcode": "1093BS"},
+    {"voorletters": "H.", "voornamen": "Hélène", "achternaam": "Kramer", "geboortedatum": "1967-03-28",
+     "straatnaam": "Kinkerstraat", "huisnummer": 201, "huisnummertoevoeging": "H", "postcode": "1053DM"},
+    {"voorletters": "M.", "voornamen": "Mehmet", "achternaam": "Çelik", "geboortedatum": "1979-10-02",
+     "straatnaam": "Van Woustraat", "huisnummer": 60, "huisnummertoevoeging": "1", "postcode": "1073LN"},
+)
+
+
+@pytest.fixture
+def resident_case(vs, web):
+    """resident_case(partner, i, signaaldatum, **signal fields) -> case id: a signal through the partner API for
+    resident i (0-5), whose case starts with outreach, so its deadline timers run from its first step."""
+    from tests.scenarios.test_scenarios import case_of, deliver, signaal
+
+    def make(partner, i: int, signaaldatum: str, **changes) -> int:
+        client = {"plaatsnaam": "Amsterdam", "voorvoegsel": None, "huisnummertoevoeging": None, **RESIDENTS[i]}
+        body = signaal(f"R-{i}", signaaldatum=signaaldatum, client=client, **changes)
+        return case_of(vs, deliver(web, partner, body))
+    return make

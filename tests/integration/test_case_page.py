@@ -187,9 +187,9 @@ def test_a_crisis_counts_working_days(vs, web, partner):
     html = page(web, case_id)
     assert ">Crisis</strong>" in html and "Ja: termijnen in werkdagen" in html
     assert "1 december 2026" in html and "nog 2 werkdagen" in html and "Te laat" not in html
-    set_task(vs, case_id, due_at=local(2026, 11, 25, 23, 59))  # Wednesday: two working days ago
+    set_task(vs, case_id, due_at=local(2026, 11, 25, 23, 59, 59))  # the task's own: Wednesday, two working days ago
     html = page(web, case_id)
-    assert "25 november 2026" in html and "2 werkdagen over de termijn" in html and ">Te laat</strong>" in html
+    assert "uiterlijk 25 november 2026" in html and ">Te laat</strong> sinds 26 november (2 werkdagen)" in html
     assert "€ 2.450,00" in html and "Ontruiming" in html
 
 
@@ -216,7 +216,10 @@ def test_a_closed_case_shows_attempts_tasks_feedback_and_its_end_result(vs, web,
     assert timeline.count("Niet bereikt") == 2 and timeline.count(">Bereikt<") == 1 and "Niemand thuis" in timeline
     assert "Huisbezoek" in timeline and "Kaartje" in timeline and "Telefoon" in timeline
     # tasks done, by whom and when; no open tasks, no running deadlines
-    assert "Geen open taken" in html and "Geen lopende termijnen" in html
+    assert "Geen open taken" in html
+    # the deadlines were met by the first conversation on 30 November (R14)
+    deadlines = html[html.index('id="termijnen"'):html.index('id="taken"')]
+    assert deadlines.count(">Gehaald</strong> op 30 november") == 2 and "Te laat" not in deadlines
     assert "Quick fix uitvoeren" in html and "afgerond door anna op 15 december 2026" in html
     # the feedback sent to the partner
     feedback = html[html.index('id="terugmeldingen"'):html.index('id="geschiedenis"')]

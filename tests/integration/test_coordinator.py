@@ -3,20 +3,18 @@ from the page, history events, the workflow's assignee kept in step, and a pinne
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from engine.assignment import AssignmentError
 from engine.models import Case, UserTask
 from engine.roles import ROLES
 from engine.spiff import load_state
-from engine.vroegsignalering.models import Signal
 from tests.integration.test_login import PASSWORD, csrf_from, log_in
 from tests.integration.test_worklist import count_queries, make_cases, set_task, set_zaak
 from tests.integration.test_partner_api import add_partner
-from tests.scenarios.test_scenarios import ATTEMPT, case_of, deliver, open_tasks, signaal
+from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
 
 
 @pytest.fixture
@@ -48,12 +46,6 @@ def assignees(vs, case_id) -> set:
 
 def events(vs, case_id, kind="toegewezen") -> list:
     return [(e.actor, e.element_id, e.data) for e in vs.history(case_id) if e.kind == kind]
-
-
-def set_signal_date(vs, case_id, day: date) -> None:
-    with vs.uow() as uow:
-        uow.session.execute(update(Signal).where(Signal.case_id == case_id).values(signaaldatum=day))
-        uow.commit()
 
 
 def page(web, path="/coordinatie") -> str:
@@ -191,38 +183,53 @@ def test_counts_per_queue_and_per_counsellor(vs, web, partner, clock):
     assert sorted(listed(page(web, "/coordinatie?werkvoorraad=wijk-zuid"))) == sorted([c, d])
 
 
-def test_cases_near_or_past_the_14_and_28_day_deadlines(vs, web, partner):
+def test_cases_near_or_past_a_deadline_from_their_rows(vs, web, partner, resident_case, clock):
     sign_in(vs, web)
-    fresh, target_near, target_past, limit_near, limit_past, talked = make_cases(vs, web, partner, 6)
-    # today: Friday 27 November 2026
-    for case_id, day in ((fresh, date(2026, 11, 20)), (target_near, date(2026, 11, 15)),
-                         (target_past, date(2026, 11, 10)), (limit_near, date(2026, 11, 1)),
-                         (limit_past, date(2026, 10, 25)), (talked, date(2026, 10, 20))):
-        set_signal_date(vs, case_id, day)
-    set_task(vs, talked, form="eerste_gesprek", status="done")
+    # today: Friday 27 November 2026; target 14 days and statutory 28 days after the signal (the diagram's timers)
+    fresh = resident_case(partner, 0, "2026-11-20")  # 4 and 18 December: not yet
+    target_near = resident_case(partner, 1, "2026-11-15")  # target Sunday 29 November
+    target_past = resident_case(partner, 2, "2026-11-10")  # target 24 November passed; statutory 8 December
+    limit_near = resident_case(partner, 3, "2026-11-01")  # statutory Sunday 29 November
+    limit_past = resident_case(partner, 4, "2026-10-25")  # statutory 22 November passed
+    talked = resident_case(partner, 5, "2026-10-20")
+    do(vs, talked, "contactpoging", **ATTEMPT, bereikt=True)
+    do(vs, talked, "eerste_gesprek", **HELP)  # the deadlines were met... late: the statutory one was 17 November
     html = page(web)
     assert listed(html) == [limit_past, limit_near, target_past, target_near]
-    assert "28-dagentermijn verstreken (5 dagen geleden)" in html
-    assert "28-dagentermijn verloopt over 2 dagen" in html
-    assert "14-dagenstreefdatum verstreken" in html and "14-dagenstreefdatum over 2 dagen" in html
-    assert "Streefdatum 29 november 2026; uiterlijk 13 december 2026" in html
+    assert fresh not in listed(html) and talked not in listed(html)
+    cells = {case_id: termijn_cell(html, case_id) for case_id in listed(html)}
+    assert cells[limit_past].startswith("Te laat sinds 23 november (5 dagen) Wettelijke termijn")
+    assert cells[limit_near].startswith("Verloopt bijna nog 2 dagen Wettelijke termijn")
+    assert cells[target_past].startswith("Te laat sinds 25 november (3 dagen) Streeftermijn")
+    assert cells[target_near].startswith("nog 2 dagen Streeftermijn")
+    assert "Streeftermijn: 29 november 2026 Wettelijke termijn: 13 december 2026" in cells[target_near]
     assert f'href="/zaken/{limit_past}"' in html and "Nog geen contactpoging" in html
+    assert 'badge-status--danger">Te laat</strong> sinds 23 november' in html
+    queue = page(web, "/coordinatie?behandelaar=niemand")
+    assert termijn_cell(queue, talked).startswith("Te laat afgerond op 27 november (10 dagen na de termijn)")
+    assert termijn_cell(queue, fresh).startswith("Binnen de termijn")
 
 
-def test_a_crisis_case_is_watched_against_three_working_days(vs, web, partner):
+def termijn_cell(html: str, case_id: int) -> str:
+    """The text of the "Termijn" cell of a case's row."""
+    row = re.search(rf'value="{case_id}" id="zaak-{case_id}">.*?</th>\s*<td[^>]*>(.*?)</td>', html, re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", row.group(1)).split())
+
+
+def test_a_crisis_case_is_watched_against_three_working_days(vs, web, partner, resident_case):
     sign_in(vs, web)
-    [a] = make_cases(vs, web, partner, 1)
-    set_zaak(vs, a, crisis=True)
-    set_signal_date(vs, a, date(2026, 11, 23))  # Monday: 3 working days run to Thursday 26 November
+    # an eviction on Monday 23 November: 3 working days (R15) run to Thursday 26 November
+    a = resident_case(partner, 0, "2026-11-23", soort="ontruiming")
     html = page(web)
-    assert listed(html) == [a] and "3-werkdagentermijn (crisis) verstreken (1 dag geleden)" in html
-    assert "uiterlijk 26 november 2026" in html and ">Crisis</strong>" in html
+    assert listed(html) == [a]
+    cell = termijn_cell(html, a)
+    assert cell.startswith("Crisis Te laat sinds 27 november (1 werkdag) Wettelijke termijn ") and \
+        "Wettelijke termijn: 26 november 2026" in cell
 
 
-def test_page_has_no_inline_code_and_labels_every_checkbox(vs, web, partner):
+def test_page_has_no_inline_code_and_labels_every_checkbox(vs, web, partner, resident_case):
     sign_in(vs, web)
-    [a] = make_cases(vs, web, partner, 1)
-    set_signal_date(vs, a, date(2026, 10, 1))
+    a = resident_case(partner, 0, "2026-10-01")
     html = page(web)
     assert "<script" not in html and "style=" not in html and " on" not in re.sub(r'"[^"]*"', "", html).lower()
     assert f'<label class="utrecht-form-label utrecht-form-label--checkbox" for="zaak-{a}">' in html
@@ -284,16 +291,19 @@ def test_a_post_without_csrf_token_is_refused(vs, web, partner):
 
 # --- query count ---------------------------------------------------------------------------------------------
 
-def test_query_count_does_not_grow_with_the_cases(vs, web, partner):
+def test_query_count_does_not_grow_with_the_cases(vs, web, partner, resident_case):
     staff(vs, "anna")
     sign_in(vs, web)
-    few_ids = make_cases(vs, web, partner, 2)
+    few_ids = [resident_case(partner, 0, "2026-10-01"), *make_cases(vs, web, partner, 1)]
     for case_id in few_ids:
-        set_signal_date(vs, case_id, date(2026, 10, 1))
-    few = count_queries(vs, web, "/coordinatie")
-    for case_id in make_cases(vs, web, partner, 20, start=2):
-        set_signal_date(vs, case_id, date(2026, 10, 1))
         set_task(vs, case_id, assignee="anna")
-    many = count_queries(vs, web, "/coordinatie")
-    # the session, the signed-in user, counts per queue, counts per counsellor, the staff, the cases, their open tasks
-    assert few == many == 7
+    few = [count_queries(vs, web, path) for path in ("/coordinatie", "/coordinatie?behandelaar=anna")]
+    many_ids = [resident_case(partner, i, "2026-10-01") for i in range(1, 6)] + make_cases(vs, web, partner, 20,
+                                                                                            start=2)
+    for case_id in many_ids:
+        set_task(vs, case_id, assignee="anna")
+    many = [count_queries(vs, web, path) for path in ("/coordinatie", "/coordinatie?behandelaar=anna")]
+    assert len(listed(page(web))) == 6 and len(listed(page(web, "/coordinatie?behandelaar=anna"))) == 27
+    # the session, the signed-in user, counts per queue, counts per counsellor, the staff, the cases with their deadlines, their
+    # open tasks
+    assert few == many == [7, 7]
