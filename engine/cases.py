@@ -21,6 +21,7 @@ from .errors import (
 )
 from .expressions import ExpressionError, UnsafeExpression
 from .forms import FieldError, validate_submission
+from .messages_nl import step_error_nl
 from .models import Case, CaseTimer, UserTask
 from .spiff import SERIALIZER_VERSION, dump_state, load_state, new_workflow
 from .versions import SpecCache, require_latest_version
@@ -260,11 +261,9 @@ def _failed_element(exc) -> str | None:
 
 
 def _reason(exc) -> str:
-    inner = exc.__cause__ or exc.__context__
-    if isinstance(inner, (ExpressionError, UnsafeExpression)):
-        return f"refused by the safe evaluator: {inner}"
-    text = str(exc).splitlines()[0].strip() if str(exc) else exc.__class__.__name__
-    return text
+    """Dutch, for the process owner (the list of failed cases) and the history; the original goes to the log."""
+    log.info("step failed: %s", exc)
+    return step_error_nl(exc)
 
 
 def _update_case(case: Case, workflow, timers, now: datetime) -> None:

@@ -11,11 +11,13 @@ from .cases import Runtime, complete_task, deliver_message, load_case, start_cas
 from .clock import Clock, SystemClock, install_spiff_clock
 from .config import Settings
 from .db import UnitOfWork, make_engine, make_session_factory
+from .diagram_contract import DiagramContract
 from .replay import replay
 from .spiff import make_script_engine, parse_bundle
 from .validation import validate_bundle
 from .timers import fire_due_timers
 from .versions import SpecCache, deploy_bundle, read_bundle
+from .vroegsignalering.diagram_contract import vroegsignalering_contract
 from .vroegsignalering.hooks import default_hooks
 
 
@@ -30,7 +32,8 @@ class CaseRef:
 class Engine:
     """Vroeg's engine: deploys, cases, timers, history. Knows nothing of Flask."""
 
-    def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None):
+    def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None,
+                 contract: DiagramContract | None = None):
         install_spiff_clock()
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -41,6 +44,8 @@ class Engine:
         self.function_names = tuple(sorted(self.functions))
         self.specs = SpecCache()
         self.hooks = default_hooks(settings)
+        # What the domain promises its diagrams (start data, message payloads) and its own deploy rules.
+        self.contract = contract if contract is not None else vroegsignalering_contract()
         self.runtime = Runtime(self.clock, self.specs, make_script_engine(self.functions), settings.gemeentecode,
                                self.hooks)
 
@@ -62,7 +67,7 @@ class Engine:
 
     def validate(self, files: dict[str, str]) -> tuple[list, list[str]]:
         """The deploy check without deploying: (problems, executable process ids)."""
-        problems = validate_bundle(files, self.function_names)
+        problems = validate_bundle(files, self.functions, self.contract)
         if problems:
             return problems, []
         return [], sorted(parse_bundle(files, validate_xsd=False).get_process_ids())
@@ -70,7 +75,7 @@ class Engine:
     def deploy(self, files: dict[str, str], actor: str) -> list[tuple[str, int]]:
         """Validate and deploy; returns (process id, version) of each new version (empty when unchanged)."""
         with self.uow() as uow:
-            created = deploy_bundle(uow.session, files, actor, self.clock.now(), self.function_names)
+            created = deploy_bundle(uow.session, files, actor, self.clock.now(), self.functions, self.contract)
             result = [(v.process_id, v.version) for v in created]
             uow.commit()
         return result
@@ -252,4 +257,4 @@ class Engine:
         """Can a .bpmn file from another tool be opened as a draft, and what blocks its deploy (never raises)."""
         from .modeling.bpmn_import import check_import
 
-        return check_import(filename, text, self.function_names)
+        return check_import(filename, text, self.functions, self.contract)

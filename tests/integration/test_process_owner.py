@@ -213,7 +213,7 @@ def test_form_preview_renders_the_definition(web, owner):
 
 
 @pytest.mark.parametrize("definition, fragment", [
-    ('{"title": "X", "fields": [', "formulier x: geen geldige JSON (Expecting value at line 1)"),
+    ('{"title": "X", "fields": [', "formulier x: geen geldige JSON (regel 1, kolom 27)"),
     ('{"title": "X", "fields": [{"name": "a", "type": "kleur", "label": "A"}]}',
      "'type' moet een van deze zijn: bedrag"),
 ])
