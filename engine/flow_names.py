@@ -43,8 +43,11 @@ class NamesDomain:
     def join(self, a, b):
         return a | b
 
-    def start(self, scope: Scope):
-        return frozenset(self.contract.start_variables.get(scope.key, ())) | (scope.data_inputs or frozenset())
+    def start(self, scope: Scope, called: bool):
+        declared = self.contract.start_variables.get(scope.key)
+        if declared is None and scope.data_inputs is None and called:
+            return None  # a called process that declares nothing starts with what its callers give it
+        return frozenset(declared or ()) | (scope.data_inputs or frozenset())
 
     def event_start(self, parent_entry, scope: Scope):
         # Started with what its process started with; a data object set anywhere in that process may be set by then.
@@ -94,6 +97,8 @@ def name_findings(model: BundleModel, contract: DiagramContract, signatures: dic
     solution = solve(model, domain)
     everywhere = _all_names(model, contract)
     keyed = _keyed_variables(model, contract)
+    undeclared = {key for key, scope in model.processes.items()
+                  if key not in contract.start_variables and scope.data_inputs is None}
     findings: dict = {}  # (file, element, reason with "{context}") -> contexts, in order
 
     def add(file: str, element_id: str, reason: str, context: str = "") -> None:
@@ -108,14 +113,15 @@ def name_findings(model: BundleModel, contract: DiagramContract, signatures: dic
         def visit(step, state, node=node):
             if state is None:
                 return
-            for found in _check_step(step, state, everywhere, signatures, keyed, node.scope):
+            for found in _check_step(step, state, everywhere, signatures, keyed, node.scope, undeclared):
                 add(*found)
 
         walk_steps(domain, node, solution.entry[node.key], solution, visit)
         after = solution.exit.get(node.key)
         for flow in node.scope.outgoing(node.id):
             if flow.condition is not None and after is not None:
-                for found in _check_step(Use(flow.condition), after, everywhere, signatures, keyed, node.scope):
+                for found in _check_step(Use(flow.condition), after, everywhere, signatures, keyed, node.scope,
+                                         undeclared):
                     add(*found)
     return [NameFinding(file, element_id, reason.replace("{context}", _contexts(contexts)))
             for (file, element_id, reason), contexts in findings.items()]
@@ -170,7 +176,7 @@ def _keyed_variables(model: BundleModel, contract: DiagramContract) -> dict:
     return {name: frozenset(found) for name, found in keys.items() if name not in spoiled}
 
 
-def _check_step(step, state, everywhere, signatures, keyed, scope: Scope):
+def _check_step(step, state, everywhere, signatures, keyed, scope: Scope, undeclared: set):
     if isinstance(step, Need):
         for name in sorted(step.names - state):
             yield step.expr.file, step.expr.element_id, _missing(name, step.expr, state, everywhere), step.expr.context
@@ -188,8 +194,8 @@ def _check_step(step, state, everywhere, signatures, keyed, scope: Scope):
     for read in reads:
         if read.name not in state:
             line = read.line if mode == "exec" and "\n" in expr.text.strip() else None
-            yield (expr.file, expr.element_id, _unknown(read.name, expr, state, everywhere, signatures, line, scope),
-                   expr.context)
+            yield (expr.file, expr.element_id,
+                   _unknown(read.name, expr, state, everywhere, signatures, line, scope, undeclared), expr.context)
     for reason in call_problems(source, mode, signatures):
         yield expr.file, expr.element_id, f"{reason} in {expr.element_id}{{context}}", expr.context
     for name, key in _literal_keys(source, mode):
@@ -198,7 +204,7 @@ def _check_step(step, state, everywhere, signatures, keyed, scope: Scope):
                    f"{{context}}{_suggestion(key, keyed[name])}", expr.context)
 
 
-def _unknown(name, expr: Expr, state, everywhere, signatures, line, scope: Scope) -> str:
+def _unknown(name, expr: Expr, state, everywhere, signatures, line, scope: Scope, undeclared: set) -> str:
     where = f" (regel {line})" if line else ""
     if name in signatures:
         return f"'{name}' is een functie, geen variabele: schrijf {name}(...) in {expr.element_id}{where}{{context}}"
@@ -208,8 +214,9 @@ def _unknown(name, expr: Expr, state, everywhere, signatures, line, scope: Scope
         hint = "; die wordt alleen later of op een ander pad gezet"
     elif not hint:
         hint = _suggestion(name, everywhere - {name})
-    if not hint and _top(scope).executable and not _top(scope).data_inputs and not known:
-        hint = f"; proces '{_top(scope).key}' krijgt bij de start geen gegevens mee"
+    if not hint and _top(scope).key in undeclared:
+        hint = (f"; proces '{_top(scope).key}' krijgt bij de start geen gegevens mee (geen startvariabelen "
+                "bekend)")
     return f"onbekende variabele '{name}' in {expr.element_id}{where}{{context}}{hint}"
 
 

@@ -20,7 +20,7 @@ __all__ = ["Domain", "Solution", "solve", "walk_steps"]
 class Domain(Protocol):
     def bottom(self): ...
     def join(self, a, b): ...
-    def start(self, scope: Scope): ...  # the state an executable process starts with (before any caller's)
+    def start(self, scope: Scope, called: bool): ...  # what an executable process starts with; None: only callers start it
     def event_start(self, parent_entry, scope: Scope): ...  # what an event subprocess starts with
     def step(self, state, step, node: Node): ...  # every step but Enter
     def refine(self, state, condition): ...  # the state on a flow whose condition held
@@ -81,8 +81,9 @@ def solve(model: BundleModel, domain: Domain, max_rounds: int = 100_000) -> Solu
             queue.append(node)
 
     for scope in model.processes.values():
-        if scope.executable:
-            feed_scope(scope, domain.start(scope))
+        initial = domain.start(scope, scope.key in callers) if scope.executable else None
+        if initial is not None:
+            feed_scope(scope, initial)
     rounds = 0
     while queue and rounds < max_rounds:
         rounds += 1

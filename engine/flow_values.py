@@ -43,9 +43,10 @@ _LOOP_LIMIT = 20
 class ValueDomain:
     """The state is the frozenset of values the variable may have."""
 
-    def __init__(self, variable: str, start_variables: Iterable[str] = ()):
+    def __init__(self, variable: str, start_variables: Iterable[str] = (), process_id: str = ""):
         self.variable = variable
-        self.start_variables = frozenset(start_variables)
+        self.start_variables = frozenset(start_variables)  # of process_id, the process the check is about
+        self.process_id = process_id
 
     def bottom(self):
         return frozenset()
@@ -53,9 +54,14 @@ class ValueDomain:
     def join(self, a, b):
         return a | b
 
-    def start(self, scope: Scope):
+    def start(self, scope: Scope, called: bool):
+        if called and scope.data_inputs is None and not self.declared(scope):
+            return None
         given = self.variable in self.start_variables or self.variable in (scope.data_inputs or ())
         return frozenset({UNKNOWN if given else UNSET})
+
+    def declared(self, scope: Scope) -> bool:
+        return scope.key == self.process_id
 
     def event_start(self, parent_entry, scope: Scope):
         return parent_entry
@@ -192,7 +198,7 @@ def completion_problems(model: BundleModel, process_id: str, variable: str, allo
     scope = model.processes.get(process_id)
     if scope is None or not scope.executable:
         return []
-    solution = solve(model, ValueDomain(variable, start_variables))
+    solution = solve(model, ValueDomain(variable, start_variables, process_id))
     points = [(n, True) for n in _interrupting_event_ends(model, scope)] + [(n, n.terminate) for n in scope.ends()]
     bad = {n.key: solution.exit[n.key] - allowed for n, _ in points
            if n.key in solution.exit and solution.exit[n.key] - allowed}

@@ -165,6 +165,7 @@ def _translate(patterns, message: str, fallback: str) -> str:
 
 _SYNTAX = [
     (r"invalid syntax\. Perhaps you forgot a comma\?", "ongeldige zin; mist er een komma?"),
+    (r"invalid syntax\. Maybe you meant '==' or ':=' instead of '='\?", "ongeldige zin; bedoelt u == in plaats van =?"),
     (r"invalid syntax", "ongeldige zin"),
     (r"unexpected EOF while parsing", "de tekst houdt te vroeg op"),
     (r"'(?P<b>.)' was never closed", "'{b}' wordt nergens gesloten"),
