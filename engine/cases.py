@@ -162,11 +162,11 @@ def deliver_message(rt: Runtime, session: Session, correlation_key: str, message
     return delivered
 
 
-def fire_case_timers(rt: Runtime, session: Session, case: Case) -> int:
+def fire_case_timers(rt: Runtime, session: Session, case: Case, actor: str = SYSTEM_ACTOR) -> int:
     """Fire every timer of this (locked) case that is due at the runtime clock; return how many fired."""
     process = rt.specs.get(session, case.process_version_id)
     workflow = load_state(case.state, process, rt.script_engine)
-    return len(_step(rt, session, case, workflow, process, lambda wf: wf.refresh_timers(), None, SYSTEM_ACTOR))
+    return len(_step(rt, session, case, workflow, process, lambda wf: wf.refresh_timers(), None, actor))
 
 
 def _task(workflow, task_id: str):
@@ -273,7 +273,7 @@ def _update_case(case: Case, workflow, timers, now: datetime) -> None:
     case.completed_at = now if finished else None
     case.state = dump_state(workflow)
     case.serializer_version = SERIALIZER_VERSION
-    case.last_error = None
+    case.last_error = case.last_error_element = case.last_error_since = None
     case.updated_at = now
 
 

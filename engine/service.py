@@ -253,6 +253,25 @@ class Engine:
             uow.commit()
         return checks
 
+    # --- cases whose automatic step failed (engine/failures.py) ---
+    def failed_cases(self) -> list:
+        """Running cases whose last automatic step failed: failures.FailedCase, longest failing first."""
+        from .failures import failed_cases
+
+        with self.uow() as uow:
+            return failed_cases(uow.session, self.runtime)
+
+    def retry_case(self, case_id: int, *, actor: str, to_version_id: int | None = None):
+        """Run a failed case's step again now, first moving it to `to_version_id` if given; returns
+        failures.RetryResult (failing again is recorded, not raised). Raises NotFailed, UnknownCase, and
+        MigrationRefused when the case cannot move (then nothing changed)."""
+        from .failures import retry
+
+        with self.uow() as uow:
+            result = retry(self.runtime, uow.session, case_id, actor=actor, to_version_id=to_version_id)
+            uow.commit()
+        return result
+
     def check_import(self, filename: str, text: str):
         """Can a .bpmn file from another tool be opened as a draft, and what blocks its deploy (never raises)."""
         from .modeling.bpmn_import import check_import
