@@ -10,6 +10,7 @@ reads and sets nothing here; the syntax check reports it.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 
@@ -24,7 +25,9 @@ class Reads:
     line: int
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_or_none(text: str, mode: str) -> ast.AST | None:
+    """The syntax tree, shared: callers only read it. None when the text does not parse."""
     try:
         return ast.parse(text.strip() if mode == "eval" else text, mode=mode)
     except (SyntaxError, ValueError, MemoryError, RecursionError):

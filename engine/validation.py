@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
-from .diagram_contract import NO_CONTRACT, DiagramContract
+from .diagram_contract import DiagramContract
 from .diagram_xml import DiagramXmlError, parse_diagram
 from .expressions import UnsafeExpression, check_expression, check_script
 from .forms import FormDefinitionError, parse_form
@@ -52,10 +52,12 @@ _EXPRESSION_TAGS = {
 _DMN_TAGS = {"inputExpression": "expression", "inputEntry": "cell", "outputEntry": "expression"}
 
 
-def validate_bundle(files: dict[str, str], functions, contract: DiagramContract = NO_CONTRACT) -> list[Problem]:
+def validate_bundle(files: dict[str, str], functions, contract: DiagramContract | None = None) -> list[Problem]:
     """Every problem that would make a deploy refuse this bundle (empty list: deployable). `functions`: the
     functions diagrams may call, by name, or as {name: callable} so that their arguments are checked too;
-    `contract`: what the application promises the diagrams (start variables, message payloads, domain checks)."""
+    `contract`: what the application promises the diagrams (start variables, message payloads, domain checks).
+    Without a contract the last stage (variables, calls, domain rules) is left out: what a case starts with is
+    unknown then. The Engine always passes its contract (NO_CONTRACT: it promises nothing)."""
     function_names = tuple(functions)
     problems: list[Problem] = []
     trees = {}
@@ -76,7 +78,7 @@ def validate_bundle(files: dict[str, str], functions, contract: DiagramContract 
     if problems:
         return problems
     problems = _engine_problems(files)
-    if problems:
+    if problems or contract is None:
         return problems
     return flow_problems(files, trees, contract, functions)
 

@@ -40,7 +40,7 @@ def content_hash(files: dict[str, str]) -> str:
 
 
 def deploy_bundle(session: Session, files: dict[str, str], actor: str, at, functions,
-                  contract: DiagramContract = NO_CONTRACT) -> list[ProcessVersion]:
+                  contract: DiagramContract | None = NO_CONTRACT) -> list[ProcessVersion]:
     """Validate, then store a new version of each executable process whose content changed; return the new ones."""
     problems = validate_bundle(files, functions, contract)
     if problems:
