@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .flow_steps import StepBuilder
-from .flow_types import Enter, Expr  # noqa: F401  (re-exported for the analyses)
+from .flow_types import Expr
 
 __all__ = ["Flow", "Node", "Scope", "BundleModel", "build_model"]
 

@@ -17,7 +17,7 @@ from .diagram_contract import DiagramContract
 from .expression_calls import call_problems
 from .expression_names import DMN_INPUT, dmn_cell_source, expression_reads, parse_or_none, script_effects
 from .flow_model import BundleModel, Node, Scope
-from .flow_solver import Solution, solve, walk_steps
+from .flow_solver import solve, walk_steps
 from .flow_types import Define, Expr, Kill, Need, Restrict, Run, Use
 
 __all__ = ["NameFinding", "NamesDomain", "name_findings"]
