@@ -117,3 +117,14 @@ def test_the_import_check_refuses_it(basis, vroeg, tmp_path):
                     content_type="multipart/form-data")
     assert page.status_code in (200, 422) and "DOCTYPE" in page.get_data(as_text=True)
     assert re.search(r"Traceback|Internal Server Error", page.get_data(as_text=True)) is None
+
+
+def test_an_old_version_with_a_doctype_gives_no_viewer_rather_than_an_error(basis):
+    """A version deployed before DOCTYPEs were refused: the auditor's viewer leaves its diagram out."""
+    from webapp.auditor_bpmn import diagram_of
+
+    files = basis.read_bundle()
+    in_bpmn_condition(files)
+    old = ProcessVersion(process_id="basis", version=9, name="Basiszaak", files=files, content_hash="oud",
+                         deployed_at=basis.clock.now(), deployed_by="vroeger")
+    assert diagram_of(old) is None

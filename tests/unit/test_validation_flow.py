@@ -158,3 +158,46 @@ def test_a_function_used_as_a_value_is_named_as_such(files):
     edit(files, "stromen.bpmn", "samenvatting = str(reden)", "samenvatting = vandaag + str(reden)")
     assert problems(files) == ["stromen.bpmn: afronden: 'vandaag' is een functie, geen variabele: schrijf "
                                "vandaag(...) in afronden"]
+
+
+GESPREK = '<spiffworkflow:property name="formulier" value="gesprek"/>'
+
+
+@pytest.mark.parametrize("extension, finding", [
+    # toegewezen_aan is evaluated when the task opens: its form is not filled in yet
+    (f'{GESPREK}<spiffworkflow:property name="toegewezen_aan" value="behandelaar"/>',
+     "stromen.bpmn: gesprek: onbekende variabele 'behandelaar' in gesprek"),
+    (f'{GESPREK}<spiffworkflow:property name="toegewezen_aan" value="reden or laatste"/>', None),
+])
+def test_the_assignee_expression_is_checked_where_the_task_opens(files, extension, finding):
+    edit(files, "stromen.bpmn", GESPREK, extension)
+    assert problems(files) == ([finding] if finding else [])
+
+
+@pytest.mark.parametrize("scripts, finding", [
+    ("<spiffworkflow:preScript>poging = bereikt</spiffworkflow:preScript>",
+     "stromen.bpmn: gesprek: onbekende variabele 'bereikt' in gesprek; die wordt alleen later of op een ander pad "
+     "gezet"),  # a pre-script runs before the form
+    ("<spiffworkflow:postScript>poging = bereikt</spiffworkflow:postScript>", None),  # a post-script after it
+    ("<spiffworkflow:preScript>poging = teller</spiffworkflow:preScript>"
+     "<spiffworkflow:postScript>vervolg = poging + 1</spiffworkflow:postScript>", None),
+])
+def test_pre_and_post_scripts_are_checked_in_their_place(files, scripts, finding):
+    edit(files, "stromen.bpmn", "</spiffworkflow:properties></bpmn:extensionElements>\n      <bpmn:incoming>s_klaar",
+         f"</spiffworkflow:properties>{scripts}</bpmn:extensionElements>\n      <bpmn:incoming>s_klaar")
+    assert problems(files) == ([finding] if finding else [])
+
+
+def test_a_message_payload_is_checked_where_it_is_thrown(files):
+    throw = ('<bpmn:endEvent id="einde"><bpmn:incoming>s8</bpmn:incoming><bpmn:incoming>s_niet</bpmn:incoming>'
+             '<bpmn:messageEventDefinition messageRef="Message_klaar"><bpmn:extensionElements>'
+             '<spiffworkflow:messagePayload>{{"samenvatting": {}}}</spiffworkflow:messagePayload>'
+             '</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:endEvent>')
+    edit(files, "stromen.bpmn", '<bpmn:process id="stromen"',
+         '<bpmn:message id="Message_klaar" name="klaar"/><bpmn:process id="stromen"')
+    edit(files, "stromen.bpmn",
+         '<bpmn:endEvent id="einde"><bpmn:incoming>s8</bpmn:incoming><bpmn:incoming>s_niet</bpmn:incoming>'
+         '</bpmn:endEvent>', throw.format("notitie"))
+    assert problems(files) == []  # the form set it on both paths to the end
+    files["stromen.bpmn"] = files["stromen.bpmn"].replace('{"samenvatting": notitie}', '{"samenvatting": notities}')
+    assert problems(files) == ["stromen.bpmn: einde: onbekende variabele 'notities' in einde; bedoelt u 'notitie'?"]
