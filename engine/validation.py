@@ -80,7 +80,12 @@ def validate_bundle(files: dict[str, str], functions, contract: DiagramContract 
     problems = _engine_problems(files)
     if problems or contract is None:
         return problems
-    return flow_problems(files, trees, contract, functions)
+    try:
+        return flow_problems(files, trees, contract, functions)
+    except Exception:  # a bug in the analysis must not become a 500 in the modeler: say it, log it, refuse
+        log.exception("the variable analysis failed on a bundle")
+        return [Problem("-", "", "de controle van de variabelen kon niet worden uitgevoerd (een fout in Vroeg, "
+                                 "gemeld in het logboek); probeer het later opnieuw of meld het bij de beheerder")]
 
 
 def _call_activity_problems(trees: dict) -> list[Problem]:

@@ -179,3 +179,15 @@ DMN = """<?xml version="1.0" encoding="UTF-8"?>
 def test_incoming_and_outgoing_must_name_sequence_flows(files):
     found = problems(edit(files, "<bpmn:outgoing>f15</bpmn:outgoing>", "<bpmn:outgoing>f99</bpmn:outgoing>"))
     assert found == ["basis.bpmn: eerste_gesprek: uitgaande pijl 'f99' bestaat niet (geen sequenceFlow met dat id)"]
+
+
+def test_a_failure_inside_the_variable_analysis_is_a_dutch_refusal_not_a_crash(files, monkeypatch, caplog):
+    import engine.validation as validation
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(validation, "flow_problems", broken)
+    [found] = problems(files)
+    assert found.startswith("-: -: de controle van de variabelen kon niet worden uitgevoerd")
+    assert "boom" in caplog.text
