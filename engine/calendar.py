@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from engine.clock import Clock, current_clock
+from engine.messages_nl import DutchValueError
 
 __all__ = ["WorkingDayCalendar", "expression_functions", "BEVRIJDINGSDAG_POLICIES"]
 
@@ -162,13 +163,13 @@ def _zone(name: str) -> ZoneInfo:
 def _require_date(d: object) -> date:
     # datetime is a date subclass; silently dropping its time (and zone) hides mistakes.
     if not isinstance(d, date) or isinstance(d, datetime):
-        raise ValueError(f"expected a date, got {d!r}")
+        raise DutchValueError(f"verwacht een datum, niet {d!r}")
     return d
 
 
 def _require_count(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"expected a whole number of days >= 0, got {n!r}")
+        raise DutchValueError(f"verwacht een geheel aantal dagen (0 of meer), niet {n!r}")
     return n
 
 
@@ -180,7 +181,7 @@ def _to_local_date(value: object, tz: ZoneInfo) -> date:
         return value.astimezone(tz).date() if value.tzinfo is not None else value.date()
     if isinstance(value, date):
         return value
-    raise ValueError(f"expected a date, datetime or ISO date string, got {value!r}")
+    raise DutchValueError(f"verwacht een datum, tijdstip of ISO-datum als tekst, niet {value!r}")
 
 
 def _parse_iso(text: str) -> date | datetime:
@@ -189,7 +190,7 @@ def _parse_iso(text: str) -> date | datetime:
             return date.fromisoformat(text)
         return datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"not an ISO date or datetime: {text!r}") from None
+        raise DutchValueError(f"{text!r} is geen ISO-datum of -tijdstip (jjjj-mm-dd)") from None
 
 
 # --- functions for diagram expressions ---------------------------------------------
@@ -198,7 +199,8 @@ def _parse_iso(text: str) -> date | datetime:
 def expression_functions(
     calendar: WorkingDayCalendar, clock: Clock | None = None
 ) -> dict[str, Callable]:
-    """Deadline helpers for BPMN expressions; they return ISO strings, as timers require.
+    """Deadline helpers for BPMN expressions; they return ISO strings, as timers require. Their annotations are
+    read by the deploy check (engine/expression_calls.py): a literal argument of the wrong type is refused there.
 
     With ``clock=None`` the active clock (engine.clock.current_clock) is read at call time.
     """
@@ -206,21 +208,21 @@ def expression_functions(
     def now_utc() -> datetime:
         return (clock or current_clock()).now().astimezone(timezone.utc)
 
-    def werkdagen_na(datum, n):
+    def werkdagen_na(datum: str | date | datetime, n: int) -> str:
         """End (23:59:59 local) of the n-th working day after ``datum``."""
         start = calendar.local_date(datum)
         return calendar.end_of_day(calendar.add_working_days(start, n)).isoformat()
 
-    def dagen_na(datum, n):
+    def dagen_na(datum: str | date | datetime, n: int) -> str:
         """End (23:59:59 local) of the calendar day n days after ``datum``."""
         start = calendar.local_date(datum)
         return calendar.end_of_day(start + timedelta(days=_require_count(n))).isoformat()
 
-    def nu():
+    def nu() -> str:
         """The clock's now as an ISO string in UTC."""
         return now_utc().isoformat()
 
-    def vandaag():
+    def vandaag() -> str:
         """Today's local date as YYYY-MM-DD."""
         return now_utc().astimezone(calendar.tz).date().isoformat()
 

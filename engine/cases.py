@@ -23,6 +23,7 @@ from .errors import (
 from .expressions import ExpressionError, UnsafeExpression
 from .forms import FieldError, validate_submission
 from .locks import for_no_key_update, lock_case
+from .messages_nl import step_error_nl
 from .models import Case, CaseTimer, UserTask
 from .spiff import SERIALIZER_VERSION, dump_state, load_state, new_workflow
 from .versions import SpecCache, require_latest_version
@@ -163,11 +164,11 @@ def deliver_message(rt: Runtime, session: Session, correlation_key: str, message
     return delivered
 
 
-def fire_case_timers(rt: Runtime, session: Session, case: Case) -> int:
+def fire_case_timers(rt: Runtime, session: Session, case: Case, actor: str = SYSTEM_ACTOR) -> int:
     """Fire every timer of this (locked) case that is due at the runtime clock; return how many fired."""
     process = rt.specs.get(session, case.process_version_id)
     workflow = load_state(case.state, process, rt.script_engine)
-    return len(_step(rt, session, case, workflow, process, lambda wf: wf.refresh_timers(), None, SYSTEM_ACTOR))
+    return len(_step(rt, session, case, workflow, process, lambda wf: wf.refresh_timers(), None, actor))
 
 
 def _task(workflow, task_id: str):
@@ -262,11 +263,9 @@ def _failed_element(exc) -> str | None:
 
 
 def _reason(exc) -> str:
-    inner = exc.__cause__ or exc.__context__
-    if isinstance(inner, (ExpressionError, UnsafeExpression)):
-        return f"refused by the safe evaluator: {inner}"
-    text = str(exc).splitlines()[0].strip() if str(exc) else exc.__class__.__name__
-    return text
+    """Dutch, for the process owner (the list of failed cases) and the history; the original goes to the log."""
+    log.info("step failed: %s", exc)
+    return step_error_nl(exc)
 
 
 def _update_case(case: Case, workflow, timers, now: datetime) -> None:
@@ -276,7 +275,7 @@ def _update_case(case: Case, workflow, timers, now: datetime) -> None:
     case.completed_at = now if finished else None
     case.state = dump_state(workflow)
     case.serializer_version = SERIALIZER_VERSION
-    case.last_error = None
+    case.last_error = case.last_error_element = case.last_error_since = None
     case.updated_at = now
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import difflib
 import functools
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from types import MappingProxyType
@@ -43,6 +44,7 @@ from .expressions_limits import (
     binop,
     check_total_size,
 )
+from .messages_nl import python_syntax_nl
 
 __all__ = [
     "UnsafeExpression",
@@ -70,39 +72,39 @@ _STMT_NODES = frozenset(
     {ast.Module, ast.Assign, ast.AugAssign, ast.If, ast.For, ast.Expr, ast.Pass, ast.Break, ast.Continue}
 )
 _REFUSED = {
-    ast.Import: "import is not allowed",
-    ast.ImportFrom: "import is not allowed",
-    ast.FunctionDef: "function definitions are not allowed",
-    ast.AsyncFunctionDef: "function definitions are not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.ClassDef: "class definitions are not allowed",
-    ast.While: "while loops are not allowed (use for)",
-    ast.With: "with statements are not allowed",
-    ast.AsyncWith: "with statements are not allowed",
-    ast.AsyncFor: "async for is not allowed",
-    ast.Try: "try statements are not allowed",
-    ast.TryStar: "try statements are not allowed",
-    ast.Raise: "raise is not allowed",
-    ast.Assert: "assert is not allowed",
-    ast.Global: "global is not allowed",
-    ast.Nonlocal: "nonlocal is not allowed",
-    ast.Delete: "del is not allowed",
-    ast.Return: "return is not allowed",
-    ast.Yield: "yield is not allowed",
-    ast.YieldFrom: "yield is not allowed",
-    ast.Await: "await is not allowed",
-    ast.NamedExpr: "assignment expressions (:=) are not allowed",
-    ast.JoinedStr: "f-strings are not allowed (use str() and +)",
-    ast.Starred: "unpacking with * is not allowed",
-    ast.AnnAssign: "annotated assignments are not allowed",
-    ast.Match: "match statements are not allowed",
-    ast.Invert: "operator '~' is not allowed",
-    ast.MatMult: "operator '@' is not allowed",
-    ast.LShift: "operator '<<' is not allowed",
-    ast.RShift: "operator '>>' is not allowed",
-    ast.BitOr: "operator '|' is not allowed",
-    ast.BitAnd: "operator '&' is not allowed",
-    ast.BitXor: "operator '^' is not allowed",
+    ast.Import: "import is niet toegestaan",
+    ast.ImportFrom: "import is niet toegestaan",
+    ast.FunctionDef: "functies definiëren (def) is niet toegestaan",
+    ast.AsyncFunctionDef: "functies definiëren (def) is niet toegestaan",
+    ast.Lambda: "lambda is niet toegestaan",
+    ast.ClassDef: "klassen definiëren (class) is niet toegestaan",
+    ast.While: "while-lussen zijn niet toegestaan (gebruik for)",
+    ast.With: "with is niet toegestaan",
+    ast.AsyncWith: "with is niet toegestaan",
+    ast.AsyncFor: "async for is niet toegestaan",
+    ast.Try: "try is niet toegestaan",
+    ast.TryStar: "try is niet toegestaan",
+    ast.Raise: "raise is niet toegestaan",
+    ast.Assert: "assert is niet toegestaan",
+    ast.Global: "global is niet toegestaan",
+    ast.Nonlocal: "nonlocal is niet toegestaan",
+    ast.Delete: "del is niet toegestaan",
+    ast.Return: "return is niet toegestaan",
+    ast.Yield: "yield is niet toegestaan",
+    ast.YieldFrom: "yield is niet toegestaan",
+    ast.Await: "await is niet toegestaan",
+    ast.NamedExpr: "toekennen binnen een expressie (:=) is niet toegestaan",
+    ast.JoinedStr: "f-strings zijn niet toegestaan (gebruik str() en +)",
+    ast.Starred: "uitpakken met * is niet toegestaan",
+    ast.AnnAssign: "toekenningen met een type-aanduiding zijn niet toegestaan",
+    ast.Match: "match is niet toegestaan",
+    ast.Invert: "operator '~' is niet toegestaan",
+    ast.MatMult: "operator '@' is niet toegestaan",
+    ast.LShift: "operator '<<' is niet toegestaan",
+    ast.RShift: "operator '>>' is niet toegestaan",
+    ast.BitOr: "operator '|' is niet toegestaan",
+    ast.BitAnd: "operator '&' is niet toegestaan",
+    ast.BitXor: "operator '^' is niet toegestaan",
 }
 _KEY_FUNCTIONS = frozenset({"sorted", "min", "max"})  # key= needs a callable value
 _NOT_CONST = object()
@@ -123,15 +125,15 @@ class _Checker:
 
     def refuse(self, reason: str, node: ast.AST) -> None:
         line = getattr(node, "lineno", None)
-        error = UnsafeExpression(f"{reason} (line {line})" if self.script and line else reason)
+        error = UnsafeExpression(f"{reason} (regel {line})" if self.script and line else reason)
         error.lineno = line
         raise error
 
     def check(self, node: ast.AST, depth: int = 0) -> None:
         if depth > MAX_DEPTH:
-            self.refuse("expression nested too deeply", node)
+            self.refuse("de expressie is te diep genest", node)
         if type(node) not in self.allowed:
-            self.refuse(_REFUSED.get(type(node), f"{type(node).__name__} is not allowed"), node)
+            self.refuse(_REFUSED.get(type(node), _not_here(node, self.script)), node)
         special = getattr(self, "_check_" + type(node).__name__, None)
         if special is not None:
             special(node, depth)
@@ -147,32 +149,32 @@ class _Checker:
         if value is None or isinstance(value, (bool, float)):
             return
         if isinstance(value, int) and abs(value) > MAX_CONST_INT:
-            self.refuse("integer constant too large", node)
+            self.refuse("getal te groot", node)
         elif isinstance(value, str) and len(value) > MAX_CONST_STR:
-            self.refuse("string constant too long", node)
+            self.refuse("tekst te lang", node)
         elif not isinstance(value, (int, str)):
-            self.refuse(f"constant of type {type(value).__name__} is not allowed", node)
+            self.refuse(f"een vaste waarde van type {type(value).__name__} is niet toegestaan", node)
 
     def _check_Name(self, node: ast.Name, depth: int) -> None:
         if node.id.startswith("_"):
-            self.refuse(f"name '{node.id}' is not allowed", node)
+            self.refuse(f"de naam '{node.id}' is niet toegestaan (namen met _ vooraan zijn afgeschermd)", node)
         if isinstance(node.ctx, ast.Store) and node.id in self.functions:
-            self.refuse(f"cannot assign to '{node.id}': it is a function name", node)
+            self.refuse(f"'{node.id}' is de naam van een functie; kies een andere variabelenaam", node)
 
     def _check_Attribute(self, node: ast.Attribute, depth: int) -> None:
         if isinstance(node.ctx, ast.Store):
-            self.refuse("assigning to attributes is not allowed", node)
+            self.refuse("toekennen aan een attribuut is niet toegestaan", node)
         self.check(node.value, depth + 1)  # innermost first: report the first problem
         if node.attr.startswith("_") or node.attr not in ALL_PROPERTIES:
-            self.refuse(f"attribute '{node.attr}' is not allowed", node)
+            self.refuse(f"het attribuut '{node.attr}' is niet toegestaan", node)
 
     def _check_Call(self, node: ast.Call, depth: int) -> None:
         self._check_callee(node.func, depth + 1)
         for keyword in node.keywords:
             if keyword.arg is None:
-                self.refuse("unpacking with ** is not allowed", node)
+                self.refuse("uitpakken met ** is niet toegestaan", node)
             if keyword.arg == "key" and isinstance(node.func, ast.Name) and node.func.id in _KEY_FUNCTIONS:
-                self.refuse(f"key= is not allowed for {node.func.id}()", node)
+                self.refuse(f"key= is niet toegestaan bij {node.func.id}()", node)
         for child in [*node.args, *node.keywords]:
             self.check(child, depth + 1)
 
@@ -180,18 +182,18 @@ class _Checker:
         if isinstance(func, ast.Name):
             self._check_Name(func, depth)
             if func.id not in self.functions:
-                self.refuse(f"call of '{func.id}' is not allowed", func)
+                self.refuse(_unknown_function(func.id, self.functions), func)
         elif isinstance(func, ast.Attribute):
             self.check(func.value, depth + 1)
             if func.attr.startswith("_"):
-                self.refuse(f"attribute '{func.attr}' is not allowed", func)
+                self.refuse(f"het attribuut '{func.attr}' is niet toegestaan", func)
             if func.attr in MUTATING_METHODS and not self.script:
-                self.refuse(f"method '{func.attr}' is only allowed in scripts", func)
+                self.refuse(f"de methode '{func.attr}' mag alleen in een script, niet in een expressie", func)
             if func.attr not in self.methods:
-                self.refuse(f"method '{func.attr}' is not allowed", func)
+                self.refuse(f"de methode '{func.attr}' is niet toegestaan", func)
         else:
             self.check(func, depth)  # gives the precise reason, e.g. lambda
-            self.refuse("only allowed functions and methods can be called", func)
+            self.refuse("alleen toegestane functies en methoden kunnen worden aangeroepen", func)
 
     def _check_BinOp(self, node: ast.BinOp, depth: int) -> None:
         self.children(node, depth)
@@ -202,15 +204,15 @@ class _Checker:
 
     def _check_Dict(self, node: ast.Dict, depth: int) -> None:
         if any(key is None for key in node.keys):
-            self.refuse("unpacking with ** is not allowed", node)
+            self.refuse("uitpakken met ** is niet toegestaan", node)
         self.children(node, depth)
 
     def _check_comprehension(self, node: ast.comprehension, depth: int) -> None:
         if node.is_async:
-            self.refuse("async comprehensions are not allowed", node.iter)
+            self.refuse("async is niet toegestaan", node.iter)
         targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
         if not all(isinstance(target, ast.Name) for target in targets):
-            self.refuse("comprehension variables must be plain names", node.target)
+            self.refuse("de variabelen van een lijstopbouw (for ... in) moeten gewone namen zijn", node.target)
         self.children(node, depth)
 
     def _check_For(self, node: ast.For, depth: int) -> None:
@@ -220,11 +222,23 @@ class _Checker:
 
     def _check_Break(self, node: ast.Break, depth: int) -> None:
         if not self.loops:
-            self.refuse("'break' outside loop", node)
+            self.refuse("'break' buiten een lus", node)
 
     def _check_Continue(self, node: ast.Continue, depth: int) -> None:
         if not self.loops:
-            self.refuse("'continue' outside loop", node)
+            self.refuse("'continue' buiten een lus", node)
+
+
+def _not_here(node: ast.AST, script: bool) -> str:
+    if not script and isinstance(node, ast.stmt):
+        return "hier past alleen één expressie, geen opdracht"
+    return f"'{type(node).__name__}' is hier niet toegestaan"
+
+
+def _unknown_function(name: str, functions: frozenset[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(functions), n=1, cutoff=0.75)
+    hint = f"; bedoelt u '{close[0]}'?" if close else ""
+    return f"onbekende functie '{name}' (of een functie die een diagram niet mag aanroepen){hint}"
 
 
 def _fold(node: ast.AST) -> Any:
@@ -249,7 +263,7 @@ def _fold(node: ast.AST) -> Any:
 
 def _prepare(source: Any, mode: str) -> str:
     if not isinstance(source, str):
-        raise UnsafeExpression(f"expression must be a string, not {type(source).__name__}")
+        raise UnsafeExpression(f"een expressie moet tekst zijn, niet {type(source).__name__}")
     # Builtin eval() ignores surrounding whitespace; diagram XML often has some.
     return source.strip() if mode == "eval" else source
 
@@ -257,15 +271,15 @@ def _prepare(source: Any, mode: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _checked_tree(source: str, mode: str, functions: frozenset[str]) -> ast.AST:
     if len(source) > MAX_SOURCE:
-        raise UnsafeExpression("expression too long")
+        raise UnsafeExpression("de expressie is te lang")
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as error:
-        raise UnsafeExpression(f"syntax error: {error.msg} (line {error.lineno})") from None
+        raise UnsafeExpression(f"taalfout: {python_syntax_nl(error.msg)} (regel {error.lineno})") from None
     except (MemoryError, RecursionError):
-        raise UnsafeExpression("expression nested too deeply") from None
+        raise UnsafeExpression("de expressie is te diep genest") from None
     except ValueError as error:  # e.g. null bytes
-        raise UnsafeExpression(f"syntax error: {error}") from None
+        raise UnsafeExpression(f"taalfout: {python_syntax_nl(str(error))}") from None
     _Checker(mode, functions).check(tree)
     return tree
 
@@ -349,13 +363,13 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):
         clashes = sorted(name for name in [*self.functions, *external_context] if name in context)
         if clashes:
             raise ExpressionError(
-                "task data overwrites predefined function(s) or name(s); "
-                f"rename these variables or fields: {', '.join(clashes)}"
+                "de zaakgegevens gebruiken de naam van een functie of vaste naam; "
+                f"geef deze variabelen of velden een andere naam: {', '.join(clashes)}"
             )
 
     def call_service(self, context: Mapping[str, Any], **kwargs: Any) -> Any:
         """Service tasks are not part of Vroeg."""
-        raise ExpressionError("service tasks are not supported")
+        raise ExpressionError("servicetaken worden niet ondersteund")
 
 
 class SafeScriptEngine(PythonScriptEngine):
@@ -371,4 +385,4 @@ class SafeScriptEngine(PythonScriptEngine):
 
     def call_service(self, task: Any, **kwargs: Any) -> Any:
         """Refuse service tasks (the base version has a NameError bug on this path)."""
-        raise ExpressionError("service tasks are not supported")
+        raise ExpressionError("servicetaken worden niet ondersteund")

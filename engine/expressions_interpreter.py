@@ -24,6 +24,7 @@ from .expressions_limits import (
     get_attribute,
     get_method,
 )
+from .messages_nl import DutchValueError, python_error_nl
 
 __all__ = ["COMPARE_OPERATORS", "Interpreter", "guarded"]
 
@@ -80,7 +81,7 @@ class Interpreter:
         # Bounds loop iterations times body size, which MAX_ITERATIONS alone doesn't.
         self.steps += 1
         if self.steps > MAX_STEPS:
-            raise ExpressionError(f"evaluation takes too many steps (limit {MAX_STEPS})")
+            raise ExpressionError(f"de berekening neemt te veel stappen (grens {MAX_STEPS})")
 
     def sized(self, value: Any) -> Any:
         """Check a newly built value and charge it to the evaluation's budget."""
@@ -95,14 +96,14 @@ class Interpreter:
         if isinstance(value, (str, list, tuple, dict, set, frozenset)):
             self.budget += expanded_size(value, MAX_BUDGET - self.budget)
             if self.budget > MAX_BUDGET:
-                raise ExpressionError(f"evaluation does too much work (limit {MAX_BUDGET})")
+                raise ExpressionError(f"de berekening doet te veel werk (grens {MAX_BUDGET})")
         return value
 
     def iterate(self, iterable: Any) -> Iterator[Any]:
         for item in iterable:
             self.iterations += 1
             if self.iterations > MAX_ITERATIONS:
-                raise ExpressionError(f"too many loop iterations (limit {MAX_ITERATIONS})")
+                raise ExpressionError(f"te veel herhalingen in een lus (grens {MAX_ITERATIONS})")
             yield item
 
     def lookup(self, name: str) -> Any:
@@ -112,7 +113,7 @@ class Interpreter:
         for mapping in (self.variables, self.readonly):
             if name in mapping:
                 return mapping[name]
-        raise ExpressionError(f"name '{name}' is not defined")
+        raise ExpressionError(f"onbekende variabele '{name}'")
 
     def store(self, target: ast.expr, value: Any, scope: MutableMapping[str, Any]) -> None:
         if isinstance(target, ast.Name):
@@ -222,7 +223,7 @@ class Interpreter:
     def _Call(self, node: ast.Call) -> Any:
         if isinstance(node.func, ast.Name):
             if node.func.id not in self.functions:
-                raise ExpressionError(f"function '{node.func.id}' is not defined")
+                raise ExpressionError(f"onbekende functie '{node.func.id}'")
             function = self.functions[node.func.id]
         else:
             receiver = self.eval(node.func.value)
@@ -295,16 +296,14 @@ def _unpack(value: Any, count: int) -> list[Any]:
         try:
             items.append(next(iterator))
         except StopIteration:
-            raise ValueError(f"not enough values to unpack (expected {count})") from None
+            raise DutchValueError(f"te weinig waarden om uit te pakken (verwacht {count})") from None
     if next(iterator, _MISSING) is not _MISSING:
-        raise ValueError(f"too many values to unpack (expected {count})")
+        raise DutchValueError(f"te veel waarden om uit te pakken (verwacht {count})")
     return items
 
 
 def _describe(error: Exception) -> str:
-    if isinstance(error, KeyError):
-        return f"key {error.args[0]!r} not found" if error.args else "key not found"
-    return f"{type(error).__name__}: {error}"
+    return python_error_nl(error)
 
 
 def guarded(action: Callable[[], Any], interpreter: Interpreter, script: bool) -> Any:
@@ -316,5 +315,5 @@ def guarded(action: Callable[[], Any], interpreter: Interpreter, script: bool) -
     except Exception as error:  # noqa: BLE001 - anything the user text triggers
         message, cause = _describe(error), error
     if script:
-        message = f"{message} (line {interpreter.lineno})"
+        message = f"{message} (regel {interpreter.lineno})"
     raise ExpressionError(message) from cause

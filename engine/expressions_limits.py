@@ -76,9 +76,9 @@ _SCALAR_TYPES = frozenset({int, float, bool, type(None), Decimal, date, datetime
 def check_size(value: Any) -> Any:
     """Refuse results that are too big; return the value unchanged otherwise."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
-        raise ExpressionError("integer result too large")
+        raise ExpressionError("uitkomst te groot (getal)")
     if isinstance(value, (str, list, tuple, dict, set)) and len(value) > MAX_SIZE:
-        raise ExpressionError("result size too large")
+        raise ExpressionError("uitkomst te groot")
     return value
 
 
@@ -97,7 +97,7 @@ def expanded_size(value: Any, limit: int) -> int:
             total += len(item)
             continue
         if depth >= MAX_NESTING:
-            raise ExpressionError("data nested too deeply")
+            raise ExpressionError("gegevens te diep genest")
         total += len(item)
         children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
         # set(map(type, ...)) runs in C: lists of plain scalars need no Python loop.
@@ -109,7 +109,7 @@ def expanded_size(value: Any, limit: int) -> int:
 def check_total_size(value: Any, limit: int = MAX_DATA) -> Any:
     """Refuse (nested) data whose expanded size exceeds ``limit``."""
     if isinstance(value, _NESTED) and expanded_size(value, limit) > limit:
-        raise ExpressionError("result size too large")
+        raise ExpressionError("uitkomst te groot")
     return value
 
 
@@ -119,7 +119,7 @@ def _is_int(value: Any) -> bool:
 
 def _add(a: Any, b: Any) -> Any:
     if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES) and len(a) + len(b) > MAX_SIZE:
-        raise ExpressionError("result size too large")
+        raise ExpressionError("uitkomst te groot")
     return a + b
 
 
@@ -128,24 +128,24 @@ def _mul(a: Any, b: Any) -> Any:
         # Expanded size: [[0] * 1000] * 1000 is a million elements when printed.
         if isinstance(seq, _SEQUENCES) and _is_int(count) and count > 1:
             if expanded_size(seq, MAX_REPEAT) * count > MAX_REPEAT:
-                kind = "string" if isinstance(seq, str) else "sequence"
-                raise ExpressionError(f"{kind} repeat too large")
+                kind = "tekst" if isinstance(seq, str) else "reeks"
+                raise ExpressionError(f"herhaling van {kind} te groot")
     return a * b
 
 
 def _mod(a: Any, b: Any) -> Any:
     # '%*d' % (10**9, 1) builds a huge string; use str() and + instead.
     if isinstance(a, str):
-        raise ExpressionError("string formatting with % is not allowed")
+        raise ExpressionError("tekst opmaken met % is niet toegestaan (gebruik str() en +)")
     return a % b
 
 
 def _pow(base: Any, exponent: Any) -> Any:
     if isinstance(exponent, _NUMBERS) and abs(exponent) > MAX_EXPONENT:
-        raise ExpressionError("exponent too large")
+        raise ExpressionError("exponent te groot")
     if _is_int(base) and _is_int(exponent) and exponent > 0:
         if abs(base).bit_length() * exponent > MAX_POW_BITS:
-            raise ExpressionError("result of ** too large")
+            raise ExpressionError("uitkomst van ** te groot")
     return base**exponent
 
 
@@ -171,7 +171,7 @@ def binop(op: type, a: Any, b: Any) -> Any:
 def _no_huge_decimal(value: Any) -> None:
     # int(Decimal('1e999999999')) would build a billion-digit integer.
     if isinstance(value, Decimal) and value.is_finite() and value.adjusted() > 100:
-        raise ExpressionError("decimal too large to convert to int")
+        raise ExpressionError("decimaal getal te groot voor int()")
 
 
 def _safe_int(*args: Any, **kwargs: Any) -> int:
@@ -193,20 +193,20 @@ def _safe_range(*args: Any) -> range:
     except OverflowError:
         too_long = True
     if too_long:
-        raise ExpressionError(f"range() is limited to {MAX_RANGE} elements")
+        raise ExpressionError(f"range() geeft hoogstens {MAX_RANGE} getallen")
     return result
 
 
 def _safe_str(*args: Any, **kwargs: Any) -> str:
     if args and isinstance(args[0], _NESTED) and expanded_size(args[0], MAX_SIZE) > MAX_SIZE:
-        raise ExpressionError("result size too large")
+        raise ExpressionError("uitkomst te groot")
     return str(*args, **kwargs)
 
 
 def _safe_sum(iterable: Any, start: Any = 0) -> Any:
     # sum(lists, []) concatenates quadratically; numbers only.
     if not isinstance(start, _NUMBERS):
-        raise ExpressionError("sum() start value must be a number")
+        raise ExpressionError("de startwaarde van sum() moet een getal zijn")
     return sum(iterable, start)
 
 
@@ -251,7 +251,7 @@ def _safe_join(sep: str, iterable: Any) -> str:
     items = list(iterable)
     if all(isinstance(item, str) for item in items):
         if sum(map(len, items)) + len(sep) * max(len(items) - 1, 0) > MAX_SIZE:
-            raise ExpressionError("result size too large")
+            raise ExpressionError("uitkomst te groot")
     return sep.join(items)
 
 
@@ -261,13 +261,13 @@ def _safe_replace(text: str, old: str, new: str, count: int = -1) -> str:
         if count >= 0:
             hits = min(hits, count)
         if len(text) + hits * (len(new) - len(old)) > MAX_SIZE:
-            raise ExpressionError("result size too large")
+            raise ExpressionError("uitkomst te groot")
     return text.replace(old, new, count)
 
 
 def _safe_zfill(text: str, width: int) -> str:
     if isinstance(width, int) and width > MAX_SIZE:
-        raise ExpressionError("result size too large")
+        raise ExpressionError("uitkomst te groot")
     return text.zfill(width)
 
 
@@ -321,7 +321,7 @@ def get_attribute(value: Any, name: str) -> Any:
     """Read an allowed data attribute such as ``datum.year``."""
     rule = _rule_for(value)
     if rule is None or name not in rule[1]:
-        raise ExpressionError(f"attribute '{name}' is not allowed on {_type_name(value)}")
+        raise ExpressionError(f"het attribuut '{name}' is niet toegestaan op een {_type_name(value)}")
     return getattr(value, name)
 
 
@@ -329,7 +329,7 @@ def get_method(value: Any, name: str, allow_mutation: bool) -> Callable:
     """Return an allowed method of ``value``, bound and size-checked."""
     rule = _rule_for(value)
     if rule is None or name not in rule[2] or (name in MUTATING_METHODS and not allow_mutation):
-        raise ExpressionError(f"method '{name}' is not allowed on {_type_name(value)}")
+        raise ExpressionError(f"de methode '{name}' is niet toegestaan op een {_type_name(value)}")
     wrapped = _WRAPPED_METHODS.get((rule[0], name))
     if wrapped is not None:
         return functools.partial(wrapped, value)

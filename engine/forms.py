@@ -29,22 +29,22 @@ def parse_form(text: str, name: str) -> dict:
     try:
         form = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FormDefinitionError(f"form {name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise FormDefinitionError(f"formulier {name}: geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})") from None
     problems = _definition_problems(form)
     if problems:
-        raise FormDefinitionError(f"form {name}: " + "; ".join(problems))
+        raise FormDefinitionError(f"formulier {name}: " + "; ".join(problems))
     return form
 
 
 def _definition_problems(form) -> list[str]:
     if not isinstance(form, dict):
-        return ["must be a JSON object"]
+        return ["moet een JSON-object zijn"]
     problems = []
     if not isinstance(form.get("title"), str) or not form["title"].strip():
-        problems.append("'title' is required")
+        problems.append("'title' (de titel) is verplicht")
     fields = form.get("fields")
     if not isinstance(fields, list) or not fields:
-        return problems + ["'fields' must be a non-empty list"]
+        return problems + ["'fields' moet een lijst met minstens één veld zijn"]
     seen = set()
     for index, field in enumerate(fields):
         problems.extend(_field_problems(field, index, seen))
@@ -54,29 +54,29 @@ def _definition_problems(form) -> list[str]:
 def _field_problems(field, index: int, seen: set) -> list[str]:
     where = f"fields[{index}]"
     if not isinstance(field, dict):
-        return [f"{where} must be an object"]
+        return [f"{where} moet een object zijn"]
     problems = []
     name = field.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        problems.append(f"{where}: 'name' must be an identifier (letters, digits, _; starting lowercase)")
+        problems.append(f"{where}: 'name' moet een naam zijn van letters, cijfers en _, met een kleine letter vooraan")
     elif name in seen:
-        problems.append(f"{where}: duplicate field name {name!r}")
+        problems.append(f"{where}: de veldnaam {name!r} komt twee keer voor")
     else:
         seen.add(name)
     if field.get("type") not in FIELD_TYPES:
-        problems.append(f"{where}: 'type' must be one of {', '.join(sorted(FIELD_TYPES))}")
+        problems.append(f"{where}: 'type' moet een van deze zijn: {', '.join(sorted(FIELD_TYPES))}")
     if not isinstance(field.get("label"), str) or not field["label"].strip():
-        problems.append(f"{where}: 'label' is required")
+        problems.append(f"{where}: 'label' is verplicht")
     if field.get("type") in ("choice", "multichoice"):
         choices = field.get("choices")
         if not isinstance(choices, list) or not choices or not all(
             isinstance(c, dict) and isinstance(c.get("value"), str) and isinstance(c.get("label"), str) for c in choices
         ):
-            problems.append(f"{where}: 'choices' must be a list of {{value, label}}")
+            problems.append(f"{where}: 'choices' moet een lijst van {{value, label}} zijn")
     condition = field.get("required_when")
     if condition is not None and not (isinstance(condition, dict) and isinstance(condition.get("field"), str)
                                       and "equals" in condition):
-        problems.append(f"{where}: 'required_when' must be {{field, equals}}")
+        problems.append(f"{where}: 'required_when' moet {{field, equals}} zijn")
     return problems
 
 

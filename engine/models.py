@@ -59,7 +59,8 @@ class Case(Base):
 
     __tablename__ = "cases"
     # The sweep asks for running cases by due time: one index answers it without touching waiting cases.
-    __table_args__ = (Index("ix_cases_status_next_timer_at", "status", "next_timer_at"),)
+    __table_args__ = (Index("ix_cases_status_next_timer_at", "status", "next_timer_at"),
+                      Index("ix_cases_last_error_since", "last_error_since"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     gemeentecode: Mapped[str] = mapped_column(String(4), index=True)
@@ -69,7 +70,9 @@ class Case(Base):
     serializer_version: Mapped[str] = mapped_column(String(10))
     state: Mapped[dict] = mapped_column(JSON)  # the workflow without its spec
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # why the sweep's last step failed (Dutch), until one runs
+    last_error_element: Mapped[str | None] = mapped_column(String(200))  # the element that step failed at
+    last_error_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the first failure of this streak
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,11 +12,13 @@ from .cases import Runtime, complete_task, deliver_message, load_case, start_cas
 from .clock import Clock, SystemClock, install_spiff_clock
 from .config import Settings
 from .db import UnitOfWork, make_engine, make_session_factory, transactional
+from .diagram_contract import DiagramContract
 from .replay import replay
 from .spiff import make_script_engine, parse_bundle
 from .validation import validate_bundle
 from .timers import fire_due_timers
 from .versions import SpecCache, deploy_bundle, read_bundle
+from .vroegsignalering.diagram_contract import vroegsignalering_contract
 from .vroegsignalering.hooks import default_hooks
 from .vroegsignalering.termijnen import LEADING_KINDS
 
@@ -32,7 +34,8 @@ class CaseRef:
 class Engine:
     """Vroeg's engine: deploys, cases, timers, history. Knows nothing of Flask."""
 
-    def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None):
+    def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None,
+                 contract: DiagramContract | None = None):
         install_spiff_clock()
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -43,6 +46,8 @@ class Engine:
         self.function_names = tuple(sorted(self.functions))
         self.specs = SpecCache()
         self.hooks = default_hooks(settings)
+        # What the domain promises its diagrams (start data, message payloads) and its own deploy rules.
+        self.contract = contract if contract is not None else vroegsignalering_contract()
         self.runtime = Runtime(self.clock, self.specs, make_script_engine(self.functions), settings.gemeentecode,
                                self.hooks, LEADING_KINDS)
 
@@ -64,7 +69,7 @@ class Engine:
 
     def validate(self, files: dict[str, str]) -> tuple[list, list[str]]:
         """The deploy check without deploying: (problems, executable process ids)."""
-        problems = validate_bundle(files, self.function_names)
+        problems = validate_bundle(files, self.functions, self.contract)
         if problems:
             return problems, []
         return [], sorted(parse_bundle(files, validate_xsd=False).get_process_ids())
@@ -73,7 +78,7 @@ class Engine:
     def deploy(self, files: dict[str, str], actor: str) -> list[tuple[str, int]]:
         """Validate and deploy; returns (process id, version) of each new version (empty when unchanged)."""
         with self.uow() as uow:
-            created = deploy_bundle(uow.session, files, actor, self.clock.now(), self.function_names)
+            created = deploy_bundle(uow.session, files, actor, self.clock.now(), self.functions, self.contract)
             result = [(v.process_id, v.version) for v in created]
             uow.commit()
         return result
@@ -268,8 +273,27 @@ class Engine:
             uow.commit()
         return checks
 
+    # --- cases whose automatic step failed (engine/failures.py) ---
+    def failed_cases(self) -> list:
+        """Running cases whose last automatic step failed: failures.FailedCase, longest failing first."""
+        from .failures import failed_cases
+
+        with self.uow() as uow:
+            return failed_cases(uow.session, self.runtime)
+
+    def retry_case(self, case_id: int, *, actor: str, to_version_id: int | None = None):
+        """Run a failed case's step again now, first moving it to `to_version_id` if given; returns
+        failures.RetryResult (failing again is recorded, not raised). Raises NotFailed, UnknownCase, and
+        MigrationRefused when the case cannot move (then nothing changed)."""
+        from .failures import retry
+
+        with self.uow() as uow:
+            result = retry(self.runtime, uow.session, case_id, actor=actor, to_version_id=to_version_id)
+            uow.commit()
+        return result
+
     def check_import(self, filename: str, text: str):
         """Can a .bpmn file from another tool be opened as a draft, and what blocks its deploy (never raises)."""
         from .modeling.bpmn_import import check_import
 
-        return check_import(filename, text, self.function_names)
+        return check_import(filename, text, self.functions, self.contract)

@@ -13,6 +13,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from .diagram_xml import parse_diagram
 from .expressions import SafeEnvironment
 
 __all__ = ["SERIALIZER_VERSION", "ParsedProcess", "parse_bundle", "make_script_engine", "dump_state", "load_state"]
@@ -38,20 +39,17 @@ def new_parser(validate_xsd: bool = True) -> SpiffBpmnParser:
 
 
 def parse_bundle(files: dict[str, str], validate_xsd: bool = True) -> SpiffBpmnParser:
-    """Load every BPMN and DMN file of a bundle into one parser (raises ValidationException)."""
+    """Load every BPMN and DMN file of a bundle into one parser (raises ValidationException, or DiagramXmlError
+    for a file that is no acceptable XML, e.g. one with a DOCTYPE). SpiffWorkflow gets our parsed tree, never the
+    text: it would expand entities that the deploy check leaves alone (engine/diagram_xml.py)."""
     parser = new_parser(validate_xsd)
     for name in sorted(files):
         if name.endswith(".dmn"):
-            parser.add_dmn_str(_as_bytes(files[name]), filename=name)
+            parser.add_dmn_xml(parse_diagram(files[name]), filename=name)
     for name in sorted(files):
         if name.endswith(".bpmn"):
-            parser.add_bpmn_str(_as_bytes(files[name]), filename=name)
+            parser.add_bpmn_xml(parse_diagram(files[name]), filename=name)
     return parser
-
-
-def _as_bytes(text: str) -> bytes:
-    # lxml refuses str input that carries an encoding declaration.
-    return text.encode("utf-8")
 
 
 def isolate_event_subprocess_triggers(spec, subprocess_specs: dict) -> None:

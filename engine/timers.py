@@ -44,13 +44,15 @@ def _fire_batch(rt: Runtime, session_factory, batch_size: int, seen: set) -> tup
         if seen:
             query = query.where(Case.id.not_in(seen))
         cases = uow.session.scalars(query.with_for_update(skip_locked=True, key_share=True)).all()
-        fired = sum(_fire_one(rt, uow.session, case, now) for case in cases)
+        fired = sum(fire_one(rt, uow.session, case, now) for case in cases)
         case_ids = [case.id for case in cases]
         uow.commit()
     return fired, case_ids
 
 
-def _fire_one(rt: Runtime, session, case: Case, now) -> int:
+def fire_one(rt: Runtime, session, case: Case, now) -> int:
+    """Fire one locked case's due timers in a savepoint, as the sweep does; a failing step is recorded on the case
+    (record_failure) and nothing of it is kept. Returns the number of timers fired."""
     savepoint = session.begin_nested()
     try:
         fired = fire_case_timers(rt, session, case)
@@ -59,6 +61,14 @@ def _fire_one(rt: Runtime, session, case: Case, now) -> int:
     except StepFailed as exc:
         savepoint.rollback()
         log.error("timer step failed for case %s at %s: %s", case.id, exc.element_id, exc.reason)
-        case.last_error = str(exc)[:2000]
-        case.next_timer_at = now + RETRY_AFTER
+        record_failure(case, exc, now)
         return 0
+
+
+def record_failure(case: Case, exc: StepFailed, now) -> None:
+    """A case whose step failed: why and where (shown to the process owner), retried after RETRY_AFTER."""
+    if case.last_error is None:
+        case.last_error_since = now
+    case.last_error = exc.reason[:2000]
+    case.last_error_element = (exc.element_id or "")[:200] or None
+    case.next_timer_at = now + RETRY_AFTER

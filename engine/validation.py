@@ -1,9 +1,12 @@
-"""Deploy-time checks of a bundle: XML and XSD, safe expressions, engine parse, forms. One Problem per finding."""
+"""Deploy-time checks of a bundle, in stages: every file parses (engine/diagram_xml.py: no DOCTYPE), fits the
+BPMN schema, refers to what exists, holds only safe expressions and existing forms; then SpiffWorkflow parses it;
+then the variables, calls and domain rules (engine/validation_flow.py). One Problem per finding, in Dutch, naming
+the file and the element."""
 from __future__ import annotations
 
 import ast
+import logging
 import re
-from dataclasses import dataclass
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -11,10 +14,17 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
+from .diagram_contract import DiagramContract
+from .diagram_xml import DiagramXmlError, parse_diagram
 from .expressions import UnsafeExpression, check_expression, check_script
 from .forms import FormDefinitionError, parse_form
+from .messages_nl import spiff_error_nl, xsd_error_nl
+from .problems import Problem
 from .roles import ROLES
 from .spiff import parse_bundle
+from .validation_flow import flow_problems
+
+log = logging.getLogger(__name__)
 
 FORM_PROPERTY = "formulier"
 ROLE_PROPERTY = "rol"
@@ -22,15 +32,7 @@ ASSIGNEE_PROPERTY = "toegewezen_aan"
 DEADLINE_PROPERTY = "termijn"  # marks a timer event as a deadline; its value is the kind (engine/deadlines.py)
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    element_id: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.element_id or '-'}: {self.reason}"
+__all__ = ["Problem", "validate_bundle", "FORM_PROPERTY", "ROLE_PROPERTY", "ASSIGNEE_PROPERTY"]
 
 
 # (local element name, kind) of every place a diagram may hold an expression or a script.
@@ -51,8 +53,13 @@ _EXPRESSION_TAGS = {
 _DMN_TAGS = {"inputExpression": "expression", "inputEntry": "cell", "outputEntry": "expression"}
 
 
-def validate_bundle(files: dict[str, str], function_names) -> list[Problem]:
-    """Every problem that would make a deploy refuse this bundle (empty list: deployable)."""
+def validate_bundle(files: dict[str, str], functions, contract: DiagramContract | None = None) -> list[Problem]:
+    """Every problem that would make a deploy refuse this bundle (empty list: deployable). `functions`: the
+    functions diagrams may call, by name, or as {name: callable} so that their arguments are checked too;
+    `contract`: what the application promises the diagrams (start variables, message payloads, domain checks).
+    Without a contract the last stage (variables, calls, domain rules) is left out: what a case starts with is
+    unknown then. The Engine always passes its contract (NO_CONTRACT: it promises nothing)."""
+    function_names = tuple(functions)
     problems: list[Problem] = []
     trees = {}
     for name in sorted(files):
@@ -61,7 +68,7 @@ def validate_bundle(files: dict[str, str], function_names) -> list[Problem]:
             if tree is not None:
                 trees[name] = tree
     if not any(n.endswith(".bpmn") for n in files):
-        problems.append(Problem("-", "", "no BPMN file given"))
+        problems.append(Problem("-", "", "de bundel heeft geen BPMN-bestand"))
     for name, tree in trees.items():
         if name.endswith(".bpmn"):
             problems.extend(_xsd_problems(name, tree))
@@ -72,13 +79,21 @@ def validate_bundle(files: dict[str, str], function_names) -> list[Problem]:
     problems.extend(_call_activity_problems(trees))
     if problems:
         return problems
-    return _engine_problems(files)
+    problems = _engine_problems(files)
+    if problems or contract is None:
+        return problems
+    try:
+        return flow_problems(files, trees, contract, functions)
+    except Exception:  # a bug in the analysis must not become a 500 in the modeler: say it, log it, refuse
+        log.exception("the variable analysis failed on a bundle")
+        return [Problem("-", "", "de controle van de variabelen kon niet worden uitgevoerd (een fout in Vroeg, "
+                                 "gemeld in het logboek); probeer het later opnieuw of meld het bij de beheerder")]
 
 
 def _call_activity_problems(trees: dict) -> list[Problem]:
     process_ids = {p.get("id") for tree in trees.values() for p in tree.iter("{*}process")}
     return [
-        Problem(name, call.get("id", ""), f"calledElement '{call.get('calledElement')}' is no process in the bundle")
+        Problem(name, call.get("id", ""), f"aangeroepen proces '{call.get('calledElement')}' zit niet in de bundel")
         for name, tree in trees.items() if name.endswith(".bpmn")
         for call in tree.iter("{*}callActivity") if call.get("calledElement") not in process_ids
     ]
@@ -86,9 +101,10 @@ def _call_activity_problems(trees: dict) -> list[Problem]:
 
 def _parse_xml(name: str, text: str, problems: list) -> etree._Element | None:
     try:
-        return etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as exc:
-        problems.append(Problem(name, "", f"not well-formed XML: {exc}"))
+        return parse_diagram(text)
+    except DiagramXmlError as exc:
+        where = f"regel {exc.line}, kolom {exc.column}: " if exc.line else ""
+        problems.append(Problem(name, "", f"geen geldige diagram-XML: {where}{exc.reason}"))
         return None
 
 
@@ -98,12 +114,14 @@ def _xsd_problems(name: str, tree) -> list[Problem]:
     if schema.validate(tree):
         return []
     starts = sorted((el.sourceline, el.get("id")) for el in tree.iter() if isinstance(el.tag, str) and el.get("id"))
-    return [Problem(name, _element_at(starts, err.line), f"XSD: {err.message}") for err in schema.error_log]
+    return [Problem(name, _element_at(starts, err.line), f"past niet in het BPMN-schema (XSD): "
+                                                         f"{xsd_error_nl(err.message)}")
+            for err in schema.error_log]
 
 
 def _element_at(starts: list, line: int) -> str:
     """The id of the element that starts at, or most closely before, a line."""
-    found = f"line {line}"
+    found = f"regel {line}"
     for start, element_id in starts:
         if start > line:
             break
@@ -122,14 +140,23 @@ def _reference_problems(name: str, tree) -> list[Problem]:
         for element in tree.iter(f"{{*}}{tag}"):
             ref = element.get(attribute)
             if ref and ref.split(":")[-1] not in ids:
-                problems.append(Problem(name, _owner_id(element), f"{attribute} '{ref}' refers to no element"))
+                problems.append(Problem(name, _owner_id(element),
+                                        f"{_ATTRIBUTES[attribute]} '{ref}' verwijst naar een element dat niet "
+                                        "bestaat"))
     flows = {el.get("id") for el in tree.iter("{*}sequenceFlow")}
     for element in tree.iter("{*}incoming", "{*}outgoing"):
         ref = (element.text or "").strip()
         if ref and ref.split(":")[-1] not in flows:
             # SpiffWorkflow would quietly end the path at this element
-            problems.append(Problem(name, _owner_id(element), f"{_local(element.tag)} '{ref}' is no sequence flow"))
+            direction = "inkomende" if _local(element.tag) == "incoming" else "uitgaande"
+            problems.append(Problem(name, _owner_id(element), f"{direction} pijl '{ref}' bestaat niet (geen "
+                                                              "sequenceFlow met dat id)"))
     return problems
+
+
+_ATTRIBUTES = {"sourceRef": "bron (sourceRef)", "targetRef": "doel (targetRef)",
+               "attachedToRef": "vastgemaakt aan (attachedToRef)", "messageRef": "bericht (messageRef)",
+               "default": "standaardpijl (default)"}
 
 
 def _local(tag) -> str:
@@ -180,7 +207,8 @@ def _check(kind: str, text: str, function_names) -> str | None:
             if kind == "timer":
                 return _timer_problem(text)
     except UnsafeExpression as exc:
-        return f"unsafe {'script' if kind == 'script' else 'expression'} {_short(text)}: {exc}"
+        what = {"script": "onveilig script", "cell": "onveilige DMN-cel"}.get(kind, "onveilige expressie")
+        return f"{what} {_short(text)}: {exc}"
     return None
 
 
@@ -195,7 +223,7 @@ def _check_dmn_cell(text: str, function_names) -> None:
     except SyntaxError:
         # SpiffWorkflow glues input and cell together without a space: only operators are safe there.
         if not text.lstrip().startswith(("<", ">", "=", "!")):
-            raise UnsafeExpression(f"write this cell with '?' for the input, e.g. '? {text.strip()}'") from None
+            raise UnsafeExpression(f"schrijf deze cel met '?' voor de invoer, bijvoorbeeld '? {text.strip()}'") from None
         text = f"dmninputexpr{text}"
     check_expression(text, names)
 
@@ -206,11 +234,11 @@ _ISO_LIKE = re.compile(r"^(P(\d|T\d)|R\d*$|\d{4})", re.IGNORECASE)
 def _timer_problem(text: str) -> str | None:
     tree = ast.parse(text, mode="eval").body
     if isinstance(tree, ast.Name) and _ISO_LIKE.match(tree.id):
-        return (f"timer expression {text} is a variable name; timer expressions are Python, "
-                f"write a literal as a quoted string: \"{text}\"")
+        return (f"timerexpressie {text} is een variabelenaam; timerexpressies zijn Python: schrijf een vaste "
+                f"waarde tussen aanhalingstekens: \"{text}\"")
     if isinstance(tree, ast.Constant):
         if not isinstance(tree.value, str):
-            return f"timer expression {_short(text)} must be an ISO-8601 string"
+            return f"timerexpressie {_short(text)} moet een ISO-8601-tekst zijn"
         try:
             value = tree.value
             if value.upper().startswith("R"):
@@ -218,7 +246,7 @@ def _timer_problem(text: str) -> str | None:
             else:
                 TimerEventDefinition.parse_time_or_duration(value)
         except Exception:
-            return f"timer expression {_short(text)} is not a valid ISO-8601 date, duration or cycle"
+            return f"timerexpressie {_short(text)} is geen geldige ISO-8601-datum, -duur of -herhaling"
     return None
 
 
@@ -234,9 +262,10 @@ def _form_problems(name: str, tree, files: dict, function_names) -> list[Problem
         form = props.get(FORM_PROPERTY)
         task_id = task.get("id", "")
         if not form:
-            problems.append(Problem(name, task_id, f"user task has no form (spiffworkflow property '{FORM_PROPERTY}')"))
+            problems.append(Problem(name, task_id, f"de gebruikerstaak heeft geen formulier (eigenschap "
+                                                   f"'{FORM_PROPERTY}')"))
         elif f"forms/{form}.json" not in files:
-            problems.append(Problem(name, task_id, f"form '{form}' does not exist (forms/{form}.json)"))
+            problems.append(Problem(name, task_id, f"formulier '{form}' bestaat niet (forms/{form}.json)"))
         else:
             try:
                 parse_form(files[f"forms/{form}.json"], form)
@@ -249,7 +278,7 @@ def _form_problems(name: str, tree, files: dict, function_names) -> list[Problem
                 problems.append(Problem(name, task_id, f"{ASSIGNEE_PROPERTY}: {reason}"))
         role = props.get(ROLE_PROPERTY)
         if role and role not in ROLES:
-            problems.append(Problem(name, task_id, f"role '{role}' is not one of {', '.join(ROLES)}"))
+            problems.append(Problem(name, task_id, f"rol '{role}' bestaat niet; kies uit {', '.join(ROLES)}"))
     return problems
 
 
@@ -271,22 +300,28 @@ def _deadline_problems(name: str, tree) -> list[Problem]:
 
 
 def _engine_problems(files: dict) -> list[Problem]:
+    """SpiffWorkflow's own parse, its refusals in Dutch (the English original goes to the log)."""
     try:
         parser = parse_bundle(files, validate_xsd=False)
         process_ids = parser.get_process_ids()
         if not process_ids:
-            return [Problem("-", "", "no executable process (isExecutable=\"true\") in the BPMN files")]
+            return [Problem("-", "", "geen uitvoerbaar proces (isExecutable=\"true\") in de BPMN-bestanden")]
         for process_id in process_ids:
             parser.get_spec(process_id)
             parser.get_subprocess_specs(process_id)
     except ValidationException as exc:
-        return [Problem(exc.file_name or "-", exc.id or "", f"engine: {_first_line(exc)}")]
+        log.info("SpiffWorkflow refused the bundle: %s", exc)
+        return [Problem(exc.file_name or "-", exc.id or "", spiff_error_nl(_message(exc)))]
     except SpiffWorkflowException as exc:
-        return [Problem("-", "", f"engine: {_first_line(exc)}")]
-    except etree.LxmlError as exc:
-        return [Problem("-", "", f"engine: {exc}")]
+        log.info("SpiffWorkflow refused the bundle: %s", exc)
+        return [Problem("-", "", spiff_error_nl(_message(exc)))]
+    except DiagramXmlError as exc:
+        return [Problem("-", "", exc.reason)]
+    except (etree.LxmlError, KeyError, AttributeError, TypeError, ValueError, IndexError) as exc:
+        log.warning("SpiffWorkflow failed on the bundle", exc_info=True)
+        return [Problem("-", "", f"SpiffWorkflow kan de bundel niet lezen ({type(exc).__name__})")]
     return []
 
 
-def _first_line(exc) -> str:
-    return str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+def _message(exc) -> str:
+    return str(exc.args[0]) if exc.args else type(exc).__name__

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .audit import SYSTEM_CHAIN, append_event, canonical_json
+from .diagram_contract import NO_CONTRACT, DiagramContract
 from .errors import InvalidDiagram, UnknownProcess
 from .forms import parse_form
 from .models import ProcessVersion
@@ -38,9 +39,10 @@ def content_hash(files: dict[str, str]) -> str:
     return hashlib.sha256(canonical_json(files).encode("utf-8")).hexdigest()
 
 
-def deploy_bundle(session: Session, files: dict[str, str], actor: str, at, function_names) -> list[ProcessVersion]:
+def deploy_bundle(session: Session, files: dict[str, str], actor: str, at, functions,
+                  contract: DiagramContract | None = NO_CONTRACT) -> list[ProcessVersion]:
     """Validate, then store a new version of each executable process whose content changed; return the new ones."""
-    problems = validate_bundle(files, function_names)
+    problems = validate_bundle(files, functions, contract)
     if problems:
         raise InvalidDiagram(problems)
     parser = parse_bundle(files, validate_xsd=False)

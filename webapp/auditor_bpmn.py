@@ -2,12 +2,12 @@
 subprocess and boundary attachment of each element (read from `process_versions.files`, cached per content hash)."""
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy.orm import Session, undefer
 
+from engine.diagram_xml import DiagramXmlError, parse_diagram
 from engine.models import ProcessVersion
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -79,7 +79,10 @@ def diagram_of(version: ProcessVersion) -> Diagram | None:
 def _diagram(content_hash: str, process_id: str, files: tuple) -> Diagram | None:
     # content_hash is only the cache key: a deployed version never changes.
     for path, text in files:
-        root = ElementTree.fromstring(text)
+        try:
+            root = parse_diagram(text, remove_comments=True)
+        except DiagramXmlError:  # e.g. a DOCTYPE in a version deployed before they were refused: no viewer
+            continue
         for process in root.iter(f"{{{BPMN_NS}}}process"):
             if process.get("id") == process_id:
                 return Diagram(path, text, _elements(root))

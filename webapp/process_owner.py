@@ -1,7 +1,7 @@
 """The process owner's pages: the versions of each process, viewing a version, and the drafts list.
 
 The draft editor (modeler, forms, validate, deploy) is in process_owner_drafts.py; the diff, heat map, migration
-and import pages in process_owner_modeling.py. Every view is for the proceseigenaar only (`page_for`).
+and import pages in process_owner_modeling.py; failed cases and their retry in process_owner_failures.py. Every view is for the proceseigenaar only (`page_for`).
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class VersionRow:
 
 
 def init_app(app) -> None:
-    from . import process_owner_drafts, process_owner_modeling  # noqa: F401  (they add their views to bp)
+    from . import process_owner_drafts, process_owner_failures, process_owner_modeling  # noqa: F401  (views on bp)
 
     app.register_blueprint(bp)
 

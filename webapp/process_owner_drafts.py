@@ -19,7 +19,6 @@ from . import current_engine
 from .errors import Problem, invalid_param
 from .pages import page_for
 from .process_owner import actor, bp, tijdstip
-from .process_owner_problems import dutch_reason
 
 DMN_CSS = tuple(f"vendor/dmn-js/assets/{name}" for name in (
     "diagram-js.css", "dmn-js-shared.css", "dmn-js-drd.css", "dmn-js-decision-table.css",
@@ -143,7 +142,7 @@ def formulier_voorbeeld():
     try:
         definition = parse_form(text, str(name)[:100])
     except FormDefinitionError as exc:
-        raise Problem(422, f"De formulierdefinitie klopt niet: {dutch_reason(str(exc))}") from None
+        raise Problem(422, f"De formulierdefinitie klopt niet: {exc}") from None
     from .form_render import render_form
 
     return jsonify(html=str(Markup(render_form(definition))))
@@ -168,7 +167,7 @@ def _json_body() -> dict:
 
 
 def _problem(p) -> dict:
-    return {"file": p.file, "element_id": p.element_id, "reason": dutch_reason(p.reason)}
+    return {"file": p.file, "element_id": p.element_id, "reason": p.reason}  # Dutch at the source
 
 
 def _created_versions(created: list[tuple[str, int]]) -> list[dict]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..diagram_contract import NO_CONTRACT, DiagramContract
+from ..diagram_xml import DOCTYPE_REFUSED, DiagramXmlError
 from ..validation import validate_bundle
 from .import_checks import CHECKS, Context
 from .xml_aspects import local, parse_xml
@@ -75,10 +77,11 @@ class ImportResult:
         return self.accepted and not any(p.blocking for p in self.problems)
 
 
-def check_import(filename: str, text: str, function_names=()) -> ImportResult:
-    """Check a BPMN file from another tool; never raises, whatever the input."""
+def check_import(filename: str, text: str, functions=(), contract: DiagramContract = NO_CONTRACT) -> ImportResult:
+    """Check a BPMN file from another tool; never raises, whatever the input. `functions` and `contract` as for
+    engine.validation.validate_bundle."""
     try:
-        return _check(str(filename or "import.bpmn"), text, tuple(function_names))
+        return _check(str(filename or "import.bpmn"), text, functions, contract)
     except Exception as exc:  # the promise is "never a crash": log it for the developers, say it plainly
         log.exception("import check of %r failed", filename)
         return _refused("bestand", f"het bestand kon niet worden gecontroleerd ({type(exc).__name__})")
@@ -101,7 +104,8 @@ def _refused(element_type: str, reason: str) -> ImportResult:
     return ImportResult(False, [ImportProblem("", element_type, reason)])
 
 
-def _check(filename: str, text, function_names) -> ImportResult:
+def _check(filename: str, text, functions, contract) -> ImportResult:
+    function_names = tuple(functions)
     if not isinstance(text, str):
         return _refused("bestand", "het bestand is geen tekst")
     if len(text) > MAX_IMPORT_CHARS:
@@ -111,12 +115,11 @@ def _check(filename: str, text, function_names) -> ImportResult:
         return _refused("bestand", "het bestand is leeg")
     try:
         root = parse_xml(text)
-    except etree.XMLSyntaxError as exc:
-        line, column = exc.position if getattr(exc, "position", None) else (exc.lineno, exc.offset)
-        message = re.sub(r"(, line \d+)?, column \d+$", "", str(exc.msg or exc)).strip()
-        return _refused("xml", f"geen geldige XML: regel {line}, kolom {column}: {message}")
-    except ValueError as exc:
-        return _refused("xml", f"geen geldige XML: {exc}")
+    except DiagramXmlError as exc:
+        if exc.reason == DOCTYPE_REFUSED:
+            return _refused("definitions", exc.reason)
+        where = f"regel {exc.line}, kolom {exc.column}: " if exc.line else ""
+        return _refused("xml", f"geen geldige XML: {where}{exc.reason}")
     refusal = _root_refusal(root)
     if refusal:
         return _refused("definitions", refusal)
@@ -128,7 +131,7 @@ def _check(filename: str, text, function_names) -> ImportResult:
     files = {name: _declared_utf8(text)}
     problems = _element_problems(root, processes, function_names)
     if not any(p.blocking for p in problems):
-        problems.extend(_deploy_check(files, root, function_names))
+        problems.extend(_deploy_check(files, root, functions, contract))
     return ImportResult(True, problems, [p.get("id") or "" for p in processes], files)
 
 
@@ -228,11 +231,11 @@ def _owner(element):
     return None
 
 
-def _deploy_check(files: dict, root, function_names) -> list[ImportProblem]:
+def _deploy_check(files: dict, root, functions, contract) -> list[ImportProblem]:
     """What the deploy check still finds once every element is one Vroeg runs (references, XSD, engine parse)."""
     types = {el.get("id"): local(el.tag) for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     try:
-        found = validate_bundle(files, function_names)
+        found = validate_bundle(files, functions, contract)
     except Exception as exc:  # SpiffWorkflow's parser may trip over input it was never meant to see
         log.exception("deploy check of an import failed")
         return [ImportProblem("", "definitions",

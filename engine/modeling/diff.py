@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from lxml import etree
-
+from ..diagram_xml import DiagramXmlError
 from ..models import ProcessVersion
 from .errors import UnknownVersion
 from .xml_aspects import element_records, layout_signature, parse_xml
@@ -59,7 +58,7 @@ def _diff_xml(name: str, old: str | None, new: str | None) -> list[ElementChange
             continue
         try:
             trees[side] = parse_xml(text)
-        except etree.XMLSyntaxError as exc:
+        except DiagramXmlError as exc:
             return [ElementChange(name, "", "file", None, _file_change(old, new),
                                   [f"bestand is geen geldige XML ({'oude' if side == 'a' else 'nieuwe'} versie): "
                                    f"{exc}"])]

@@ -116,7 +116,7 @@ def test_the_basis_diagram_needs_its_forms_and_a_lane_that_is_no_role_is_a_warni
     ((DATA.parent.parent / "processes" / "prioriteit.dmn").read_text(), "definitions", "dit is een DMN-bestand"),
     (f"<definitions xmlns='{BPMN}'/>", "definitions", "het bestand bevat geen proces"),
     ("<!DOCTYPE d [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>]><d>&b;</d>", "definitions",
-     "geen BPMN 2.0-diagram"),
+     "het bestand bevat een DOCTYPE (DTD)"),
     ("x" * (MAX_IMPORT_CHARS + 1), "bestand", "het bestand is te groot"),
     (None, "bestand", "het bestand is geen tekst"),
 ], ids=["empty", "blank", "malformed", "html", "dmn", "no-process", "entities", "huge", "not-text"])

@@ -1,6 +1,7 @@
 """Intake through the engine with the stub bundle (tests/data/vs_stub): stored once (also under a race),
 assessed, and started as a case or delivered to the household's open case (R2-R5, R11)."""
 import threading
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -26,8 +27,12 @@ START_KEYS = {"signaal_id", "partner_type", "soort", "product", "bedrag", "signa
 
 @pytest.fixture
 def vs(engine):
-    """The engine with the stub process deployed and four partners registered."""
+    """The engine with the stub process deployed and four partners registered. The stub ends with a free-text end
+    result on purpose, so that the run-time hook is tested too: it is deployed without the domain's end-result
+    rule (every other check applies)."""
+    checked, engine.contract = engine.contract, replace(engine.contract, checks=())
     engine.deploy(engine.read_bundle([STUB], STUB / "forms"), actor="test")
+    engine.contract = checked
     with engine.uow() as uow:
         uow.session.add_all([Partner(naam=naam, type=kind, created_at=engine.clock.now())
                              for naam, kind in PARTNERS.items()])

@@ -12,7 +12,6 @@ from engine.roles import PROCESEIGENAAR, ROLES
 from tests.conftest import DATA
 from tests.integration.test_login import PASSWORD, csrf_from, log_in
 from webapp import create_app
-from webapp.process_owner_problems import dutch_reason
 
 SIGNAAL = {"crisis": False, "signaaldatum": "2026-11-27"}
 
@@ -213,7 +212,7 @@ def test_form_preview_renders_the_definition(web, owner):
 
 
 @pytest.mark.parametrize("definition, fragment", [
-    ('{"title": "X", "fields": [', "formulier x: geen geldige JSON (Expecting value at line 1)"),
+    ('{"title": "X", "fields": [', "formulier x: geen geldige JSON (regel 1, kolom 27)"),
     ('{"title": "X", "fields": [{"name": "a", "type": "kleur", "label": "A"}]}',
      "'type' moet een van deze zijn: bedrag"),
 ])
@@ -232,15 +231,16 @@ def test_version_page_and_its_diagram(basis, web, owner):
     assert web.get("/processen/versies/999999").status_code == 404
 
 
-@pytest.mark.parametrize("reason, dutch", [
-    ("unsafe expression \"__import__('os')\": name '__import__' is not allowed",
-     "onveilige expressie \"__import__('os')\": de naam '__import__' is niet toegestaan"),
-    ("user task has no form (spiffworkflow property 'formulier')",
-     "de gebruikerstaak heeft geen formulier (eigenschap 'formulier')"),
-    ("toegewezen_aan: unsafe expression 'a.b': attribute 'b' is not allowed",
-     "toewijzen aan: onveilige expressie 'a.b': het attribuut 'b' is niet toegestaan"),
-    ("targetRef 'weg' refers to no element", "targetRef 'weg' verwijst naar een element dat niet bestaat"),
-    ("something new", "something new"),  # an unknown reason is shown as it is
-])
-def test_problem_reasons_are_said_in_dutch(reason, dutch):
-    assert dutch_reason(reason) == dutch
+def test_a_misspelled_variable_is_refused_in_dutch_naming_the_element(basis, web, owner):
+    """Issue 9: `signaaldatun` in a timer used to pass Valideren and stall every new case at its first step."""
+    draft_id = new_draft(web, owner, version_id(basis))
+    loaded = load(web, draft_id)
+    files = loaded["files"]
+    files["basis.bpmn"] = files["basis.bpmn"].replace("dagen_na(signaaldatum, 28)", "dagen_na(signaaldatun, 28)")
+    assert put(web, owner, draft_id, files, loaded["row_version"]).status_code == 200
+    problems = post_json(web, owner, f"/processen/concepten/{draft_id}/valideren").get_json()["problems"]
+    assert problems == [{"file": "basis.bpmn", "element_id": "termijn_28d",
+                         "reason": "onbekende variabele 'signaaldatun' in termijn_28d; bedoelt u 'signaaldatum'?"}]
+    refused = post_json(web, owner, f"/processen/concepten/{draft_id}/deployen")
+    assert refused.status_code == 422 and refused.get_json()["problems"] == problems
+    assert version_id(basis, number=2) is None

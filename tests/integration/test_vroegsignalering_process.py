@@ -145,7 +145,7 @@ def accept_help(engine, case_id, aanpak, **conversation):
 def test_the_shipped_bundle_passes_the_deploy_check(engine):
     files = engine.read_bundle([ROOT / "processes"], ROOT / "forms")
     assert {"vroegsignalering.bpmn", "prioriteit.dmn", "werkvoorraad.dmn"} <= set(files)
-    assert validate_bundle(files, engine.function_names) == []
+    assert validate_bundle(files, engine.functions, engine.contract) == []
     assert engine.deploy(files, actor="test") == [("vroegsignalering", 1)]
 
 

@@ -48,16 +48,16 @@ def test_not_an_object():
 
 
 @pytest.mark.parametrize("text, fragment", [
-    ("{", "not valid JSON"),
-    ("[]", "must be a JSON object"),
-    ('{"title": "x", "fields": []}', "'fields' must be a non-empty list"),
-    ('{"title": "x", "fields": [{"name": "A b", "type": "text", "label": "x"}]}', "'name' must be an identifier"),
+    ("{", "geen geldige JSON"),
+    ("[]", "moet een JSON-object zijn"),
+    ('{"title": "x", "fields": []}', "'fields' moet een lijst met minstens één veld zijn"),
+    ('{"title": "x", "fields": [{"name": "A b", "type": "text", "label": "x"}]}', "'name' moet een naam zijn"),
     ('{"title": "x", "fields": [{"name": "a", "type": "text", "label": "x"}, '
-     '{"name": "a", "type": "text", "label": "y"}]}', "duplicate field name 'a'"),
-    ('{"title": "x", "fields": [{"name": "a", "type": "choice", "label": "x"}]}', "'choices' must be"),
-    ('{"fields": [{"name": "a", "type": "text", "label": "x"}]}', "'title' is required"),
+     '{"name": "a", "type": "text", "label": "y"}]}', "de veldnaam 'a' komt twee keer voor"),
+    ('{"title": "x", "fields": [{"name": "a", "type": "choice", "label": "x"}]}', "'choices' moet een lijst"),
+    ('{"fields": [{"name": "a", "type": "text", "label": "x"}]}', "'title' (de titel) is verplicht"),
 ])
 def test_bad_definitions_are_refused_with_the_reason(text, fragment):
     with pytest.raises(FormDefinitionError) as err:
         parse_form(text, "kapot")
-    assert fragment in str(err.value) and str(err.value).startswith("form kapot:")
+    assert fragment in str(err.value) and str(err.value).startswith("formulier kapot:")
