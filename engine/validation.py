@@ -292,10 +292,11 @@ def _deadline_problems(name: str, tree) -> list[Problem]:
         element_id = element.get("id", "") if element is not None else ""
         value = (prop.get("value") or "").strip()
         if element is None or not element.tag.endswith("Event") or element.find("{*}timerEventDefinition") is None:
-            problems.append(Problem(name, element_id, f"property '{DEADLINE_PROPERTY}' is only for timer events"))
+            problems.append(Problem(name, element_id,
+                                    f"de eigenschap '{DEADLINE_PROPERTY}' hoort alleen bij een timer"))
         elif not value or len(value) > 40:
-            problems.append(Problem(name, element_id, f"property '{DEADLINE_PROPERTY}' needs a kind of 1 to 40 "
-                                                      "characters, e.g. value=\"wettelijk\""))
+            problems.append(Problem(name, element_id, f"de eigenschap '{DEADLINE_PROPERTY}' vraagt een soort van "
+                                                      "1 tot 40 tekens, bijvoorbeeld value=\"wettelijk\""))
     return problems
 
 

@@ -212,9 +212,9 @@ def _with_property(on: str, value: str) -> dict:
 def test_the_deploy_check_keeps_the_property_on_timers_with_a_kind(eng):
     assert validate_bundle(_with_property("streef_t", "streef"), eng.function_names) == []
     [problem] = validate_bundle(_with_property("nawerk", "wettelijk"), eng.function_names)
-    assert problem.element_id == "nawerk" and "only for timer events" in problem.reason
+    assert problem.element_id == "nawerk" and "hoort alleen bij een timer" in problem.reason
     [problem] = validate_bundle(_with_property("streef_t", " "), eng.function_names)
-    assert problem.element_id == "streef_t" and "needs a kind" in problem.reason
+    assert problem.element_id == "streef_t" and "vraagt een soort" in problem.reason
 
 
 def test_the_shipped_diagram_marks_its_two_deadlines():
