@@ -37,7 +37,9 @@ def case_version(engine, case_id: int) -> int:
 
 def open_new_draft(page, version_number: int) -> int:
     page.goto("/processen")
-    page.get_by_role("button", name=f"Nieuw concept vanaf versie {version_number}").first.click()
+    # other tests of the shared live app deploy processes of their own: take the shipped process's section
+    section = page.locator('section[aria-labelledby="proces-vroegsignalering"]')
+    section.get_by_role("button", name=f"Nieuw concept vanaf versie {version_number}").first.click()
     page.wait_for_url(re.compile(r"/processen/concepten/\d+$"))
     page.wait_for_selector('#editor[data-klaar="ja"]')
     return int(page.url.rsplit("/", 1)[1])
