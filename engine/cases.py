@@ -22,6 +22,7 @@ from .errors import (
 from .expressions import ExpressionError, UnsafeExpression
 from .forms import FieldError, validate_submission
 from .models import Case, CaseTimer, UserTask
+from .retiming import MAX_ROUNDS, retime_timers, timer_inputs
 from .spiff import SERIALIZER_VERSION, dump_state, load_state, new_workflow
 from .versions import SpecCache, require_latest_version
 from . import workflow_view as view
@@ -202,8 +203,10 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     cycles = view.cycle_values(workflow)
     with using_clock(rt.clock):
         try:
+            inputs = timer_inputs(workflow)
             action(workflow)
             workflow.do_engine_steps()
+            retimed = _retime(workflow, inputs)
         except (SpiffWorkflowException, ExpressionError, UnsafeExpression) as exc:
             raise StepFailed(_failed_element(exc), _reason(exc)) from exc
     now = rt.clock.now()
@@ -219,7 +222,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
         on_created(case)
     context = StepContext(session, case, workflow, primary, done, thrown, now, actor,
                           view.snapshot(workflow, timers), new_case)
-    for event in _events(primary, fired, done):
+    for event in _events(primary, retimed, fired, done):
         context.record(**event)
     _sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case)
     for hook in rt.hooks:
@@ -230,9 +233,26 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     return fired
 
 
-def _events(primary, fired, done):
+def _retime(workflow, inputs: dict) -> list:
+    """Move the waiting timers whose inputs changed in this step (engine/retiming.py); a timer moved into the past
+    fires now, and what that sets off may move others (a few rounds at most)."""
+    moved = []
+    for _ in range(MAX_ROUNDS):
+        round_moved = retime_timers(workflow, inputs)
+        if not round_moved:
+            break
+        moved.extend(round_moved)
+        inputs = timer_inputs(workflow)
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+    return moved
+
+
+def _events(primary, retimed, fired, done):
     if primary is not None:
         yield {"kind": primary.kind, "element_id": primary.element_id, "data": primary.data}
+    for move in retimed:
+        yield move.event()
     for timer in fired:
         yield {"kind": "timer_afgegaan", "element_id": timer.element_id,
                "data": {"name": timer.name, "timer_kind": timer.kind,

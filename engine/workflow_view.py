@@ -16,6 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from .validation import ASSIGNEE_PROPERTY, FORM_PROPERTY, ROLE_PROPERTY
 
+DEADLINE_PROPERTY = "termijn"  # on a timer event: the timer is a deadline of the case ('wettelijk' or 'streef')
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
 
 
@@ -37,6 +38,7 @@ class TimerView:
     name: str | None
     kind: str
     due_at: datetime | None
+    termijn: str | None = None  # the timer's `termijn` property: a deadline of the whole case ('wettelijk', 'streef')
 
 
 def element_id(task_spec) -> str | None:
@@ -58,7 +60,8 @@ def waiting_timers(workflow) -> list[TimerView]:
         due = _due_time(task._get_internal_data("event_value"))
         if due is not None:
             timers.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
-                                    definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due))
+                                    definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due,
+                                    properties(task.task_spec).get(DEADLINE_PROPERTY)))
     return sorted(timers, key=lambda t: t.due_at)
 
 
@@ -111,8 +114,11 @@ def _timer_kind(task_spec) -> str:
 
 
 def open_user_tasks(workflow, timers: list[TimerView]) -> list[UserTaskView]:
-    """READY user tasks with form, role and due date (the earliest timer on the task's boundary)."""
+    """READY user tasks with form, role and due date: the earliest timer on the boundary of the task or of a
+    subprocess around it; without one, the case's earliest running deadline (a timer with the `termijn` property),
+    unless the task is itself the answer to a deadline that passed (an escalation)."""
     due_by_task = {t.task_id: t.due_at for t in timers}
+    deadlines = [t.due_at for t in timers if t.termijn]
     views = []
     for task in workflow.get_tasks(state=TaskState.READY, manual=True):
         spec = task.task_spec
@@ -120,7 +126,8 @@ def open_user_tasks(workflow, timers: list[TimerView]) -> list[UserTaskView]:
         views.append(UserTaskView(
             task_id=str(task.id), element_id=element_id(spec) or spec.name, name=spec.bpmn_name,
             form=props.get(FORM_PROPERTY), role=props.get(ROLE_PROPERTY) or _lane_role(spec),
-            due_at=_boundary_due(task, due_by_task), assignee_expression=props.get(ASSIGNEE_PROPERTY),
+            due_at=_boundary_due(task, due_by_task) or _case_deadline(task, deadlines),
+            assignee_expression=props.get(ASSIGNEE_PROPERTY),
         ))
     return views
 
@@ -139,6 +146,25 @@ def _boundary_due(task, due_by_task: dict) -> datetime | None:
             dues.extend(due_by_task[str(s.id)] for s in parent.children if str(s.id) in due_by_task)
         task = _enclosing_task(task)
     return min(dues) if dues else None
+
+
+def _case_deadline(task, deadlines: list) -> datetime | None:
+    if not deadlines or _follows_a_deadline(task):
+        return None
+    return min(deadlines)
+
+
+def _follows_a_deadline(task) -> bool:
+    """Whether the task was reached through a deadline timer that went off (e.g. the coordinator's escalation)."""
+    while task is not None:
+        parent = task.parent
+        while parent is not None:
+            if properties(parent.task_spec).get(DEADLINE_PROPERTY) and isinstance(
+                    getattr(parent.task_spec, "event_definition", None), TimerEventDefinition):
+                return True
+            parent = parent.parent
+        task = _enclosing_task(task)
+    return False
 
 
 def _enclosing_task(task):
