@@ -84,19 +84,21 @@ ALL_TYPES = {"title": "Alles", "fields": [
     {"name": "meer", "type": "multichoice", "label": "Meer", "choices": [{"value": "x", "label": "X"},
                                                                         {"value": "y", "label": "Y"}]},
     {"name": "als", "type": "text", "label": "Als", "required_when": {"field": "vraag", "equals": False}},
+    {"name": "bij", "type": "text", "label": "Bij", "required_when": {"field": "keuze", "in": ["a", "b"]}},
 ]}
 
 
 def test_every_field_type_renders_its_control_and_keeps_stored_values(app):
     values = {"tekst": "hallo", "lang": "regel", "aantal": 3, "som": "1234.50", "dag": "2026-12-01", "vraag": False,
-              "keuze": "b", "meer": ["x", "y"], "als": "reden"}
+              "keuze": "b", "meer": ["x", "y"], "als": "reden", "bij": "ook"}
     with app.test_request_context():
         html = str(render_form(ALL_TYPES, values))
     page = Page(html)
     kinds = {e["name"]: (e["tag"], e.get("type")) for e in page.inputs}
     assert kinds == {"tekst": ("input", "text"), "lang": ("textarea", None), "aantal": ("input", "text"),
                      "som": ("input", "text"), "dag": ("input", "date"), "vraag": ("input", "radio"),
-                     "keuze": ("input", "radio"), "meer": ("input", "checkbox"), "als": ("input", "text")}
+                     "keuze": ("input", "radio"), "meer": ("input", "checkbox"), "als": ("input", "text"),
+                     "bij": ("input", "text")}
     assert 'value="hallo"' in html and ">regel</textarea>" in html and 'value="3"' in html
     assert 'value="1234,50"' in html and 'value="2026-12-01"' in html
     assert re.search(r'id="veld-vraag-nee"[^>]*checked', html)
@@ -107,6 +109,8 @@ def test_every_field_type_renders_its_control_and_keeps_stored_values(app):
     assert html.count("(verplicht)") == 2
     assert "Verplicht als bij &#39;Vraag&#39; is gekozen: Nee." in html
     assert 'data-verplicht-als-veld="vraag" data-verplicht-als-waarde="nee"' in html
+    assert "Verplicht als bij &#39;Keuze&#39; is gekozen: A of B." in html
+    assert 'data-verplicht-als-veld="keuze" data-verplicht-als-waarde="a|b"' in html
 
 
 def test_an_error_is_next_to_its_field_and_linked_from_the_summary(app):
