@@ -57,15 +57,19 @@ class StepContext:
     snapshot: dict
     new_case: bool = False
     events: list = field(default_factory=list)
+    runtime: "Runtime | None" = None  # for hooks that change the case further (e.g. a reassignment)
 
     def record(self, kind: str, element_id: str | None, data: dict) -> None:
         """Add an event to the case's history; the step writes them together, in its transaction."""
         self.events.append({"kind": kind, "element_id": element_id, "data": data})
 
     def write_events(self) -> None:
+        if not self.events:
+            return
         append_events(self.session, chain=case_chain(self.case.id), case_id=self.case.id, actor=self.actor,
                       at=self.now, events=self.events, snapshot=self.snapshot, new_chain=self.new_case)
         self.events = []
+        self.new_case = False  # the chain exists now: a second write appends to it
 
 
 @dataclass
@@ -221,7 +225,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
         session.flush()  # one INSERT with everything set; the id names the history chain
         on_created(case)
     context = StepContext(session, case, workflow, primary, done, thrown, now, actor,
-                          view.snapshot(workflow, timers), new_case)
+                          view.snapshot(workflow, timers), new_case, runtime=rt)
     for event in _events(primary, retimed, fired, done):
         context.record(**event)
     _sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case)

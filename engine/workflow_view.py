@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 from .validation import ASSIGNEE_PROPERTY, FORM_PROPERTY, ROLE_PROPERTY
 
 DEADLINE_PROPERTY = "termijn"  # on a timer event: the timer is a deadline of the case ('wettelijk' or 'streef')
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
 
 
@@ -265,5 +266,9 @@ def snapshot(workflow, timers: list[TimerView]) -> dict:
         "active": sorted(active),
         "data": case_data(workflow),
         "timers": [{"element_id": t.element_id, "due_at": t.due_at.isoformat()} for t in timers],
+        # each open user task's due date, by the same rule as the task rows (a replay need not redo it)
+        "due": {t.element_id: t.due_at.isoformat() for t in sorted(open_user_tasks(workflow, timers),
+                                                                    key=lambda t: t.due_at or _LATEST, reverse=True)
+                if t.due_at is not None},
         "finished": workflow.is_completed(),
     }

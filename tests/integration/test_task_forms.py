@@ -248,7 +248,8 @@ def test_the_last_task_leads_back_to_the_worklist(vs, web, case_id, clock):
     do(vs, case_id, "plan_van_aanpak", analyse="Hoge voorschotten", afspraken="Regeling", aanpak="quick_fix")
     sign_in(vs, web, "anna", "hulpverlener")
     task = task_row(vs, case_id, "quick_fix")
-    response = web.post(f"/taken/{task.id}", data={"acties": ["budgetadvies", "betalingsregeling"],
+    response = web.post(f"/taken/{task.id}", data={"quick_fix_resultaat": "gelukt",
+                                                   "acties": ["budgetadvies", "betalingsregeling"],
                                                    "csrf_token": csrf_from(web)})
     assert response.status_code == 302 and response.headers["Location"] == "/werklijst"
     assert open_tasks(vs, case_id) == {}
@@ -310,3 +311,18 @@ def test_a_counsellor_cannot_open_the_coordinators_task(vs, web, case_id, clock)
     web.post("/uitloggen", data={"csrf_token": csrf_from(web)})
     sign_in(vs, web, "carla", "coordinator")
     assert web.get(f"/taken/{task.id}").status_code == 200
+
+
+def test_the_coordinator_reassigns_after_an_escalation_and_a_wrong_name_is_shown_on_its_field(vs, web, case_id, clock):
+    vs.add_user("bram", "hulpverlener", None, actor="test")
+    clock.set(local(2026, 12, 19, 8, 0))
+    vs.fire_due_timers()
+    sign_in(vs, web, "cora", "coordinator")
+    escalation = task_row(vs, case_id, "termijn_overschreden")
+    response = post(web, escalation.id, {"besluit": "herverdelen", "nieuwe_behandelaar": "brammetje"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Medewerker &#39;brammetje&#39; bestaat niet." in html and 'href="#veld-nieuwe_behandelaar"' in html
+    assert task_row(vs, case_id, "contactpoging").assignee is None
+    assert post(web, escalation.id, {"besluit": "herverdelen", "nieuwe_behandelaar": "bram"}).status_code == 302
+    assert task_row(vs, case_id, "contactpoging").assignee == "bram"
