@@ -162,13 +162,13 @@ const nieuw = {
   nieuw_onterecht: { i: 3, r: 6, label: 'right', labelWidth: 150 },
   nieuw_herhaald: { i: 3, r: 7, label: 'right', labelWidth: 150 },
   gw_nieuw_na_brp: { i: 5, r: 0 }, gw_nieuw_overleden: { i: 6, r: 0 },
-  tm_nieuw_overleden: { i: 7, r: -1, label: 'above' }, gw_nieuw_na_overleden: { i: 8, r: 0 },
+  tm_nieuw_overleden: { i: 7, r: -1, label: 'below' }, gw_nieuw_na_overleden: { i: 8, r: 0 },
   gw_nieuw_shv: { i: 9, r: 0, label: 'above-left' },
   tm_nieuw_shv: { i: 10, r: 1.3, label: 'below' }, overdragen_shv_nieuw: { i: 11, r: 1.3 },
   nieuw_shv: { i: 12, r: 1.3, label: 'right', labelWidth: 120 },
   signaal_toevoegen: { i: 10, r: 0 }, ref_zaakgegevens_nieuw: { i: 10, r: -1.2 },
   prioriteit_nieuw_signaal: { i: 11, r: 0 }, werkvoorraad_nieuw_signaal: { i: 12, r: 0 },
-  gw_nieuw_hulp: { i: 13, r: 0, label: 'below' }, tm_nieuw_hulp: { i: 14, r: -1, label: 'above' },
+  gw_nieuw_hulp: { i: 13, r: 0, label: 'below' }, tm_nieuw_hulp: { i: 14, r: -1, label: 'below' },
   gw_nieuw_einde: { i: 15, r: 0 }, nieuw_signaal_verwerkt: { i: 16, r: 0 },
 };
 
