@@ -25,6 +25,7 @@ from .forms import FieldError, validate_submission
 from .locks import for_no_key_update, lock_case
 from .messages_nl import step_error_nl
 from .models import Case, CaseTimer, UserTask
+from .retiming import MAX_ROUNDS, retime_timers, timer_inputs
 from .spiff import SERIALIZER_VERSION, dump_state, load_state, new_workflow
 from .versions import SpecCache, require_latest_version
 from . import workflow_view as view
@@ -60,15 +61,19 @@ class StepContext:
     snapshot: dict
     new_case: bool = False
     events: list = field(default_factory=list)
+    runtime: "Runtime | None" = None  # for hooks that change the case further (e.g. a reassignment)
 
     def record(self, kind: str, element_id: str | None, data: dict) -> None:
         """Add an event to the case's history; the step writes them together, in its transaction."""
         self.events.append({"kind": kind, "element_id": element_id, "data": data})
 
     def write_events(self) -> None:
+        if not self.events:
+            return
         append_events(self.session, chain=case_chain(self.case.id), case_id=self.case.id, actor=self.actor,
                       at=self.now, events=self.events, snapshot=self.snapshot, new_chain=self.new_case)
         self.events = []
+        self.new_case = False  # the chain exists now: a second write appends to it
 
 
 @dataclass
@@ -205,8 +210,10 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     cycles = view.cycle_values(workflow)
     with using_clock(rt.clock):
         try:
+            inputs = timer_inputs(workflow)
             action(workflow)
             workflow.do_engine_steps()
+            retimed = _retime(workflow, inputs)
         except (SpiffWorkflowException, ExpressionError, UnsafeExpression) as exc:
             raise StepFailed(_failed_element(exc), _reason(exc)) from exc
     now = rt.clock.now()
@@ -221,8 +228,8 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
         session.flush()  # one INSERT with everything set; the id names the history chain
         on_created(case)
     context = StepContext(session, case, workflow, primary, done, thrown, now, actor,
-                          view.snapshot(workflow, timers), new_case)
-    for event in _events(primary, fired, done):
+                          view.snapshot(workflow, timers), new_case, runtime=rt)
+    for event in _events(primary, retimed, fired, done):
         context.record(**event)
     _sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case)
     for hook in rt.hooks:
@@ -233,9 +240,26 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     return fired
 
 
-def _events(primary, fired, done):
+def _retime(workflow, inputs: dict) -> list:
+    """Move the waiting timers whose inputs changed in this step (engine/retiming.py); a timer moved into the past
+    fires now, and what that sets off may move others (a few rounds at most)."""
+    moved = []
+    for _ in range(MAX_ROUNDS):
+        round_moved = retime_timers(workflow, inputs)
+        if not round_moved:
+            break
+        moved.extend(round_moved)
+        inputs = timer_inputs(workflow)
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+    return moved
+
+
+def _events(primary, retimed, fired, done):
     if primary is not None:
         yield {"kind": primary.kind, "element_id": primary.element_id, "data": primary.data}
+    for move in retimed:
+        yield move.event()
     for timer in fired:
         yield {"kind": "timer_afgegaan", "element_id": timer.element_id,
                "data": {"name": timer.name, "timer_kind": timer.kind,

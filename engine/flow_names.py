@@ -18,7 +18,7 @@ from .expression_calls import call_problems
 from .expression_names import DMN_INPUT, dmn_cell_source, expression_reads, parse_or_none, script_effects
 from .flow_model import BundleModel, Node, Scope
 from .flow_solver import solve, walk_steps
-from .flow_types import Define, Expr, Kill, Need, Restrict, Run, Use
+from .flow_types import Define, Expr, Kill, Need, Restrict, Run, Use, data_object_name
 
 __all__ = ["NameFinding", "NamesDomain", "name_findings"]
 
@@ -176,6 +176,11 @@ def _keyed_variables(model: BundleModel, contract: DiagramContract) -> dict:
     return {name: frozenset(found) for name, found in keys.items() if name not in spoiled}
 
 
+# Expressions that may read a data object as a plain name: SpiffWorkflow evaluates flow conditions with the data
+# objects as context, and Vroeg's script engine does the same for timers (engine/spiff.py VroegScriptEngine).
+_DATA_OBJECT_READERS = {"voorwaarde": True, "timer": True}
+
+
 def _check_step(step, state, everywhere, signatures, keyed, scope: Scope, undeclared: set):
     if isinstance(step, Need):
         for name in sorted(step.names - state):
@@ -191,8 +196,9 @@ def _check_step(step, state, everywhere, signatures, keyed, scope: Scope, undecl
         reads = expression_reads(source, frozenset({DMN_INPUT}))
     else:
         reads, mode, source = expression_reads(expr.text), "eval", expr.text
+    shared = _DATA_OBJECT_READERS.get(expr.label, False)
     for read in reads:
-        if read.name not in state:
+        if read.name not in state and not (shared and data_object_name(read.name) in state):
             line = read.line if mode == "exec" and "\n" in expr.text.strip() else None
             yield (expr.file, expr.element_id,
                    _unknown(read.name, expr, state, everywhere, signatures, line, scope, undeclared), expr.context)

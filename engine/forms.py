@@ -75,8 +75,9 @@ def _field_problems(field, index: int, seen: set) -> list[str]:
             problems.append(f"{where}: 'choices' moet een lijst van {{value, label}} zijn")
     condition = field.get("required_when")
     if condition is not None and not (isinstance(condition, dict) and isinstance(condition.get("field"), str)
-                                      and "equals" in condition):
-        problems.append(f"{where}: 'required_when' moet {{field, equals}} zijn")
+                                      and (("equals" in condition) != ("in" in condition))
+                                      and isinstance(condition.get("in", []), list)):
+        problems.append(f"{where}: 'required_when' moet {{field, equals}} of {{field, in: [waarden]}} zijn")
     return problems
 
 
@@ -109,8 +110,13 @@ def _is_empty(value) -> bool:
 def _is_required(field: dict, submitted: dict) -> bool:
     condition = field.get("required_when")
     if condition:
-        return submitted.get(condition["field"]) == condition["equals"]
+        return submitted.get(condition["field"]) in required_values(condition)
     return bool(field.get("required"))
+
+
+def required_values(condition: dict) -> list:
+    """The answers of the other field that make a `required_when` field required ({equals: v} or {in: [...]})."""
+    return list(condition["in"]) if "in" in condition else [condition["equals"]]
 
 
 def _convert(field: dict, raw):

@@ -35,6 +35,8 @@ def replay(session: Session, case_id: int, seq: int) -> dict:
         "data": snapshot.get("data", {}),
         "timers": snapshot.get("timers", []),
         "finished": snapshot.get("finished", False),
+        # the open tasks' due dates, where the step recorded them
+        **({"due": snapshot["due"]} if "due" in snapshot else {}),
     }
 
 

@@ -5,7 +5,7 @@ import types
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -14,9 +14,10 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from .diagram_xml import parse_diagram
-from .expressions import SafeEnvironment
+from .expressions import SafeEnvironment, SafeScriptEngine
 
-__all__ = ["SERIALIZER_VERSION", "ParsedProcess", "parse_bundle", "make_script_engine", "dump_state", "load_state"]
+__all__ = ["SERIALIZER_VERSION", "ParsedProcess", "parse_bundle", "make_script_engine", "dump_state", "load_state",
+           "data_objects_in_scope", "waiting_time_date_timers", "timer_value", "set_timer_value"]
 
 _REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
 # The registered converter for BpmnWorkflow; we reuse its parts but leave the spec out of the state.
@@ -78,9 +79,55 @@ def _trigger_without_rewiring(start, my_task, spec_name):
     return child.id
 
 
-def make_script_engine(functions: dict) -> PythonScriptEngine:
+class VroegScriptEngine(SafeScriptEngine):
+    """Every expression and script goes through the restricted evaluator. A timer expression also reads the data
+    objects in scope (task data wins on a clash), as SpiffWorkflow lets sequence-flow conditions do: data objects
+    are a case's shared variables, so a deadline computed from them can follow a change made in another branch
+    or an event subprocess (see engine/retiming.py)."""
+
+    def evaluate(self, task, expression, external_context=None):
+        if external_context is None and isinstance(getattr(task.task_spec, "event_definition", None),
+                                                   TimerEventDefinition):
+            external_context = data_objects_in_scope(task.workflow)
+        return super().evaluate(task, expression, external_context)
+
+
+def make_script_engine(functions: dict) -> VroegScriptEngine:
     """A script engine whose every expression and script goes through the restricted evaluator."""
-    return PythonScriptEngine(environment=SafeEnvironment(functions))
+    return VroegScriptEngine(environment=SafeEnvironment(functions))
+
+
+# --- data objects and timers (SpiffWorkflow internals are read and written here only) -----------------------------
+
+def data_objects_in_scope(workflow) -> dict:
+    """The data objects a task of this (sub)workflow can see: its own and those of the processes around it, the
+    innermost winning (SpiffWorkflow stores a data object in the workflow whose process declares it)."""
+    chain = []
+    while workflow is not None:
+        chain.append(workflow)
+        workflow = workflow.parent_workflow
+    merged: dict = {}
+    for scope in reversed(chain):
+        merged.update(scope.data_objects)
+    return merged
+
+
+def waiting_time_date_timers(workflow) -> list:
+    """The WAITING timer tasks with a timeDate (a moment, as opposed to a duration or a cycle) whose due time is
+    fixed already."""
+    return [task for task in workflow.get_tasks(state=TaskState.WAITING)
+            if isinstance(getattr(task.task_spec, "event_definition", None), TimeDateEventDefinition)
+            and timer_value(task) is not None]
+
+
+def timer_value(task):
+    """The due value SpiffWorkflow fixed when the timer was reached (its expression's result)."""
+    return task._get_internal_data("event_value")
+
+
+def set_timer_value(task, value) -> None:
+    """Replace a waiting timer's due value; SpiffWorkflow compares it with the clock on every refresh."""
+    task._set_internal_data(event_value=value)
 
 
 def new_workflow(process: ParsedProcess, script_engine) -> BpmnWorkflow:

@@ -16,6 +16,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from .validation import ASSIGNEE_PROPERTY, FORM_PROPERTY, ROLE_PROPERTY
 
+DEADLINE_PROPERTY = "termijn"  # on a timer event: the timer is a deadline of the case ('wettelijk' or 'streef')
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
 
 
@@ -37,6 +39,7 @@ class TimerView:
     name: str | None
     kind: str
     due_at: datetime | None
+    termijn: str | None = None  # the timer's `termijn` property: a deadline of the whole case ('wettelijk', 'streef')
 
 
 def element_id(task_spec) -> str | None:
@@ -58,7 +61,8 @@ def waiting_timers(workflow) -> list[TimerView]:
         due = due_time(task._get_internal_data("event_value"))
         if due is not None:
             timers.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
-                                    definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due))
+                                    definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due,
+                                    properties(task.task_spec).get(DEADLINE_PROPERTY)))
     return sorted(timers, key=lambda t: t.due_at)
 
 
@@ -111,7 +115,9 @@ def _timer_kind(task_spec) -> str:
 
 
 def open_user_tasks(workflow, timers: list[TimerView]) -> list[UserTaskView]:
-    """READY user tasks with form, role and due date (the earliest timer on the task's boundary)."""
+    """READY user tasks with form, role and due date: the earliest timer on the boundary of the task or of a
+    subprocess around it. (The case's deadlines, timers with the `termijn` property, reach each open task as its
+    `deadline_at` through engine/deadlines.py.)"""
     due_by_task = {t.task_id: t.due_at for t in timers}
     views = []
     for task in workflow.get_tasks(state=TaskState.READY, manual=True):
@@ -120,7 +126,8 @@ def open_user_tasks(workflow, timers: list[TimerView]) -> list[UserTaskView]:
         views.append(UserTaskView(
             task_id=str(task.id), element_id=element_id(spec) or spec.name, name=spec.bpmn_name,
             form=props.get(FORM_PROPERTY), role=props.get(ROLE_PROPERTY) or _lane_role(spec),
-            due_at=_boundary_due(task, due_by_task), assignee_expression=props.get(ASSIGNEE_PROPERTY),
+            due_at=_boundary_due(task, due_by_task),
+            assignee_expression=props.get(ASSIGNEE_PROPERTY),
         ))
     return views
 
@@ -239,5 +246,9 @@ def snapshot(workflow, timers: list[TimerView]) -> dict:
         "active": sorted(active),
         "data": case_data(workflow),
         "timers": [{"element_id": t.element_id, "due_at": t.due_at.isoformat()} for t in timers],
+        # each open user task's due date, by the same rule as the task rows (a replay need not redo it)
+        "due": {t.element_id: t.due_at.isoformat() for t in sorted(open_user_tasks(workflow, timers),
+                                                                    key=lambda t: t.due_at or _LATEST, reverse=True)
+                if t.due_at is not None},
         "finished": workflow.is_completed(),
     }

@@ -100,6 +100,10 @@ def _task_dues(state: dict, diagram: Diagram | None) -> list[TaskDue]:
         element = diagram.elements.get(element_id)
         if element is None or element.kind != "userTask":
             continue
+        if "due" in state:  # recorded with the step, by the engine's own rule (case deadlines included)
+            due = state["due"].get(element_id)
+            dues.append(TaskDue(element.label, datetime.fromisoformat(due) if due else None))
+            continue
         around = set(diagram.ancestors(element_id))
         times = [datetime.fromisoformat(t["due_at"]) for t in state["timers"]
                  if getattr(diagram.elements.get(t["element_id"]), "attached_to", None) in around]

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .formatting import bedrag
+from .formatting import bedrag, datum
 
 EVENT_KINDS = {
     "zaak_gestart": "Zaak gestart",
     "taak_afgerond": "Taak afgerond",
     "bericht_ontvangen": "Bericht ontvangen",
     "timer_afgegaan": "Termijn bereikt",
+    "termijn_verschoven": "Termijn verschoven",
     "beslissing": "Besluit volgens beslistabel",
     "zaak_afgerond": "Zaak afgesloten",
     "terugmelding_verstuurd": "Terugmelding verstuurd",
@@ -93,6 +94,9 @@ def _summary(kind: str, element_id: str | None, data: dict) -> str:
         return str(data.get("name") or element_id or "")
     if kind == "beslissing":
         return _decision_summary(data)
+    if kind == "termijn_verschoven":
+        return f"{data.get('name') or element_id or 'Termijn'}: van {_datum(data.get('van'))} naar " \
+               f"{_datum(data.get('naar'))}"
     if kind == "terugmelding_verstuurd":
         return f"{feedback_label(str(data.get('code')))} aan {data.get('partner') or 'de partner'}"
     if kind == "toegewezen":
@@ -100,6 +104,13 @@ def _summary(kind: str, element_id: str | None, data: dict) -> str:
     if kind == "terugmelding_geweigerd":
         return str(data.get("reason") or "")
     return ""
+
+
+def _datum(value) -> str:
+    try:
+        return datum(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return str(value or "")
 
 
 def _signal_summary(data) -> str:

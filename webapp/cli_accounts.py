@@ -14,7 +14,9 @@ from .cli_support import cli_actor, deploy_if_present, pass_state, usage_error
 
 # Demo only: `make run` creates these on an empty database. Never load the demo where real data lives.
 DEMO_PASSWORD = "vroeg-demo-2026"
-DEMO_USERS = tuple((role, role) for role in ROLES)  # (username, role): one account per role
+# (username, role): one account per role, and the counsellor for entrepreneurs that processes/werkvoorraad.dmn
+# assigns their cases to (`toewijzing`)
+DEMO_USERS = tuple((role, role) for role in ROLES) + (("ondernemersadviseur", "hulpverlener"),)
 
 
 @click.group("user")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field as dc_field
 from flask import current_app
 from markupsafe import Markup
 
+from engine.forms import required_values
+
 FIELD_ID_PREFIX = "veld-"
 BOOLEAN_CHOICES = (("ja", "Ja"), ("nee", "Nee"))
 _CENTS = re.compile(r"^-?\d+\.\d{2}$")
@@ -43,6 +45,14 @@ class FieldView:
     max_length: int | None = None
     choices: list[Choice] = dc_field(default_factory=list)
     condition: dict | None = None
+
+    @property
+    def condition_values(self) -> str:
+        """The answers that show this field, as the page script reads them: 'ja'/'nee' for booleans, '|' between."""
+        if not self.condition:
+            return ""
+        return "|".join(("ja" if v else "nee") if isinstance(v, bool) else str(v)
+                        for v in required_values(self.condition))
 
     @property
     def is_group(self) -> bool:
@@ -119,7 +129,8 @@ def _required_hint(spec: dict, by_name: dict) -> str | None:
         return None
     other = by_name.get(condition["field"])
     label = other["label"] if other else condition["field"]
-    return f"Verplicht als bij '{label}' is gekozen: {_answer_label(other, condition['equals'])}."
+    answers = " of ".join(_answer_label(other, value) for value in required_values(condition))
+    return f"Verplicht als bij '{label}' is gekozen: {answers}."
 
 
 def _answer_label(spec: dict | None, value) -> str:

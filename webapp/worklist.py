@@ -30,7 +30,7 @@ bp = Blueprint("worklist", __name__)
 
 PAGE_SIZE = 50
 ALLOWED_ROLES = (HULPVERLENER, COORDINATOR)
-WERKVOORRADEN = ("algemeen", "crisis", "jongeren", "wijk-noord", "wijk-west", "wijk-zuid")
+WERKVOORRADEN = ("algemeen", "crisis", "jongeren", "ondernemers", "wijk-noord", "wijk-west", "wijk-zuid")
 NIEMAND = "niemand"
 _POSTCODE4 = re.compile(r"[1-9][0-9]{3}")
 _MAX_PARAM = 100

@@ -11,6 +11,7 @@
     herhaald                 same partner, household, soort and product, picked up, amount not higher
     onterecht, onterecht_reden   the legal conditions are not met, and why
     rechtspersoon            the client is a legal entity, not a natural person (R10)
+    ondernemer               the client is a natural person in business (eenmanszaak, VOF, h.o.d.n.; R10, R13)
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from .brp import setting
 from .brp_lookup import brp_facts
 from .household import household_key, normalise_postcode
 from .models import Bezwaar, SchuldhulpRegistratie, Signal
-from .names import is_legal_entity
+from .names import is_entrepreneur, is_legal_entity
 
 __all__ = ["assess", "household_key", "normalise_postcode", "legal_conditions", "missing_incasso_steps",
            "arrear_days", "debt_help", "has_objection", "is_repeat", "is_crisis", "age_on", "months_before",
@@ -95,6 +96,7 @@ def assess(session: Session, brp, signal: Signal, partner_type: str, rules: Rule
         "herhaald": is_repeat(session, signal, rules.herhaling_dagen),
         "onterecht": bool(reasons), "onterecht_reden": "; ".join(reasons) or None,
         "rechtspersoon": is_legal_entity(signal.voornamen, signal.voorvoegsel, signal.achternaam),
+        "ondernemer": is_entrepreneur(signal.voornamen, signal.voorvoegsel, signal.achternaam),
     })
     return facts
 

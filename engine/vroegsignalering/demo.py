@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,15 +23,15 @@ from sqlalchemy import select
 
 from ..cases import SYSTEM_ACTOR
 from ..clock import FixedClock
-from ..models import ProcessVersion, UserTask
+from ..models import ProcessVersion
 from .brp import BUNDLED_FIXTURE, address_of, is_deceased
+from .demo_work import plan_new_case, work
 from .importer import NIEUW, import_signal
 from .intake import PROCESS_ID
 from .models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
 from .partners import ref, register_partner
 
 DAYS = 70
-ACTOR = "hulpverlener"  # the demo account of that role
 PARTNERS = (("Woonstichting Amstelwonen", "Huur"), ("Polderstroom Energie", "Energie"), ("Duinwater", "Water"),
             ("Zilverzorg Zorgverzekeraar", "Zorg"), ("CAK BAZ-lijst", "CAK Zorgverzekeringen"),
             ("CAK Eigen bijdrage", "CAK Eigen bijdrage"), ("DUO", "DUO"), ("Belastingdienst", "Belastingdienst"),
@@ -55,30 +55,15 @@ STREETS = (("Nieuwendammerdijk", "1025"), ("Purmerweg", "1023"), ("Bos en Lommer
            ("Gaasperdammerweg", "1106"), ("Westerstraat", "1015"), ("Burgemeester de Vlugtlaan", "1063"),
            ("Karspeldreef", "1101"), ("Mercatorplein", "1057"))
 SCENARIOS = ("quick_fix", "overdracht", "niet_financieel", "geen_contact", "geen_hulp", "al_betaald",
-             "ander_traject", "hulp_lopend", "bezig", "blijft_liggen", "quick_fix", "geen_contact")
-TASK_ORDER = ("brp_controle", "doorsturen_gemeente", "overdragen_shv", "termijn_overschreden", "besluit_incassostop",
-              "contactpoging", "kaartje_achterlaten", "eerste_gesprek", "plan_van_aanpak", "quick_fix",
-              "warme_overdracht")
-
-
+             "ander_traject", "hulp_lopend", "bezig", "blijft_liggen", "quick_fix", "geen_contact", "geen_reactie",
+             "verwijzing", "afgehaakt", "quick_fix_mislukt")
 @dataclass(frozen=True)
 class Household:
-    """Whom a scheduled signal is about: `tag` seeds the case's own decisions, `scenario` is how its case goes."""
+    """Whom a scheduled signal is about: `tag` seeds the case's own decisions, `scenario` is how its case goes (a
+    tag starting with 'S' is a special or exemplar household: its name check always confirms the person)."""
 
     tag: str
     scenario: str
-
-
-@dataclass
-class Plan:
-    """How the counsellor handles one case: one task per visit, every few days, until the scenario stops. `rnd` is
-    the case's own generator (seeded by its household), so the order in which cases are worked changes nothing."""
-
-    scenario: str
-    next_day: date
-    rnd: random.Random
-    attempts: list = field(default_factory=list)
-    same_person: bool = True
 
 
 def load_demo(engine, today: date | None = None) -> list[str]:
@@ -117,7 +102,7 @@ def _simulate(engine, today: date, zone: ZoneInfo) -> list[str]:
         partners = {p.type: ref(p) for p in uow.session.scalars(
             select(Partner).where(Partner.naam.in_([naam for naam, _ in PARTNERS])))}
     schedule = _schedule(rnd, start, today)
-    plans: dict[int, Plan] = {}
+    plans: dict = {}
     received = 0
     for offset in range(DAYS):
         day = start + timedelta(days=offset)
@@ -130,8 +115,8 @@ def _simulate(engine, today: date, zone: ZoneInfo) -> list[str]:
             result = import_signal(clocked, partners[kind], minute + 1, record, f"partner:{partners[kind].naam}")
             if result.result == NIEUW:
                 received += 1
-                _plan_new_case(engine, plans, result.signal_id, household, day)
-        _work(engine.with_clock(FixedClock(datetime.combine(day, time(14, 0), zone))), plans, day)
+                plan_new_case(engine, plans, result.signal_id, household, day)
+        work(engine.with_clock(FixedClock(datetime.combine(day, time(14, 0), zone))), plans, day)
     engine.with_clock(FixedClock(datetime.combine(today, time(8, 0), zone))).fire_due_timers()
     return [f"demo signals: {received} received in the {DAYS} days before {today:%Y-%m-%d}, with their cases"]
 
@@ -150,8 +135,8 @@ def _schedule(rnd: random.Random, start: date, today: date) -> dict[date, list]:
     for number, (offset, kind, person, extra, scenario) in enumerate(_specials() + _exemplars()):
         day = start + timedelta(days=offset)
         add(day, kind, _signal(rnd, kind, person, day, extra, f"S{number}-"), Household(f"S{number}", scenario))
-    for day, kind, record in _repeats(rnd, start):
-        add(day, kind, record, Household("R", "geen_hulp"))  # closed before the same arrear comes again
+    for day, kind, record, household in _repeats(rnd, start):
+        add(day, kind, record, household)
     for number, person in enumerate(_households(rnd)):
         household = Household(f"H{number}", SCENARIOS[number % len(SCENARIOS)] if rnd.random() < 0.85 else "bezig")
         day = start + timedelta(days=rnd.randrange(2, DAYS - 1))
@@ -232,7 +217,9 @@ def _specials() -> list[tuple[int, str, dict, dict, str]]:
 EXEMPLAR_ADDRESSES = (("Zeeburgerdijk", "1094AA"), ("Ookmeerweg", "1067SM"), ("Kinkerstraat", "1053DV"),
                       ("Van Woustraat", "1073LN"), ("Dapperstraat", "1093BS"), ("Osdorpplein", "1068EL"),
                       ("Buikslotermeerplein", "1025XL"), ("Bijlmerplein", "1102DB"), ("Haarlemmerweg", "1051KV"),
-                      ("Amstelveenseweg", "1075XJ"), ("Jan Evertsenstraat", "1056EC"))
+                      ("Amstelveenseweg", "1075XJ"), ("Jan Evertsenstraat", "1056EC"), ("Waterlooplein", "1011NV"),
+                      ("Vespuccistraat", "1056SM"), ("Tolstraat", "1074VJ"), ("Zuiderzeeweg", "1095KJ"),
+                      ("Kraaiennest", "1104CE"))
 
 
 def _exemplars() -> list[tuple[int, str, dict, dict, str]]:
@@ -241,12 +228,16 @@ def _exemplars() -> list[tuple[int, str, dict, dict, str]]:
     cases = [(2, "Huur", "quick_fix"), (2, "Energie", "overdracht"), (3, "Zorg", "niet_financieel"),
              (3, "Water", "geen_contact"), (4, "Huur", "geen_hulp"), (4, "Energie", "al_betaald"),
              (5, "Zorg", "ander_traject"), (5, "Huur", "hulp_lopend"), (20, "Water", "blijft_liggen"),
-             (DAYS - 7, "Huur", "bezig"), (DAYS - 5, "Energie", "bezig")]
+             (DAYS - 7, "Huur", "bezig"), (DAYS - 5, "Energie", "bezig"), (6, "Huur", "geen_reactie"),
+             (6, "Water", "verwijzing"), (7, "Energie", "afgehaakt"), (7, "Zorg", "quick_fix_mislukt"),
+             (8, "Belastingdienst", "ondernemer")]
     exemplars = []
     for number, ((offset, kind, scenario), (street, postcode)) in enumerate(zip(cases, EXEMPLAR_ADDRESSES)):
         voorvoegsel, achternaam = LAST[number]
+        if scenario == "ondernemer":  # a natural person in business: the entrepreneurs' queue (R10, R13)
+            scenario, achternaam = "quick_fix", f"{achternaam} h.o.d.n. Klusbedrijf {achternaam}"
         person = {"voornamen": FIRST[number], "voorletters": f"{FIRST[number][0]}.", "achternaam": achternaam,
-                  "geboortedatum": date(1960 + 3 * number, 1 + number, 10 + number).isoformat(),
+                  "geboortedatum": date(1960 + 3 * number, 1 + number % 12, 10 + number).isoformat(),
                   "straatnaam": street, "huisnummer": 10 + number, "postcode": postcode, "plaatsnaam": "Amsterdam",
                   "telefoonnummer": f"0612{number:06d}", **({"voorvoegsel": voorvoegsel} if voorvoegsel else {})}
         crisis = {"soort": CRISIS[kind], "crisissignaal": True} if offset >= DAYS - 7 else {}
@@ -254,14 +245,21 @@ def _exemplars() -> list[tuple[int, str, dict, dict, str]]:
     return exemplars
 
 
-def _repeats(rnd: random.Random, start: date) -> list[tuple[date, str, dict]]:
-    """The same arrear sent again, amount not higher: a repeat (joined to the open case, or a case of its own)."""
+def _repeats(rnd: random.Random, start: date) -> list[tuple[date, str, dict, Household]]:
+    """The same arrear sent again, amount not higher: a repeat. Once joined to the open case (the partner hears
+    'herhaalde melding', the case goes on), once after the first case closed (a case of its own, closed as a
+    repeat): the first case's visits always end well within the four weeks between."""
     person = {"voornamen": "Ria", "voorletters": "R.", "achternaam": "Koopman", "geboortedatum": "1964-05-17",
               "straatnaam": "Meeuwenlaan", "huisnummer": 12, "postcode": "1021HS", "plaatsnaam": "Amsterdam"}
     first = _signal(rnd, "Huur", person, start + timedelta(days=5), {}, "R")
-    again = {**first, "externeReferentie": first["externeReferentie"] + "-2",
-             "signaaldatum": (start + timedelta(days=19)).isoformat()}
-    return [(start + timedelta(days=5), "Huur", first), (start + timedelta(days=19), "Huur", again)]
+    joining = {**first, "externeReferentie": first["externeReferentie"] + "-2",
+               "signaaldatum": (start + timedelta(days=7)).isoformat()}
+    later = {**first, "externeReferentie": first["externeReferentie"] + "-3",
+             "signaaldatum": (start + timedelta(days=40)).isoformat()}
+    household = Household("S-R", "geen_hulp")  # 'S': the counsellor confirms the name the BRP does not know
+    return [(start + timedelta(days=5), "Huur", first, household), (start + timedelta(days=7), "Huur", joining,
+                                                                     household),
+            (start + timedelta(days=40), "Huur", later, Household("S-R2", "geen_hulp"))]
 
 
 def _client(person: dict) -> dict:
@@ -303,94 +301,3 @@ def _registries(engine, today: date) -> None:
             Bezwaar(bsn="999990251", datum=today - timedelta(200), toelichting="Demo: bezwaar tegen signalen"),
         ])
         uow.commit()
-
-
-# --- the counsellors' work ------------------------------------------------------------------------------------------
-
-def _plan_new_case(engine, plans: dict, signal_id: int, household: Household, day: date) -> None:
-    with engine.uow() as uow:
-        case_id = uow.session.get(Signal, signal_id).case_id
-    if case_id is None or case_id in plans:
-        return
-    rnd = random.Random(f"vroeg-demo-{household.tag}")
-    plans[case_id] = Plan(household.scenario, day + timedelta(days=rnd.randrange(1, 4)), rnd,
-                          _attempts(household.scenario, rnd),
-                          same_person=household.tag.startswith("S") or rnd.random() < 0.9)
-
-
-def _attempts(scenario: str, rnd: random.Random) -> list:
-    """(kanaal, bereikt, vervolg) per attempt the counsellor will make."""
-    if scenario == "blijft_liggen":
-        return []
-    if scenario == "bezig":
-        return [("Telefoon", False, "opnieuw")]
-    if scenario == "geen_contact":
-        return [("Telefoon", False, "opnieuw"), ("Huisbezoek", False, "opnieuw"), ("Kaartje", False, "opnieuw"),
-                ("Brief", False, "stoppen")]
-    misses = [(rnd.choice(("Telefoon", "SMS/Whatsapp", "Mail")), False, "opnieuw")] * rnd.randrange(0, 3)
-    return misses + [(rnd.choice(("Telefoon", "Huisbezoek", "Telefoon")), True, None)]
-
-
-def _work(engine, plans: dict, day: date) -> None:
-    """Each case due today gets one task done; the next visit is a few days later."""
-    for case_id, plan in list(plans.items()):
-        if plan.next_day > day:
-            continue
-        if _advance(engine, case_id, plan, day):
-            plan.next_day = day + timedelta(days=plan.rnd.randrange(1, 5))
-        else:
-            del plans[case_id]
-
-
-def _advance(engine, case_id: int, plan: Plan, day: date) -> bool:
-    with engine.uow() as uow:
-        tasks = dict(uow.session.execute(select(UserTask.element_id, UserTask.task_id).where(
-            UserTask.case_id == case_id, UserTask.status == "open")).all())
-    for element in TASK_ORDER:
-        if element in tasks:
-            data = _form_data(element, plan, day)
-            if data is None:
-                return False
-            actor = "coordinator" if element == "termijn_overschreden" else ACTOR
-            engine.complete_task(tasks[element], data, actor=actor)
-            return True
-    return False
-
-
-def _form_data(element: str, plan: Plan, day: date) -> dict | None:
-    """Valid form data (forms/*.json) for this task in this scenario; None: the counsellor stops here."""
-    if element in ("contactpoging", "kaartje_achterlaten"):
-        if not plan.attempts:
-            return None
-        kanaal, bereikt, vervolg = plan.attempts.pop(0)
-        data = {"kanaal": "Kaartje" if element == "kaartje_achterlaten" else kanaal, "datum": day.isoformat(),
-                "dagdeel": plan.rnd.choice(("Ochtend", "Middag", "Avond")), "bereikt": bereikt}
-        return {**data, "vervolg": vervolg} if vervolg else data
-    if plan.scenario == "blijft_liggen" or (plan.scenario == "hulp_lopend" and element in ("warme_overdracht",
-                                                                                          "besluit_incassostop")):
-        return None
-    return _FORMS[element](plan, day)
-
-
-_UITKOMST = {"geen_hulp": "geen_hulp", "al_betaald": "al_betaald", "ander_traject": "ander_traject"}
-_FORMS = {
-    "brp_controle": lambda plan, day: {"zelfde_persoon": plan.same_person,
-                                       "toelichting": "Gecontroleerd op adres en geboortedatum"},
-    "doorsturen_gemeente": lambda plan, day: {"gemeente": "woongemeente volgens de BRP",
-                                              "doorgestuurd_op": day.isoformat()},
-    "overdragen_shv": lambda plan, day: {"contact_inwoner": True, "contact_partner": True},
-    "termijn_overschreden": lambda plan, day: {"besluit": "doorgaan", "toelichting": "Pogingen gaan door"},
-    "besluit_incassostop": lambda plan, day: {"besluit_incassostop": "overdracht"},
-    "eerste_gesprek": lambda plan, day: {
-        "uitkomst": _UITKOMST.get(plan.scenario, "hulp"), "bedreigende_situatie": False,
-        "achterstanden": "Huur en energie, twee maanden", "zelfredzaamheid": "beperkt",
-        "toestemming_terugmelding": True},
-    "plan_van_aanpak": lambda plan, day: {
-        "analyse": "Achterstand na inkomensdaling", "afspraken": "Toeslagen aanvragen, regeling treffen",
-        "aanpak": "quick_fix" if plan.scenario == "quick_fix" else "overdracht"},
-    "quick_fix": lambda plan, day: {"acties": ["budgetadvies", "betalingsregeling"]},
-    "warme_overdracht": lambda plan, day: {
-        "vervolghulp": "maatschappelijk_werk" if plan.scenario == "niet_financieel" else "schuldhulpverlening",
-        "overgenomen_door": "Wijkteam" if plan.scenario == "niet_financieel" else "Schuldhulp team 2",
-        "driegesprek": True},
-}

@@ -5,20 +5,28 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from ..errors import StepFailed
+from sqlalchemy import select
+
+from ..assignment import AssignmentError, reassign
+from ..errors import InvalidTaskData, StepFailed
+from ..forms import FieldError
 from ..inputs import ascii_int
+from ..models import UserTask
+from ..roles import COORDINATOR
 from .feedback import feedback_hook
 from .models import END_RESULTS, Contactpoging, Vroegsignaalzaak
 
 CASE_VARIABLES = ("prioriteit", "prioriteit_reden", "werkvoorraad", "crisis", "eindresultaat")
-CONTACT_FORM = "contactpoging"
+CONTACT_FORMS = ("contactpoging", "contact_herstellen")  # forms whose completion is a contact attempt (DDAS)
+ESCALATION_FORM = "termijn_overschreden"
 CONTACT_KINDS = ("Huisbezoek", "Kaartje", "Telefoon", "SMS/Whatsapp", "Mail", "Brief", "Overige", "Administratief")
 DAYPARTS = ("Ochtend", "Middag", "Avond")
 _MISSING = object()
 
 
 def default_hooks(settings) -> tuple:
-    """Hooks run inside every step's transaction: feedback outbox, case row, contact attempts."""
+    """Hooks run inside every step's transaction: feedback outbox, case row, contact attempts, and the
+    coordinator's reassignment after an escalation."""
     zone = ZoneInfo(settings.timezone)
 
     def case_row(ctx) -> None:
@@ -27,7 +35,7 @@ def default_hooks(settings) -> tuple:
     def contact_attempts(ctx) -> None:
         contact_attempt_hook(ctx, zone)
 
-    return (feedback_hook, case_row, contact_attempts)
+    return (feedback_hook, case_row, contact_attempts, reassign_after_escalation)
 
 
 # --- the case row ------------------------------------------------------------------------------------------
@@ -55,10 +63,21 @@ def case_row_hook(ctx, zone: ZoneInfo) -> None:
 def _variables_set(task):
     """The case variables this task set: those that differ from its parent's data. Every task carries copies of
     everything before it, so only a change counts; in step order, the last change wins."""
-    parent = task.parent.data if task.parent is not None else {}
+    parent = parent_data(task)
     for name in CASE_VARIABLES:
         if name in task.data and parent.get(name, _MISSING) != task.data[name]:
             yield name, task.data[name]
+
+
+def parent_data(task) -> dict:
+    """The data a task started from: its parent's, or for the first task of a subprocess the subprocess task's (a
+    subprocess starts with a copy of it, so a stale copy of the main flow's values is no change)."""
+    if task.parent is not None:
+        return task.parent.data
+    workflow = task.workflow
+    if workflow.parent_task_id is not None:
+        return workflow.top_workflow.get_task_from_id(workflow.parent_task_id).data
+    return {}
 
 
 def _apply(zaak: Vroegsignaalzaak, name: str, value, element_id: str | None) -> None:
@@ -98,9 +117,13 @@ def _text(value, max_length: int | None, name: str, element_id) -> str | None:
 # --- contact attempts --------------------------------------------------------------------------------------
 
 def contact_attempt(ctx) -> dict | None:
-    """The form data when this step completed a `contactpoging` task, else None."""
+    """The form data when this step completed a contact attempt (`contactpoging`, `contact_herstellen`), else None."""
+    return _completed_form(ctx, CONTACT_FORMS)
+
+
+def _completed_form(ctx, forms) -> dict | None:
     primary = ctx.primary
-    if primary is None or primary.kind != "taak_afgerond" or primary.data.get("form") != CONTACT_FORM:
+    if primary is None or primary.kind != "taak_afgerond" or primary.data.get("form") not in forms:
         return None
     return primary.data.get("data") or {}
 
@@ -134,3 +157,26 @@ def _attempt_date(data: dict, ctx, zone: ZoneInfo) -> date:
         except ValueError:
             raise StepFailed(ctx.primary.element_id, f"contactpoging: datum {value!r} is geen datum") from None
     return ctx.now.astimezone(zone).date()
+
+
+# --- the coordinator's decision after an escalation (R13, R14) ---------------------------------------------------
+
+def reassign_after_escalation(ctx) -> None:
+    """`herverdelen` on the escalation form gives the case's open counsellor tasks to `nieuwe_behandelaar` (empty:
+    back to the team queue) through engine.assignment, so that the case's next tasks follow too. An account that
+    cannot take them refuses the whole step with the reason on that field."""
+    data = _completed_form(ctx, (ESCALATION_FORM,))
+    if data is None or data.get("besluit") != "herverdelen":
+        return
+    assignee = (data.get("nieuwe_behandelaar") or "").strip() or None
+    ctx.session.flush()  # the rows of tasks opened in this step
+    ids = ctx.session.scalars(select(UserTask.id).where(
+        UserTask.case_id == ctx.case.id, UserTask.status == "open",
+        (UserTask.role.is_(None)) | (UserTask.role != COORDINATOR)).order_by(UserTask.id)).all()
+    if not ids:
+        return
+    ctx.write_events()  # the escalation's own events first, then one `toegewezen` per task
+    try:
+        reassign(ctx.session, ctx.runtime, ids, assignee, actor=ctx.actor, now=ctx.now)
+    except AssignmentError as exc:
+        raise InvalidTaskData([FieldError("nieuwe_behandelaar", "invalid", " ".join(exc.problems))]) from None

@@ -119,8 +119,22 @@ def birth_date(person: dict) -> date | None:
 def is_legal_entity(voornamen: str | None, voorvoegsel: str | None, achternaam: str | None) -> bool:
     """True when the name carries a legal entity's form (B.V., N.V., Stichting, Vereniging, Coöperatie, Holding,
     ...) and no natural person's business form (eenmanszaak, VOF, maatschap, CV, rederij, h.o.d.n.)."""
-    found = words(" ".join(part for part in (voornamen, voorvoegsel, achternaam) if part))
-    text = f" {' '.join(found)} "
-    if _NATURAL_WORDS & set(found) or any(f" {phrase} " in text for phrase in _NATURAL_PHRASES):
+    found, text = _name_words(voornamen, voorvoegsel, achternaam)
+    if _business_form(found, text):
         return False
     return bool(_LEGAL_WORDS & set(found)) or any(f" {phrase} " in text for phrase in _LEGAL_PHRASES)
+
+
+def is_entrepreneur(voornamen: str | None, voorvoegsel: str | None, achternaam: str | None) -> bool:
+    """True when the name carries a natural person's business form (eenmanszaak, VOF, maatschap, CV, rederij,
+    h.o.d.n., 'handelend onder de naam'): an entrepreneur, in scope (R10) and for the entrepreneurs' queue (R13)."""
+    return _business_form(*_name_words(voornamen, voorvoegsel, achternaam))
+
+
+def _name_words(*parts: str | None) -> tuple[list[str], str]:
+    found = words(" ".join(part for part in parts if part))
+    return found, f" {' '.join(found)} "
+
+
+def _business_form(found: list[str], text: str) -> bool:
+    return bool(_NATURAL_WORDS & set(found)) or any(f" {phrase} " in text for phrase in _NATURAL_PHRASES)

@@ -37,7 +37,7 @@ def closed_case(live_app) -> int:
     do(engine, case_id, "contactpoging", ATTEMPT)
     do(engine, case_id, "eerste_gesprek", HELP)
     do(engine, case_id, "plan_van_aanpak", PLAN)
-    do(engine, case_id, "quick_fix", {"acties": ["budgetadvies", "betalingsregeling"]})
+    do(engine, case_id, "quick_fix", {"quick_fix_resultaat": "gelukt", "acties": ["budgetadvies", "betalingsregeling"]})
     with engine.uow() as uow:
         assert uow.session.get(Case, case_id).status == "completed"
     return case_id

@@ -79,7 +79,7 @@ def test_a_closed_case_shows_its_end_result_and_feedback(live_app, page, login, 
         achterstanden="Water, drie maanden", zelfredzaamheid="beperkt")
     _do(live_app, case_id, "plan_van_aanpak", analyse="Voorschot te hoog", afspraken="Regeling treffen",
         aanpak="quick_fix")
-    _do(live_app, case_id, "quick_fix", acties=["budgetadvies", "betalingsregeling"])
+    _do(live_app, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies", "betalingsregeling"])
 
     login(page, "coordinator")
     page.goto(f"/zaken/{case_id}")

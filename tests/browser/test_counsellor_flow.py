@@ -99,11 +99,11 @@ def test_a_counsellor_works_one_case_from_the_worklist_to_its_end(live_app, page
     page.get_by_role("radio", name="Beperkt").check()
     finish(page, "Plan van aanpak opstellen")
 
+    page.get_by_role("radio", name="Quick fix binnen de incassostop van 30 dagen").check()
     page.get_by_label("Analyse van de situatie").fill("Het voorschot is te laag ingeschat; de eindafrekening komt "
                                                       "in maart. Geen andere schulden.")
     page.get_by_label("Afspraken en acties").fill("Mevrouw Nguyễn belt Stroomnet deze week voor een regeling.\n"
                                                   "Wij berekenen samen een nieuw voorschot.")
-    page.get_by_role("radio", name="Quick fix binnen de incassostop van 30 dagen").check()
     shot(page, "taken-06-plan-van-aanpak")
     finish(page, "Quick fix uitvoeren")
     quick_fix_url = page.url
@@ -124,6 +124,7 @@ def test_a_counsellor_works_one_case_from_the_worklist_to_its_end(live_app, page
 
     # The quick fix closes the case; no task is left, so the worklist opens.
     page.goto(quick_fix_url)
+    page.get_by_role("radio", name="Gelukt: de achterstand is opgelost").check()
     page.get_by_role("checkbox", name="Budgetadviesgesprek gevoerd").check()
     page.get_by_role("checkbox", name="Betalingsregeling getroffen").check()
     page.get_by_label("Toelichting").fill("Regeling van 6 maanden; nieuw voorschot ingesteld.")

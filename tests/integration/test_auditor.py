@@ -51,7 +51,7 @@ def closed_case(vs, web, partner, clock, ref="S-1", client=None) -> int:
     do(vs, case_id, "plan_van_aanpak", analyse="Achterstand door hoge voorschotten", afspraken="Regeling treffen",
        aanpak="quick_fix")
     clock.set(local(2026, 12, 15, 10, 0))
-    do(vs, case_id, "quick_fix", acties=["budgetadvies", "betalingsregeling"])
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies", "betalingsregeling"])
     return case_id
 
 

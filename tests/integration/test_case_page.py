@@ -205,7 +205,7 @@ def test_a_closed_case_shows_attempts_tasks_feedback_and_its_end_result(vs, web,
     do(vs, case_id, "eerste_gesprek", **HELP)
     do(vs, case_id, "plan_van_aanpak", analyse="Huur te hoog", afspraken="Regeling", aanpak="quick_fix")
     clock.set(local(2026, 12, 15, 10, 0))
-    do(vs, case_id, "quick_fix", acties=["budgetadvies"])
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies"])
     sign_in(vs, web, "cora", COORDINATOR)
     html = page(web, case_id)
     assert ">Afgesloten</span>" in html and "afgesloten met het eindresultaat" in html

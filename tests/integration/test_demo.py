@@ -8,17 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import Case, UserTask
+from engine.vroegsignalering.models import END_RESULTS as DDAS_END_RESULTS
 from engine.vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
 from tests.conftest import ROOT
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
-END_RESULTS = {"(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
-               "Vervolghulp en/of verwijzing niet financieel", "Definitief geen contact kunnen krijgen",
-               "Inwoner hoeft geen hulp vanuit vroegsignalering",
-               "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
-               "Inwoner heeft al een ander lopend traject", "Persoon is geen inwoner (meer) in de gemeente",
-               "Inwoner al bekend bij schuldhulpverlening", "Niet opgepakt: onterecht signaal",
-               "Niet opgepakt: andere reden", "Inwoner is overleden"}
+END_RESULTS = set(DDAS_END_RESULTS)  # all 15 of DDAS v0.9 EnumEindresultaat
 
 # Anchors (the last simulated day) spread over a year, so that the ten weeks before each hold other weekends and
 # holidays: the Monday after Christmas, New Year's Day (a Friday), Easter Monday, Koningsdag and a Saturday in summer.
@@ -45,10 +40,13 @@ def test_vroeg_demo_loads_cases_in_every_state_on_any_date(vroeg, engine, anchor
         overdue = session.scalar(select(func.count()).select_from(UserTask).where(
             UserTask.element_id == "termijn_overschreden", UserTask.status == "open"))
         running = session.scalar(select(func.count()).select_from(Case).where(Case.status == "running"))
+        entrepreneurs = session.scalar(select(func.count()).select_from(Vroegsignaalzaak)
+                                       .where(Vroegsignaalzaak.werkvoorraad == "ondernemers"))
         failed = session.scalar(select(func.count()).select_from(Case).where(Case.last_error.is_not(None)))
     assert open_cases >= 20 and running >= open_cases and crisis >= 1 and overdue >= 1
     assert failed == 0
-    assert END_RESULTS <= closed, END_RESULTS - closed
+    assert len(END_RESULTS) == 15 and END_RESULTS <= closed, END_RESULTS - closed
+    assert entrepreneurs >= 1
 
     if anchor == ANCHORS[0]:  # once is enough: a second run adds nothing
         again = vroeg("demo", "--datum", anchor, **REAL)

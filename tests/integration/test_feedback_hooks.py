@@ -164,6 +164,61 @@ def test_each_allowed_code_and_the_status_it_gives(vs, code):
         assert status == STATUS_FOR_CODE.get(code, "Nog niet opgepakt")
 
 
+def test_a_signal_turned_down_hears_nothing_after_and_a_signal_in_the_help_is_never_turned_down(vs):
+    first = deliver(vs)
+    second = deliver(vs, partner="Waternet", externe_referentie="W-1", bedrag=None)
+    with vs.uow() as uow:
+        ctx = step(vs, uow.session, first.case_id, {"code": "herhaalde-melding", "signaal": second.id},
+                   {"code": "hulp-geaccepteerd"}, {"code": "niet-opgepakt", "signaal": first.id},
+                   {"code": "overleden", "signaal": second.id})
+        uow.commit()
+    assert sent(vs) == [("herhaalde-melding", second.id, "Waternet"), ("hulp-geaccepteerd", first.id, "Woonstad")]
+    reasons = [(e["data"].get("signal_id"), e["data"]["reason"]) for e in ctx.events
+               if e["kind"] == "terugmelding_geweigerd"]
+    assert reasons == [
+        (second.id, "het signaal hoort niet bij de hulp: eerder teruggemeld als herhaalde-melding"),
+        (first.id, "het signaal hoort bij de geaccepteerde hulp; niet-opgepakt kan niet meer"),
+        (second.id, "het signaal hoort niet bij de hulp: eerder teruggemeld als herhaalde-melding")]
+
+
+def test_a_partner_that_heard_of_an_objection_never_hears_that_help_was_accepted(vs):
+    rent = deliver(vs)
+    other = deliver(vs, externe_referentie="HUUR-9", soort="ontruiming", crisissignaal=True)
+    assert other.case_id == rent.case_id
+    with vs.uow() as uow:
+        ctx = step(vs, uow.session, rent.case_id, {"code": "bezwaar-inwoner", "signaal": rent.id},
+                   {"code": "hulp-geaccepteerd", "signaal": other.id})
+        uow.commit()
+    assert sent(vs) == [("bezwaar-inwoner", rent.id, "Woonstad")]
+    assert "bezwaar-inwoner" in ctx.events[-1]["data"]["reason"]
+
+
+def test_feedback_to_a_list_of_signals(vs):
+    rent = deliver(vs)
+    water = deliver(vs, partner="Waternet", externe_referentie="W-1", bedrag=None)
+    with vs.uow() as uow:
+        for bad, reason in [({"code": "hulp-geaccepteerd", "signalen": rent.id}, "signalen is geen lijst"),
+                            ({"code": "hulp-geaccepteerd", "signalen": [rent.id, 999]},
+                             "signaal 999 hoort niet bij deze zaak"),
+                            ({"code": "hulp-geaccepteerd", "signaal": rent.id, "signalen": [rent.id]},
+                             "geef signaal of signalen, niet allebei")]:
+            assert step(vs, uow.session, rent.case_id, bad).events[0]["data"]["reason"] == reason
+        step(vs, uow.session, rent.case_id, {"code": "hulp-geaccepteerd", "signalen": [water.id, str(water.id)]})
+        uow.commit()
+    assert sent(vs) == [("hulp-geaccepteerd", water.id, "Waternet")]
+
+
+def test_signals_the_diagram_throws_are_not_messages_and_leave_no_trace(vs):
+    from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+
+    ref = deliver(vs)
+    with vs.uow() as uow:
+        ctx = StepContext(uow.session, uow.session.get(Case, ref.case_id), None, None, [],
+                          [BpmnEvent(SignalEventDefinition("termijn_gehaald"), None)], NOW, "test", {})
+        feedback_hook(ctx)
+        assert ctx.events == []
+
+
 def test_other_messages_are_noted_not_sent(vs):
     ref = deliver(vs)
     with vs.uow() as uow:

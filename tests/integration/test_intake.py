@@ -96,7 +96,8 @@ def test_a_signal_is_stored_assessed_and_starts_a_case(vs):
         "warme_overdracht": False, "postcode": "1094HM", "leeftijd": 38}
     assert data["feiten"] == {"brp": "ingeschreven", "naam_afwijkend": False, "verhuisd_binnen_gemeente": False,
                               "shv": "geen", "shv_hulpverlener": None, "bezwaar": False, "herhaald": False,
-                              "onterecht": False, "onterecht_reden": None, "rechtspersoon": False}
+                              "onterecht": False, "onterecht_reden": None, "rechtspersoon": False,
+                              "ondernemer": False}
     row = zaak(vs, ref.case_id)
     assert (row.household_key, row.postcode, row.open, row.prioriteit, row.prioriteit_reden, row.werkvoorraad,
             row.crisis, row.eindresultaat) == ("1094HM-112-2", "1094HM", True, 3, "regulier signaal", "regulier",

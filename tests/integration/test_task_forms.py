@@ -84,19 +84,21 @@ ALL_TYPES = {"title": "Alles", "fields": [
     {"name": "meer", "type": "multichoice", "label": "Meer", "choices": [{"value": "x", "label": "X"},
                                                                         {"value": "y", "label": "Y"}]},
     {"name": "als", "type": "text", "label": "Als", "required_when": {"field": "vraag", "equals": False}},
+    {"name": "bij", "type": "text", "label": "Bij", "required_when": {"field": "keuze", "in": ["a", "b"]}},
 ]}
 
 
 def test_every_field_type_renders_its_control_and_keeps_stored_values(app):
     values = {"tekst": "hallo", "lang": "regel", "aantal": 3, "som": "1234.50", "dag": "2026-12-01", "vraag": False,
-              "keuze": "b", "meer": ["x", "y"], "als": "reden"}
+              "keuze": "b", "meer": ["x", "y"], "als": "reden", "bij": "ook"}
     with app.test_request_context():
         html = str(render_form(ALL_TYPES, values))
     page = Page(html)
     kinds = {e["name"]: (e["tag"], e.get("type")) for e in page.inputs}
     assert kinds == {"tekst": ("input", "text"), "lang": ("textarea", None), "aantal": ("input", "text"),
                      "som": ("input", "text"), "dag": ("input", "date"), "vraag": ("input", "radio"),
-                     "keuze": ("input", "radio"), "meer": ("input", "checkbox"), "als": ("input", "text")}
+                     "keuze": ("input", "radio"), "meer": ("input", "checkbox"), "als": ("input", "text"),
+                     "bij": ("input", "text")}
     assert 'value="hallo"' in html and ">regel</textarea>" in html and 'value="3"' in html
     assert 'value="1234,50"' in html and 'value="2026-12-01"' in html
     assert re.search(r'id="veld-vraag-nee"[^>]*checked', html)
@@ -107,6 +109,8 @@ def test_every_field_type_renders_its_control_and_keeps_stored_values(app):
     assert html.count("(verplicht)") == 2
     assert "Verplicht als bij &#39;Vraag&#39; is gekozen: Nee." in html
     assert 'data-verplicht-als-veld="vraag" data-verplicht-als-waarde="nee"' in html
+    assert "Verplicht als bij &#39;Keuze&#39; is gekozen: A of B." in html
+    assert 'data-verplicht-als-veld="keuze" data-verplicht-als-waarde="a|b"' in html
 
 
 def test_an_error_is_next_to_its_field_and_linked_from_the_summary(app):
@@ -244,7 +248,8 @@ def test_the_last_task_leads_back_to_the_worklist(vs, web, case_id, clock):
     do(vs, case_id, "plan_van_aanpak", analyse="Hoge voorschotten", afspraken="Regeling", aanpak="quick_fix")
     sign_in(vs, web, "anna", "hulpverlener")
     task = task_row(vs, case_id, "quick_fix")
-    response = web.post(f"/taken/{task.id}", data={"acties": ["budgetadvies", "betalingsregeling"],
+    response = web.post(f"/taken/{task.id}", data={"quick_fix_resultaat": "gelukt",
+                                                   "acties": ["budgetadvies", "betalingsregeling"],
                                                    "csrf_token": csrf_from(web)})
     assert response.status_code == 302 and response.headers["Location"] == "/werklijst"
     assert open_tasks(vs, case_id) == {}
@@ -306,3 +311,18 @@ def test_a_counsellor_cannot_open_the_coordinators_task(vs, web, case_id, clock)
     web.post("/uitloggen", data={"csrf_token": csrf_from(web)})
     sign_in(vs, web, "carla", "coordinator")
     assert web.get(f"/taken/{task.id}").status_code == 200
+
+
+def test_the_coordinator_reassigns_after_an_escalation_and_a_wrong_name_is_shown_on_its_field(vs, web, case_id, clock):
+    vs.add_user("bram", "hulpverlener", None, actor="test")
+    clock.set(local(2026, 12, 19, 8, 0))
+    vs.fire_due_timers()
+    sign_in(vs, web, "cora", "coordinator")
+    escalation = task_row(vs, case_id, "termijn_overschreden")
+    response = post(web, escalation.id, {"besluit": "herverdelen", "nieuwe_behandelaar": "brammetje"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Medewerker &#39;brammetje&#39; bestaat niet." in html and 'href="#veld-nieuwe_behandelaar"' in html
+    assert task_row(vs, case_id, "contactpoging").assignee is None
+    assert post(web, escalation.id, {"besluit": "herverdelen", "nieuwe_behandelaar": "bram"}).status_code == 302
+    assert task_row(vs, case_id, "contactpoging").assignee == "bram"

@@ -5,6 +5,7 @@ What a partner is told is read from the messages the diagram throws (a step hook
 and what the case row would show (prioriteit, prioriteit_reden, werkvoorraad, crisis, eindresultaat) is derived the
 way the domain hook is meant to: per step, from the tasks completed in it, a task counting only for the variables it
 changed compared with its parent task (so stale copies carried along the main flow never win)."""
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from engine.errors import InvalidTaskData
 from engine.models import Case, CaseTimer, UserTask
 from engine.validation import validate_bundle
+from engine.vroegsignalering.hooks import parent_data
 from engine.vroegsignalering.models import END_RESULTS
 from tests.conftest import local
 
@@ -42,7 +44,7 @@ class Observer:
         self.thrown.setdefault(ctx.case.id, []).extend(p for n, p in thrown if n == "terugmelding")
         values = self.variables.setdefault(ctx.case.id, {})
         for task in ctx.completed:
-            parent = task.parent.data if task.parent is not None else {}
+            parent = parent_data(task)
             for name in CASE_VARIABLES:
                 if name in task.data and parent.get(name, _MISSING) != task.data[name]:
                     values[name] = task.data[name]
@@ -60,7 +62,7 @@ def vs(engine):
 
 
 FEITEN = {"brp": "ingeschreven", "naam_afwijkend": False, "shv": "geen", "shv_hulpverlener": None, "bezwaar": False,
-          "herhaald": False, "onterecht": False, "onterecht_reden": None, "rechtspersoon": False}
+          "herhaald": False, "onterecht": False, "onterecht_reden": None, "rechtspersoon": False, "ondernemer": False}
 
 
 def signal(signaal_id=1, feiten=None, **data):
@@ -127,6 +129,7 @@ def assert_closed(engine, case_id, end_result, end_event):
 ATTEMPT = {"kanaal": "Telefoon", "datum": "2026-11-30", "dagdeel": "Middag"}
 HELP = {"uitkomst": "hulp", "bedreigende_situatie": False, "achterstanden": "Huur oktober en november",
         "zelfredzaamheid": "beperkt"}
+HELP_ACCEPTED = {"code": "hulp-geaccepteerd", "signalen": [1]}
 
 
 def reach(engine, case_id, **conversation):
@@ -224,12 +227,12 @@ def test_a_name_checked_by_hand_as_the_same_person_is_picked_up(vs, feiten):
 
 def test_a_deceased_resident_is_reported_and_the_household_still_gets_help(vs):
     case_id = start(vs, feiten={"brp": "overleden"})
-    assert feedback(vs, case_id) == [{"code": "overleden"}]
+    assert feedback(vs, case_id) == [{"code": "overleden", "signaal": 1}]
     assert case_vars(vs, case_id)["eindresultaat"] == "Inwoner is overleden"
     assert open_ids(vs, case_id) == ["contactpoging"]
     accept_help(vs, case_id, "quick_fix")
-    do(vs, case_id, "quick_fix", acties=["budgetadvies"])
-    assert feedback(vs, case_id) == [{"code": "overleden"}, {"code": "hulp-geaccepteerd"}]
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies"])
+    assert feedback(vs, case_id) == [{"code": "overleden", "signaal": 1}, HELP_ACCEPTED]
     assert_closed(vs, case_id, "Inwoner is overleden", "einde_quick_fix")
 
 
@@ -241,7 +244,7 @@ def test_a_deceased_resident_keeps_the_end_result_when_nobody_is_reached(vs):
 
 def test_a_running_debt_help_track_gets_the_signal_through_its_own_counsellor(vs):
     case_id = start(vs, feiten={"shv": "lopend", "shv_hulpverlener": "j.devries"})
-    assert feedback(vs, case_id) == [{"code": "bekend-bij-schuldhulpverlening"}]
+    assert feedback(vs, case_id) == [{"code": "bekend-bij-schuldhulpverlening", "signaal": 1}]
     [task] = open_tasks(vs, case_id)
     assert (task.element_id, task.assignee, task.role) == ("overdragen_shv", "j.devries", "hulpverlener")
     do(vs, case_id, "overdragen_shv", contact_inwoner=True, contact_partner=True)
@@ -271,7 +274,7 @@ def test_recently_closed_debt_help_the_former_counsellor_reaches_out_and_nothing
 def test_recently_closed_debt_help_with_consent_reports_accepted_help(vs):
     case_id = start(vs, feiten={"shv": "recent_afgesloten", "shv_hulpverlener": "p.bakker"})
     reach(vs, case_id, toestemming_terugmelding=True)
-    assert feedback(vs, case_id) == [{"code": "hulp-geaccepteerd"}]
+    assert feedback(vs, case_id) == [HELP_ACCEPTED]
     assert "voor_einde_incassostop" in timers(vs, case_id)
 
 
@@ -325,7 +328,8 @@ def test_regular_signal_has_14_and_28_day_deadlines(vs):
     assert timers(vs, case_id) == {"herinnering_14d": local(2026, 12, 11, 23, 59, 59),
                                    "termijn_verlopen": local(2026, 12, 25, 23, 59, 59)}
     [task] = open_tasks(vs, case_id)
-    assert task.element_id == "contactpoging" and task.due_at == local(2026, 12, 11, 23, 59, 59)
+    # the task carries its case's statutory deadline (engine/deadlines.py), the target is a deadline row beside it
+    assert task.element_id == "contactpoging" and task.deadline_at == local(2026, 12, 25, 23, 59, 59)
 
 
 def test_crisis_signal_before_christmas_gets_three_working_days(vs):
@@ -333,7 +337,7 @@ def test_crisis_signal_before_christmas_gets_three_working_days(vs):
     # 25 and 26 December are holidays, 27 December a Sunday: Mon 28, Tue 29, Wed 30
     assert timers(vs, case_id)["termijn_verlopen"] == local(2026, 12, 30, 23, 59, 59)
     [task] = open_tasks(vs, case_id)
-    assert task.due_at == local(2026, 12, 30, 23, 59, 59)  # the earliest deadline of the enclosing subprocess
+    assert task.deadline_at == local(2026, 12, 30, 23, 59, 59)  # the case's statutory deadline
     assert case_vars(vs, case_id)["prioriteit"] == 1
 
 
@@ -368,6 +372,104 @@ def test_an_open_escalation_is_cancelled_when_the_case_closes(vs, clock):
     vs.fire_due_timers()
     do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=False, vervolg="stoppen")
     assert_closed(vs, case_id, "Definitief geen contact kunnen krijgen", "einde_geen_contact")
+
+
+def test_the_deadlines_run_from_the_signal_while_the_name_is_checked_by_hand(vs, clock):
+    case_id = start(vs, feiten={"naam_afwijkend": True})
+    assert timers(vs, case_id) == {"herinnering_14d": local(2026, 12, 11, 23, 59, 59),
+                                   "termijn_verlopen": local(2026, 12, 25, 23, 59, 59)}
+    [check] = open_tasks(vs, case_id)
+    assert (check.element_id, check.deadline_at) == ("brp_controle", local(2026, 12, 25, 23, 59, 59))
+    clock.set(local(2026, 12, 26, 9, 0))
+    assert vs.fire_due_timers() == 2  # the name is still being checked: the deadline passes all the same
+    assert open_ids(vs, case_id) == ["brp_controle", "termijn_overschreden"]
+    do(vs, case_id, "brp_controle", zelfde_persoon=True, toelichting="Zelfde geboortedatum")
+    assert open_ids(vs, case_id) == ["contactpoging", "termijn_overschreden"]
+
+
+def test_a_crisis_signal_that_joins_shortens_the_running_deadline(vs, clock):
+    case_id = start(vs)
+    clock.set(local(2026, 12, 1, 10, 0))
+    deliver(vs, 2, partner_type="Energie", soort="eindelevering", crisis=True, signaaldatum="2026-12-01")
+    three_working_days = local(2026, 12, 4, 23, 59, 59)  # Tuesday 1 December + 3 working days
+    assert timers(vs, case_id) == {"herinnering_14d": local(2026, 12, 11, 23, 59, 59),
+                                   "termijn_verlopen": three_working_days}
+    [task] = open_tasks(vs, case_id)
+    assert task.deadline_at == three_working_days
+    [moved] = [e for e in vs.history(case_id) if e.kind == "termijn_verschoven"]
+    assert moved.element_id == "termijn_verlopen" and moved.actor == "partner"
+    assert (datetime.fromisoformat(moved.data["van"]), datetime.fromisoformat(moved.data["naar"])) == (
+        local(2026, 12, 25, 23, 59, 59), three_working_days)
+    clock.set(local(2026, 12, 5, 9, 0))
+    assert vs.fire_due_timers() == 1
+    assert "termijn_overschreden" in open_ids(vs, case_id)
+
+
+@pytest.mark.parametrize("first, later", [
+    ({"crisis": True, "soort": "ontruiming"}, "2026-12-01"),  # already three working days, from an earlier day
+    ({}, "2026-12-22"),  # three working days after 22 December fall after the 28 days
+])
+def test_a_crisis_signal_never_lengthens_the_deadline(vs, first, later):
+    case_id = start(vs, **first)
+    before = timers(vs, case_id)["termijn_verlopen"]
+    deliver(vs, 2, partner_type="Water", soort="afsluiting", crisis=True, signaaldatum=later)
+    assert timers(vs, case_id)["termijn_verlopen"] == before
+    assert [e for e in vs.history(case_id) if e.kind == "termijn_verschoven"] == []
+
+
+def test_a_threat_found_in_the_conversation_shortens_the_deadline_until_the_plan_is_made(vs, clock):
+    case_id = start(vs)
+    clock.set(local(2026, 12, 10, 11, 0))  # a Thursday
+    reach(vs, case_id, bedreigende_situatie=True)
+    three_working_days = local(2026, 12, 15, 23, 59, 59)
+    # the 14-day target is met by the conversation; the statutory deadline now runs until the plan
+    assert timers(vs, case_id) == {"termijn_verlopen": three_working_days,
+                                   "voor_einde_incassostop": local(2027, 1, 4, 23, 59, 59)}
+    [plan] = open_tasks(vs, case_id)
+    assert (plan.element_id, plan.deadline_at) == ("plan_van_aanpak", three_working_days)
+    assert [e.element_id for e in vs.history(case_id) if e.kind == "termijn_verschoven"] == ["termijn_verlopen"]
+    do(vs, case_id, "plan_van_aanpak", analyse="Ontruiming dreigt", afspraken="Regeling met verhuurder",
+       aanpak="overdracht")
+    assert "termijn_verlopen" not in timers(vs, case_id)
+
+
+def test_a_threat_whose_plan_is_late_escalates(vs, clock):
+    case_id = start(vs)
+    clock.set(local(2026, 12, 10, 11, 0))
+    reach(vs, case_id, bedreigende_situatie=True)
+    clock.set(local(2026, 12, 16, 8, 0))
+    assert vs.fire_due_timers() == 1
+    assert open_ids(vs, case_id) == ["plan_van_aanpak", "termijn_overschreden"]
+
+
+def test_the_coordinator_reassigns_the_case_after_an_escalation(vs, clock):
+    vs.add_user("bram", "hulpverlener", None, actor="test")
+    case_id = start(vs)
+    clock.set(local(2026, 12, 26, 9, 0))
+    vs.fire_due_timers()
+    with pytest.raises(InvalidTaskData) as refused:
+        do(vs, case_id, "termijn_overschreden", besluit="herverdelen", nieuwe_behandelaar="niemand.bekend")
+    assert [(e.field, e.reason) for e in refused.value.errors] == [
+        ("nieuwe_behandelaar", "Medewerker 'niemand.bekend' bestaat niet.")]
+    assert "termijn_overschreden" in open_ids(vs, case_id)  # nothing changed
+    do(vs, case_id, "termijn_overschreden", besluit="herverdelen", nieuwe_behandelaar="bram")
+    [attempt] = open_tasks(vs, case_id)
+    assert (attempt.element_id, attempt.assignee) == ("contactpoging", "bram")
+    last = vs.history(case_id)[-2:]
+    assert [e.kind for e in last] == ["taak_afgerond", "toegewezen"]
+    assert (last[1].actor, last[1].data["to"]) == ("anna", "bram")
+    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)
+    [conversation] = open_tasks(vs, case_id)
+    assert (conversation.element_id, conversation.assignee) == ("eerste_gesprek", "bram")  # the next task follows
+
+
+def test_continuing_after_an_escalation_keeps_the_assignment(vs, clock):
+    case_id = start(vs, feiten={"shv": "recent_afgesloten", "shv_hulpverlener": "p.bakker"})
+    clock.set(local(2026, 12, 26, 9, 0))
+    vs.fire_due_timers()
+    do(vs, case_id, "termijn_overschreden", besluit="doorgaan")
+    [attempt] = open_tasks(vs, case_id)
+    assert attempt.assignee == "p.bakker"
 
 
 # --- outreach and first conversation ---------------------------------------------------------------------------------
@@ -409,7 +511,7 @@ def test_the_counsellor_may_decide_not_to_pick_up_and_the_partner_learns_no_reas
     # a missed home visit with "niet oppakken" asks for no card and no new attempt
     do(vs, case_id, "contactpoging", **{**ATTEMPT, "kanaal": "Huisbezoek"}, bereikt=False, vervolg="niet_oppakken",
        reden_niet_oppakken="detentie")
-    assert feedback(vs, case_id) == [{"code": "niet-opgepakt", "signaal": 1}]
+    assert feedback(vs, case_id) == [{"code": "niet-opgepakt"}]  # every signal of the case
     assert "detentie" not in str(feedback(vs, case_id)) and "reden" not in str(feedback(vs, case_id))
     assert_closed(vs, case_id, "Niet opgepakt: andere reden", "einde_niet_oppakken")
     assert data(vs, case_id)["reden_niet_oppakken"] == "detentie"
@@ -439,7 +541,7 @@ def test_a_first_conversation_without_help_ends_early_without_feedback(vs, uitko
     assert_closed(vs, case_id, end_result, end_event)
 
 
-# --- help accepted: feedback, collection pause, plan, quick fix or handover --------------------------------------------
+# --- help accepted: feedback, collection pause, plan, quick fix or handover -------------------------------------------
 
 def test_accepted_help_is_reported_at_once_and_solved_with_a_quick_fix(vs, clock):
     case_id = start(vs)
@@ -447,14 +549,14 @@ def test_accepted_help_is_reported_at_once_and_solved_with_a_quick_fix(vs, clock
     do(vs, case_id, "kaartje_achterlaten", **{**ATTEMPT, "kanaal": "Kaartje"}, bereikt=False, vervolg="opnieuw")
     clock.set(local(2026, 12, 1, 10, 0))
     reach(vs, case_id)
-    assert feedback(vs, case_id) == [{"code": "hulp-geaccepteerd"}]  # before the plan is made
+    assert feedback(vs, case_id) == [HELP_ACCEPTED]  # before the plan is made
     assert open_ids(vs, case_id) == ["plan_van_aanpak"]
     values = data(vs, case_id)
     assert values["incassostop_einde"] == local(2026, 12, 31, 23, 59, 59).isoformat()
     assert timers(vs, case_id) == {"voor_einde_incassostop": local(2026, 12, 26, 23, 59, 59)}
     do(vs, case_id, "plan_van_aanpak", analyse="a", afspraken="b", aanpak="quick_fix")
-    do(vs, case_id, "quick_fix", acties=["aanvraag_voorzieningen", "betalingsregeling"])
-    assert feedback(vs, case_id) == [{"code": "hulp-geaccepteerd"}]
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["aanvraag_voorzieningen", "betalingsregeling"])
+    assert feedback(vs, case_id) == [HELP_ACCEPTED]
     assert_closed(vs, case_id, "(Budget)advies en/of quick fix", "einde_quick_fix")
     final = vs.replay(case_id, len(vs.history(case_id)))["data"]
     assert final["aantal_pogingen"] == 3
@@ -471,7 +573,7 @@ def test_a_warm_handover_ends_with_follow_up_help(vs, vervolghulp, end_result, e
     case_id = start(vs)
     accept_help(vs, case_id, "overdracht")
     do(vs, case_id, "warme_overdracht", vervolghulp=vervolghulp, overgenomen_door="Team", driegesprek=True)
-    assert feedback(vs, case_id) == [{"code": "hulp-geaccepteerd"}]
+    assert feedback(vs, case_id) == [HELP_ACCEPTED]
     assert_closed(vs, case_id, end_result, end_event)
 
 
@@ -508,7 +610,7 @@ def test_an_undecided_collection_pause_runs_out_and_the_case_can_still_close(vs,
 def test_a_case_already_done_gets_no_collection_pause_decision(vs, clock):
     case_id = start(vs)
     accept_help(vs, case_id, "quick_fix")
-    do(vs, case_id, "quick_fix", acties=["informatie_advies"])
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["informatie_advies"])
     clock.set(local(2027, 1, 2, 9, 0))
     assert vs.fire_due_timers() == 0
     assert status(vs, case_id) == "completed"
@@ -530,11 +632,14 @@ def test_new_signals_join_the_case_any_number_of_times_and_raise_its_priority(vs
     values = case_vars(vs, case_id)
     assert (values["prioriteit"], values["prioriteit_reden"], values["werkvoorraad"], values["crisis"]) == \
         (1, "Crisis: afsluiting dreigt", "crisis", True)
+    same = {"terugmelden": True, "ondernemer": False}
     assert vs.replay(case_id, len(vs.history(case_id)))["data"]["data_objects"]["zaakgegevens"]["signalen"] == [
-        {"signaal_id": 1, "partner_type": "Huur", "soort": "betalingsachterstand", "bedrag": "450.00", "crisis": False},
+        {"signaal_id": 1, "partner_type": "Huur", "soort": "betalingsachterstand", "bedrag": "450.00", "crisis": False,
+         **same},
         {"signaal_id": 2, "partner_type": "Energie", "soort": "betalingsachterstand", "bedrag": "300.00",
-         "crisis": False},
-        {"signaal_id": 3, "partner_type": "Water", "soort": "afsluiting", "bedrag": "120.00", "crisis": True}]
+         "crisis": False, **same},
+        {"signaal_id": 3, "partner_type": "Water", "soort": "afsluiting", "bedrag": "120.00", "crisis": True,
+         **same}]
     assert vs.observer.ended[case_id].count("nieuw_signaal_verwerkt") == 2
     assert feedback(vs, case_id) == []
     # the main flow goes on; its stale copies never win over what the event subprocess decided
@@ -567,7 +672,6 @@ def test_a_new_signal_raises_a_high_amount_case_to_three_signals(vs):
     ({"bezwaar": True}, "Energie", "bezwaar-inwoner", "nieuw_bezwaar"),
     ({"onterecht": True}, "Zorg", "onterecht-signaal", "nieuw_onterecht"),
     ({"herhaald": True}, "Huur", "herhaalde-melding", "nieuw_herhaald"),
-    ({"brp": "niet_ingeschreven"}, "Water", "geen-inwoner", "nieuw_geen_inwoner"),
 ])
 def test_a_new_signal_that_is_not_picked_up_is_reported_and_leaves_the_case_alone(vs, feiten, partner_type, code,
                                                                                    end_event):
@@ -587,21 +691,235 @@ def test_a_new_signal_from_a_health_insurer_is_processed_despite_an_objection(vs
     assert feedback(vs, case_id) == [] and case_vars(vs, case_id)["prioriteit"] == 3
 
 
-def test_a_new_signal_after_help_was_accepted_still_joins_the_case(vs):
+def test_a_new_signal_after_help_was_accepted_joins_the_case_and_hears_it_at_once(vs):
     case_id = start(vs)
     accept_help(vs, case_id, "quick_fix")
     deliver(vs, 2, partner_type="Energie", soort="eindelevering", crisis=True)
     assert case_vars(vs, case_id)["prioriteit_reden"] == "Crisis: einde levering van energie"
-    do(vs, case_id, "quick_fix", acties=["betalingsregeling"])
+    assert feedback(vs, case_id) == [HELP_ACCEPTED, {"code": "hulp-geaccepteerd", "signaal": 2}]  # R16
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["betalingsregeling"])
     assert case_vars(vs, case_id)["prioriteit"] == 1
     assert_closed(vs, case_id, "(Budget)advies en/of quick fix", "einde_quick_fix")
+
+
+def test_a_joining_signal_whose_name_does_not_match_is_checked_by_hand(vs):
+    case_id = start(vs)
+    deliver(vs, 2, feiten={"naam_afwijkend": True}, partner_type="Zorg")
+    assert open_ids(vs, case_id) == ["brp_controle_nieuw", "contactpoging"]
+    assert len(data(vs, case_id)["data_objects"]["zaakgegevens"]["signalen"]) == 1  # not yet part of the case
+    deliver(vs, 3, feiten={"brp": "onbekend"}, partner_type="Energie")
+    checks = [t for t in open_tasks(vs, case_id) if t.element_id == "brp_controle_nieuw"]
+    assert [t.role for t in checks] == ["hulpverlener", "hulpverlener"]
+    vs.complete_task(checks[0].task_id, {"zelfde_persoon": False, "toelichting": "Andere persoon"}, actor="anna")
+    assert feedback(vs, case_id) == [{"code": "niet-opgepakt", "signaal": 2}]
+    assert "nieuw_andere_persoon" in vs.observer.ended[case_id]
+    vs.complete_task(checks[1].task_id, {"zelfde_persoon": True, "toelichting": "Zelfde persoon"}, actor="anna")
+    assert [s["signaal_id"] for s in data(vs, case_id)["data_objects"]["zaakgegevens"]["signalen"]] == [1, 3]
+    assert case_vars(vs, case_id)["prioriteit_reden"] == "Twee signalen van het huishouden"
+
+
+def test_a_joining_signal_about_a_deceased_resident_is_reported_and_joins(vs):
+    case_id = start(vs)
+    deliver(vs, 2, feiten={"brp": "overleden"}, partner_type="Water")
+    assert feedback(vs, case_id) == [{"code": "overleden", "signaal": 2}]
+    assert len(data(vs, case_id)["data_objects"]["zaakgegevens"]["signalen"]) == 2
+    reach(vs, case_id)
+    assert feedback(vs, case_id)[-1] == {"code": "hulp-geaccepteerd", "signalen": [1, 2]}
+
+
+def test_a_joining_signal_of_someone_in_debt_help_goes_to_that_counsellor(vs):
+    case_id = start(vs)
+    deliver(vs, 2, feiten={"shv": "lopend", "shv_hulpverlener": "k.visser"}, partner_type="Energie")
+    assert feedback(vs, case_id) == [{"code": "bekend-bij-schuldhulpverlening", "signaal": 2}]
+    handover = [t for t in open_tasks(vs, case_id) if t.element_id == "overdragen_shv_nieuw"][0]
+    assert (handover.assignee, handover.form) == ("k.visser", "overdracht_schuldhulpverlener")
+    do(vs, case_id, "overdragen_shv_nieuw", contact_inwoner=True, contact_partner=True)
+    assert vs.observer.ended[case_id][-1] == "nieuw_shv"
+    reach(vs, case_id)  # the help of this case is not that signal's business
+    assert feedback(vs, case_id)[-1] == HELP_ACCEPTED
+
+
+def test_a_joining_signal_with_recently_closed_debt_help_hears_of_accepted_help_only_with_consent(vs):
+    case_id = start(vs)
+    reach(vs, case_id)
+    deliver(vs, 2, feiten={"shv": "recent_afgesloten", "shv_hulpverlener": "p.bakker"}, partner_type="Zorg")
+    assert feedback(vs, case_id) == [HELP_ACCEPTED]
+    other = vs.start_case("vroegsignalering", signal(5), actor="test", correlation_key="hh-5").id
+    reach(vs, other, toestemming_terugmelding=True)
+    vs.deliver_message("hh-5", "nieuw_signaal", signal(6, {"shv": "recent_afgesloten", "shv_hulpverlener": "x"}),
+                       actor="partner")
+    assert feedback(vs, other)[-1] == {"code": "hulp-geaccepteerd", "signaal": 6}
+
+
+def test_a_joining_signal_of_someone_who_is_no_resident_is_reported_and_forwarded(vs):
+    case_id = start(vs)
+    deliver(vs, 7, feiten={"brp": "niet_ingeschreven"}, partner_type="Water")
+    assert feedback(vs, case_id) == [{"code": "geen-inwoner", "signaal": 7}]
+    assert open_ids(vs, case_id) == ["contactpoging", "doorsturen_gemeente_nieuw"]
+    do(vs, case_id, "doorsturen_gemeente_nieuw", gemeente="Utrecht")
+    assert vs.observer.ended[case_id][-1] == "nieuw_geen_inwoner"
+    assert len(data(vs, case_id)["data_objects"]["zaakgegevens"]["signalen"]) == 1
+
+
+def test_a_refused_joining_signal_never_hears_that_help_was_accepted(vs):
+    case_id = start(vs)
+    deliver(vs, 2, feiten={"herhaald": True})
+    deliver(vs, 3, feiten={"bezwaar": True}, partner_type="Energie")
+    reach(vs, case_id)
+    assert feedback(vs, case_id) == [{"code": "herhaalde-melding", "signaal": 2},
+                                     {"code": "bezwaar-inwoner", "signaal": 3}, HELP_ACCEPTED]
+
+
+# --- every end the module knows (R18-R25) -----------------------------------------------------------------------------
+
+def test_no_show_at_the_conversation_then_no_response_after_earlier_contact(vs):
+    case_id = start(vs)
+    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)
+    do(vs, case_id, "eerste_gesprek", uitkomst="geen_reactie")
+    assert open_ids(vs, case_id) == ["contactpoging"]  # the attempts go on
+    for kanaal in ("Telefoon", "Brief"):
+        do(vs, case_id, "contactpoging", **{**ATTEMPT, "kanaal": kanaal}, bereikt=False, vervolg="opnieuw")
+    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=False, vervolg="stoppen")
+    assert feedback(vs, case_id) == []  # R21: never that the resident stopped responding
+    assert_closed(vs, case_id, "Geen reactie na eerder contact", "einde_geen_reactie")
+    assert data(vs, case_id)["aantal_pogingen"] == 4
+    assert [e.element_id for e in vs.history(case_id) if e.kind == "taak_afgerond"] == [
+        "contactpoging", "eerste_gesprek", "contactpoging", "contactpoging", "contactpoging"]
+
+
+def test_a_resident_reached_again_after_a_no_show_has_the_conversation(vs):
+    case_id = start(vs)
+    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)
+    do(vs, case_id, "eerste_gesprek", uitkomst="geen_reactie")
+    reach(vs, case_id)
+    assert open_ids(vs, case_id) == ["plan_van_aanpak"] and feedback(vs, case_id) == [HELP_ACCEPTED]
+
+
+def test_dropping_out_during_the_plan_with_the_attempts_that_followed(vs):
+    case_id = start(vs)
+    reach(vs, case_id)
+    do(vs, case_id, "plan_van_aanpak", aanpak="afgehaakt")
+    [task] = open_tasks(vs, case_id)
+    assert (task.element_id, task.form, task.role) == ("contact_herstellen", "contact_herstellen", "hulpverlener")
+    do(vs, case_id, "contact_herstellen", **ATTEMPT, bereikt=False, vervolg="opnieuw")
+    do(vs, case_id, "contact_herstellen", **{**ATTEMPT, "kanaal": "Huisbezoek"}, bereikt=False, vervolg="stoppen")
+    assert feedback(vs, case_id) == [HELP_ACCEPTED]  # told at once, never taken back or explained
+    assert_closed(vs, case_id, "Geen reactie na eerder contact", "einde_geen_reactie")
+    attempts = [e.data["data"]["kanaal"] for e in vs.history(case_id)
+                if e.kind == "taak_afgerond" and e.data["form"] in ("contactpoging", "contact_herstellen")]
+    assert attempts == ["Telefoon", "Telefoon", "Huisbezoek"]
+
+
+def test_a_resident_who_drops_out_during_the_quick_fix_and_is_reached_again_goes_on_with_the_plan(vs):
+    case_id = start(vs)
+    accept_help(vs, case_id, "quick_fix")
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="afgehaakt")
+    do(vs, case_id, "contact_herstellen", **ATTEMPT, bereikt=True)
+    assert open_ids(vs, case_id) == ["plan_van_aanpak"]
+    do(vs, case_id, "plan_van_aanpak", analyse="a", afspraken="b", aanpak="quick_fix")
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies"])
+    assert_closed(vs, case_id, "(Budget)advies en/of quick fix", "einde_quick_fix")
+
+
+def test_a_quick_fix_that_fails_becomes_a_warm_handover(vs):
+    case_id = start(vs)
+    accept_help(vs, case_id, "quick_fix")
+    with pytest.raises(InvalidTaskData):  # what was tried is part of the record
+        do(vs, case_id, "quick_fix", quick_fix_resultaat="niet_gelukt")
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="niet_gelukt", acties=["betalingsregeling"])
+    assert open_ids(vs, case_id) == ["warme_overdracht"]
+    do(vs, case_id, "warme_overdracht", vervolghulp="schuldhulpverlening", overgenomen_door="Schuldhulp team 2")
+    assert_closed(vs, case_id, "Vervolghulp en/of verwijzing financieel", "einde_financieel")
+
+
+def test_a_referral_without_contact(vs):
+    case_id = start(vs)
+    do(vs, case_id, "contactpoging", **{**ATTEMPT, "kanaal": "Huisbezoek"}, bereikt=False, vervolg="opnieuw")
+    do(vs, case_id, "kaartje_achterlaten", **{**ATTEMPT, "kanaal": "Kaartje"}, bereikt=False, vervolg="verwijzen",
+       verwezen_naar="Bemoeizorg Noord")
+    assert feedback(vs, case_id) == []
+    assert_closed(vs, case_id, "Verwijzing zonder contact", "einde_verwijzing")
+    assert data(vs, case_id)["verwezen_naar"] == "Bemoeizorg Noord"
+
+
+def test_another_counsellor_with_a_running_track_takes_over_without_contact(vs):
+    case_id = start(vs)
+    with pytest.raises(InvalidTaskData):
+        do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=False, vervolg="ander_traject")
+    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=False, vervolg="ander_traject",
+       overgenomen_door="Budgetbeheer Stadsbank")
+    assert feedback(vs, case_id) == []
+    assert_closed(vs, case_id, "Inwoner heeft al een ander lopend traject", "einde_ander_traject_zonder_contact")
+
+
+def test_a_warm_referral_starts_with_the_conversation(vs):
+    case_id = start(vs, warme_overdracht=True)
+    [conversation] = open_tasks(vs, case_id)
+    assert (conversation.element_id, conversation.deadline_at) == ("eerste_gesprek",
+                                                                   local(2026, 12, 25, 23, 59, 59))
+    do(vs, case_id, "eerste_gesprek", **{**HELP, "uitkomst": "al_betaald"})
+    assert_closed(vs, case_id, "Inwoner heeft zelf al betaald/betalingsregeling getroffen", "einde_al_betaald")
+    assert data(vs, case_id)["aantal_pogingen"] == 0
+
+
+def test_solved_before_the_end_of_the_collection_pause_closes_the_case(vs, clock):
+    case_id = start(vs)
+    clock.set(local(2026, 12, 1, 10, 0))
+    accept_help(vs, case_id, "quick_fix")
+    clock.set(local(2026, 12, 27, 9, 0))
+    vs.fire_due_timers()
+    assert open_ids(vs, case_id) == ["besluit_incassostop", "quick_fix"]
+    do(vs, case_id, "besluit_incassostop", besluit_incassostop="opgelost")
+    assert_closed(vs, case_id, "(Budget)advies en/of quick fix", "einde_opgelost")
+
+
+def test_a_handover_decided_at_the_end_of_the_pause_stops_the_quick_fix(vs, clock):
+    case_id = start(vs)
+    clock.set(local(2026, 12, 1, 10, 0))
+    accept_help(vs, case_id, "quick_fix")
+    clock.set(local(2026, 12, 27, 9, 0))
+    vs.fire_due_timers()
+    do(vs, case_id, "besluit_incassostop", besluit_incassostop="overdracht")
+    assert open_ids(vs, case_id) == ["warme_overdracht"]  # the quick fix is cancelled
+    assert "einde_besluit_overdracht" in vs.observer.ended[case_id]
+    do(vs, case_id, "warme_overdracht", vervolghulp="overig", overgenomen_door="Wijkteam")
+    assert_closed(vs, case_id, "Vervolghulp en/of verwijzing niet financieel", "einde_niet_financieel")
+
+
+def test_a_handover_decided_while_the_handover_runs_changes_nothing(vs, clock):
+    case_id = start(vs)
+    clock.set(local(2026, 12, 1, 10, 0))
+    accept_help(vs, case_id, "overdracht")
+    [handover] = open_tasks(vs, case_id)
+    clock.set(local(2026, 12, 27, 9, 0))
+    vs.fire_due_timers()
+    do(vs, case_id, "besluit_incassostop", besluit_incassostop="overdracht")
+    assert [t.task_id for t in open_tasks(vs, case_id)] == [handover.task_id]
+    assert "bericht_genegeerd" not in [e.kind for e in vs.history(case_id)]
+
+
+def test_entrepreneurs_go_to_their_own_queue_and_counsellor(vs):
+    case_id = start(vs, feiten={"ondernemer": True})
+    values = case_vars(vs, case_id)
+    assert values["werkvoorraad"] == "ondernemers"
+    [task] = open_tasks(vs, case_id)
+    assert (task.element_id, task.assignee) == ("contactpoging", "ondernemersadviseur")
+    crisis = vs.start_case("vroegsignalering", signal(5, {"ondernemer": True}, crisis=True, soort="ontruiming"),
+                           actor="test", correlation_key="hh-5").id
+    assert case_vars(vs, crisis)["werkvoorraad"] == "crisis"  # crisis comes first
+    recent = vs.start_case("vroegsignalering", signal(6, {"ondernemer": True, "shv": "recent_afgesloten",
+                                                          "shv_hulpverlener": "p.bakker"}),
+                           actor="test", correlation_key="hh-6").id
+    assert open_tasks(vs, recent)[0].assignee == "p.bakker"  # the former counsellor knows the household
 
 
 def test_feedback_codes_are_only_the_allowed_ones():
     tree = etree.parse(str(BPMN))
     payloads = [p.text for p in tree.iter("{http://spiffworkflow.org/bpmn/schema/1.0/core}messagePayload")]
     codes = {p.split("'code': '")[1].split("'")[0] for p in payloads}
-    assert codes <= FEEDBACK_CODES and len(payloads) == 15
+    feedback_events = [d for d in tree.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}messageEventDefinition")
+                       if d.get("messageRef") == "Message_terugmelding"]
+    assert codes == FEEDBACK_CODES and len(payloads) == len(feedback_events) == 19
 
 
 # --- coverage of the diagram: keep this test last ---------------------------------------------------------------------

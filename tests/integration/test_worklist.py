@@ -203,12 +203,13 @@ def test_filters(vs, web, partner):
     assert only("werkvoorraad=jongeren") == [a]
     assert only("crisis=1") == [b]
     assert only("te_laat=1") == [a]
-    assert only("partnertype=Energie") == [c]
-    assert only("partnertype=Huur") == [a, b, c]
-    assert only("postcode_van=1001") == [b, c]
+    # case c has two open tasks: its first signal's name check and the joining Energie signal's own (R6)
+    assert only("partnertype=Energie") == [c, c]
+    assert only("partnertype=Huur") == [a, b, c, c]
+    assert only("postcode_van=1001") == [b, c, c]
     assert only("postcode_tot=1001") == [a, b]
     assert only("postcode_van=1001&postcode_tot=1001") == [b]
-    assert only("werkvoorraad=wijk-zuid&partnertype=Energie") == [c]
+    assert only("werkvoorraad=wijk-zuid&partnertype=Energie") == [c, c]
     page = get(web, "/werklijst?weergave=alle&partnertype=Energie")
     assert "Huur: betalingsachterstand" in page and "Energie: betalingsachterstand" in page
     assert "Totaal € 152,00" in page  # 102 + 50

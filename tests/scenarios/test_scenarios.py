@@ -99,7 +99,7 @@ def test_energy_arrear_reached_by_phone_help_accepted_quick_fix_within_the_pause
     do(vs, case_id, "plan_van_aanpak", analyse="Achterstand door hoge voorschotten", afspraken="Regeling treffen",
        aanpak="quick_fix")
     clock.set(local(2026, 12, 15, 10, 0))  # within the 30-day collection pause
-    do(vs, case_id, "quick_fix", acties=["budgetadvies", "betalingsregeling"])
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies", "betalingsregeling"])
     closed_with(vs, case_id, "(Budget)advies en/of quick fix")
     assert received(client, energie) == [("S-1", "hulp-geaccepteerd")]
 
@@ -345,3 +345,53 @@ def test_signals_are_dated_by_the_engine_clock(vs, client, partners, clock):
     signal_id = deliver(client, partners["Woonstad"], signaal())
     with vs.uow() as uow:
         assert uow.session.get(Signal, signal_id).received_at == clock.now()
+
+
+# --- deadlines from the first minute, crisis joining, entrepreneurs (issue 9) -----------------------------------------
+
+def test_the_deadlines_run_while_the_name_is_checked_by_hand(vs, client, partners, clock):
+    huur = partners["Woonstad"]
+    case_id = case_of(vs, deliver(client, huur, signaal(client={"achternaam": "Amrani-Bakker"})))
+    assert set(open_tasks(vs, case_id)) == {"brp_controle"}
+    assert deadlines(vs, case_id) == {"herinnering_14d": local(2026, 12, 4, 23, 59, 59),
+                                      "termijn_verlopen": local(2026, 12, 18, 23, 59, 59)}
+    assert open_tasks(vs, case_id)["brp_controle"].due_at == local(2026, 12, 4, 23, 59, 59)
+
+
+def test_an_eviction_notice_joining_the_case_shortens_its_deadline_to_three_working_days(vs, client, partners, clock):
+    energie, huur = partners["Stroomnet"], partners["Woonstad"]
+    case_id = case_of(vs, deliver(client, energie, signaal(product="gas")))
+    clock.set(local(2026, 12, 1, 9, 0))
+    notice = deliver(client, huur, signaal(ref="ONTR-1", soort="ontruiming", crisissignaal=True,
+                                           signaaldatum="2026-12-01"))
+    assert case_of(vs, notice) == case_id
+    assert deadlines(vs, case_id)["termijn_verlopen"] == local(2026, 12, 4, 23, 59, 59)
+    assert open_tasks(vs, case_id)["contactpoging"].due_at == local(2026, 12, 4, 23, 59, 59)
+    row = zaak(vs, case_id)
+    assert (row.crisis, row.werkvoorraad, row.prioriteit) == (True, "crisis", 1)
+    assert [e.kind for e in vs.history(case_id)].count("termijn_verschoven") == 1
+
+
+def test_an_entrepreneur_goes_to_the_entrepreneurs_queue_and_counsellor(vs, client, partners):
+    huur = partners["Woonstad"]
+    case_id = case_of(vs, deliver(client, huur, signaal(client={
+        "achternaam": "El Amrani h.o.d.n. Kapsalon Fatima"})))
+    do(vs, case_id, "brp_controle", zelfde_persoon=True, toelichting="Handelsnaam in het signaal")
+    assert zaak(vs, case_id).werkvoorraad == "ondernemers"
+    assert open_tasks(vs, case_id)["contactpoging"].assignee == "ondernemersadviseur"
+
+
+def test_every_contact_attempt_after_a_no_show_is_registered_for_ddas(vs, client, partners):
+    from engine.vroegsignalering.models import Contactpoging
+
+    huur = partners["Woonstad"]
+    case_id = case_of(vs, deliver(client, huur, signaal()))
+    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)
+    do(vs, case_id, "eerste_gesprek", uitkomst="geen_reactie")
+    do(vs, case_id, "contactpoging", **{**ATTEMPT, "kanaal": "Brief"}, bereikt=False, vervolg="stoppen")
+    closed_with(vs, case_id, "Geen reactie na eerder contact")
+    assert received(client, huur) == []
+    with vs.uow() as uow:
+        rows = uow.session.scalars(select(Contactpoging).where(Contactpoging.case_id == case_id)
+                                   .order_by(Contactpoging.id)).all()
+        assert [(r.soort, r.bereikt) for r in rows] == [("Telefoon", True), ("Brief", False)]

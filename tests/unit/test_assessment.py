@@ -15,12 +15,12 @@ from engine.models import Event
 from engine.vroegsignalering.models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
 from engine.vroegsignalering.registries import RegistryImportError, import_bezwaren, import_schuldhulp
 from engine.vroegsignalering.service import import_registry
-from engine.vroegsignalering.names import fold, is_legal_entity, surname_key
+from engine.vroegsignalering.names import fold, is_entrepreneur, is_legal_entity, surname_key
 
 ALL_STEPS = {"herinnering_verstuurd": True, "persoonlijk_contact_gezocht": True, "gewezen_op_schuldhulp": True,
              "aangeboden_gegevens_door_te_geven": True}
 FACT_KEYS = {"brp", "naam_afwijkend", "verhuisd_binnen_gemeente", "bsn", "shv", "shv_hulpverlener", "bezwaar",
-             "herhaald", "onterecht", "onterecht_reden", "rechtspersoon"}
+             "herhaald", "onterecht", "onterecht_reden", "rechtspersoon", "ondernemer"}
 NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
 
 
@@ -159,6 +159,16 @@ def test_rules_from_settings():
 ])
 def test_legal_entities_versus_natural_persons_in_business(name, legal):
     assert is_legal_entity(None, None, name) is legal
+
+
+@pytest.mark.parametrize("name, entrepreneur", [
+    ("Jansen Klussen VOF", True), ("Jansen & De Vries V.O.F.", True), ("Eenmanszaak Mulder", True),
+    ("Maatschap Huisartsen Oost", True), ("De Vries C.V.", True), ("Jansen Holding h.o.d.n. Klusbedrijf", True),
+    ("P. de Groot handelend onder de naam Groot Schilderwerk", True),
+    ("Bakkerij Jansen B.V.", False), ("Stichting De Regenboog", False), ("Jansen", False), ("Vofke", False),
+])
+def test_entrepreneurs_are_natural_persons_in_business(name, entrepreneur):
+    assert is_entrepreneur(None, None, name) is entrepreneur
 
 
 def test_initials_are_not_read_as_a_legal_form():

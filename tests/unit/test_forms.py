@@ -42,6 +42,16 @@ def test_required_when_and_unknown_fields():
     assert sorted((e.field, e.code) for e in errors) == [("keuze", "required"), ("kleur", "unknown")]
 
 
+def test_required_when_one_of_several_answers():
+    form = parse_form("""{"title": "Plan", "fields": [
+      {"name": "aanpak", "type": "choice", "label": "Aanpak", "required": true,
+       "choices": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}, {"value": "c", "label": "C"}]},
+      {"name": "uitleg", "type": "text", "label": "Uitleg", "required_when": {"field": "aanpak", "in": ["a", "b"]}}
+    ]}""", "plan")
+    assert [e.field for e in validate_submission(form, {"aanpak": "b"})[1]] == ["uitleg"]
+    assert validate_submission(form, {"aanpak": "c"})[1] == []
+
+
 def test_not_an_object():
     _, errors = validate_submission(FORM, ["naam"])
     assert errors[0].code == "invalid"
@@ -56,6 +66,10 @@ def test_not_an_object():
      '{"name": "a", "type": "text", "label": "y"}]}', "de veldnaam 'a' komt twee keer voor"),
     ('{"title": "x", "fields": [{"name": "a", "type": "choice", "label": "x"}]}', "'choices' moet een lijst"),
     ('{"fields": [{"name": "a", "type": "text", "label": "x"}]}', "'title' (de titel) is verplicht"),
+    ('{"title": "x", "fields": [{"name": "a", "type": "text", "label": "x", '
+     '"required_when": {"field": "b", "equals": 1, "in": [1]}}]}', "'required_when' moet"),
+    ('{"title": "x", "fields": [{"name": "a", "type": "text", "label": "x", '
+     '"required_when": {"field": "b", "in": "ja"}}]}', "'required_when' moet"),
 ])
 def test_bad_definitions_are_refused_with_the_reason(text, fragment):
     with pytest.raises(FormDefinitionError) as err:

@@ -201,3 +201,17 @@ def test_a_message_payload_is_checked_where_it_is_thrown(files):
     assert problems(files) == []  # the form set it on both paths to the end
     files["stromen.bpmn"] = files["stromen.bpmn"].replace('{"samenvatting": notitie}', '{"samenvatting": notities}')
     assert problems(files) == ["stromen.bpmn: einde: onbekende variabele 'notities' in einde; bedoelt u 'notitie'?"]
+
+
+def test_a_flow_condition_or_a_timer_may_read_a_data_object_filled_before_it(files):
+    """SpiffWorkflow evaluates flow conditions with the data objects as context, and Vroeg's script engine does the
+    same for timers (the shipped statutory deadline reads zaakgegevens): a data object filled on a path before the
+    read is a known name there, one filled on no path is not."""
+    edit(files, "deelprocessen.bpmn", '<bpmn:sequenceFlow id="h7" sourceRef="lezen" targetRef="einde"/>',
+         '<bpmn:sequenceFlow id="h7" sourceRef="lezen" targetRef="einde">'
+         '<bpmn:conditionExpression>dossier["dubbel"] &gt; 0</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    assert problems(files) == []
+    edit(files, "deelprocessen.bpmn", '<bpmn:dataOutputAssociation id="vullen_uit"><bpmn:targetRef>ref_dossier_uit'
+                                      '</bpmn:targetRef></bpmn:dataOutputAssociation>', "")
+    found = problems(files)
+    assert any("h7: onbekende variabele 'dossier' in h7" in p for p in found), found

@@ -56,6 +56,7 @@ function route(src, tgt, hint) {
   const S = src.bounds, T = tgt.bounds;
   const right = t.x > s.x;
   const sideX = (b, toRight) => (toRight ? b.x + b.width : b.x);
+  if (hint && hint.points) return hint.points;  // a route drawn by hand in the plan (absolute waypoints)
   if (hint && hint.loop !== undefined) {  // backwards, over the top (or under the bottom) at a fixed y
     const up = hint.loop < s.y;
     return [
@@ -157,7 +158,9 @@ function planned(model, plan) {
   for (const f of allFlows) {
     const points = route(placed.get(f.sourceRef.id), placed.get(f.targetRef.id), plan.routes[f.id]);
     const fromGateway = placed.get(f.sourceRef.id).kind === 'gateway';
-    edges.push(edge(f.id, points, f.name ? flowLabel(points, f.name, fromGateway) : null));
+    const hint = plan.routes[f.id];
+    const label = hint && hint.label ? hint.label : f.name && flowLabel(points, f.name, fromGateway);
+    edges.push(edge(f.id, points, f.name ? label : null));
   }
   // data associations: straight between the task and the data object beside it
   for (const { el } of placed.values()) {

@@ -24,8 +24,8 @@
     var fields = form.querySelectorAll("[data-verplicht-als-veld]");
     for (var i = 0; i < fields.length; i++) {
       var field = fields[i];
-      var show = chosen(form, field.getAttribute("data-verplicht-als-veld")) ===
-        field.getAttribute("data-verplicht-als-waarde");
+      var values = field.getAttribute("data-verplicht-als-waarde").split("|");
+      var show = values.indexOf(chosen(form, field.getAttribute("data-verplicht-als-veld"))) >= 0;
       field.hidden = !(show || hasInput(field) || field.classList.contains("taakveld--fout"));
     }
   }
