@@ -138,7 +138,7 @@ def _reassign_case(session, runtime, case: Case, rows: list[UserTask], assignee,
     case.updated_at = now
     # A snapshot with the events, so that a replay of them shows this state and not the next step's; its data
     # (the last completed task's) gets the variables the active tasks now carry.
-    snapshot = view.snapshot(workflow, view.waiting_timers(workflow))
+    snapshot = view.snapshot(workflow, view.waiting_timers(workflow), runtime.leading_deadline_kinds)
     snapshot["data"].update({name: assignee for name in variables})
     append_events(session, chain=case_chain(case.id), case_id=case.id, actor=actor, at=now, events=events,
                   snapshot=snapshot)

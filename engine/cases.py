@@ -228,7 +228,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
         session.flush()  # one INSERT with everything set; the id names the history chain
         on_created(case)
     context = StepContext(session, case, workflow, primary, done, thrown, now, actor,
-                          view.snapshot(workflow, timers), new_case, runtime=rt)
+                          view.snapshot(workflow, timers, rt.leading_deadline_kinds), new_case, runtime=rt)
     for event in _events(primary, retimed, fired, done):
         context.record(**event)
     _sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case)

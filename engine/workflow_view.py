@@ -229,7 +229,18 @@ def case_data(workflow) -> dict:
     return data
 
 
-def snapshot(workflow, timers: list[TimerView]) -> dict:
+def _task_deadlines(workflow, timers: list[TimerView], leading_kinds: tuple[str, ...]) -> dict:
+    leading = [t.due_at for t in timers if t.termijn and (not leading_kinds or t.termijn in leading_kinds)]
+    case_deadline = min(leading) if leading else None
+    dues = {}
+    for task in sorted(open_user_tasks(workflow, timers), key=lambda t: t.due_at or _LATEST, reverse=True):
+        due = case_deadline or task.due_at
+        if due is not None:
+            dues[task.element_id] = due.isoformat()
+    return dues
+
+
+def snapshot(workflow, timers: list[TimerView], leading_kinds: tuple[str, ...] = ()) -> dict:
     """The state a replay shows: elements completed (with counts), active elements, data and deadlines."""
     completed = Counter()
     active = set()
@@ -246,9 +257,8 @@ def snapshot(workflow, timers: list[TimerView]) -> dict:
         "active": sorted(active),
         "data": case_data(workflow),
         "timers": [{"element_id": t.element_id, "due_at": t.due_at.isoformat()} for t in timers],
-        # each open user task's due date, by the same rule as the task rows (a replay need not redo it)
-        "due": {t.element_id: t.due_at.isoformat() for t in sorted(open_user_tasks(workflow, timers),
-                                                                    key=lambda t: t.due_at or _LATEST, reverse=True)
-                if t.due_at is not None},
+        # each open user task's deadline as the worklist has it (engine/deadlines.py): the case's running leading
+        # deadline, else the task's own due date (a replay need not redo it)
+        "due": _task_deadlines(workflow, timers, leading_kinds),
         "finished": workflow.is_completed(),
     }

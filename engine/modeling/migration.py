@@ -269,7 +269,7 @@ def _apply(rt, session, plan: _Plan, old_v, new_v, now, actor: str) -> None:
                            "data": {"process_id": new_v.process_id, "from_version": old_v.version,
                                     "to_version": new_v.version, "from_version_id": old_v.id,
                                     "to_version_id": new_v.id}}],
-                  snapshot=view.snapshot(workflow, timers))
+                  snapshot=view.snapshot(workflow, timers, rt.leading_deadline_kinds))
 
 
 def _refresh_open_rows(session, case, workflow, timers) -> None:

@@ -286,7 +286,8 @@ def test_replay_shows_the_case_at_a_step_with_marks_data_and_deadlines(vs, audit
     actief = body[body.index('class="utrecht-unordered-list audit-actief"'):body.index('id="afgerond-kop"')]
     assert "Contactpoging vastleggen" in actief  # the active element by name, not by colour alone
     assert "Contactpoging vastleggen" in body[body.index('id="termijnen-kop"'):]
-    assert "uiterlijk 4 december 2026 23:59" in body  # the 14-day target on the attempt
+    assert "uiterlijk 18 december 2026 23:59" in body  # the case's statutory deadline on the attempt
+    assert "4 december 2026 23:59" in body  # the 14-day target among the timers
     assert "18 december 2026 23:59" in body and "Wettelijke termijn" in body
     assert "1094HM" in body[body.index('id="gegevens-kop"'):]  # the data at that moment
     for rel, seq in (("first", 1), ("prev", before - 1), ("next", before + 1), ("last", len(events))):

@@ -355,7 +355,7 @@ def test_the_deadlines_run_while_the_name_is_checked_by_hand(vs, client, partner
     assert set(open_tasks(vs, case_id)) == {"brp_controle"}
     assert deadlines(vs, case_id) == {"herinnering_14d": local(2026, 12, 4, 23, 59, 59),
                                       "termijn_verlopen": local(2026, 12, 18, 23, 59, 59)}
-    assert open_tasks(vs, case_id)["brp_controle"].due_at == local(2026, 12, 4, 23, 59, 59)
+    assert open_tasks(vs, case_id)["brp_controle"].deadline_at == local(2026, 12, 18, 23, 59, 59)  # statutory
 
 
 def test_an_eviction_notice_joining_the_case_shortens_its_deadline_to_three_working_days(vs, client, partners, clock):
@@ -366,7 +366,7 @@ def test_an_eviction_notice_joining_the_case_shortens_its_deadline_to_three_work
                                            signaaldatum="2026-12-01"))
     assert case_of(vs, notice) == case_id
     assert deadlines(vs, case_id)["termijn_verlopen"] == local(2026, 12, 4, 23, 59, 59)
-    assert open_tasks(vs, case_id)["contactpoging"].due_at == local(2026, 12, 4, 23, 59, 59)
+    assert open_tasks(vs, case_id)["contactpoging"].deadline_at == local(2026, 12, 4, 23, 59, 59)
     row = zaak(vs, case_id)
     assert (row.crisis, row.werkvoorraad, row.prioriteit) == (True, "crisis", 1)
     assert [e.kind for e in vs.history(case_id)].count("termijn_verschoven") == 1
