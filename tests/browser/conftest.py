@@ -33,6 +33,7 @@ CHROMIUM = os.environ.get("VROEG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 ARTEFACTS = ROOT / "test-artefacts" / "screenshots"
+README_SHOTS = ROOT / "docs" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PASSWORD = "Vroeg-browser-2026!"
 ROLES = ("hulpverlener", "coordinator", "proceseigenaar", "auditor", "beheerder")
@@ -205,3 +206,14 @@ def assert_accessible():
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in bad)
 
     return check
+
+
+@pytest.fixture
+def readme_shot():
+    """readme_shot("replay.png") -> where a test writes a picture the README shows: docs/screenshots/ only when asked
+    (VROEG_README_SHOTS=1), since a test run must not change committed files; else beside the other screenshots."""
+    def path(name: str) -> Path:
+        folder = README_SHOTS if os.environ.get("VROEG_README_SHOTS") == "1" else ARTEFACTS
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+    return path

@@ -11,13 +11,11 @@ from sqlalchemy import select, text
 
 from engine.audit import case_chain
 from engine.models import Case, UserTask
-from tests.conftest import ROOT
 
 ATTEMPT = {"kanaal": "Telefoon", "datum": "2026-11-30", "dagdeel": "Middag", "bereikt": True}
 HELP = {"uitkomst": "hulp", "bedreigende_situatie": False, "achterstanden": "Energie oktober en november",
         "zelfredzaamheid": "beperkt"}
 PLAN = {"analyse": "Achterstand door hoge voorschotten", "afspraken": "Regeling treffen", "aanpak": "quick_fix"}
-README_SHOT = ROOT / "docs" / "screenshots" / "replay.png"
 
 
 def do(engine, case_id: int, element: str, data: dict) -> None:
@@ -66,7 +64,7 @@ def diagram_marks(page) -> tuple[set, set, dict]:
     return set(marks["completed"]), set(marks["active"]), marks["counts"]
 
 
-def test_auditor_replays_a_closed_case_and_verifies_it(page, login, live_app, shot, assert_accessible):
+def test_auditor_replays_a_closed_case_and_verifies_it(page, login, live_app, shot, assert_accessible, readme_shot):
     engine = live_app.engine
     case_id = closed_case(live_app)
     events = engine.history(case_id)
@@ -109,8 +107,7 @@ def test_auditor_replays_a_closed_case_and_verifies_it(page, login, live_app, sh
             assert_accessible(page, "audit-replay")  # the drawn diagram included
             assert not page.console_errors, page.console_errors
         if "eerste_gesprek" in active and not saved:  # mid-case: the README's picture of the replay
-            README_SHOT.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(shot(page, "audit-replay"), README_SHOT)
+            shutil.copy(shot(page, "audit-replay"), readme_shot("replay.png"))
             saved = True
         if seq < len(events):
             link = page.get_by_role("link", name="Volgende stap ›")

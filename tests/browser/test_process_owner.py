@@ -8,13 +8,11 @@ import re
 from sqlalchemy import select
 
 from engine.models import Case, ProcessVersion
-from tests.conftest import ROOT
 
 PROCESS = "vroegsignalering"
 TIMER = "herinnering_14d"
 OLD_LABEL = "Wil de inwoner hulp?"
 NEW_LABEL = "Wil de inwoner hulp aannemen?"
-README_SHOT = ROOT / "docs" / "screenshots" / "modeler.png"
 
 
 def latest(engine) -> ProcessVersion:
@@ -56,7 +54,8 @@ def set_field(page, name: str, value: str) -> None:
     field.press("Tab")  # the panel applies a text field on change (leaving it)
 
 
-def test_process_owner_changes_the_target_and_a_label_and_deploys(page, login, live_app, shot, assert_accessible):
+def test_process_owner_changes_the_target_and_a_label_and_deploys(page, login, live_app, shot, assert_accessible,
+                                                                  readme_shot):
     engine = live_app.engine
     _s, old_case = live_app.new_signal()
     before = latest(engine)
@@ -75,7 +74,7 @@ def test_process_owner_changes_the_target_and_a_label_and_deploys(page, login, l
     set_field(page, "timer-expressie", "dagen_na(signaaldatum, 10)")
     set_field(page, "naam", "Streeftermijn: 10 dagen na signaal")
     expect_text(page, "#status", "Niet opgeslagen wijzigingen.")
-    page.locator("#editor").screenshot(path=str(README_SHOT))  # the README's picture of the modeler
+    page.locator("#editor").screenshot(path=str(readme_shot("modeler.png")))  # the README's picture of the modeler
     choose(page, "eerste_gesprek")
     assert page.locator('#paneel-1 [data-eig="formulier"]').input_value() == "eerste_gesprek"
     assert page.locator('#paneel-1 [data-eig="toegewezen"]').input_value() == "behandelaar"
