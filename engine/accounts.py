@@ -24,7 +24,9 @@ from .errors import EngineError
 from .models import ApiToken, User
 from .roles import ROLES
 
-_HASHER = PasswordHasher()
+# Production cost (argon2-cffi's defaults, RFC 9106's second recommendation). Whoever builds the engine may pass
+# another PasswordHasher (the tests pass a cheap one); check_password rehashes a password stored at other parameters.
+PRODUCTION_HASHER = PasswordHasher()
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD_LENGTH = 12
 DEFAULT_TOKEN_LIFETIME = timedelta(days=365)
@@ -38,7 +40,8 @@ class AccountError(EngineError):
     """Bad input for an account (the message says what is wrong)."""
 
 
-def add_user(session: Session, username: str, role: str, password: str | None, at: datetime) -> User:
+def add_user(session: Session, username: str, role: str, password: str | None, at: datetime, *,
+             hasher: PasswordHasher) -> User:
     """Create a staff account; raise AccountError naming what is wrong."""
     problems = []
     if not _USERNAME.match(username or ""):
@@ -51,7 +54,7 @@ def add_user(session: Session, username: str, role: str, password: str | None, a
         problems.append(f"user {username!r} already exists")
     if problems:
         raise AccountError("; ".join(problems))
-    user = User(username=username, role=role, password_hash=_HASHER.hash(password) if password else None,
+    user = User(username=username, role=role, password_hash=hasher.hash(password) if password else None,
                 active=True, created_at=at)
     session.add(user)
     session.flush()
@@ -73,18 +76,18 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
-def check_password(session: Session, username: str, password: str) -> User | None:
+def check_password(session: Session, username: str, password: str, *, hasher: PasswordHasher) -> User | None:
     """The active user with this password, or None. Takes about as long for unknown users."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.password_hash or not user.active:
-        _HASHER.hash(password or "-")  # same cost as a real check, so timing does not reveal accounts
+        hasher.hash(password or "-")  # same cost as a real check, so timing does not reveal accounts
         return None
     try:
-        _HASHER.verify(user.password_hash, password)
+        hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
-    if _HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = _HASHER.hash(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     return user
 
 
@@ -93,12 +96,12 @@ def _password_problems(password: str) -> list[str]:
         else []
 
 
-def set_password(session: Session, user: User, password: str) -> int:
+def set_password(session: Session, user: User, password: str, *, hasher: PasswordHasher) -> int:
     """A new password; every web session of the user ends. Returns how many ended."""
     problems = _password_problems(password or "")
     if problems:
         raise AccountError("; ".join(problems))
-    user.password_hash = _HASHER.hash(password)
+    user.password_hash = hasher.hash(password)
     return web_sessions.end_all_of(session, user.id)
 
 
@@ -273,7 +276,7 @@ def change_password(engine, username: str, password: str, *, actor: str) -> int:
     """Set a new password; every web session of the user ends. Returns how many ended."""
     with engine.uow() as uow:
         user = get_user(uow.session, username)
-        ended = set_password(uow.session, user, password)
+        ended = set_password(uow.session, user, password, hasher=engine.password_hasher)
         _record(uow.session, engine, "wachtwoord_gewijzigd", actor, username=username, sessies_beeindigd=ended)
         uow.commit()
     return ended

@@ -35,7 +35,7 @@ class Engine:
     """Vroeg's engine: deploys, cases, timers, history. Knows nothing of Flask."""
 
     def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None,
-                 contract: DiagramContract | None = None):
+                 contract: DiagramContract | None = None, password_hasher=None):
         install_spiff_clock()
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -45,6 +45,7 @@ class Engine:
         self.functions = expression_functions(self.calendar)
         self.function_names = tuple(sorted(self.functions))
         self.specs = SpecCache()
+        self.password_hasher = password_hasher or accounts.PRODUCTION_HASHER
         self.hooks = default_hooks(settings)
         # What the domain promises its diagrams (start data, message payloads) and its own deploy rules.
         self.contract = contract if contract is not None else vroegsignalering_contract()
@@ -129,7 +130,7 @@ class Engine:
         """Create a staff account (raises AccountError naming what is wrong); recorded in the system history."""
         with self.uow() as uow:
             now = self.clock.now()
-            accounts.add_user(uow.session, username, role, password, now)
+            accounts.add_user(uow.session, username, role, password, now, hasher=self.password_hasher)
             append_event(uow.session, chain=SYSTEM_CHAIN, kind="account_aangemaakt", actor=actor, at=now,
                          data={"username": username, "role": role, "password": password is not None})
             uow.commit()

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import make_url, text
 
 from engine.clock import FixedClock
@@ -21,6 +22,9 @@ from engine.service import Engine
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 AMS = ZoneInfo("Europe/Amsterdam")
+# Argon2 at its cheapest: a login costs microseconds instead of ~0.6 s. Production cost is the engine's default
+# (test_login checks it once).
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 POSTGRES_URL = os.environ.get("VROEG_DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
 
@@ -96,7 +100,7 @@ def settings(database_url, tmp_path):
 
 @pytest.fixture
 def engine(settings, clock):
-    eng = Engine(settings, clock)
+    eng = Engine(settings, clock, password_hasher=FAST_HASHER)
     yield eng
     eng.db.dispose()
 

@@ -30,11 +30,13 @@ def usage_error(message: str) -> CommandFailed:
 
 
 class CliState:
-    """The settings and the engine of one invocation, each built on first use and closed at the end."""
+    """The settings and the engine of one invocation, each built on first use and closed at the end.
+    engine_options go to the Engine (the tests pass a cheap password hasher)."""
 
-    def __init__(self):
+    def __init__(self, **engine_options):
         self._settings: Settings | None = None
         self._engine: Engine | None = None
+        self._engine_options = engine_options
 
     @property
     def settings(self) -> Settings:
@@ -48,7 +50,7 @@ class CliState:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine(self.settings)
+            self._engine = Engine(self.settings, **self._engine_options)
         return self._engine
 
     def close(self) -> None:

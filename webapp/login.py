@@ -99,8 +99,9 @@ def _throttle(operation, keys: tuple[str, ...]):
 
 
 def _check(username: str, password: str) -> int | None:
-    with current_engine().uow() as uow:
-        user = check_password(uow.session, username, password)
+    engine = current_engine()
+    with engine.uow() as uow:
+        user = check_password(uow.session, username, password, hasher=engine.password_hasher)
         if user is None:
             return None
         user_id = user.id

@@ -27,7 +27,7 @@ from engine.migrate import upgrade
 from engine.service import Engine
 from engine.vroegsignalering.partners import register_partner
 from engine.vroegsignalering.payload import load_signal
-from tests.conftest import ON_POSTGRES, ROOT, postgres_side_database
+from tests.conftest import FAST_HASHER, ON_POSTGRES, ROOT, postgres_side_database
 
 CHROMIUM = os.environ.get("VROEG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -112,7 +112,7 @@ def live_app(_live_database, tmp_path_factory):
         "database_url": _live_database, "instance_path": tmp_path_factory.mktemp("instance"), "gemeentecode": "0363",
         "processes_path": ROOT / "processes", "forms_path": ROOT / "forms", "testing": True,
     }, environ={})
-    engine = Engine(settings)
+    engine = Engine(settings, password_hasher=FAST_HASHER)
     engine.deploy(engine.read_bundle(), actor="test")
     users = {}
     for role in ROLES:

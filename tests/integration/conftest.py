@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import DATA
+from tests.conftest import DATA, FAST_HASHER
 from webapp import create_app
 from webapp.cli import main
+from webapp.cli_support import CliState
 
 
 @pytest.fixture
@@ -24,7 +25,8 @@ def cli_env(database_url, tmp_path):
 def vroeg(cli_env):
     """Run `vroeg ARGS...` in-process; returns click's Result (stdout, stderr, exit_code)."""
     def run(*args, input=None, **env):
-        return CliRunner().invoke(main, list(args), env={**cli_env, **env}, input=input, catch_exceptions=False)
+        return CliRunner().invoke(main, list(args), env={**cli_env, **env}, input=input, catch_exceptions=False,
+                                  obj=CliState(password_hasher=FAST_HASHER))
     return run
 
 

@@ -26,7 +26,7 @@ CONTACT = {"kanaal": "Telefoon", "bereikt": True}
 def add_staff(engine, username: str, role: str) -> dict:
     """A staff account with a fresh token; returns the Authorization header."""
     with engine.uow() as uow:
-        user = add_user(uow.session, username, role, None, engine.clock.now())
+        user = add_user(uow.session, username, role, None, engine.clock.now(), hasher=engine.password_hasher)
         token = issue_token(uow.session, user, engine.clock.now())
         uow.commit()
     return {"Authorization": f"Bearer {token}"}

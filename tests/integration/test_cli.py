@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from engine.accounts import check_password, user_for_token
 from engine.models import Event, ProcessVersion, User
-from tests.conftest import DATA
+from tests.conftest import DATA, FAST_HASHER
 from webapp.cli import SERVE_THREADS
 from webapp.cli_accounts import DEMO_PASSWORD, DEMO_USERS
 
@@ -119,7 +119,7 @@ def test_user_add_with_password_from_stdin(vroeg, engine):
     assert result.exit_code == 0, result.output
     assert "anna" in result.stdout
     with engine.uow() as uow:
-        assert check_password(uow.session, "anna", "een-lang-wachtwoord").role == "hulpverlener"
+        assert check_password(uow.session, "anna", "een-lang-wachtwoord", hasher=FAST_HASHER).role == "hulpverlener"
 
 
 def test_user_add_without_password_is_token_only(vroeg, engine):
@@ -217,7 +217,7 @@ def test_demo_twice_is_harmless(vroeg, engine):
     assert count(engine, User) == len(DEMO_USERS)
     with engine.uow() as uow:
         for username, role in DEMO_USERS:
-            assert check_password(uow.session, username, DEMO_PASSWORD).role == role
+            assert check_password(uow.session, username, DEMO_PASSWORD, hasher=FAST_HASHER).role == role
 
 
 def test_demo_if_empty_leaves_a_database_with_users_alone(vroeg, engine):

@@ -242,3 +242,32 @@ def test_security_headers_on_every_response(client, path):
 
 def test_openapi_document_stays_public(client):
     assert client.get(f"{API_PREFIX}/openapi.json").status_code == 200
+
+
+def test_passwords_are_hashed_at_production_cost_unless_the_builder_says_otherwise(settings, clock):
+    """The suite injects a cheap hasher; an engine built without one hashes at argon2's production parameters, and
+    a password stored at other parameters is rehashed at the next login."""
+    from argon2 import PasswordHasher
+    from argon2 import extract_parameters
+
+    from engine.accounts import PRODUCTION_HASHER, check_password
+    from engine.models import User
+    from engine.service import Engine
+    from tests.conftest import FAST_HASHER
+
+    production = Engine(settings, clock)
+    try:
+        assert production.password_hasher is PRODUCTION_HASHER
+        assert PRODUCTION_HASHER.time_cost >= 3 and PRODUCTION_HASHER.memory_cost >= 64 * 1024
+        production.add_user("anna", "hulpverlener", PASSWORD, actor="test")
+        with production.uow() as uow:
+            stored = uow.session.query(User).filter_by(username="anna").one().password_hash
+        parameters = extract_parameters(stored)
+        assert (parameters.time_cost, parameters.memory_cost) == (PasswordHasher().time_cost,
+                                                                   PasswordHasher().memory_cost)
+        cheap = Engine(settings, clock, password_hasher=FAST_HASHER, db_engine=production.db)
+        with cheap.uow() as uow:
+            user = check_password(uow.session, "anna", PASSWORD, hasher=cheap.password_hasher)
+            assert user is not None and uow.session.is_modified(user)  # rehashed at the builder's parameters
+    finally:
+        production.db.dispose()
