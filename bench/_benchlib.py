@@ -14,10 +14,11 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import make_url, text  # noqa: E402
 
-from engine.config import load_settings  # noqa: E402
+from vroegsignalering.settings import load_settings  # noqa: E402
 from engine.db import make_engine  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
-from engine.service import Engine  # noqa: E402
+from vroegsignalering.schema import upgrade  # noqa: E402
+from engine.service import Engine
+from vroegsignalering.bootstrap import build_engine  # noqa: E402
 
 PROCESS_DIR = Path(__file__).resolve().parent / "process"
 FORMS_DIR = PROCESS_DIR / "forms"
@@ -80,7 +81,7 @@ def bench_engine(url: str, clock, workdir: Path) -> Engine:
         "database_url": url, "instance_path": workdir / "instance", "processes_path": PROCESS_DIR,
         "forms_path": FORMS_DIR, "testing": True,
     }, environ={})
-    engine = Engine(settings, clock)
+    engine = build_engine(settings, clock)
     created = engine.deploy(engine.read_bundle([PROCESS_DIR], FORMS_DIR), actor="bench")
     if [p for p, _ in created] != [PROCESS_ID]:
         raise BenchFailure(f"deploy of {PROCESS_DIR} gave {created}")

@@ -21,12 +21,14 @@ from decimal import Decimal
 import _benchlib as lib
 from sqlalchemy import func, insert, select
 
-from engine.config import load_settings
+from vroegsignalering.settings import load_settings
 from engine.models import Case, CaseDeadline, CaseTimer, ChainHead, Event, UserTask
 from engine.service import Engine
-from engine.vroegsignalering.brp import address_of, is_deceased
-from engine.vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
-from engine.vroegsignalering.partners import register_partner
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.brp import address_of, is_deceased
+from vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
+from vroegsignalering.partners import register_partner
+from vroegsignalering.service import receive
 
 NOW = lib.local(2026, 11, 27, 9, 0)
 COUNSELLORS = tuple(f"hulpverlener{i:02d}" for i in range(20))
@@ -43,7 +45,7 @@ def page_engine(url: str, workdir, clock, deploy: bool = True) -> Engine:
     settings = load_settings({"database_url": url, "instance_path": workdir / "instance", "gemeentecode": "0363",
                               "processes_path": lib.ROOT / "processes", "forms_path": lib.ROOT / "forms",
                               "testing": True}, environ={})
-    engine = Engine(settings, clock)
+    engine = build_engine(settings, clock)
     if deploy:
         engine.deploy(engine.read_bundle(), actor="bench")
     return engine
@@ -63,14 +65,14 @@ def make_templates(engine) -> list[int]:
                    "signaaldatum": NOW.date() - timedelta(days=5), "ontstaansdatum": date(2026, 9, 1),
                    "crisissignaal": False, "warme_overdracht": False, "sociaal_incasso": dict(INCASSO),
                    "product": "gas" if partner.type == "Energie" else None, **person}
-        case_ids.append(engine.receive_signal(partner.id, payload, actor="bench").case_id)
+        case_ids.append(receive(engine, partner.id, payload, actor="bench").case_id)
     if len(set(case_ids)) != TEMPLATES:
         raise lib.BenchFailure(f"templates share cases: {case_ids}")
     return case_ids
 
 
 def _fixture_residents(n: int) -> list[dict]:
-    persons = json.loads((lib.ROOT / "engine/vroegsignalering/brp_fixture.json").read_text())
+    persons = json.loads((lib.ROOT / "vroegsignalering/brp_fixture.json").read_text())
     found, addresses = [], set()
     for p in persons:
         address = address_of(p)

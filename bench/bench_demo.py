@@ -16,11 +16,11 @@ from _benchlib import ROOT, BenchFailure, describe, fresh_database, local
 from sqlalchemy import func, select
 
 from engine.clock import FixedClock
-from engine.config import load_settings
+from vroegsignalering.settings import load_settings
 from engine.models import Case
-from engine.service import Engine
-from engine.vroegsignalering.demo import load_demo
-from engine.vroegsignalering.models import Signal
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.demo import load_demo
+from vroegsignalering.models import Signal
 
 
 def main() -> None:
@@ -33,7 +33,7 @@ def main() -> None:
         url = fresh_database(args.database_url, workdir)
         settings = load_settings({"database_url": url, "instance_path": workdir / "instance", "testing": True,
                                   "processes_path": ROOT / "processes", "forms_path": ROOT / "forms"}, environ={})
-        engine = Engine(settings, FixedClock(local(args.datum.year, args.datum.month, args.datum.day, 8, 0)))
+        engine = build_engine(settings, FixedClock(local(args.datum.year, args.datum.month, args.datum.day, 8, 0)))
         engine.deploy(engine.read_bundle(), actor="bench")
         print(describe(url))
         started = time.perf_counter()

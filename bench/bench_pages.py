@@ -25,7 +25,7 @@ import _pagedata as data
 from sqlalchemy import event, select, text
 
 from engine.clock import FixedClock
-from engine.vroegsignalering.models import Vroegsignaalzaak
+from vroegsignalering.models import Vroegsignaalzaak
 from webapp import create_app
 
 PASSWORD = "bench-wachtwoord-lang"

@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from .errors import EngineError
 from .models import AccessLogEntry
-from .vroegsignalering.models import Signal
 
 ACTIONS = (
     "zaak_bekeken", "taak_bekeken", "plan_bekeken", "plan_gedownload", "geschiedenis_bekeken", "replay_bekeken",
@@ -77,12 +76,4 @@ def for_user(session: Session, username: str, since: datetime | None = None,
     if until is not None:
         query = query.where(AccessLogEntry.occurred_at < until)
     query = query.order_by(AccessLogEntry.occurred_at.desc(), AccessLogEntry.id.desc())
-    return list(session.scalars(query))
-
-
-def for_person(session: Session, bsn: str) -> list[AccessLogEntry]:
-    """Who opened the cases of any signal about this BSN (the resident's right to know), newest first."""
-    cases = select(Signal.case_id).where(Signal.bsn == bsn, Signal.case_id.is_not(None)).distinct()
-    query = (select(AccessLogEntry).where(AccessLogEntry.case_id.in_(cases))
-             .order_by(AccessLogEntry.occurred_at.desc(), AccessLogEntry.id.desc()))
     return list(session.scalars(query))

@@ -1,4 +1,7 @@
-"""Settings: typed defaults, environment overrides, a dict from tests."""
+"""The engine's settings: typed defaults, environment overrides, a dict from tests.
+
+An application adds its own settings by subclassing Settings (more fields; ENV and INT_RANGES extended; problems()
+extended) and loading with `load_settings(cls=ItsSettings)`: vroegsignalering/settings.py does so."""
 from __future__ import annotations
 
 import os
@@ -7,6 +10,7 @@ import secrets
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,19 +25,6 @@ class Settings:
     processes_path: Path = PROJECT_ROOT / "processes"
     forms_path: Path = PROJECT_ROOT / "forms"
     extra_closed_days: tuple[date, ...] = ()
-    brp_url: str = ""  # Haal Centraal BRP Personen endpoint; empty: the bundled fixture (or brp_fixture)
-    brp_api_key: str = ""
-    brp_fixture: str = ""
-    minimum_bedrag: str = "0"  # one amount, or per partner type: "Huur=100,*=25"
-    herhaling_termijn_dagen: int = 180
-    # the DDAS delivery's supplying organisation (aanleverende organisatie) and its contact person
-    organisatie_naam: str = ""
-    organisatie_kvk: str = ""
-    organisatie_contact_naam: str = ""
-    organisatie_contact_telefoon: str = ""
-    organisatie_contact_email: str = ""
-    organisatie_contact_functie: str = ""
-    gegevensleverancier_code: str = ""
     timer_batch_size: int = 50
     timer_interval_seconds: int = 30
     # access: a signed-in session ends after this many idle minutes (and always after 8 hours); staff and partner
@@ -49,8 +40,18 @@ class Settings:
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
+    ENV: ClassVar[dict[str, str]]  # VROEG_* environment variable -> field (set below the class)
+    INT_RANGES: ClassVar[tuple]  # whole-number fields with their allowed range
+
     def validate(self) -> "Settings":
         """Raise ValueError naming each setting that is wrong."""
+        problems = self.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def problems(self) -> list[str]:
+        """What is wrong, one message per setting (a subclass adds its own)."""
         problems = []
         if not re.fullmatch(r"\d{4}", self.gemeentecode):
             problems.append(f"VROEG_GEMEENTECODE must be four digits, got {self.gemeentecode!r}")
@@ -60,16 +61,16 @@ class Settings:
             ZoneInfo(self.timezone)
         except Exception:
             problems.append(f"VROEG_TIMEZONE is not a known time zone: {self.timezone!r}")
-        problem = brp_url_problem(self.brp_url)
-        if problem:
-            problems.append(problem)
-        for attr, low, high in _INT_RANGES:
+        env_of = self.env_of()
+        for attr, low, high in self.INT_RANGES:
             value = getattr(self, attr)
             if not low <= value <= high:
-                problems.append(f"{_ENV_OF[attr]} must be between {low} and {high}, got {value}")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+                problems.append(f"{env_of[attr]} must be between {low} and {high}, got {value}")
+        return problems
+
+    @classmethod
+    def env_of(cls) -> dict[str, str]:
+        return {attr: env for env, attr in cls.ENV.items()}
 
     @property
     def audit_key_path(self) -> Path:
@@ -96,29 +97,7 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-def brp_url_problem(url: str) -> str | None:
-    """Why a BRP URL may not be used, or None: https only; plain http only to this machine (a test double, or a
-    local gateway that adds TLS itself). The BRP answers with names, addresses and BSNs."""
-    if not url:
-        return None
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return f"VROEG_BRP_URL is not a valid URL: {url!r}"
-    if parts.scheme == "https" and host:
-        return None
-    if parts.scheme == "http" and host and is_loopback(host):
-        return None
-    if parts.scheme == "http" and host:
-        return (f"VROEG_BRP_URL {url!r} uses plain http to another machine: personal data would cross the network "
-                f"unencrypted; use https (plain http is allowed only on the loopback address, e.g. 127.0.0.1)")
-    return f"VROEG_BRP_URL must be an https URL (or http on the loopback address), got {url!r}"
-
-
-_ENV = {
+Settings.ENV = {
     "VROEG_DATABASE_URL": "database_url",
     "VROEG_SECRET_KEY": "secret_key",
     "VROEG_GEMEENTECODE": "gemeentecode",
@@ -127,18 +106,6 @@ _ENV = {
     "VROEG_PROCESSES_PATH": "processes_path",
     "VROEG_FORMS_PATH": "forms_path",
     "VROEG_EXTRA_CLOSED_DAYS": "extra_closed_days",
-    "VROEG_BRP_URL": "brp_url",
-    "VROEG_BRP_API_KEY": "brp_api_key",
-    "VROEG_BRP_FIXTURE": "brp_fixture",
-    "VROEG_MINIMUM_BEDRAG": "minimum_bedrag",
-    "VROEG_HERHALING_TERMIJN_DAGEN": "herhaling_termijn_dagen",
-    "VROEG_ORGANISATIE_NAAM": "organisatie_naam",
-    "VROEG_ORGANISATIE_KVK": "organisatie_kvk",
-    "VROEG_CONTACT_NAAM": "organisatie_contact_naam",
-    "VROEG_CONTACT_TELEFOON": "organisatie_contact_telefoon",
-    "VROEG_CONTACT_EMAIL": "organisatie_contact_email",
-    "VROEG_CONTACT_FUNCTIE": "organisatie_contact_functie",
-    "VROEG_GEGEVENSLEVERANCIER_CODE": "gegevensleverancier_code",
     "VROEG_SESSION_IDLE_MINUTES": "session_idle_minutes",
     "VROEG_TOKEN_LIFETIME_DAYS": "token_lifetime_days",
     "VROEG_TOKEN_GRACE_DAYS": "token_grace_days",
@@ -146,10 +113,7 @@ _ENV = {
     "VROEG_AUDIT_KEY": "audit_key",
     "VROEG_AUDIT_CHECKPOINTS": "audit_checkpoint_dir",
 }
-_ENV_OF = {attr: env for env, attr in _ENV.items()}
-# whole-number settings with their allowed range
-_INT_RANGES = (
-    ("herhaling_termijn_dagen", 0, 100_000),
+Settings.INT_RANGES = (
     ("session_idle_minutes", 1, 8 * 60),
     ("token_lifetime_days", 1, 100 * 366),
     ("token_grace_days", 0, 366),
@@ -157,16 +121,16 @@ _INT_RANGES = (
 )
 
 
-def load_settings(overrides: dict | None = None, environ=None) -> Settings:
-    """Defaults, then VROEG_* environment variables, then explicit overrides."""
+def load_settings(overrides: dict | None = None, environ=None, *, cls: type[Settings] = Settings) -> Settings:
+    """Defaults, then VROEG_* environment variables, then explicit overrides; `cls` is the Settings (sub)class."""
     environ = os.environ if environ is None else environ
     values: dict = {}
-    for env_name, attr in _ENV.items():
+    for env_name, attr in cls.ENV.items():
         if environ.get(env_name):
             values[attr] = environ[env_name]
     values.update(overrides or {})
-    values = _coerce(values)
-    settings = replace(Settings(), **values)
+    values = _coerce(cls, values)
+    settings = replace(cls(), **values)
     if settings.database_url.startswith("sqlite:///") and not settings.database_url.startswith("sqlite:////"):
         relative = settings.database_url[len("sqlite:///"):]
         if relative and relative != ":memory:" and relative.startswith("instance/"):
@@ -175,20 +139,20 @@ def load_settings(overrides: dict | None = None, environ=None) -> Settings:
     return settings.validate()
 
 
-def _coerce(values: dict) -> dict:
-    known = {f.name for f in fields(Settings)}
+def _coerce(cls: type[Settings], values: dict) -> dict:
+    known = {f.name for f in fields(cls)}
     unknown = set(values) - known
     if unknown:
         raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
     for key in ("instance_path", "processes_path", "forms_path"):
         if key in values:
             values[key] = Path(values[key])
-    for key, _low, _high in _INT_RANGES:
+    for key, _low, _high in cls.INT_RANGES:
         if key in values and not isinstance(values[key], int):
             try:
                 values[key] = int(str(values[key]).strip())
             except ValueError:
-                raise ValueError(f"{_ENV_OF[key]} must be a whole number, got {values[key]!r}") from None
+                raise ValueError(f"{cls.env_of()[key]} must be a whole number, got {values[key]!r}") from None
     days = values.get("extra_closed_days")
     if isinstance(days, str):
         values["extra_closed_days"] = tuple(_parse_day(d) for d in days.split(",") if d.strip())

@@ -1,6 +1,6 @@
 """What the application that runs the diagrams promises them, declared once to the engine (its composition root
 passes it to `Engine`); the deploy check holds every diagram to it. The engine knows no domain: the domain fills
-this in (engine/vroegsignalering/diagram_contract.py).
+this in (vroegsignalering/diagram_contract.py).
 
 - `start_variables`: per process id, the names a new case's data starts with (the intake's start payload). A
   process may also list its inputs itself, as BPMN data inputs of the process (ioSpecification); both count.

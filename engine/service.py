@@ -18,9 +18,6 @@ from .spiff import make_script_engine, parse_bundle
 from .validation import validate_bundle
 from .timers import fire_due_timers
 from .versions import SpecCache, deploy_bundle, read_bundle
-from .vroegsignalering.diagram_contract import vroegsignalering_contract
-from .vroegsignalering.hooks import default_hooks
-from .vroegsignalering.termijnen import LEADING_KINDS
 
 
 @dataclass
@@ -34,8 +31,12 @@ class CaseRef:
 class Engine:
     """Vroeg's engine: deploys, cases, timers, history. Knows nothing of Flask."""
 
-    def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None,
-                 contract: DiagramContract | None = None, password_hasher=None):
+    def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None, *,
+                 contract: DiagramContract | None = None, hooks: tuple = (), leading_deadline_kinds: tuple = (),
+                 password_hasher=None):
+        """Whoever builds the engine gives it the domain's parts: step hooks (run inside every step's
+        transaction), the diagram contract the deploy check enforces, the deadline kinds that make work late, and
+        the password hasher (argon2 at production cost when None). vroegsignalering.bootstrap does this."""
         install_spiff_clock()
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -46,11 +47,11 @@ class Engine:
         self.function_names = tuple(sorted(self.functions))
         self.specs = SpecCache()
         self.password_hasher = password_hasher or accounts.PRODUCTION_HASHER
-        self.hooks = default_hooks(settings)
+        self.hooks = tuple(hooks)
         # What the domain promises its diagrams (start data, message payloads) and its own deploy rules.
-        self.contract = contract if contract is not None else vroegsignalering_contract()
+        self.contract = contract if contract is not None else DiagramContract()
         self.runtime = Runtime(self.clock, self.specs, make_script_engine(self.functions), settings.gemeentecode,
-                               self.hooks, LEADING_KINDS)
+                               self.hooks, tuple(leading_deadline_kinds))
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
@@ -205,13 +206,6 @@ class Engine:
 
         return backfill_deadlines(self.runtime, self.session_factory)
 
-    # --- signals ---
-    def receive_signal(self, partner_id: int, payload: dict, *, actor: str):
-        """Store a validated signal and start or join its household's case, in one transaction."""
-        from .vroegsignalering import service as vroegsignalering
-
-        return vroegsignalering.receive(self, partner_id, payload, actor)
-
     # --- history ---
     def verify(self, case_id: int | None = None):
         with self.uow() as uow:
@@ -237,10 +231,6 @@ class Engine:
     def access_log_for_user(self, username: str, since=None, until=None):
         with self.uow() as uow:
             return access_log.for_user(uow.session, username, since, until)
-
-    def access_log_for_person(self, bsn: str):
-        with self.uow() as uow:
-            return access_log.for_person(uow.session, bsn)
 
     # --- process owners: version diff, heat map, case migration, import check (engine/modeling) ---
     def version_diff(self, version_a_id: int, version_b_id: int) -> list:

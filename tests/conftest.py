@@ -14,10 +14,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import make_url, text
 
 from engine.clock import FixedClock
-from engine.config import load_settings
+from vroegsignalering.settings import load_settings
 from engine.db import make_engine
-from engine.migrate import upgrade
-from engine.service import Engine
+from vroegsignalering.schema import upgrade
+from vroegsignalering.bootstrap import build_engine
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -100,7 +100,7 @@ def settings(database_url, tmp_path):
 
 @pytest.fixture
 def engine(settings, clock):
-    eng = Engine(settings, clock, password_hasher=FAST_HASHER)
+    eng = build_engine(settings, clock, password_hasher=FAST_HASHER)
     yield eng
     eng.db.dispose()
 

@@ -6,8 +6,10 @@ from dataclasses import fields
 from flask import Flask, current_app, redirect, render_template, url_for
 
 from engine import log_privacy
-from engine.config import Settings, ensure_secret_key, load_settings
+from engine.config import ensure_secret_key
+from vroegsignalering.settings import Settings, load_settings
 from engine.service import Engine
+from vroegsignalering.bootstrap import build_engine
 
 EXTENSION = "vroeg"
 MAX_REQUEST_BYTES = 1024 * 1024  # form submissions are small; refuse anything larger with 413
@@ -26,7 +28,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing,
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, VROEG_SETTINGS=settings)
-    app.extensions[EXTENSION] = engine or Engine(settings)
+    app.extensions[EXTENSION] = engine or build_engine(settings)
 
     from . import (auditor, case_page, coordinator, errors, formatting, inputs, login, pages, process_owner, referral,
                    security, task_forms, worklist)

@@ -19,7 +19,7 @@ from engine.access_log import for_case, record_access
 from engine.audit import case_chain, history, verify_chains
 from engine.models import Case, ProcessVersion
 from engine.roles import AUDITOR
-from engine.vroegsignalering.models import Signal
+from vroegsignalering.models import Signal
 
 from . import current_engine
 from .auditor_bpmn import diagram_of, load_version

@@ -8,12 +8,13 @@ from datetime import date, datetime, time, timedelta
 from flask import render_template, request
 from sqlalchemy import select
 
-from engine.access_log import for_person, for_user
+from engine.access_log import for_user
+from vroegsignalering.access import for_person
 from engine.audit import verify_chains
 from engine.inputs import ascii_int
 from engine.models import Event
 from engine.roles import AUDITOR
-from engine.vroegsignalering.brp import bsn_valid
+from vroegsignalering.brp import bsn_valid
 
 from . import current_engine
 from .auditor import bp

@@ -10,8 +10,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import Case, ProcessVersion
-from engine.vroegsignalering.brp import bsn_valid
-from engine.vroegsignalering.models import Signal
+from vroegsignalering.brp import bsn_valid
+from vroegsignalering.models import Signal
 
 from .formatting import AMSTERDAM
 

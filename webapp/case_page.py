@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, g, render_template, url_for
 
 from engine.access_log import record_access
 from engine.roles import COORDINATOR, HULPVERLENER
-from engine.vroegsignalering.termijnen import LEADING_KINDS
+from vroegsignalering.termijnen import LEADING_KINDS
 
 from . import current_engine
 from .case_history import feedback_label, signal_kind

@@ -15,7 +15,7 @@ from sqlalchemy import literal_column, null, select, union_all
 
 from engine.audit import case_chain
 from engine.models import Case, CaseDeadline, CaseTimer, Event, UserTask
-from engine.vroegsignalering.models import Contactpoging, Partner, Signal, Terugmelding, Vroegsignaalzaak
+from vroegsignalering.models import Contactpoging, Partner, Signal, Terugmelding, Vroegsignaalzaak
 
 from .case_history import HistoryLine, history_line
 

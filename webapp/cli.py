@@ -95,7 +95,7 @@ def db() -> None:
 def db_upgrade(state: CliState) -> None:
     """Create or migrate the schema to the newest revision (Alembic); safe to repeat."""
     from engine.db import make_engine
-    from engine.migrate import current_revision, upgrade
+    from vroegsignalering.schema import current_revision, upgrade
 
     url = state.settings.database_url
     db_engine = make_engine(url)

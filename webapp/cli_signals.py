@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from engine.vroegsignalering import ddas, importer
-from engine.vroegsignalering.models import PARTNER_TYPES
-from engine.vroegsignalering.partners import (
+from vroegsignalering import ddas, importer
+from vroegsignalering.models import PARTNER_TYPES
+from vroegsignalering.partners import (
     PartnerError, find_partner, partner_token_expiry, register_partner, rotate_partner_token, set_partner_active,
 )
 
@@ -167,8 +167,8 @@ def import_bezwaren(state, file: Path) -> None:
 
 
 def _import_registry(state, registry: str, file: Path) -> None:
-    from engine.vroegsignalering.registries import RegistryImportError
-    from engine.vroegsignalering.service import import_registry
+    from vroegsignalering.registries import RegistryImportError
+    from vroegsignalering.service import import_registry
 
     rows = _registry_rows(file)
     try:

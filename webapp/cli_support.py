@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from engine.config import Settings, load_settings
+from vroegsignalering.settings import Settings, load_settings
 from engine.service import Engine
+from vroegsignalering.bootstrap import build_engine
 
 SYSTEM_ACTOR = "systeem"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -50,7 +51,7 @@ class CliState:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine(self.settings, **self._engine_options)
+            self._engine = build_engine(self.settings, **self._engine_options)
         return self._engine
 
     def close(self) -> None:

@@ -22,8 +22,8 @@ from engine.assignment import AssignmentError, may_do
 from engine.inputs import ascii_int
 from engine.models import User, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
-from engine.vroegsignalering.models import Vroegsignaalzaak
-from engine.vroegsignalering.termijnen import LEADING_KINDS
+from vroegsignalering.models import Vroegsignaalzaak
+from vroegsignalering.termijnen import LEADING_KINDS
 
 from . import current_engine
 from .coordinator_cases import GEEN_WERKVOORRAAD, NIEMAND, list_cases

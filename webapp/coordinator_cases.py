@@ -20,8 +20,8 @@ from sqlalchemy import cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from engine.models import CaseDeadline, UserTask
-from engine.vroegsignalering.models import Signal, Vroegsignaalzaak
-from engine.vroegsignalering.termijnen import LEADING_KINDS
+from vroegsignalering.models import Signal, Vroegsignaalzaak
+from vroegsignalering.termijnen import LEADING_KINDS
 
 GEEN_WERKVOORRAAD = "-"
 NIEMAND = "niemand"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from engine.vroegsignalering.termijnen import STREEF, WETTELIJK
+from vroegsignalering.termijnen import STREEF, WETTELIJK
 
 from .formatting import datum_kort
 

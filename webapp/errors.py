@@ -21,7 +21,7 @@ from engine.errors import (
     UnknownTask,
 )
 from engine.replay import UnknownEvent
-from engine.vroegsignalering.payload import flatten_messages
+from vroegsignalering.payload import flatten_messages
 
 PROBLEM_MIMETYPE = "application/problem+json"
 TYPE_PREFIX = "urn:vroeg:probleem:"

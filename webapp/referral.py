@@ -2,7 +2,7 @@
 
 The form is turned into the partner API's shape and validated by the same `SignaalSchema` (partner type
 "Overige", today's date), then stored through the intake as a signal of the municipality's internal partner
-(`engine.vroegsignalering.referral`). Errors are shown in Dutch next to their fields with the values kept (422);
+(`vroegsignalering.referral`). Errors are shown in Dutch next to their fields with the values kept (422);
 on success the browser goes to the case the signal started or joined. A hidden reference made when the form is
 first shown makes a second submission of the same form return the stored signal instead of a second one (R4).
 """
@@ -17,9 +17,9 @@ from marshmallow import ValidationError
 
 from engine.inputs import ascii_int
 from engine.roles import COORDINATOR, HULPVERLENER
-from engine.vroegsignalering.brp import BrpError
-from engine.vroegsignalering.payload import SOORTEN, SignaalSchema, camelcase, flatten_messages
-from engine.vroegsignalering.referral import INTERNAL_TYPE, KINDS, receive_referral
+from vroegsignalering.brp import BrpError
+from vroegsignalering.payload import SOORTEN, SignaalSchema, camelcase, flatten_messages
+from vroegsignalering.referral import INTERNAL_TYPE, KINDS, receive_referral
 
 from . import current_engine
 from .pages import page_for

@@ -20,7 +20,7 @@ from engine.errors import InvalidTaskData, StepFailed, TaskNotOpen, UnknownTask
 from engine.forms import validate_submission
 from engine.models import Case, Event, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
-from engine.vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
+from vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
 
 from . import current_engine
 from .case_read import case_deadlines

@@ -20,7 +20,7 @@ from sqlalchemy import exists, func, literal, or_, select, union_all
 from engine.inputs import ascii_int
 from engine.models import CaseDeadline, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
-from engine.vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
+from vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
 
 from . import current_engine
 from .deadline_text import DeadlineText, describe

@@ -16,11 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from engine.config import load_settings  # noqa: E402
+from vroegsignalering.settings import load_settings  # noqa: E402
 from engine.db import make_engine  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
-from engine.service import Engine  # noqa: E402
-from engine.vroegsignalering.demo import load_demo  # noqa: E402
+from vroegsignalering.schema import upgrade  # noqa: E402
+from engine.service import Engine
+from vroegsignalering.bootstrap import build_engine  # noqa: E402
+from vroegsignalering.demo import load_demo  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.cli_accounts import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
 
@@ -38,7 +39,7 @@ def demo_engine(folder: Path) -> Engine:
     db.dispose()
     settings = load_settings({"database_url": url, "instance_path": folder / "instance",
                               "processes_path": ROOT / "processes", "forms_path": ROOT / "forms"}, environ={})
-    engine = Engine(settings)
+    engine = build_engine(settings)
     engine.deploy(engine.read_bundle(), actor="systeem")
     for username, role in DEMO_USERS:
         engine.add_user(username, role, DEMO_PASSWORD, actor="systeem")

@@ -21,12 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import load_settings
+from vroegsignalering.settings import load_settings
 from engine.db import make_engine
-from engine.migrate import upgrade
+from vroegsignalering.schema import upgrade
 from engine.service import Engine
-from engine.vroegsignalering.partners import register_partner
-from engine.vroegsignalering.payload import load_signal
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.partners import register_partner
+from vroegsignalering.payload import load_signal
+from vroegsignalering.service import receive
 from tests.conftest import FAST_HASHER, ON_POSTGRES, ROOT, postgres_side_database
 
 CHROMIUM = os.environ.get("VROEG_CHROMIUM", "/usr/bin/chromium")
@@ -71,7 +73,7 @@ class LiveApp:
             body["product"] = "elektra"
         body.update(changes)
         payload = load_signal(json.loads(json.dumps(body)), partner_type=kind, today=today)
-        ref = self.engine.receive_signal(self.partners[partner], payload, actor=f"partner:{partner}")
+        ref = receive(self.engine, self.partners[partner], payload, actor=f"partner:{partner}")
         return ref.id, ref.case_id
 
 
@@ -112,7 +114,7 @@ def live_app(_live_database, tmp_path_factory):
         "database_url": _live_database, "instance_path": tmp_path_factory.mktemp("instance"), "gemeentecode": "0363",
         "processes_path": ROOT / "processes", "forms_path": ROOT / "forms", "testing": True,
     }, environ={})
-    engine = Engine(settings, password_hasher=FAST_HASHER)
+    engine = build_engine(settings, password_hasher=FAST_HASHER)
     engine.deploy(engine.read_bundle(), actor="test")
     users = {}
     for role in ROLES:

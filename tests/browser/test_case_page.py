@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from engine.models import UserTask
-from engine.vroegsignalering.models import Signal
+from vroegsignalering.models import Signal
 
 
 def _open_task(engine, case_id: int, element_id: str) -> str:

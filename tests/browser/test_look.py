@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from engine.models import UserTask
-from engine.vroegsignalering.models import Vroegsignaalzaak
+from vroegsignalering.models import Vroegsignaalzaak
 
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 768, "height": 1024}

@@ -11,6 +11,7 @@ from engine.access_log import InvalidAccess, record_access
 from engine.models import AccessLogEntry, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER, ROLES
 from tests.conftest import local
+from vroegsignalering.access import access_log_for_person
 from tests.integration.test_partner_api import add_partner
 from tests.querycount import statements
 from tests.integration.test_worklist import set_task, sign_in
@@ -69,8 +70,8 @@ def test_entries_of_a_person_follow_the_signals_bsn(vs, client, partner):
     stranger = new_case(vs, client, partner, "S-2", client=STRANGER)
     log(vs, fatima, username="anna")
     log(vs, stranger, username="bram")
-    assert [(e.username, e.case_id) for e in vs.access_log_for_person(FATIMA_BSN)] == [("anna", fatima)]
-    assert vs.access_log_for_person("999999999") == []
+    assert [(e.username, e.case_id) for e in access_log_for_person(vs, FATIMA_BSN)] == [("anna", fatima)]
+    assert access_log_for_person(vs, "999999999") == []
 
 
 @pytest.mark.parametrize("changes, message", [

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from engine.audit import case_chain
 from engine.db import make_engine
 from engine.models import Case, Event
-from engine.service import Engine
-from engine.vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
 from tests.conftest import ON_POSTGRES
 from tests.integration.test_partner_api import INCASSO, SIGNALEN, add_partner
 from webapp import create_app
@@ -46,7 +46,7 @@ def body(number: int, resident: dict) -> dict:
 def pooled(vs, settings, clock):
     """An engine on the same database whose pool has a connection for every thread (as a web server would size
     it), so that the threads wait for the database's locks and not for the pool."""
-    engine = Engine(settings, clock, db_engine=make_engine(settings.database_url, pool_size=THREADS))
+    engine = build_engine(settings, clock, db_engine=make_engine(settings.database_url, pool_size=THREADS))
     yield engine
     engine.db.dispose()
 
@@ -230,7 +230,7 @@ def test_a_real_deadlock_is_retried_whole_and_both_transactions_commit(vs, monke
 
 
 def _partner(engine, naam: str) -> Partner:
-    from engine.vroegsignalering.partners import register_partner
+    from vroegsignalering.partners import register_partner
 
     ref, _token = register_partner(engine, naam, "Huur", actor="test")
     return ref

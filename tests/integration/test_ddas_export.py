@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import Event
-from engine.service import Engine
-from engine.vroegsignalering.ddas import build_delivery, export_ddas
-from engine.vroegsignalering.models import SIGNAL_STATUSES
-from engine.vroegsignalering.partners import find_partner, register_partner
-from engine.vroegsignalering.payload import load_signal
-from engine.vroegsignalering.service import receive
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.ddas import build_delivery, export_ddas
+from vroegsignalering.models import SIGNAL_STATUSES
+from vroegsignalering.partners import find_partner, register_partner
+from vroegsignalering.payload import load_signal
+from vroegsignalering.service import receive
 from tests.conftest import DATA, local
 from tests.integration.test_partner_api import FATIMA, INCASSO, case_of, deploy_vroegsignalering, open_tasks
 
@@ -45,7 +45,7 @@ def assert_valid(delivery: dict) -> None:
 
 @pytest.fixture
 def vs(settings, clock):
-    engine = Engine(replace(settings, extra=ORGANISATION), clock)
+    engine = build_engine(replace(settings, extra=ORGANISATION), clock)
     yield deploy_vroegsignalering(engine)
     engine.db.dispose()
 

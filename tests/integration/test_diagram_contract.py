@@ -1,12 +1,12 @@
-"""The vroegsignalering domain's promise to its diagrams (engine/vroegsignalering/diagram_contract.py) is what the
+"""The vroegsignalering domain's promise to its diagrams (vroegsignalering/diagram_contract.py) is what the
 intake really puts into a case: the deploy check holds diagrams to the declared names, so the declaration must
 follow the intake. A new start variable or fact without its declaration fails here, not in a process owner's
 deploy."""
 from __future__ import annotations
 
-from engine.service import Engine
-from engine.vroegsignalering.diagram_contract import FACT_KEYS, START_VARIABLES, vroegsignalering_contract
-from engine.vroegsignalering.intake import MESSAGE, PROCESS_ID
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.diagram_contract import FACT_KEYS, START_VARIABLES, vroegsignalering_contract
+from vroegsignalering.intake import MESSAGE, PROCESS_ID
 from tests.integration import test_intake as base
 
 vs = base.vs  # the stub process deployed, four partners
@@ -29,7 +29,7 @@ def test_the_message_of_a_later_signal_carries_the_same_keys(vs):
 
 
 def test_the_engine_is_built_with_the_domain_contract(settings, clock):
-    engine = Engine(settings, clock)
+    engine = build_engine(settings, clock)
     try:
         assert dict(engine.contract.start_variables) == dict(vroegsignalering_contract().start_variables)
         assert set(engine.contract.start_variables[PROCESS_ID]) == set(START_VARIABLES)

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from engine.cases import StepContext, _Primary
 from engine.errors import StepFailed
 from engine.models import Case, Event, UserTask
-from engine.vroegsignalering.feedback import STATUS_FOR_CODE, feedback_hook
-from engine.vroegsignalering.hooks import case_row_hook, contact_attempt_hook
-from engine.vroegsignalering.models import Bezwaar, Contactpoging, Signal, Terugmelding, Vroegsignaalzaak
+from vroegsignalering.feedback import STATUS_FOR_CODE, feedback_hook
+from vroegsignalering.hooks import case_row_hook, contact_attempt_hook
+from vroegsignalering.models import Bezwaar, Contactpoging, Signal, Terugmelding, Vroegsignaalzaak
 from tests.integration import test_intake as base
 
 vs = base.vs  # the same fixture: the stub process deployed, four partners

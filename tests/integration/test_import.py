@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from engine.audit import SYSTEM_CHAIN
 from engine.models import Event
-from engine.vroegsignalering import importer
-from engine.vroegsignalering.models import Bezwaar, SchuldhulpRegistratie, Signal
-from engine.vroegsignalering.partners import find_partner, register_partner
+from vroegsignalering import importer
+from vroegsignalering.models import Bezwaar, SchuldhulpRegistratie, Signal
+from vroegsignalering.partners import find_partner, register_partner
 from tests.conftest import DATA
 from tests.integration.test_partner_api import ROOT, deploy_vroegsignalering
 

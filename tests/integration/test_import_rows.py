@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import Event
-from engine.vroegsignalering import importer
-from engine.vroegsignalering.models import Signal
-from engine.vroegsignalering.partners import find_partner, register_partner
+from vroegsignalering import importer
+from vroegsignalering.models import Signal
+from vroegsignalering.partners import find_partner, register_partner
 from tests.integration.test_import import REAL
 
 HEADER = ("externeReferentie,soort,bedrag,signaaldatum,sociaalIncasso.herinneringVerstuurd,"

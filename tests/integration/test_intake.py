@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from engine.errors import StepFailed
 from engine.models import Case, Event
-from engine.service import Engine
-from engine.vroegsignalering import intake as intake_module
-from engine.vroegsignalering.brp import BrpError
-from engine.vroegsignalering.models import Partner, SchuldhulpRegistratie, Signal, Terugmelding, Vroegsignaalzaak
-from engine.vroegsignalering.service import UnknownPartner, receive
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering import intake as intake_module
+from vroegsignalering.brp import BrpError
+from vroegsignalering.models import Partner, SchuldhulpRegistratie, Signal, Terugmelding, Vroegsignaalzaak
+from vroegsignalering.service import UnknownPartner, receive
 from tests.conftest import DATA
 
 STUB = DATA / "vs_stub"
@@ -134,7 +134,7 @@ def test_the_same_reference_twice_is_one_signal_and_one_case(vs):
 
 
 def test_two_deliveries_at_once_store_one_signal(vs, settings, clock):
-    engines = [Engine(settings, clock) for _ in range(2)]  # two web processes
+    engines = [build_engine(settings, clock) for _ in range(2)]  # two web processes
     barrier, results, errors = threading.Barrier(2), [], []
     pid = partner_id(vs, "Woonstad")
 
@@ -265,7 +265,7 @@ def test_fields_beyond_the_signal_columns_are_a_programming_error(vs):
 def test_an_unreachable_brp_stores_nothing(vs, settings, clock):
     from dataclasses import replace
 
-    broken = Engine(replace(settings, extra={"brp_url": "http://127.0.0.1:9/brp"}), clock)
+    broken = build_engine(replace(settings, extra={"brp_url": "http://127.0.0.1:9/brp"}), clock)
     try:
         with pytest.raises(BrpError):
             receive(broken, partner_id(vs, "Woonstad"), payload(), actor="partner")

@@ -10,9 +10,10 @@ from io import StringIO
 import pytest
 
 from engine import log_privacy
-from engine.config import Settings, create_private_file, ensure_secret_key, load_settings
-from engine.vroegsignalering import intake
-from engine.vroegsignalering.brp import HaalCentraalBrp
+from engine.config import create_private_file, ensure_secret_key
+from vroegsignalering.settings import Settings, load_settings
+from vroegsignalering import intake
+from vroegsignalering.brp import HaalCentraalBrp
 from tests.integration.test_partner_api import FATIMA, add_partner, post, signaal
 
 BSN = "999990007"  # Fatima El Amrani in the bundled BRP fixture
@@ -111,8 +112,8 @@ def test_a_failed_statement_outside_a_request_logs_no_bsn(vs, log_output):
 
     from sqlalchemy.exc import IntegrityError
 
-    from engine.vroegsignalering.models import Signal
-    from engine.vroegsignalering.partners import register_partner
+    from vroegsignalering.models import Signal
+    from vroegsignalering.partners import register_partner
 
     partner, _token = register_partner(vs, "Woonstad", "Huur", actor="test")
     with pytest.raises(IntegrityError) as failure:

@@ -252,10 +252,10 @@ def test_passwords_are_hashed_at_production_cost_unless_the_builder_says_otherwi
 
     from engine.accounts import PRODUCTION_HASHER, check_password
     from engine.models import User
-    from engine.service import Engine
+    from vroegsignalering.bootstrap import build_engine
     from tests.conftest import FAST_HASHER
 
-    production = Engine(settings, clock)
+    production = build_engine(settings, clock)
     try:
         assert production.password_hasher is PRODUCTION_HASHER
         assert PRODUCTION_HASHER.time_cost >= 3 and PRODUCTION_HASHER.memory_cost >= 64 * 1024
@@ -265,7 +265,7 @@ def test_passwords_are_hashed_at_production_cost_unless_the_builder_says_otherwi
         parameters = extract_parameters(stored)
         assert (parameters.time_cost, parameters.memory_cost) == (PasswordHasher().time_cost,
                                                                    PasswordHasher().memory_cost)
-        cheap = Engine(settings, clock, password_hasher=FAST_HASHER, db_engine=production.db)
+        cheap = build_engine(settings, clock, password_hasher=FAST_HASHER, db_engine=production.db)
         with cheap.uow() as uow:
             user = check_password(uow.session, "anna", PASSWORD, hasher=cheap.password_hasher)
             assert user is not None and uow.session.is_modified(user)  # rehashed at the builder's parameters

@@ -4,7 +4,7 @@ from alembic.migration import MigrationContext
 
 from engine.db import Base, make_engine
 from engine import models  # noqa: F401
-from engine.vroegsignalering import models as domain_models  # noqa: F401
+from vroegsignalering import models as domain_models  # noqa: F401
 
 
 def test_migrated_schema_matches_the_models(database_url):

@@ -11,8 +11,8 @@ from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import func, select
 
 from engine.models import Case, Event, UserTask
-from engine.vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
-from engine.vroegsignalering.partners import register_partner
+from vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
+from vroegsignalering.partners import register_partner
 from tests.conftest import deploy_vroegsignalering  # noqa: F401  (test_import and test_ddas_export use it)
 from tests.integration.test_api import add_staff, assert_problem
 from webapp import create_app
@@ -222,7 +222,7 @@ def test_a_payload_over_the_limit_is_413(vs, client, huur):
 
 
 def test_an_unreachable_brp_is_503_and_nothing_is_stored(vs, client, huur, monkeypatch):
-    from engine.vroegsignalering.brp import BrpError
+    from vroegsignalering.brp import BrpError
     from webapp.api import signalen
 
     def unreachable(*_args, **_kwargs):
@@ -351,7 +351,7 @@ def test_accepted_help_is_the_partners_status_and_feedback(vs, client, huur, clo
 def _feedback_rows(engine, count: int, partner_name: str) -> None:
     """count outbox rows about new signals of this partner, seven codes a signal (the endpoint reads rows, whatever
     made them)."""
-    from engine.vroegsignalering.feedback import FEEDBACK_CODES, next_volgnummer
+    from vroegsignalering.feedback import FEEDBACK_CODES, next_volgnummer
 
     now = engine.clock.now()
     with engine.uow() as uow:
@@ -437,7 +437,7 @@ def test_feedback_numbers_follow_commit_order_so_a_cursor_misses_nothing(vs, huu
     higher number is never readable while a lower one is still uncommitted."""
     import threading
 
-    from engine.vroegsignalering.feedback import next_volgnummer
+    from vroegsignalering.feedback import next_volgnummer
 
     with vs.uow() as uow:
         partner_id = uow.session.scalar(select(Partner.id).where(Partner.naam == "Woonstad"))

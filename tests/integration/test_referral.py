@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from engine.audit import SYSTEM_CHAIN
 from engine.models import Event
 from engine.roles import ROLES
-from engine.vroegsignalering.models import Partner, Signal
-from engine.vroegsignalering.referral import INTERNAL_PARTNER
+from vroegsignalering.models import Partner, Signal
+from vroegsignalering.referral import INTERNAL_PARTNER
 from tests.integration.test_login import PASSWORD, log_in
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import FATIMA_BSN, case_of, deliver, signaal

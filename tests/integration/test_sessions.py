@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from engine import accounts
 from engine.models import LoginThrottleEntry, WebSession
-from engine.service import Engine
+from vroegsignalering.bootstrap import build_engine
 from tests.integration.test_login import PASSWORD, csrf_from, log_in
 from webapp import create_app
 
@@ -125,7 +125,7 @@ def test_idle_timeout_on_the_engine_clock(app, signed_in_client, clock):
 
 
 def test_the_idle_timeout_is_a_setting(basis, anna, clock):
-    short = Engine(replace(basis.settings, session_idle_minutes=5), clock, db_engine=basis.db)
+    short = build_engine(replace(basis.settings, session_idle_minutes=5), clock, db_engine=basis.db)
     client = create_app(engine=short).test_client()
     log_in(client, anna)
     clock.advance(minutes=4)
@@ -183,7 +183,7 @@ def test_flash_messages_and_csrf_survive_the_round_trip(app, signed_in_client):
 def test_two_web_processes_share_sessions(basis, anna, clock):
     """Two apps with their own engines on one database: what one signs in, the other accepts; a logout on one
     ends it on the other."""
-    other_engine = Engine(basis.settings, clock)
+    other_engine = build_engine(basis.settings, clock)
     try:
         first, second = create_app(engine=basis), create_app(engine=other_engine)
         browser = first.test_client()
@@ -226,7 +226,7 @@ def test_reading_pages_writes_last_seen_at_most_once_a_minute(basis, signed_in_c
 # --- the lockout, shared ------------------------------------------------------------------------------------------
 
 def test_the_lockout_is_shared_by_two_web_processes(basis, anna, clock):
-    other_engine = Engine(basis.settings, clock)
+    other_engine = build_engine(basis.settings, clock)
     try:
         first, second = create_app(engine=basis).test_client(), create_app(engine=other_engine).test_client()
         for client in (first, second, first, second):
@@ -276,7 +276,7 @@ def test_without_proxy_hops_forwarded_headers_are_ignored(basis, clock):
 
 
 def test_proxy_hops_is_a_checked_setting():
-    from engine.config import load_settings
+    from vroegsignalering.settings import load_settings
 
     assert load_settings(environ={"VROEG_PROXY_HOPS": "2"}).proxy_hops == 2
     with pytest.raises(ValueError, match="VROEG_PROXY_HOPS must be between 0 and 10"):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from engine.clock import FixedClock
 from engine.models import Case, CaseTimer, Event, UserTask
-from engine.service import Engine
+from vroegsignalering.bootstrap import build_engine
 from tests.conftest import local
 
 
@@ -121,7 +121,7 @@ def test_two_workers_at_once_fire_each_timer_exactly_once(basis, settings, clock
     n = 40
     start(basis, n=n)
     clock.advance(days=15)  # only the 14-day reminders are due
-    workers = [Engine(settings, clock) for _ in range(2)]
+    workers = [build_engine(settings, clock) for _ in range(2)]
     results, errors = [], []
     barrier = threading.Barrier(2)
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from engine import accounts
 from engine.models import ApiToken, Event
-from engine.service import Engine
-from engine.vroegsignalering.models import Partner
-from engine.vroegsignalering.partners import register_partner, rotate_partner_token, set_partner_active
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.models import Partner
+from vroegsignalering.partners import register_partner, rotate_partner_token, set_partner_active
 from tests.integration.test_api import add_staff, assert_problem
 from tests.integration.test_partner_api import post, signaal
 from webapp import create_app
@@ -66,7 +66,7 @@ def test_a_staff_token_expires_after_its_lifetime(vs, client, anna, clock):
 
 
 def test_the_token_lifetime_is_a_setting(vs, anna, clock):
-    short = Engine(replace(vs.settings, token_lifetime_days=30), clock, db_engine=vs.db)
+    short = build_engine(replace(vs.settings, token_lifetime_days=30), clock, db_engine=vs.db)
     issued = accounts.issue(short, anna, actor="test")
     client = create_app(engine=short).test_client()
     clock.advance(days=29)
@@ -125,12 +125,12 @@ def test_rotation_keeps_the_old_token_for_the_grace_period(vs, client, anna, clo
 
 
 def test_the_grace_period_is_a_setting_and_never_extends_a_token(vs, anna, clock):
-    none = Engine(replace(vs.settings, token_grace_days=0), clock, db_engine=vs.db)
+    none = build_engine(replace(vs.settings, token_grace_days=0), clock, db_engine=vs.db)
     old = accounts.issue(none, anna, actor="test")
     accounts.rotate(none, anna, actor="test")
     with vs.uow() as uow:
         assert accounts.check_token(uow.session, old.token, clock.now()) == (None, accounts.EXPIRED)
-    short_lived = Engine(replace(vs.settings, token_lifetime_days=2), clock, db_engine=vs.db)
+    short_lived = build_engine(replace(vs.settings, token_lifetime_days=2), clock, db_engine=vs.db)
     soon = accounts.issue(short_lived, anna, actor="test")
     accounts.rotate(vs, anna, actor="test")  # a 7-day grace does not outlive the token's own 2 days
     with vs.uow() as uow:
@@ -254,7 +254,7 @@ def test_tokens_from_before_expiry_get_a_year_from_their_issue(tmp_path):
     from sqlalchemy import text
 
     from engine.db import make_engine
-    from engine.migrate import upgrade
+    from vroegsignalering.schema import upgrade
     from tests.conftest import ON_POSTGRES, postgres_side_database
 
     def run(url):

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from engine.errors import InvalidTaskData
 from engine.models import Case, CaseTimer, UserTask
 from engine.validation import validate_bundle
-from engine.vroegsignalering.hooks import parent_data
-from engine.vroegsignalering.models import END_RESULTS
+from vroegsignalering.hooks import parent_data
+from vroegsignalering.models import END_RESULTS
 from tests.conftest import local
 
 ROOT = Path(__file__).parent.parent.parent

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from engine.models import UserTask
 from engine.roles import ROLES
-from engine.vroegsignalering.models import Signal, Vroegsignaalzaak
+from vroegsignalering.models import Signal, Vroegsignaalzaak
 from tests.conftest import local
 from tests.integration.test_login import PASSWORD, log_in
 from tests.integration.test_partner_api import add_partner

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
-from engine.config import load_settings
+from vroegsignalering.settings import load_settings
 from engine.models import Case, UserTask
 from engine.service import Engine
-from engine.vroegsignalering import service as vroegsignalering
-from engine.vroegsignalering.models import PARTNER_TYPES, Signal, Vroegsignaalzaak
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering import service as vroegsignalering
+from vroegsignalering.models import PARTNER_TYPES, Signal, Vroegsignaalzaak
 from tests.conftest import DATA, deploy_vroegsignalering, local
 from tests.integration.test_partner_api import add_partner
 from webapp import create_app
@@ -165,7 +166,7 @@ def world(request, database_url, tmp_path, clock):
         "database_url": database_url, "instance_path": tmp_path / "instance", "gemeentecode": "0363",
         "processes_path": DATA / "basis", "forms_path": DATA / "basis" / "forms", "testing": True,
         "extra": {"brp_fixture": str(fixture)}}, environ={})
-    engine = Engine(settings, clock)
+    engine = build_engine(settings, clock)
     deploy_vroegsignalering(engine)
     web = create_app(engine=engine).test_client()
     partners = {kind: add_partner(engine, f"Partner {kind}", kind) for kind in PARTNER_TYPES}

@@ -7,8 +7,8 @@ import threading
 from sqlalchemy import func, select
 
 from engine.models import Case, CaseTimer, UserTask
-from engine.vroegsignalering import service as vroegsignalering
-from engine.vroegsignalering.models import Signal, Vroegsignaalzaak
+from vroegsignalering import service as vroegsignalering
+from vroegsignalering.models import Signal, Vroegsignaalzaak
 from tests.conftest import local
 from webapp import create_app
 from webapp.api import API_PREFIX
@@ -315,10 +315,10 @@ def test_arrears_younger_than_30_days_are_an_unjustified_signal(vs, client, part
 # --- delivery -------------------------------------------------------------------------------------------------------
 
 def test_the_same_signal_delivered_twice_at_once_is_one_signal(vs, partners, settings, clock):
-    from engine.service import Engine
+    from vroegsignalering.bootstrap import build_engine
 
     huur = partners["Woonstad"]
-    engines = [Engine(settings, clock) for _ in range(2)]
+    engines = [build_engine(settings, clock) for _ in range(2)]
     clients = [create_app(engine=e).test_client() for e in engines]
     barrier, answers = threading.Barrier(2), []
 
@@ -382,7 +382,7 @@ def test_an_entrepreneur_goes_to_the_entrepreneurs_queue_and_counsellor(vs, clie
 
 
 def test_every_contact_attempt_after_a_no_show_is_registered_for_ddas(vs, client, partners):
-    from engine.vroegsignalering.models import Contactpoging
+    from vroegsignalering.models import Contactpoging
 
     huur = partners["Woonstad"]
     case_id = case_of(vs, deliver(client, huur, signaal()))

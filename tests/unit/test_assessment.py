@@ -5,17 +5,17 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from engine.vroegsignalering.assessment import (
+from vroegsignalering.assessment import (
     Rules, age_on, assess, debt_help, has_objection, household_key, is_crisis, is_repeat, legal_conditions,
     missing_incasso_steps, months_before, rules_from_settings,
 )
-from engine.vroegsignalering.brp import FixtureBrp, bsn_valid
-from engine.vroegsignalering.brp_lookup import brp_facts
+from vroegsignalering.brp import FixtureBrp, bsn_valid
+from vroegsignalering.brp_lookup import brp_facts
 from engine.models import Event
-from engine.vroegsignalering.models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
-from engine.vroegsignalering.registries import RegistryImportError, import_bezwaren, import_schuldhulp
-from engine.vroegsignalering.service import import_registry
-from engine.vroegsignalering.names import fold, is_entrepreneur, is_legal_entity, surname_key
+from vroegsignalering.models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
+from vroegsignalering.registries import RegistryImportError, import_bezwaren, import_schuldhulp
+from vroegsignalering.service import import_registry
+from vroegsignalering.names import fold, is_entrepreneur, is_legal_entity, surname_key
 
 ALL_STEPS = {"herinnering_verstuurd": True, "persoonlijk_contact_gezocht": True, "gewezen_op_schuldhulp": True,
              "aangeboden_gegevens_door_te_geven": True}

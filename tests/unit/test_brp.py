@@ -5,7 +5,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from engine.vroegsignalering.brp import (
+from vroegsignalering.brp import (
     BUNDLED_FIXTURE, BrpError, FixtureBrp, HaalCentraalBrp, bsn_valid, is_deceased, make_brp,
 )
 

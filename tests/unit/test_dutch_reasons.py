@@ -12,7 +12,7 @@ from engine.calendar import WorkingDayCalendar, expression_functions
 from engine.modeling.bpmn_import import check_import
 from engine.validation import validate_bundle
 from engine.versions import read_bundle
-from engine.vroegsignalering.diagram_contract import vroegsignalering_contract
+from vroegsignalering.diagram_contract import vroegsignalering_contract
 
 DATA = Path(__file__).parent.parent / "data"
 ROOT = Path(__file__).parent.parent.parent

@@ -15,7 +15,7 @@ from engine.flow_names import name_findings
 from engine.flow_values import completion_problems, required_end_value
 from engine.validation import validate_bundle
 from engine.versions import read_bundle
-from engine.vroegsignalering.diagram_contract import vroegsignalering_contract
+from vroegsignalering.diagram_contract import vroegsignalering_contract
 
 DATA = Path(__file__).parent.parent / "data"
 ROOT = Path(__file__).parent.parent.parent

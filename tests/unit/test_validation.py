@@ -6,7 +6,7 @@ import pytest
 from engine.calendar import WorkingDayCalendar, expression_functions
 from engine.validation import validate_bundle
 from engine.versions import read_bundle
-from engine.vroegsignalering.diagram_contract import vroegsignalering_contract
+from vroegsignalering.diagram_contract import vroegsignalering_contract
 
 DATA = Path(__file__).parent.parent / "data" / "basis"
 FUNCTIONS = expression_functions(WorkingDayCalendar())

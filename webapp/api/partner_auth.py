@@ -9,7 +9,7 @@ from functools import wraps
 from flask import g
 
 from engine import accounts
-from engine.vroegsignalering.partners import PartnerRef, check_partner_token, ref
+from vroegsignalering.partners import PartnerRef, check_partner_token, ref
 
 from .. import current_engine
 from ..auth import bearer_token

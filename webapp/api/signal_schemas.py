@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from engine.vroegsignalering.feedback import FEEDBACK_CODES
-from engine.vroegsignalering.partners import RECEIVED
-from engine.vroegsignalering.payload import SignaalSchema
+from vroegsignalering.feedback import FEEDBACK_CODES
+from vroegsignalering.partners import RECEIVED
+from vroegsignalering.payload import SignaalSchema
 
 from .schemas import CamelSchema, UtcDateTime
 
 MAX_FEEDBACK_PAGE = 100
 
-# The body of POST /signalen: one schema for the API and `vroeg import signalen` (engine/vroegsignalering/payload).
+# The body of POST /signalen: one schema for the API and `vroeg import signalen` (vroegsignalering/payload).
 Signaal = SignaalSchema
 
 # A valid signal of a landlord (partner type Huur), in the document as the example body.

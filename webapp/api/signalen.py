@@ -9,10 +9,10 @@ from flask import current_app, g, jsonify, request
 from marshmallow import ValidationError
 
 from engine.errors import StepFailed
-from engine.vroegsignalering.brp import BrpError
-from engine.vroegsignalering.partners import receipt
-from engine.vroegsignalering.payload import field_problems, load_signal
-from engine.vroegsignalering.service import UnknownPartner, receive
+from vroegsignalering.brp import BrpError
+from vroegsignalering.partners import receipt
+from vroegsignalering.payload import field_problems, load_signal
+from vroegsignalering.service import UnknownPartner, receive
 
 from .. import current_engine
 from ..errors import Problem, invalid_param

@@ -7,7 +7,7 @@ import binascii
 from flask import g, jsonify
 
 from engine.inputs import ascii_int
-from engine.vroegsignalering.partners import feedback_after
+from vroegsignalering.partners import feedback_after
 
 from .. import current_engine
 from ..errors import Problem, invalid_param

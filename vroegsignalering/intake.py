@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..cases import Runtime, deliver_message, start_case
-from ..errors import NoWaitingReceiver
-from ..locks import lock_case, lock_household, lock_person
-from ..models import Case
+from engine.cases import Runtime, deliver_message, start_case
+from engine.errors import NoWaitingReceiver
+from engine.locks import lock_case, lock_household, lock_person
+from engine.models import Case
 from .assessment import PICKED_UP, Rules, age_on, assess, household_key, is_crisis, normalise_postcode
 from .brp import BrpAdapter
 from .models import Partner, Signal, Vroegsignaalzaak

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from ..inputs import UNSTORABLE_REASON, is_storable
+from engine.inputs import UNSTORABLE_REASON, is_storable
 from .assessment import INCASSO_STEPS, STATUTORY_PARTNERS
 from .brp import bsn_valid
 from .household import normalise_postcode

@@ -1,4 +1,5 @@
-"""Schema migrations with Alembic (`vroeg db upgrade`); no create_all on production paths."""
+"""The application's schema (the engine's tables and the domain's) and its migrations with Alembic (`vroeg db upgrade`);
+no create_all on production paths."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base
-from ..models import Case, UTCDateTime
+from engine.db import Base
+from engine.models import Case, UTCDateTime
 
 # DDAS v0.9 EnumSignaalpartner
 PARTNER_TYPES = ("Energie", "Huur", "Hypotheek", "CAK Zorgverzekeringen", "Zorg", "Water", "DUO", "Belastingdienst",

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..audit import SYSTEM_CHAIN, append_event
-from ..db import transactional
-from ..models import Case
+from engine.audit import SYSTEM_CHAIN, append_event
+from engine.db import transactional
+from engine.models import Case
 from .assessment import is_crisis
 from .brp import setting
 from .models import Contactpoging, Partner, Signal, Vroegsignaalzaak

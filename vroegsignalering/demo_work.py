@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from ..models import UserTask
+from engine.models import UserTask
 from .models import Signal
 
 ACTOR = "hulpverlener"  # the demo account of that role

@@ -13,9 +13,9 @@ from __future__ import annotations
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from sqlalchemy import select
 
-from ..audit import json_safe
-from ..inputs import ascii_int
-from ..locks import for_no_key_update
+from engine.audit import json_safe
+from engine.inputs import ascii_int
+from engine.locks import for_no_key_update
 from .models import Partner, Signal, Terugmelding
 
 MESSAGE = "terugmelding"

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from ..errors import EngineError
+from engine.errors import EngineError
 from .brp import bsn_valid
 from .models import Bezwaar, SchuldhulpRegistratie
 

@@ -13,9 +13,9 @@ import urllib.request
 from pathlib import Path
 from typing import Protocol
 
-from ..config import brp_url_problem
-from ..errors import EngineError
-from ..inputs import is_ascii_digits
+from .settings import brp_url_problem
+from engine.errors import EngineError
+from engine.inputs import is_ascii_digits
 from .names import fold
 
 BUNDLED_FIXTURE = Path(__file__).with_name("brp_fixture.json")
@@ -217,7 +217,7 @@ def _problem_title(exc: urllib.error.HTTPError) -> str:
 # --- composition -------------------------------------------------------------------------------------------
 
 def setting(settings, name: str, default=None):
-    """A domain setting: the Settings field (engine/config.py), else settings.extra[name], else the default."""
+    """A domain setting: the Settings field (vroegsignalering/settings.py), else settings.extra[name], else the default."""
     value = getattr(settings, name, None)
     if value in (None, ""):
         value = (getattr(settings, "extra", None) or {}).get(name)

@@ -3,7 +3,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from engine import models  # noqa: F401  (registers the tables)
-from engine.vroegsignalering import models as domain_models  # noqa: F401
+from vroegsignalering import models as domain_models  # noqa: F401
 from engine.db import Base
 
 config = context.config

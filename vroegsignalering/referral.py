@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..audit import SYSTEM_CHAIN, append_event, case_chain
-from ..db import transactional
+from engine.audit import SYSTEM_CHAIN, append_event, case_chain
+from engine.db import transactional
 from .intake import Intake, receive_signal
 from .assessment import rules_from_settings
 from .models import Partner

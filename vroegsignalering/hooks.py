@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..assignment import AssignmentError, reassign
-from ..errors import InvalidTaskData, StepFailed
-from ..forms import FieldError
-from ..inputs import ascii_int
-from ..models import UserTask
-from ..roles import COORDINATOR
+from engine.assignment import AssignmentError, reassign
+from engine.errors import InvalidTaskData, StepFailed
+from engine.forms import FieldError
+from engine.inputs import ascii_int
+from engine.models import UserTask
+from engine.roles import COORDINATOR
 from .feedback import feedback_hook
 from .models import END_RESULTS, Contactpoging, Vroegsignaalzaak
 

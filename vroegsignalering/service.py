@@ -1,13 +1,13 @@
 """The domain's facade functions on top of the Engine: each opens one unit of work and commits it
-(`Engine.receive_signal` calls `receive`)."""
+(the partner API, the import and the tests call `receive`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from ..audit import SYSTEM_CHAIN, append_event
-from ..db import transactional
-from ..errors import EngineError
+from engine.audit import SYSTEM_CHAIN, append_event
+from engine.db import transactional
+from engine.errors import EngineError
 from . import registries
 from .assessment import rules_from_settings
 from .brp import BrpAdapter, make_brp

@@ -9,8 +9,8 @@ The engine's composition root (engine/service.py) passes `vroegsignalering_contr
 """
 from __future__ import annotations
 
-from ..diagram_contract import DiagramContract
-from ..flow_values import required_end_value
+from engine.diagram_contract import DiagramContract
+from engine.flow_values import required_end_value
 from .intake import MESSAGE, PROCESS_ID
 from .models import END_RESULTS
 

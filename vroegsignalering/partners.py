@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..accounts import DEFAULT_TOKEN_LIFETIME, EXPIRED, INACTIVE, UNKNOWN, token_digest
-from ..audit import SYSTEM_CHAIN, append_event
-from ..db import transactional
-from ..errors import EngineError
+from engine.accounts import DEFAULT_TOKEN_LIFETIME, EXPIRED, INACTIVE, UNKNOWN, token_digest
+from engine.audit import SYSTEM_CHAIN, append_event
+from engine.db import transactional
+from engine.errors import EngineError
 from .models import PARTNER_TYPES, Partner, Signal, Terugmelding
 
 TOKEN_PREFIX = "vrgp_"  # tells a partner token from a staff token (vrg_) at a glance, e.g. in a leaked log

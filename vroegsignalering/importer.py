@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
 
-from ..audit import SYSTEM_CHAIN, append_event
-from ..db import transactional
-from ..errors import DatabaseBusy, EngineError
-from ..inputs import ascii_int, is_storable, printable_name
+from engine.audit import SYSTEM_CHAIN, append_event
+from engine.db import transactional
+from engine.errors import DatabaseBusy, EngineError
+from engine.inputs import ascii_int, is_storable, printable_name
 from .brp import BrpError
 from .partners import PartnerRef
 from .payload import SignaalSchema, field_problems, load_signal

@@ -1,0 +1,76 @@
+"""Vroegsignalering's own settings on top of the engine's (engine/config.py): the BRP, the assessment's rules and
+the DDAS delivery's organisation. Load them with `load_settings` here, never the engine's."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from engine import config
+from engine.config import is_loopback
+
+
+@dataclass(frozen=True)
+class Settings(config.Settings):
+    brp_url: str = ""  # Haal Centraal BRP Personen endpoint; empty: the bundled fixture (or brp_fixture)
+    brp_api_key: str = ""
+    brp_fixture: str = ""
+    minimum_bedrag: str = "0"  # one amount, or per partner type: "Huur=100,*=25"
+    herhaling_termijn_dagen: int = 180
+    # the DDAS delivery's supplying organisation (aanleverende organisatie) and its contact person
+    organisatie_naam: str = ""
+    organisatie_kvk: str = ""
+    organisatie_contact_naam: str = ""
+    organisatie_contact_telefoon: str = ""
+    organisatie_contact_email: str = ""
+    organisatie_contact_functie: str = ""
+    gegevensleverancier_code: str = ""
+
+    def problems(self) -> list[str]:
+        problems = super().problems()
+        problem = brp_url_problem(self.brp_url)
+        if problem:
+            problems.append(problem)
+        return problems
+
+
+Settings.ENV = {
+    **config.Settings.ENV,
+    "VROEG_BRP_URL": "brp_url",
+    "VROEG_BRP_API_KEY": "brp_api_key",
+    "VROEG_BRP_FIXTURE": "brp_fixture",
+    "VROEG_MINIMUM_BEDRAG": "minimum_bedrag",
+    "VROEG_HERHALING_TERMIJN_DAGEN": "herhaling_termijn_dagen",
+    "VROEG_ORGANISATIE_NAAM": "organisatie_naam",
+    "VROEG_ORGANISATIE_KVK": "organisatie_kvk",
+    "VROEG_CONTACT_NAAM": "organisatie_contact_naam",
+    "VROEG_CONTACT_TELEFOON": "organisatie_contact_telefoon",
+    "VROEG_CONTACT_EMAIL": "organisatie_contact_email",
+    "VROEG_CONTACT_FUNCTIE": "organisatie_contact_functie",
+    "VROEG_GEGEVENSLEVERANCIER_CODE": "gegevensleverancier_code",
+}
+Settings.INT_RANGES = (*config.Settings.INT_RANGES, ("herhaling_termijn_dagen", 0, 100_000))
+
+
+def load_settings(overrides: dict | None = None, environ=None) -> Settings:
+    """Defaults, then VROEG_* environment variables, then explicit overrides (engine.config.load_settings)."""
+    return config.load_settings(overrides, environ, cls=Settings)
+
+
+def brp_url_problem(url: str) -> str | None:
+    """Why a BRP URL may not be used, or None: https only; plain http only to this machine (a test double, or a
+    local gateway that adds TLS itself). The BRP answers with names, addresses and BSNs."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return f"VROEG_BRP_URL is not a valid URL: {url!r}"
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme == "http" and host and is_loopback(host):
+        return None
+    if parts.scheme == "http" and host:
+        return (f"VROEG_BRP_URL {url!r} uses plain http to another machine: personal data would cross the network "
+                f"unencrypted; use https (plain http is allowed only on the loopback address, e.g. 127.0.0.1)")
+    return f"VROEG_BRP_URL must be an https URL (or http on the loopback address), got {url!r}"
