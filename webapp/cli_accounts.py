@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import click
 from engine import accounts
 from engine.roles import ROLES
-from engine.vroegsignalering.demo import load_demo
+from vroegsignalering.demo import load_demo
 
 from .cli_support import cli_actor, deploy_if_present, pass_state, usage_error
 
@@ -136,8 +136,11 @@ def enable(state, username: str) -> None:
 @click.option("--datum", "anchor", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The last day of the simulated ten weeks (YYYY-MM-DD; default today). The same date gives the "
                    "same demo.")
+@click.option("--huishoudens", "households", type=click.IntRange(0, 10_000), default=None,
+              help="How many households at random besides the fixed examples (default: all, about 180). The fixed "
+                   "examples bring every state and end result with any number.")
 @pass_state
-def demo(state, if_empty: bool, anchor) -> None:
+def demo(state, if_empty: bool, anchor, households) -> None:
     """Load demo data: one staff account per role (password vroeg-demo-2026, DEMO ONLY), the processes, signal
     partners of every type and a few hundred signals with cases in every state (only on a database without signals).
 
@@ -158,7 +161,7 @@ def demo(state, if_empty: bool, anchor) -> None:
     for line in deploy_if_present(engine):
         click.echo(line)
     _echo_accounts(created)
-    for line in load_demo(engine, anchor.date() if anchor else None):  # partners, signals, cases in every state
+    for line in load_demo(engine, anchor.date() if anchor else None, households):  # partners, signals, cases in every state
         click.echo(line)
 
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import Case, UserTask
-from engine.vroegsignalering.models import END_RESULTS as DDAS_END_RESULTS
-from engine.vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
+from vroegsignalering.models import END_RESULTS as DDAS_END_RESULTS
+from vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
 from tests.conftest import ROOT
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
@@ -18,11 +18,15 @@ END_RESULTS = set(DDAS_END_RESULTS)  # all 15 of DDAS v0.9 EnumEindresultaat
 # Anchors (the last simulated day) spread over a year, so that the ten weeks before each hold other weekends and
 # holidays: the Monday after Christmas, New Year's Day (a Friday), Easter Monday, Koningsdag and a Saturday in summer.
 ANCHORS = ["2026-12-28", "2027-01-01", "2027-03-29", "2027-04-27", "2027-08-14"]
+# The first anchor loads the whole demo (as `make run` does); the others only 20 households at random beside the
+# fixed examples, which bring every state by themselves: what varies with the date is the calendar, not the volume.
+FEW = "20"
 
 
 @pytest.mark.parametrize("anchor", ANCHORS)
 def test_vroeg_demo_loads_cases_in_every_state_on_any_date(vroeg, engine, anchor):
-    result = vroeg("demo", "--datum", anchor, **REAL)
+    whole = anchor == ANCHORS[0]
+    result = vroeg("demo", "--datum", anchor, *(() if whole else ("--huishoudens", FEW)), **REAL)
     assert result.exit_code == 0, result.stderr
     received = int(re.search(r"demo signals: (\d+) received", result.stdout)[1])
     assert len(re.findall(r"token vrgp_", result.stdout)) == len(PARTNER_TYPES) == 11
@@ -30,7 +34,7 @@ def test_vroeg_demo_loads_cases_in_every_state_on_any_date(vroeg, engine, anchor
     with engine.uow() as uow:
         session = uow.session
         assert set(session.scalars(select(Partner.type))) == set(PARTNER_TYPES)
-        assert session.scalar(select(func.count()).select_from(Signal)) == received >= 200  # none refused
+        assert session.scalar(select(func.count()).select_from(Signal)) == received >= (200 if whole else 40)
         assert session.scalar(select(func.max(Signal.received_at))).date().isoformat() < anchor
         closed = set(session.scalars(select(Vroegsignaalzaak.eindresultaat).where(Vroegsignaalzaak.open.is_(False))))
         open_cases = session.scalar(select(func.count()).select_from(Vroegsignaalzaak)
@@ -43,12 +47,12 @@ def test_vroeg_demo_loads_cases_in_every_state_on_any_date(vroeg, engine, anchor
         entrepreneurs = session.scalar(select(func.count()).select_from(Vroegsignaalzaak)
                                        .where(Vroegsignaalzaak.werkvoorraad == "ondernemers"))
         failed = session.scalar(select(func.count()).select_from(Case).where(Case.last_error.is_not(None)))
-    assert open_cases >= 20 and running >= open_cases and crisis >= 1 and overdue >= 1
+    assert open_cases >= (20 if whole else 10) and running >= open_cases and crisis >= 1 and overdue >= 1
     assert failed == 0
     assert len(END_RESULTS) == 15 and END_RESULTS <= closed, END_RESULTS - closed
     assert entrepreneurs >= 1
 
-    if anchor == ANCHORS[0]:  # once is enough: a second run adds nothing
+    if whole:  # once is enough: a second run adds nothing
         again = vroeg("demo", "--datum", anchor, **REAL)
         assert again.exit_code == 0 and "demo signals not loaded" in again.stdout and "token" not in again.stdout
         with engine.uow() as uow:
