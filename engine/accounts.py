@@ -32,7 +32,7 @@ MIN_PASSWORD_LENGTH = 12
 DEFAULT_TOKEN_LIFETIME = timedelta(days=365)
 MAX_TOKEN_LENGTH = 200
 
-# why a token was refused (webapp/auth.py words each for the API's problem documents)
+# why a token was refused (webapp/web/auth.py words each for the API's problem documents)
 UNKNOWN, REVOKED, EXPIRED, INACTIVE = "onbekend", "ingetrokken", "verlopen", "inactief"
 
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from flask import Flask, current_app, redirect, render_template, url_for
+from flask import Flask, redirect, render_template, url_for
 
 from engine import log_privacy
 from engine.config import ensure_secret_key
 from vroegsignalering.settings import Settings, load_settings
 from engine.service import Engine
 from vroegsignalering.bootstrap import build_engine
+from webapp.web.context import EXTENSION
 
-EXTENSION = "vroeg"
 MAX_REQUEST_BYTES = 1024 * 1024  # form submissions are small; refuse anything larger with 413
 
 
@@ -30,9 +30,9 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, VROEG_SETTINGS=settings)
     app.extensions[EXTENSION] = engine or build_engine(settings)
 
-    from . import (auditor, case_page, coordinator, errors, formatting, inputs, login, pages, process_owner, referral,
-                   security, task_forms, worklist)
-    from .api import API_PREFIX, bp as api_bp
+    from webapp import audit, cases, coordination, modeling, referral, tasks, worklist
+    from webapp.api import API_PREFIX, bp as api_bp
+    from webapp.web import errors, formatting, inputs, login, pages, security
 
     inputs.init_app(app)  # first: the path converter applies to routes added after it
     errors.init_app(app)
@@ -40,16 +40,11 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     login.init_app(app)
     formatting.init_app(app)
     pages.init_app(app)
-    for module in (worklist, case_page, task_forms, coordinator, referral, process_owner, auditor):
-        module.init_app(app)
+    for feature in (worklist, cases, tasks, coordination, referral, modeling, audit):
+        feature.init_app(app)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     app.add_url_rule("/", "index", _index)
     return app
-
-
-def current_engine() -> Engine:
-    """The engine of the app handling this request."""
-    return current_app.extensions[EXTENSION]
 
 
 def _settings(config: dict | None, engine: Engine | None) -> Settings:
@@ -64,9 +59,9 @@ def _settings(config: dict | None, engine: Engine | None) -> Settings:
 
 
 def _index():
-    from .auth import current_user
+    from webapp.web.auth import current_user
 
     user = current_user()
     if user is None:
-        return redirect(url_for("login.login", next="/"))
-    return render_template("index.html", user=user)
+        return redirect(url_for("web.login", next="/"))
+    return render_template("web/index.html", user=user)

@@ -23,7 +23,7 @@ from engine.service import Engine
 from vroegsignalering.bootstrap import build_engine  # noqa: E402
 from vroegsignalering.demo import load_demo  # noqa: E402
 from webapp import create_app  # noqa: E402
-from webapp.cli_accounts import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
+from webapp.cli.accounts import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
 
 OUT = Path(__file__).parent
 CHROMIUM = os.environ.get("VROEG_CHROMIUM", "/usr/bin/chromium")

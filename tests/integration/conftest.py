@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from tests.conftest import DATA, FAST_HASHER
 from webapp import create_app
-from webapp.cli import main
-from webapp.cli_support import CliState
+from webapp.cli.main import main
+from webapp.cli.support import CliState
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from tests.integration.test_api import add_staff
 from tests.integration.test_partner_api import FATIMA, INCASSO, add_partner
 from webapp import create_app
 from webapp.api import API_PREFIX
-from webapp.errors import PROBLEM_MIMETYPE
+from webapp.web.errors import PROBLEM_MIMETYPE
 
 EXAMPLES = int(os.environ.get("VROEG_FUZZ_EXAMPLES", "25"))  # per operation and mode; raise it for a long hunt
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)

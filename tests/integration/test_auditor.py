@@ -18,7 +18,7 @@ from tests.integration.test_login import log_in
 from tests.integration.test_worklist import sign_in
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
-from webapp.auditor_history import KIND_LABELS
+from webapp.audit.history import KIND_LABELS
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -370,7 +370,7 @@ def test_an_auditor_cannot_change_anything_anywhere(vs, app, web, partner):
     tried = 0
     for rule in app.url_map.iter_rules():
         methods = rule.methods - {"GET", "HEAD", "OPTIONS"}
-        if not methods or rule.endpoint in ("login.login", "login.logout"):
+        if not methods or rule.endpoint in ("web.login", "web.logout"):
             continue
         values = {arg: case_id if "id" in arg else "x" for arg in rule.arguments}
         url = rule.build(values)[1]

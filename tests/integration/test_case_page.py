@@ -231,7 +231,7 @@ def test_a_closed_case_shows_attempts_tasks_feedback_and_its_end_result(vs, web,
     assert "Opgepakt op 28 november 2026" in signals and "Nog niet opgepakt" not in signals
     assert "Terugmelding verstuurd" in html and "Zaak afgesloten" in html and "Bericht genegeerd" not in html
     plan_link = f'href="/zaken/{case_id}/plan-van-aanpak"'
-    assert (plan_link in html) == ("taken.plan_van_aanpak" in web.application.view_functions)
+    assert (plan_link in html) == ("tasks.plan_van_aanpak" in web.application.view_functions)
 
 
 def test_a_second_signal_of_the_household_is_listed_with_the_total(vs, web, partner):

@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 from engine.accounts import check_password, user_for_token
 from engine.models import Event, ProcessVersion, User
 from tests.conftest import DATA, FAST_HASHER
-from webapp.cli import SERVE_THREADS
-from webapp.cli_accounts import DEMO_PASSWORD, DEMO_USERS
+from webapp.cli.main import SERVE_THREADS
+from webapp.cli.accounts import DEMO_PASSWORD, DEMO_USERS
 
 PROBLEM_LINE = re.compile(r"^[^:\s]+: [^:\s]+: .+$")
 

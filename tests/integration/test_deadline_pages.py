@@ -134,7 +134,7 @@ def test_the_coordinator_watches_overdue_crisis_work_first(vs, web, four):
 
 
 def test_a_long_watch_list_says_there_is_more(vs, web, four, monkeypatch):
-    from webapp import coordinator
+    from webapp.coordination import views as coordinator
 
     monkeypatch.setattr(coordinator, "MAX_CASES", 2)
     sign_in(vs, web, "cora", "coordinator")

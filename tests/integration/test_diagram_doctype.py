@@ -121,7 +121,7 @@ def test_the_import_check_refuses_it(basis, vroeg, tmp_path):
 
 def test_an_old_version_with_a_doctype_gives_no_viewer_rather_than_an_error(basis):
     """A version deployed before DOCTYPEs were refused: the auditor's viewer leaves its diagram out."""
-    from webapp.auditor_bpmn import diagram_of
+    from webapp.audit.bpmn import diagram_of
 
     files = basis.read_bundle()
     in_bpmn_condition(files)

@@ -9,8 +9,8 @@ from engine.roles import ROLES
 from tests.integration.test_api import CONTACT, add_staff, open_task_ids, start
 from webapp import create_app
 from webapp.api import API_PREFIX
-from webapp.login import LOCKED, WRONG
-from webapp.security import CSRF_HEADER, resolve_cookie_secure
+from webapp.web.login import LOCKED, WRONG
+from webapp.web.security import CSRF_HEADER, resolve_cookie_secure
 
 PASSWORD = "correct horse battery"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

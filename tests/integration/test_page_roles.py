@@ -1,7 +1,7 @@
 """Every HTML page checks the role (R35): walked over the app's URL map, so a new page without a guard fails here.
 
 Each view outside the API, the static files and the login pages must carry `allowed_roles` (set by
-`webapp.pages.page_for`); then every role is tried on it: a role not allowed gets 403 before anything else happens,
+`webapp.web.pages.page_for`); then every role is tried on it: a role not allowed gets 403 before anything else happens,
 an allowed role never does; a visitor without a session is sent to the login page.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from engine.roles import ROLES
 from tests.integration.test_login import PASSWORD, log_in
 from webapp import create_app
 
-OPEN_ENDPOINTS = {"static", "index", "login.login", "login.logout"}  # for everyone, or they handle sessions
+OPEN_ENDPOINTS = {"static", "index", "web.login", "web.logout"}  # for everyone, or they handle sessions
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -34,7 +34,7 @@ def _pages(app):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             values = {name: 1 for name in rule.arguments}
             for name, converter in rule._converters.items():
-                if not isinstance(converter, IntegerConverter):  # webapp.inputs.DatabaseId is one too
+                if not isinstance(converter, IntegerConverter):  # webapp.web.inputs.DatabaseId is one too
                     values[name] = "x"
             path = rule.build(values, append_unknown=False)[1]
             yield rule, method, path, app.view_functions[rule.endpoint]

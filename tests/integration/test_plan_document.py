@@ -16,7 +16,7 @@ from tests.integration.test_login import PASSWORD, log_in
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, signaal
 from webapp import create_app
-from webapp.plan_document import display_value
+from webapp.tasks.plan_document import display_value
 
 PLAN = {"analyse": "Hoge voorschotten energie sinds de zomer; toeslag nog niet aangevraagd.",
         "afspraken": "Mevrouw belt Stroomnet voor een regeling (vóór 4 december).\nWij vragen de huurtoeslag aan.",

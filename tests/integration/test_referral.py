@@ -18,7 +18,7 @@ from tests.integration.test_login import PASSWORD, log_in
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import FATIMA_BSN, case_of, deliver, signaal
 from webapp import create_app
-from webapp.referral import _amount
+from webapp.referral.views import _amount
 
 FORM = {"verwijzing": "intern", "bron": "Wijkteam Oost", "bsn": FATIMA_BSN, "voorletters": "F.",
         "voornamen": "Fatima", "achternaam": "El Amrani", "geboortedatum": "1988-04-03", "postcode": "1094 hm",

@@ -16,7 +16,7 @@ from tests.conftest import ROOT, local
 from tests.integration.test_login import PASSWORD, csrf_from, log_in
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
-from webapp.form_render import field_views, render_form
+from webapp.tasks.form_render import field_views, render_form
 
 FORMS = sorted((ROOT / "forms").glob("*.json"))
 

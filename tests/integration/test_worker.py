@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from engine.models import Case
 from tests.conftest import DATA, local
-from webapp.cli import main
-from webapp.worker import Job, build_scheduler, run_once, worker_jobs
+from webapp.cli.main import main
+from webapp.cli.worker import Job, build_scheduler, run_once, worker_jobs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

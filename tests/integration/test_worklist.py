@@ -16,8 +16,8 @@ from tests.integration.test_login import PASSWORD, log_in
 from tests.integration.test_partner_api import add_partner
 from tests.querycount import statements
 from tests.scenarios.test_scenarios import deliver, signaal
-from webapp.formatting import bedrag, datum
-from webapp.worklist import PAGE_SIZE, page_links
+from webapp.web.formatting import bedrag, datum
+from webapp.worklist.views import PAGE_SIZE, page_links
 
 # --- formatting ----------------------------------------------------------------------------------------------
 

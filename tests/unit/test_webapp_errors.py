@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from engine.roles import BEHEERDER, ROLES
 from webapp.api import schemas
 from webapp.api.access import ACCESS, may_complete
-from webapp.errors import invalid_params_from_marshmallow
+from webapp.web.errors import invalid_params_from_marshmallow
 
 
 def test_nested_messages_become_dotted_names_with_codes():

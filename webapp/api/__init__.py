@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 
-from ..auth import roles_required
-from .access import ACCESS, describe
-from .partner_auth import partner_required
+from webapp.web.auth import roles_required
+from webapp.api.access import ACCESS, describe
+from webapp.api.partner_auth import partner_required
 
 API_PREFIX = "/api/v1"
 API_VERSION = "1.0.0"
@@ -73,4 +73,4 @@ def _api_version(response):
     return response
 
 
-from . import openapi, processen, signalen, taken, terugmeldingen, zaken  # noqa: E402,F401  (register routes on bp)
+from webapp.api import openapi, processen, signalen, taken, terugmeldingen, zaken  # noqa: E402,F401  (register routes on bp)

@@ -9,9 +9,9 @@ from flask import current_app, jsonify
 
 from engine.inputs import INT32_MAX
 
-from ..errors import PROBLEM_MIMETYPE, STATUSES
-from . import API_PREFIX, API_VERSION, bp, operation, schemas
-from .access import ACCESS
+from webapp.web.errors import PROBLEM_MIMETYPE, STATUSES
+from webapp.api import API_PREFIX, API_VERSION, bp, operation, schemas
+from webapp.api.access import ACCESS
 
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 _PATH_PARAMETERS = {
@@ -28,7 +28,7 @@ _TAGS = {
     "terugmeldingen": "Terugmeldingen aan signaalpartners over hun signalen (partnertoken).",
     "api": "Over deze API.",
 }
-# 400: a NUL character in any parameter is refused before the view runs (webapp/inputs.py); 503: the database
+# 400: a NUL character in any parameter is refused before the view runs (webapp/web/inputs.py); 503: the database
 # stayed busy after the retries (Retry-After).
 _ALWAYS = (400, 500, 503)
 _GUARDED = (401, 403)

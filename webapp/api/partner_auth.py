@@ -11,9 +11,9 @@ from flask import g
 from engine import accounts
 from vroegsignalering.partners import PartnerRef, check_partner_token, ref
 
-from .. import current_engine
-from ..auth import bearer_token
-from ..errors import Problem
+from webapp.web.context import current_engine
+from webapp.web.auth import bearer_token
+from webapp.web.errors import Problem
 
 
 def current_partner() -> PartnerRef | None:

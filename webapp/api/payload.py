@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import request
 from marshmallow import Schema
 
-from ..errors import Problem
-from ..inputs import read_json
+from webapp.web.errors import Problem
+from webapp.web.inputs import read_json
 
 
 def query(schema: Schema) -> dict:

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session, defer
 
 from engine.models import Case, ProcessVersion
 
-from .. import current_engine
-from . import bp, operation, schemas
+from webapp.web.context import current_engine
+from webapp.api import bp, operation, schemas
 
 _PROCESSEN = schemas.Processen()
 

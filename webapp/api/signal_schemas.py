@@ -7,7 +7,7 @@ from vroegsignalering.feedback import FEEDBACK_CODES
 from vroegsignalering.partners import RECEIVED
 from vroegsignalering.payload import SignaalSchema
 
-from .schemas import CamelSchema, UtcDateTime
+from webapp.api.schemas import CamelSchema, UtcDateTime
 
 MAX_FEEDBACK_PAGE = 100
 

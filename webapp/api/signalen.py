@@ -14,10 +14,10 @@ from vroegsignalering.partners import receipt
 from vroegsignalering.payload import field_problems, load_signal
 from vroegsignalering.service import UnknownPartner, receive
 
-from .. import current_engine
-from ..errors import Problem, invalid_param
-from ..inputs import read_json
-from . import API_PREFIX, bp, operation, signal_schemas
+from webapp.web.context import current_engine
+from webapp.web.errors import Problem, invalid_param
+from webapp.web.inputs import read_json
+from webapp.api import API_PREFIX, bp, operation, signal_schemas
 
 MAX_SIGNAL_BYTES = 64 * 1024  # a signal is well under 2 KB; refuse anything far larger with 413
 _ONTVANGST = signal_schemas.SignaalOntvangst()

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from engine.errors import UnknownTask
 from engine.models import Case, UserTask
 
-from .. import current_engine
-from ..errors import Problem
-from . import bp, operation, schemas
-from .access import may_complete
-from .payload import body, page_of, query
-from .zaken import ZAAK_LINKS, case_detail, log_read
+from webapp.web.context import current_engine
+from webapp.web.errors import Problem
+from webapp.api import bp, operation, schemas
+from webapp.api.access import may_complete
+from webapp.api.payload import body, page_of, query
+from webapp.api.zaken import ZAAK_LINKS, case_detail, log_read
 
 _TAKEN_QUERY = schemas.TakenQuery()
 _TAKEN_PAGINA = schemas.TakenPagina()

@@ -9,10 +9,10 @@ from flask import g, jsonify
 from engine.inputs import ascii_int
 from vroegsignalering.partners import feedback_after
 
-from .. import current_engine
-from ..errors import Problem, invalid_param
-from . import bp, operation, signal_schemas
-from .payload import query
+from webapp.web.context import current_engine
+from webapp.web.errors import Problem, invalid_param
+from webapp.api import bp, operation, signal_schemas
+from webapp.api.payload import query
 
 _QUERY = signal_schemas.TerugmeldingenQuery()
 _PAGINA = signal_schemas.TerugmeldingenPagina()

@@ -15,9 +15,9 @@ from engine.errors import UnknownCase
 from engine.models import Case, CaseTimer, Event, ProcessVersion, UserTask
 from engine.replay import replay
 
-from .. import current_engine
-from . import bp, operation, schemas
-from .payload import page_of, query
+from webapp.web.context import current_engine
+from webapp.api import bp, operation, schemas
+from webapp.api.payload import page_of, query
 
 # From a case (ZaakDetail: also what completing a task answers) to its history, its newest event, its first task.
 ZAAK_LINKS = (("Historie", "get_historie", (("zaakId", "$response.body#/id"),)),

@@ -1,0 +1,19 @@
+"""The auditor's pages (role auditor, read-only): find a case, its full history as a timeline, verify its hash
+chain, export it (JSON with the hashes, or a printable document), replay it step by step, and who opened what (R29).
+
+`blueprint.py` holds the blueprint and the head every page about one case shares; the pages are in `views.py`
+(search, history, check, export), `replay.py` (the stepper) and `access.py` (the access log, the check of all
+chains). Every page that shows a case's history writes an access log entry in the same transaction as the read.
+Nothing here changes a case: the only POST an auditor has is logging out.
+"""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from webapp.audit import access, replay, views  # noqa: F401  (their routes hang on the blueprint)
+    from webapp.audit.blueprint import STATUS_LABELS, bp
+    from webapp.audit.history import actor_label, datum_tijd, kind_label
+
+    app.jinja_env.globals.update(audit_kind_label=kind_label, audit_actor=actor_label, audit_tijd=datum_tijd,
+                                 audit_status=lambda s: STATUS_LABELS.get(s, s), audit_action=access.action_label)
+    app.register_blueprint(bp)

@@ -1,0 +1,187 @@
+"""The draft editor: create a draft from a version, the editor page, and its JSON endpoints (save, validate, deploy,
+form preview). The page's script (static/js/modeler*.js) sends JSON with the X-CSRF-Token header.
+"""
+from __future__ import annotations
+
+from flask import jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.drafts import InvalidDraft, StaleDraft, UnknownDraft
+from engine.errors import InvalidDiagram
+from engine.forms import FormDefinitionError, parse_form
+from engine.inputs import ascii_int
+from engine.models import ProcessVersion
+from engine.roles import PROCESEIGENAAR, ROLES
+
+from webapp.web.context import current_engine
+from webapp.web.errors import Problem, invalid_param
+from webapp.web.pages import page_for
+from webapp.modeling.blueprint import actor, bp, tijdstip
+
+DMN_CSS = tuple(f"vendor/dmn-js/assets/{name}" for name in (
+    "diagram-js.css", "dmn-js-shared.css", "dmn-js-drd.css", "dmn-js-decision-table.css",
+    "dmn-js-decision-table-controls.css", "dmn-js-literal-expression.css", "dmn-font/css/dmn.css"))
+_STALE = ("Dit concept is intussen opgeslagen door {who} ({when}). Uw wijzigingen zijn niet opgeslagen: "
+          "kopieer wat u wilt bewaren en laad de pagina opnieuw.")
+
+
+@bp.post("/processen/concepten")
+@page_for(PROCESEIGENAAR)
+def concept_nieuw():
+    """"Nieuw concept vanaf versie N": copy a deployed version's files into a new draft and open the editor."""
+    version_id = ascii_int(request.form.get("versie_id", ""), minimum=1)
+    if version_id is None:
+        raise Problem(400, "Kies een versie om een concept van te maken.")
+    try:
+        draft_id = current_engine().create_draft_from_version(version_id, actor=actor())
+    except InvalidDraft as exc:
+        raise Problem(404, " ".join(exc.problems)) from None
+    return redirect(url_for("modeling.concept", draft_id=draft_id), 303)
+
+
+@bp.get("/processen/concepten/<int:draft_id>")
+@page_for(PROCESEIGENAAR)
+def concept(draft_id: int):
+    """The editor: diagram, decision tables and forms of one draft."""
+    draft = _draft(draft_id)
+    base = None
+    if draft.base_version_id:
+        with current_engine().uow() as uow:
+            v = uow.session.get(ProcessVersion, draft.base_version_id)
+            base = (v.process_id, v.version) if v else None
+    return render_template("modeling/editor.html", draft=draft, base=base, roles=ROLES, dmn_css=DMN_CSS,
+                           diagrams=sorted((p for p in draft.files if not p.startswith("forms/")),
+                                           key=lambda p: (not p.endswith(".bpmn"), p)),
+                           forms=sorted(p for p in draft.files if p.startswith("forms/")))
+
+
+@bp.get("/processen/concepten/<int:draft_id>/bestanden")
+@page_for(PROCESEIGENAAR)
+def concept_bestanden(draft_id: int):
+    draft = _draft(draft_id)
+    return jsonify(name=draft.name, files=draft.files, row_version=draft.row_version)
+
+
+@bp.put("/processen/concepten/<int:draft_id>")
+@page_for(PROCESEIGENAAR)
+def concept_opslaan(draft_id: int):
+    """Save the editor's files; 409 in Dutch when someone else saved since the editor loaded the draft."""
+    body = _json_body()
+    row_version = body.get("row_version")
+    if not isinstance(row_version, int) or isinstance(row_version, bool):
+        raise Problem(400, "row_version ontbreekt: laad de pagina opnieuw.",
+                      invalid_params=[invalid_param("row_version", "required", "Geef de row_version als getal.")])
+    name = body.get("name")
+    try:
+        new_version = current_engine().save_draft(draft_id, body.get("files"), row_version, actor=actor(),
+                                                  name=name if isinstance(name, str) else None)
+    except UnknownDraft:
+        raise _not_found(draft_id) from None
+    except StaleDraft as exc:
+        raise Problem(409, _STALE.format(who=exc.current.updated_by, when=_when(exc.current.updated_at)),
+                      rowVersion=exc.current.row_version) from None
+    except StaleDataError:
+        raise Problem(409, _STALE.format(who="iemand anders", when="zojuist")) from None
+    except InvalidDraft as exc:
+        raise Problem(422, "Het concept is niet opgeslagen: " + " ".join(exc.problems),
+                      invalid_params=[invalid_param("files", "invalid", p) for p in exc.problems]) from None
+    return jsonify(row_version=new_version, message="Opgeslagen.")
+
+
+@bp.post("/processen/concepten/<int:draft_id>/valideren")
+@page_for(PROCESEIGENAAR)
+def concept_valideren(draft_id: int):
+    """The deploy check on the saved draft: every problem with its file and element."""
+    draft = _draft(draft_id)
+    problems, process_ids = current_engine().validate(draft.files)
+    return jsonify(problems=[_problem(p) for p in problems], process_ids=process_ids)
+
+
+@bp.post("/processen/concepten/<int:draft_id>/deployen")
+@page_for(PROCESEIGENAAR)
+def concept_deployen(draft_id: int):
+    """Validate again and deploy the saved draft as new versions; 422 with the problems when refused."""
+    engine = current_engine()
+    draft = _draft(draft_id)
+    problems, _ids = engine.validate(draft.files)
+    if not problems:
+        try:
+            created = engine.deploy(draft.files, actor())
+        except InvalidDiagram as exc:
+            problems = exc.problems
+    if problems:
+        return jsonify(detail="Niet gedeployed: los eerst deze problemen op.",
+                       problems=[_problem(p) for p in problems]), 422
+    versions = _created_versions(created)
+    if not versions:
+        return jsonify(versions=[], message="Niets gedeployed: het concept is gelijk aan de laatste versie.")
+    text = ", ".join(f"{v['name']} versie {v['version']}" for v in versions)
+    return jsonify(versions=versions, message=f"Gedeployed: {text}.")
+
+
+@bp.post("/processen/concepten/<int:draft_id>/verwijderen")
+@page_for(PROCESEIGENAAR)
+def concept_verwijderen(draft_id: int):
+    try:
+        current_engine().delete_draft(draft_id)
+    except UnknownDraft:
+        raise _not_found(draft_id) from None
+    return redirect(url_for("modeling.processen"), 303)
+
+
+@bp.post("/processen/formulier-voorbeeld")
+@page_for(PROCESEIGENAAR)
+def formulier_voorbeeld():
+    """Render a form definition as the counsellor will see it, or a Dutch error naming what is wrong."""
+    body = _json_body()
+    text, name = body.get("definition"), body.get("name") or "formulier"
+    if not isinstance(text, str):
+        raise Problem(400, "Stuur de formulierdefinitie als tekst (definition).")
+    try:
+        definition = parse_form(text, str(name)[:100])
+    except FormDefinitionError as exc:
+        raise Problem(422, f"De formulierdefinitie klopt niet: {exc}") from None
+    from webapp.tasks.form_render import render_form
+
+    return jsonify(html=str(Markup(render_form(definition))))
+
+
+def _draft(draft_id: int):
+    try:
+        return current_engine().draft(draft_id)
+    except UnknownDraft:
+        raise _not_found(draft_id) from None
+
+
+def _not_found(draft_id: int) -> Problem:
+    return Problem(404, f"Concept {draft_id} bestaat niet (meer).")
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Problem(400, "Stuur een JSON-object (Content-Type: application/json).")
+    return body
+
+
+def _problem(p) -> dict:
+    return {"file": p.file, "element_id": p.element_id, "reason": p.reason}  # Dutch at the source
+
+
+def _created_versions(created: list[tuple[str, int]]) -> list[dict]:
+    if not created:
+        return []
+    with current_engine().uow() as uow:
+        rows = []
+        for process_id, number in created:
+            v = uow.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
+                                                                 ProcessVersion.version == number)).one()
+            rows.append({"id": v.id, "process_id": process_id, "version": number, "name": v.name or process_id,
+                         "url": url_for("modeling.versie", version_id=v.id)})
+    return rows
+
+
+def _when(at) -> str:
+    return tijdstip(at)

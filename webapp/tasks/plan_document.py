@@ -1,0 +1,258 @@
+"""The plan van aanpak (R22) as a document: `GET /zaken/<id>/plan-van-aanpak` (HTML, printable) and
+`GET /zaken/<id>/plan-van-aanpak.pdf` (reportlab).
+
+Two copies from the same data: one for the resident in plain Dutch (B1: short sentences, "u", what we agreed,
+who does what and when, how to reach the municipality), one for the file (every answer of the first conversation
+and the plan, case number, counsellor, dates). The data are the completed `plan_van_aanpak` and `eerste_gesprek`
+tasks as the case history recorded them. Both views are written to the access log.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from flask import Response, current_app, g, render_template
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy import select
+
+from engine.access_log import record_access
+from engine.models import Case, Event
+from engine.roles import COORDINATOR, HULPVERLENER
+
+from webapp.web.context import current_engine
+from webapp.web.formatting import bedrag, datum
+from webapp.web.pages import page_for
+from webapp.tasks.blueprint import bp
+from webapp.tasks.header import CaseHeader, case_header
+
+PLAN, GESPREK = "plan_van_aanpak", "eerste_gesprek"
+AANPAK_UITLEG = {
+    "quick_fix": ("We lossen de achterstand samen op, binnen 30 dagen. In die 30 dagen mag de organisatie waar u "
+                  "de achterstand hebt geen incassokosten maken: dat heet de incassostop."),
+    "overdracht": ("U krijgt hulp van een andere organisatie. Uw hulpverlener brengt u persoonlijk met hen in "
+                   "contact. U hoeft uw verhaal niet opnieuw te vertellen."),
+}
+
+
+@dataclass
+class Completed:
+    """A completed task as the history recorded it: its answers, when, by whom."""
+
+    data: dict
+    at: datetime
+    by: str
+
+
+@dataclass
+class Plan:
+    header: CaseHeader
+    plan: Completed
+    gesprek: Completed | None
+    forms: dict  # form name -> definition, from the case's process version
+    incassostop_einde: date | None
+    organisatie: dict = field(default_factory=dict)
+
+
+@bp.get("/zaken/<int:case_id>/plan-van-aanpak")
+@page_for(HULPVERLENER, COORDINATOR)
+def plan_van_aanpak(case_id: int):
+    """Both copies of the plan as one printable page."""
+    plan = load_plan(case_id, "plan_bekeken")
+    if not isinstance(plan, Plan):
+        return plan
+    return render_template("tasks/plan_van_aanpak.html", plan=plan, inwoner=resident_sections(plan),
+                           dossier=file_sections(plan), vandaag=current_engine().clock.now())
+
+
+@bp.get("/zaken/<int:case_id>/plan-van-aanpak.pdf")
+@page_for(HULPVERLENER, COORDINATOR)
+def plan_van_aanpak_pdf(case_id: int):
+    """Both copies as a PDF, each starting on its own page."""
+    plan = load_plan(case_id, "plan_gedownload")
+    if not isinstance(plan, Plan):
+        return plan
+    pdf = build_pdf(plan, current_engine().clock.now())
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="plan-van-aanpak-zaak-{case_id}.pdf"'})
+
+
+def load_plan(case_id: int, action: str):
+    """The plan of a case (recording the access), or a Dutch 404 page when the case or its plan is missing."""
+    engine = current_engine()
+    with engine.uow() as uow:
+        session = uow.session
+        case = session.get(Case, case_id)
+        if case is None:
+            return _not_found(case_id, f"Zaak {case_id} bestaat niet.")
+        done = _completed_tasks(session, case_id)
+        if PLAN not in done:
+            return _not_found(case_id, "Deze zaak heeft nog geen plan van aanpak. Het plan komt er als de taak "
+                                       "'Plan van aanpak opstellen' is afgerond.", case_exists=True)
+        forms = engine.specs.get(session, case.process_version_id).forms
+        plan = Plan(case_header(session, case), done[PLAN], done.get(GESPREK), forms,
+                    _incassostop_einde(session, case_id), _organisatie(current_app.config["VROEG_SETTINGS"]))
+        record_access(session, username=g.user.username, role=g.user.role, case_id=case_id, action=action,
+                      at=engine.clock.now())
+        uow.commit()
+    return plan
+
+
+def _not_found(case_id: int, message: str, case_exists: bool = False):
+    return render_template("tasks/plan_van_aanpak.html", missing=message, case_id=case_id,
+                           case_exists=case_exists), 404
+
+
+def _completed_tasks(session, case_id: int) -> dict[str, Completed]:
+    """The newest completion of the first conversation and of the plan in the case history."""
+    events = session.scalars(
+        select(Event).where(Event.case_id == case_id, Event.kind == "taak_afgerond",
+                            Event.element_id.in_((PLAN, GESPREK))).order_by(Event.seq)).all()
+    return {e.element_id: Completed(e.data.get("data") or {}, e.occurred_at, e.actor) for e in events}
+
+
+def _incassostop_einde(session, case_id: int) -> date | None:
+    snapshot = session.scalar(select(Event.snapshot).where(Event.case_id == case_id, Event.snapshot.is_not(None))
+                              .order_by(Event.seq.desc()).limit(1))
+    value = ((snapshot or {}).get("data") or {}).get("incassostop_einde")
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _organisatie(settings) -> dict:
+    names = ("naam", "contact_naam", "contact_telefoon", "contact_email", "contact_functie")
+    return {name: getattr(settings, f"organisatie_{name}", "") or "" for name in names}
+
+
+# --- the two copies, as (heading, paragraphs) for both HTML and PDF -------------------------------------------
+
+def resident_sections(plan: Plan) -> list[tuple[str, list[str]]]:
+    """The resident's copy in plain Dutch, section by section."""
+    data, gesprek_at = plan.plan.data, (plan.gesprek.at if plan.gesprek else plan.plan.at)
+    sections = [("Waarom u dit krijgt", [
+        f"Op {datum(gesprek_at)} hebben we met u gesproken over uw betalingsachterstand.",
+        "In dit plan staat wat we samen hebben afgesproken. Bewaar het goed."])]
+    if data.get("analyse"):
+        sections.append(("Wat we samen hebben bekeken", [data["analyse"]]))
+    sections.append(("Wat we hebben afgesproken", [data.get("afspraken") or ""]))
+    aanpak = [AANPAK_UITLEG[data["aanpak"]]] if data.get("aanpak") in AANPAK_UITLEG else []
+    if data.get("aanpak") == "quick_fix" and plan.incassostop_einde:
+        aanpak.append(f"De incassostop loopt tot en met {datum(plan.incassostop_einde)}.")
+    if aanpak:
+        sections.append(("Hoe we verder gaan", aanpak))
+    sections.append(("Vragen?", _contact_lines(plan)))
+    return sections
+
+
+def _contact_lines(plan: Plan) -> list[str]:
+    org = plan.organisatie
+    lines = [f"Uw hulpverlener is {plan.plan.by}."]
+    who = org["contact_naam"] or org["naam"] or "de gemeente"
+    reach = [f"bel {org['contact_telefoon']}" if org["contact_telefoon"] else "",
+             f"mail naar {org['contact_email']}" if org["contact_email"] else ""]
+    reach = [r for r in reach if r]
+    if reach:
+        lines.append(f"Hebt u vragen? Of lukt een afspraak niet? Neem dan contact op met {who}: "
+                     f"{' of '.join(reach)}.")
+    else:
+        lines.append(f"Hebt u vragen? Of lukt een afspraak niet? Neem dan contact op met {who}.")
+    if org["naam"] and org["naam"] != who:
+        lines.append(org["naam"])
+    return lines
+
+
+def file_sections(plan: Plan) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The file's copy: the case, then every answer of the first conversation and of the plan, labelled."""
+    h = plan.header
+    zaak = [("Zaaknummer", str(h.case_id)), ("Inwoner", h.naam or "onbekend"),
+            ("Adres", ", ".join(p for p in (h.adres, h.woonplaats) if p) or "onbekend"),
+            ("Signalen", "; ".join(f"{t}: {s}" + (f" ({bedrag(b)})" if b is not None else "")
+                                   for t, s, b in h.signalen) or "geen"),
+            ("Zaak aangemaakt", datum(h.aangemaakt)),
+            ("Hulpverlener", plan.plan.by), ("Plan vastgesteld op", datum(plan.plan.at))]
+    if plan.gesprek:
+        zaak.insert(-1, ("Eerste gesprek op", datum(plan.gesprek.at)))
+    if plan.incassostop_einde:
+        zaak.append(("Incassostop tot en met", datum(plan.incassostop_einde)))
+    sections = [("Zaak", zaak)]
+    if plan.gesprek and GESPREK in plan.forms:
+        sections.append(("Analyse uit het eerste gesprek", answers(plan.forms[GESPREK], plan.gesprek.data)))
+    if PLAN in plan.forms:
+        sections.append(("Plan van aanpak", answers(plan.forms[PLAN], plan.plan.data)))
+    return sections
+
+
+def answers(definition: dict, data: dict) -> list[tuple[str, str]]:
+    """(label, shown value) of each field of a form, in the form's order; empty answers as 'niet ingevuld'."""
+    return [(f["label"], display_value(f, data.get(f["name"])) or "niet ingevuld") for f in definition["fields"]]
+
+
+def display_value(spec: dict, value) -> str:
+    """A stored answer the way a person reads it: choice labels, ja/nee, Dutch dates and amounts."""
+    if value is None or value == "" or value == []:
+        return ""
+    labels = {c["value"]: c["label"] for c in spec.get("choices", [])}
+    kind = spec["type"]
+    if kind == "boolean":
+        return "ja" if value else "nee"
+    if kind == "choice":
+        return labels.get(value, str(value))
+    if kind == "multichoice":
+        return "; ".join(labels.get(v, str(v)) for v in value)
+    if kind == "date":
+        try:
+            return datum(date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if kind == "bedrag":
+        return bedrag(value)
+    return str(value)
+
+
+def build_pdf(plan: Plan, printed_at: datetime, compress: bool = True) -> bytes:
+    """Both copies as a PDF (A4, standard Helvetica, which has the euro sign); the file copy on a new page."""
+    styles = _pdf_styles()
+    story = [Paragraph("Uw plan van aanpak", styles["h1"]),
+             Paragraph(escape(f"Zaak {plan.header.case_id} · {plan.header.naam}"), styles["klein"])]
+    for heading, paragraphs in resident_sections(plan):
+        story.append(Paragraph(escape(heading), styles["h2"]))
+        story.extend(Paragraph(_pdf_text(text), styles["tekst"]) for text in paragraphs)
+    story += [PageBreak(), Paragraph("Plan van aanpak Vroegsignalering — dossierexemplaar", styles["h1"])]
+    for heading, rows in file_sections(plan):
+        story.append(Paragraph(escape(heading), styles["h2"]))
+        table = Table([[Paragraph(escape(k), styles["label"]), Paragraph(_pdf_text(v), styles["tekst"])]
+                       for k, v in rows], colWidths=(55 * mm, 115 * mm))
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey)]))
+        story.append(table)
+    story.append(Spacer(1, 6 * mm))
+    story.append(Paragraph(escape(f"Afgedrukt op {datum(printed_at)}."), styles["klein"]))
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
+                            bottomMargin=20 * mm, title=f"Plan van aanpak zaak {plan.header.case_id}",
+                            author=plan.organisatie.get("naam") or "Vroeg", lang="nl-NL",
+                            pageCompression=1 if compress else 0)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _pdf_text(text: str) -> str:
+    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def _pdf_styles() -> dict:
+    base = getSampleStyleSheet()
+    return {"h1": ParagraphStyle("h1", parent=base["Heading1"], fontName="Helvetica-Bold", fontSize=18),
+            "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName="Helvetica-Bold", fontSize=13),
+            "tekst": ParagraphStyle("tekst", parent=base["BodyText"], fontName="Helvetica", fontSize=11,
+                                    leading=15),
+            "label": ParagraphStyle("label", parent=base["BodyText"], fontName="Helvetica-Bold", fontSize=10,
+                                    leading=14),
+            "klein": ParagraphStyle("klein", parent=base["BodyText"], fontName="Helvetica", fontSize=9)}
