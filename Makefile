@@ -13,6 +13,8 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core (each has its own databases, app server and browser); 0 runs in this process
+PYTEST_WORKERS ?= auto
 
 .PHONY: help run test clean
 
@@ -49,7 +51,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	@chromium=$$($(BIN)/python tools/find_chromium.py) || exit 1; \
 	echo "browser tests use $$chromium"; \
-	VROEG_CHROMIUM="$$chromium" $(BIN)/python -m pytest $(PYTEST_ARGS)
+	VROEG_CHROMIUM="$$chromium" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-artefacts
