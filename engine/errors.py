@@ -71,3 +71,19 @@ class DatabaseBusy(EngineError):
     def __init__(self, attempts: int):
         self.attempts = attempts
         super().__init__(f"the database stayed busy (deadlock or serialisation failure) over {attempts} attempts")
+
+
+class CaseChanged(EngineError):
+    """Someone else changed the case between reading and writing it; nothing was stored (read again, retry)."""
+
+    def __init__(self, case_id=None):
+        self.case_id = case_id
+        super().__init__(f"case {case_id} was changed by someone else" if case_id else "the case was changed")
+
+
+class NotAllowed(EngineError):
+    """The acting account may not do this (the message says why, in Dutch); nothing was changed."""
+
+    def __init__(self, message: str, *, subject=None):
+        self.subject = subject  # what was refused (e.g. the task), for the caller's answer
+        super().__init__(message)

@@ -309,7 +309,8 @@ def test_a_failing_step_is_422_naming_the_element(basis, client, hv, monkeypatch
     def fail(*_args, **_kwargs):
         raise StepFailed("gw_bereikt", "expressie geweigerd: naam 'x' onbekend")
 
-    monkeypatch.setattr(basis, "complete_task", fail)
+    from vroegsignalering.services import tasks
+    monkeypatch.setattr(tasks, "run_completion", fail)
     body = assert_problem(client.post(f"{API_PREFIX}/taken/{task_id}/voltooien", headers=hv,
                                       json={"data": CONTACT}), 422)
     assert body["elementId"] == "gw_bereikt" and body["detail"] == "expressie geweigerd: naam 'x' onbekend"

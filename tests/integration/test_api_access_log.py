@@ -10,7 +10,7 @@ from engine.models import AccessLogEntry
 from tests.integration.test_api import CONTACT, add_staff, assert_problem, open_task_ids, start
 from webapp import create_app
 from webapp.api import API_PREFIX
-from webapp.api import zaken as zaken_module
+from vroegsignalering.services import cases as zaken_module
 
 
 @pytest.fixture

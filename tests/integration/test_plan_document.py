@@ -2,6 +2,8 @@
 and a Dutch 404 while there is no plan yet."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import base64
 import re
 import zlib
@@ -15,6 +17,7 @@ from tests.conftest import ROOT, local
 from tests.integration.test_login import PASSWORD, log_in
 from tests.integration.test_partner_api import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, signaal
+from vroegsignalering.bootstrap import build_engine
 from webapp import create_app
 from webapp.tasks.plan_document import display_value
 
@@ -28,7 +31,10 @@ ORGANISATIE = {"organisatie_naam": "Gemeente Amsterdam, Vroegsignalering",
 
 @pytest.fixture
 def app(vs):
-    return create_app(ORGANISATIE, engine=vs)
+    """The app on an engine whose settings name the organisation (settings belong to the engine, built once)."""
+    engine = build_engine(replace(vs.settings, **ORGANISATIE), vs.clock, db_engine=vs.db,
+                          password_hasher=vs.password_hasher)
+    return create_app(engine=engine)
 
 
 @pytest.fixture

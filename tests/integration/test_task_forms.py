@@ -285,7 +285,8 @@ def test_a_concurrent_change_is_a_dutch_message_not_a_500(vs, web, case_id, monk
     def stale(*args, **kwargs):
         raise StaleDataError("row version changed")
 
-    monkeypatch.setattr(vs, "complete_task", stale)
+    from vroegsignalering.services import tasks
+    monkeypatch.setattr(tasks, "run_completion", stale)  # the service turns it into CaseChanged
     response = post(web, task.id, attempt(notitie="bewaard"))
     assert response.status_code == 409
     html = response.get_data(as_text=True)

@@ -1,26 +1,25 @@
 """Tasks (`/taken`): the worklist, one task with its form, and completing it with form data.
 
-The worklist reads UserTask rows only; no workflow is loaded or deserialized for it.
-"""
+The worklist reads UserTask rows only; no workflow is loaded or deserialized for it. Who may open or complete a
+task is decided by vroegsignalering.services.tasks, in the transaction that does it (403 otherwise)."""
 from __future__ import annotations
 
-from flask import g, jsonify
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from flask import jsonify
 
-from engine.errors import UnknownTask
-from engine.models import Case, UserTask
+from engine.errors import NotAllowed
+from vroegsignalering.queries.tasks import page_of_open_tasks
+from vroegsignalering.services import cases, tasks
 
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem
 from webapp.api import bp, operation, schemas
-from webapp.api.access import may_complete
 from webapp.api.payload import body, page_of, query
-from webapp.api.zaken import ZAAK_LINKS, case_detail, log_read
+from webapp.api.zaken import ZAAK_LINKS, actor, via_api
 
 _TAKEN_QUERY = schemas.TakenQuery()
 _TAKEN_PAGINA = schemas.TakenPagina()
 _TAAK_DETAIL = schemas.TaakDetail()
+_ZAAK_DETAIL = schemas.ZaakDetail()
 _VOLTOOIEN = schemas.VoltooienBody()
 
 
@@ -33,13 +32,9 @@ _VOLTOOIEN = schemas.VoltooienBody()
 def list_taken():
     """Open tasks sorted by due date (none last), filtered by role, assignee or case, paged."""
     params = query(_TAKEN_QUERY)
-    with current_engine().uow() as uow:
-        conditions = _conditions(params)
-        count = uow.session.scalar(select(func.count()).select_from(UserTask).where(*conditions))
-        tasks = uow.session.scalars(
-            select(UserTask).where(*conditions).order_by(UserTask.due_at.asc().nulls_last(), UserTask.id)
-            .limit(params["page_size"]).offset((params["page"] - 1) * params["page_size"])).all()
-        return jsonify(_TAKEN_PAGINA.dump(page_of(tasks, count, params["page"], params["page_size"])))
+    rows, count = page_of_open_tasks(current_engine(), role=params.get("rol"), assignee=params.get("toegewezen_aan"),
+                                     case_id=params.get("zaak"), page=params["page"], page_size=params["page_size"])
+    return jsonify(_TAKEN_PAGINA.dump(page_of(rows, count, params["page"], params["page_size"])))
 
 
 @bp.get("/taken/<task_id>")
@@ -49,13 +44,11 @@ def list_taken():
                   ("Zaak", "get_zaak", (("zaakId", "$response.body#/zaakId"),))))
 def get_taak(task_id: str):
     """One task (open or closed) with its case id and the definition of its form."""
-    engine = current_engine()
-    with engine.uow() as uow:
-        task, version_id = _task_with_version(uow.session, task_id)
-        forms = engine.specs.get(uow.session, version_id).forms if task.form else {}
-        body = _TAAK_DETAIL.dump({**_attributes(task), "form_definition": forms.get(task.form)})
-        log_read(uow, task.case_id, "taak_bekeken", f"taak {task_id}")
-    return jsonify(body)
+    try:
+        opened = tasks.open_task(current_engine(), actor(), task_id, detail=via_api(f"taak {task_id}"))
+    except NotAllowed as refused:
+        raise Problem(403, str(refused)) from None
+    return jsonify(_TAAK_DETAIL.dump({**vars(opened.task), "form_definition": opened.form}))
 
 
 @bp.post("/taken/<task_id>/voltooien")
@@ -70,37 +63,9 @@ def voltooi_taak(task_id: str):
     """Complete an open task with form data, as the signed-in user; answer with the case and its open tasks."""
     data = body(_VOLTOOIEN)["data"]
     engine = current_engine()
-    with engine.uow() as uow:
-        task, _ = _task_with_version(uow.session, task_id)
-        if not may_complete(g.user.role, task.role):
-            raise Problem(403, f"De rol {g.user.role} mag taken van de rol {task.role} niet voltooien.")
-    ref = engine.complete_task(task_id, data, actor=g.user.username)
-    with engine.uow() as uow:
-        detail = case_detail(uow.session, ref.id)
-        log_read(uow, ref.id, "zaak_bekeken", f"na voltooien taak {task_id}")
-    return jsonify(detail)
-
-
-def _conditions(params: dict) -> list:
-    conditions = [UserTask.status == "open"]
-    if "rol" in params:
-        conditions.append(UserTask.role == params["rol"])
-    if "toegewezen_aan" in params:
-        conditions.append(UserTask.assignee == params["toegewezen_aan"])
-    if "zaak" in params:
-        conditions.append(UserTask.case_id == params["zaak"])
-    return conditions
-
-
-def _task_with_version(session: Session, task_id: str) -> tuple[UserTask, int]:
-    row = session.execute(select(UserTask, Case.process_version_id).join(Case, UserTask.case_id == Case.id)
-                          .where(UserTask.task_id == task_id)).first()
-    if row is None:
-        raise UnknownTask(task_id)
-    return row[0], row[1]
-
-
-def _attributes(task: UserTask) -> dict:
-    names = ("task_id", "case_id", "element_id", "name", "form", "role", "assignee", "due_at", "created_at",
-             "status", "closed_at", "closed_by")
-    return {name: getattr(task, name) for name in names}
+    try:
+        done = tasks.complete_task(engine, actor(), task_id, data)
+    except NotAllowed as refused:
+        raise Problem(403, str(refused)) from None
+    detail = cases.open_case_detail(engine, actor(), done.case_id, detail=via_api(f"na voltooien taak {task_id}"))
+    return jsonify(_ZAAK_DETAIL.dump(detail))

@@ -8,55 +8,34 @@ tasks as the case history recorded them. Both views are written to the access lo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from flask import Response, current_app, g, render_template
+from flask import Response, g, render_template
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from sqlalchemy import select
 
-from engine.access_log import record_access
-from engine.models import Case, Event
+from engine.errors import UnknownCase
 from engine.roles import COORDINATOR, HULPVERLENER
+from vroegsignalering.services import plans
+from vroegsignalering.services.plans import GESPREK, PLAN, Plan
+from vroegsignalering.services.tasks import Actor
 
 from webapp.web.context import current_engine
 from webapp.web.formatting import bedrag, datum
 from webapp.web.pages import page_for
 from webapp.tasks.blueprint import bp
-from webapp.tasks.header import CaseHeader, case_header
 
-PLAN, GESPREK = "plan_van_aanpak", "eerste_gesprek"
 AANPAK_UITLEG = {
     "quick_fix": ("We lossen de achterstand samen op, binnen 30 dagen. In die 30 dagen mag de organisatie waar u "
                   "de achterstand hebt geen incassokosten maken: dat heet de incassostop."),
     "overdracht": ("U krijgt hulp van een andere organisatie. Uw hulpverlener brengt u persoonlijk met hen in "
                    "contact. U hoeft uw verhaal niet opnieuw te vertellen."),
 }
-
-
-@dataclass
-class Completed:
-    """A completed task as the history recorded it: its answers, when, by whom."""
-
-    data: dict
-    at: datetime
-    by: str
-
-
-@dataclass
-class Plan:
-    header: CaseHeader
-    plan: Completed
-    gesprek: Completed | None
-    forms: dict  # form name -> definition, from the case's process version
-    incassostop_einde: date | None
-    organisatie: dict = field(default_factory=dict)
 
 
 @bp.get("/zaken/<int:case_id>/plan-van-aanpak")
@@ -83,52 +62,20 @@ def plan_van_aanpak_pdf(case_id: int):
 
 
 def load_plan(case_id: int, action: str):
-    """The plan of a case (recording the access), or a Dutch 404 page when the case or its plan is missing."""
-    engine = current_engine()
-    with engine.uow() as uow:
-        session = uow.session
-        case = session.get(Case, case_id)
-        if case is None:
-            return _not_found(case_id, f"Zaak {case_id} bestaat niet.")
-        done = _completed_tasks(session, case_id)
-        if PLAN not in done:
-            return _not_found(case_id, "Deze zaak heeft nog geen plan van aanpak. Het plan komt er als de taak "
-                                       "'Plan van aanpak opstellen' is afgerond.", case_exists=True)
-        forms = engine.specs.get(session, case.process_version_id).forms
-        plan = Plan(case_header(session, case), done[PLAN], done.get(GESPREK), forms,
-                    _incassostop_einde(session, case_id), _organisatie(current_app.config["VROEG_SETTINGS"]))
-        record_access(session, username=g.user.username, role=g.user.role, case_id=case_id, action=action,
-                      at=engine.clock.now())
-        uow.commit()
-    return plan
+    """The plan of a case (the service records the access), or a Dutch 404 page when the case or its plan is
+    missing."""
+    try:
+        return plans.open_plan(current_engine(), Actor(g.user.username, g.user.role), case_id, action)
+    except UnknownCase:
+        return _not_found(case_id, f"Zaak {case_id} bestaat niet.")
+    except plans.NoPlan:
+        return _not_found(case_id, "Deze zaak heeft nog geen plan van aanpak. Het plan komt er als de taak "
+                                   "'Plan van aanpak opstellen' is afgerond.", case_exists=True)
 
 
 def _not_found(case_id: int, message: str, case_exists: bool = False):
     return render_template("tasks/plan_van_aanpak.html", missing=message, case_id=case_id,
                            case_exists=case_exists), 404
-
-
-def _completed_tasks(session, case_id: int) -> dict[str, Completed]:
-    """The newest completion of the first conversation and of the plan in the case history."""
-    events = session.scalars(
-        select(Event).where(Event.case_id == case_id, Event.kind == "taak_afgerond",
-                            Event.element_id.in_((PLAN, GESPREK))).order_by(Event.seq)).all()
-    return {e.element_id: Completed(e.data.get("data") or {}, e.occurred_at, e.actor) for e in events}
-
-
-def _incassostop_einde(session, case_id: int) -> date | None:
-    snapshot = session.scalar(select(Event.snapshot).where(Event.case_id == case_id, Event.snapshot.is_not(None))
-                              .order_by(Event.seq.desc()).limit(1))
-    value = ((snapshot or {}).get("data") or {}).get("incassostop_einde")
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _organisatie(settings) -> dict:
-    names = ("naam", "contact_naam", "contact_telefoon", "contact_email", "contact_functie")
-    return {name: getattr(settings, f"organisatie_{name}", "") or "" for name in names}
 
 
 # --- the two copies, as (heading, paragraphs) for both HTML and PDF -------------------------------------------

@@ -9,19 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
-from engine.access_log import record_access
-from engine.assignment import may_do
-from engine.errors import InvalidTaskData, StepFailed, TaskNotOpen, UnknownTask
+from engine.errors import CaseChanged, InvalidTaskData, NotAllowed, StepFailed, TaskNotOpen, UnknownTask
 from engine.forms import validate_submission
-from engine.models import UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
+from vroegsignalering.queries.case_header import CaseHeader
+from vroegsignalering.queries.tasks import TaskInfo
+from vroegsignalering.services import tasks
+from vroegsignalering.services.tasks import Actor
 
 from webapp.web.context import current_engine
 from webapp.tasks.blueprint import bp
-from webapp.tasks.header import CaseHeader, case_header
 from webapp.web.deadline_text import describe
 from webapp.tasks.form_render import render_error_summary, render_form, submitted_values
 from webapp.web.pages import page_for
@@ -37,7 +35,7 @@ STEP_FAILED_MESSAGE = ("De taak kon niet worden afgerond: het proces liep vast b
 class TaskView:
     """What the task page shows, read in one unit of work."""
 
-    row: UserTask
+    row: TaskInfo
     header: CaseHeader | None
     form: dict | None
     forbidden: bool = False
@@ -60,25 +58,18 @@ def taak(task_id: int):
 
 
 def _load(task_id: int, log: bool = True) -> TaskView | None:
-    """The task, its case header and form definition; records the opening in the access log."""
-    engine = current_engine()
-    with engine.uow() as uow:
-        session = uow.session
-        row = session.get(UserTask, task_id)
-        if row is None:
-            return None
-        if not may_do(g.user.role, row.role):
-            return TaskView(row, None, None, forbidden=True)
-        case = row.case
-        form = None
-        if row.form:
-            form = engine.specs.get(session, case.process_version_id).forms.get(row.form)
-        view = TaskView(row, case_header(session, case), form)
-        if log:
-            record_access(session, username=g.user.username, role=g.user.role, case_id=case.id,
-                          action="taak_bekeken", at=engine.clock.now(), detail=f"taak {task_id}")
-            uow.commit()
-    return view
+    """The task, its case header and form definition; the service records the opening in the access log."""
+    try:
+        opened = tasks.open_task(current_engine(), _actor(), task_id, log=log)
+    except UnknownTask:
+        return None
+    except NotAllowed as refused:
+        return TaskView(refused.subject, None, None, forbidden=True)
+    return TaskView(opened.task, opened.header, opened.form)
+
+
+def _actor() -> Actor:
+    return Actor(g.user.username, g.user.role)
 
 
 def _show(view: TaskView, values: dict | None = None, errors: dict | None = None, status: int = 200,
@@ -104,14 +95,15 @@ def _submit(view: TaskView):
     _cleaned, problems = validate_submission(form, submitted) if view.form else ({}, [])
     if problems:
         return _show(view, submitted, _by_field(problems), 422)
-    engine = current_engine()
     try:
-        engine.complete_task(view.row.task_id, submitted, actor=g.user.username)
+        tasks.complete_task(current_engine(), _actor(), view.row.id, submitted)
+    except NotAllowed:
+        return render_template("tasks/taak.html", forbidden=True, task=view.row), 403
     except InvalidTaskData as exc:  # the deployed form may check more than we did here
         return _show(view, submitted, _by_field(exc.errors), 422)
     except (TaskNotOpen, UnknownTask):
         return _closed(_load(view.row.id, log=False) or view, 409)
-    except StaleDataError:
+    except CaseChanged:
         return _show(view, submitted, None, 409, STALE_MESSAGE)
     except StepFailed as exc:
         current_app.logger.error("Taak %s van zaak %s liep vast bij %s: %s", view.row.id, view.row.case_id,
@@ -129,18 +121,9 @@ def _by_field(problems) -> dict:
 
 
 def _next_url(case_id: int) -> str:
-    """The next open task of the case for this user: assigned to them, or unassigned in their role's queue."""
-    user = g.user
-    with current_engine().uow() as uow:
-        stmt = select(UserTask.id).where(UserTask.case_id == case_id, UserTask.status == "open")
-        mine_or_queue = or_(UserTask.assignee == user.username,
-                            UserTask.assignee.is_(None) & or_(UserTask.role.is_(None), UserTask.role == user.role))
-        if user.role != COORDINATOR:  # a coordinator may take up any unassigned task
-            stmt = stmt.where(mine_or_queue)
-        else:
-            stmt = stmt.where(or_(UserTask.assignee == user.username, UserTask.assignee.is_(None)))
-        next_id = uow.session.scalar(stmt.order_by(UserTask.due_at.is_(None), UserTask.due_at, UserTask.id).limit(1))
+    """The next open task of the case for this user (assigned to them, or unassigned in their queue), else the
+    worklist."""
+    next_id = tasks.next_task(current_engine(), _actor(), case_id)
     if next_id is not None:
         return url_for("tasks.taak", task_id=next_id)
     return url_for("worklist.werklijst")
-

@@ -1,21 +1,22 @@
-"""The case header on a task form and on the plan van aanpak: who, where, the case's deadlines."""
+"""The compact view of a case above a task form and on the plan van aanpak: who, where, the signals, priority and
+the running deadlines, from the queryable tables (five queries, never a workflow)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from engine.models import Case, Event
-from vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
 
-from webapp.cases.read import case_deadlines
+from ..addresses import place_line, short_name, street_line
+from ..models import Partner, Signal, Vroegsignaalzaak
+from .deadlines import case_deadlines
 
 
 @dataclass
 class CaseHeader:
-    """The compact view of a case above a task form and on the plan document."""
-
     case_id: int
     status: str
     naam: str = ""
@@ -26,13 +27,12 @@ class CaseHeader:
     prioriteit: int | None = None
     crisis: bool = False
     eindresultaat: str | None = None
-    aangemaakt: object = None
+    aangemaakt: datetime | None = None
     termijnen: list = field(default_factory=list)  # open deadline rows and other waiting timers, earliest first
     has_plan: bool = False
 
 
 def case_header(session, case: Case) -> CaseHeader:
-    """Household, signals, priority and deadlines of a case, from the queryable tables (five queries)."""
     header = CaseHeader(case_id=case.id, status=case.status, aangemaakt=case.created_at)
     zaak = session.get(Vroegsignaalzaak, case.id)
     if zaak is not None:
@@ -46,26 +46,15 @@ def case_header(session, case: Case) -> CaseHeader:
     header.termijnen = [d for d in case_deadlines(session, case.id) if d.closed_at is None]
     for signal, partner_type in rows:
         if not header.adres:
-            header.naam, header.adres, header.woonplaats = _name(signal), _street(signal), _place(signal)
+            header.naam, header.adres, header.woonplaats = short_name(signal), street_line(signal), place_line(signal, postal=True)
         header.signalen.append((partner_type, signal.soort, signal.bedrag))
         if signal.bedrag is not None:
             header.totaal = (header.totaal or Decimal(0)) + signal.bedrag
     return header
 
 
-def _name(signal: Signal) -> str:
-    return " ".join(p for p in (signal.voorletters, signal.voorvoegsel, signal.achternaam) if p)
-
-
-def _street(signal: Signal) -> str:
-    number = "".join(str(p) for p in (signal.huisnummer, signal.huisletter) if p)
-    if signal.huisnummertoevoeging:
-        number = f"{number}-{signal.huisnummertoevoeging}"
-    return " ".join(p for p in (signal.straatnaam, number) if p)
-
-
-def _place(signal: Signal) -> str:
-    postcode = signal.postcode or ""
-    if len(postcode) == 6:
-        postcode = f"{postcode[:4]} {postcode[4:]}"
-    return "  ".join(p for p in (postcode, signal.plaatsnaam) if p)
+def read_case_header(engine, case_id: int) -> CaseHeader | None:
+    """The header of one case in its own unit of work (None for an unknown case)."""
+    with engine.uow() as uow:
+        case = uow.session.get(Case, case_id)
+        return None if case is None else case_header(uow.session, case)
