@@ -154,3 +154,15 @@ def transactional(function):
 
     run.transactional = True
     return run
+
+
+def as_plain(instance):
+    """A loaded ORM object's column values as a plain, read-only-by-convention namespace: what a read model hands
+    to a page, so that nothing outside the unit of work can lazy-load or change a mapped object."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import inspect
+
+    if instance is None:
+        return None
+    return SimpleNamespace(**{attr.key: getattr(instance, attr.key) for attr in inspect(instance).mapper.column_attrs})

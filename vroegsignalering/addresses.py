@@ -36,3 +36,14 @@ def place_line(s, *, postal: bool = False) -> str:
 def full_address(s) -> str:
     """'Javaplein 12A-2, 1095 AB Amsterdam'."""
     return ", ".join(part for part in (street_line(s), place_line(s)) if part)
+
+
+def postcode_and_number(s) -> str:
+    """'1095 AB 12A-2': where a resident lives, in short (the worklist's column)."""
+    number = "".join(str(part) for part in (s.huisnummer, s.huisletter) if part)
+    if s.huisnummertoevoeging:
+        number = f"{number}-{s.huisnummertoevoeging}"
+    postcode = s.postcode or ""
+    if len(postcode) == 6:
+        postcode = f"{postcode[:4]} {postcode[4:]}"
+    return " ".join(part for part in (postcode, number) if part)

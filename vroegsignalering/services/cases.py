@@ -1,5 +1,5 @@
-"""Staff reads of one case through the staff API: each is written to the access log (R29) in the same transaction
-as the read, so a read that is not logged cannot happen."""
+"""Staff reads of one case (the case page, the staff API): each is written to the access log (R29) in the same
+transaction as the read, so a read that is not logged cannot happen."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +10,7 @@ from engine.audit import history
 from engine.cases import load_case
 from engine.replay import replay
 
+from ..queries.case_file import CaseFile, read_case
 from ..queries.cases import CaseDetail, case_detail
 from .tasks import Actor
 
@@ -61,3 +62,14 @@ def open_replay(engine, actor: Actor, case_id: int, seq: int, *, detail: str | N
         _log(uow.session, engine, actor, case_id, "replay_bekeken", detail)
         uow.commit()
     return snapshot
+
+
+def open_case_file(engine, actor: Actor, case_id: int) -> CaseFile | None:
+    """The case page's read (queries.case_file), logged as `zaak_bekeken` (None: no such case, nothing logged)."""
+    with engine.uow() as uow:
+        found = read_case(uow.session, case_id)
+        if found is None:
+            return None
+        _log(uow.session, engine, actor, case_id, "zaak_bekeken", None)
+        uow.commit()
+    return found

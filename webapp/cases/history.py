@@ -136,3 +136,13 @@ def _decision_summary(data: dict) -> str:
         parts.append(str(result["prioriteit_reden"]))
     name = data.get("name") or ""
     return f"{name}: {', '.join(parts)}" if name and parts else name or ", ".join(parts)
+
+
+HISTORY_LIMIT = 300  # the newest events on the case page; the auditor's replay has them all
+
+
+def history_lines(events) -> tuple[list[HistoryLine], int]:
+    """The case page's history: the lines of the newest HISTORY_LIMIT events worth a line, newest first, and how
+    many there are in all."""
+    lines = [line for line in map(history_line, events) if line is not None]
+    return lines[::-1][:HISTORY_LIMIT], len(lines)

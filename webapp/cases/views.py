@@ -4,8 +4,9 @@ why, deadlines, contact attempts, tasks open and done, feedback to partners, the
 The deadlines are the case's deadline rows (what its diagram's timers say: running, late, met or done late) and its
 other waiting timers; each open task shows its deadline (engine/deadlines.py: `UserTask.deadline_at`).
 
-Reads only the queryable tables (`case_read.read_case`, a fixed number of queries) and writes one access log entry
-(R29, action `zaak_bekeken`) in the same unit of work: the page is shown only when the entry is committed.
+Reads only the queryable tables (vroegsignalering.queries.case_file, a fixed number of queries) and writes one
+access log entry (R29, action `zaak_bekeken`) in the same unit of work (services.cases.open_case_file): the page is
+shown only when the entry is committed.
 """
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, g, render_template, url_for
 
-from engine.access_log import record_access
 from engine.roles import COORDINATOR, HULPVERLENER
+from vroegsignalering.services.cases import open_case_file
+from vroegsignalering.services.tasks import Actor
 from vroegsignalering.termijnen import LEADING_KINDS
 
 from webapp.web.context import current_engine
-from webapp.cases.history import feedback_label, signal_kind
-from webapp.cases.read import read_case
+from webapp.cases.history import feedback_label, history_lines, signal_kind
 from webapp.web.deadline_text import DeadlineText, describe
 from webapp.web.formatting import AMSTERDAM, datum
 from webapp.web.pages import page_for
@@ -68,20 +69,18 @@ def zaak(case_id: int):
     """The case page; every opening is written to the access log."""
     engine = current_engine()
     now = engine.clock.now()
-    with engine.uow() as uow:
-        case = read_case(uow.session, case_id)
-        if case is None:
-            return render_template("cases/niet_gevonden.html", case_id=case_id), 404
-        record_access(uow.session, username=g.user.username, role=g.user.role, case_id=case_id,
-                      action="zaak_bekeken", at=now)
-        uow.commit()
+    case = open_case_file(engine, Actor(g.user.username, g.user.role), case_id)
+    if case is None:
+        return render_template("cases/niet_gevonden.html", case_id=case_id), 404
+    history, history_total = history_lines(case.events)
     crisis = bool(case.zaak and case.zaak.crisis)
     found = deadlines(case, engine.calendar, now, crisis)
     open_task_due = {t.id: describe(None, t.deadline_at, "running", None, engine.calendar, now, crisis)
                      for t in case.open_tasks if t.deadline_at is not None}
     return render_template(
         "cases/zaak.html", case=case, deadlines=found, te_laat=is_late(found), crisis=crisis, task_url=task_url,
-        plan_url=_plan_url(case), brp_status=BRP_STATUS, shv_status=SHV_STATUS, open_task_due=open_task_due)
+        plan_url=_plan_url(case), brp_status=BRP_STATUS, shv_status=SHV_STATUS, open_task_due=open_task_due,
+        history=history, history_total=history_total)
 
 
 def deadlines(case, calendar, now: datetime, crisis: bool) -> list[Deadline]:

@@ -3,7 +3,9 @@
 `read_case(session, case_id)` runs seven SELECTs whatever the number of signals, attempts, tasks or events:
 the case with its Vroegsignaalzaak, the signals with their partner, the feedback, the contact attempts, the user
 tasks, the deadlines (every deadline row, whatever its state, and the other waiting timers, in one statement), and
-the history events (without their snapshots). Returns None for an unknown case.
+the history events (without their snapshots). Returns None for an unknown case. Everything it returns is plain data
+(`engine.db.as_plain`, result rows); the page turns the events into history lines.
+services.cases.open_case_file is the opening of the page: the read and its access log entry in one transaction.
 """
 from __future__ import annotations
 
@@ -11,15 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import literal_column, null, select, union_all
+from types import SimpleNamespace
+
+from sqlalchemy import select
 
 from engine.audit import case_chain
-from engine.models import Case, CaseDeadline, CaseTimer, Event, UserTask
-from vroegsignalering.models import Contactpoging, Partner, Signal, Terugmelding, Vroegsignaalzaak
+from engine.db import as_plain
+from engine.models import Case, Event, UserTask
 
-from webapp.cases.history import HistoryLine, history_line
-
-HISTORY_LIMIT = 300  # the newest events; the auditor's replay has them all
+from ..addresses import full_address, full_name
+from ..models import Contactpoging, Partner, Signal, Terugmelding, Vroegsignaalzaak
+from .deadlines import case_deadlines
 
 
 @dataclass
@@ -43,7 +47,7 @@ class CaseFile:
     created_at: datetime
     completed_at: datetime | None
     last_error: str | None
-    zaak: Vroegsignaalzaak | None
+    zaak: SimpleNamespace | None  # the Vroegsignaalzaak row's values
     signals: list = field(default_factory=list)
     persons: list = field(default_factory=list)
     addresses: list = field(default_factory=list)
@@ -52,12 +56,11 @@ class CaseFile:
     open_tasks: list = field(default_factory=list)
     done_tasks: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)  # deadline rows, and other waiting timers with kind None
-    history: list[HistoryLine] = field(default_factory=list)
-    history_total: int = 0
+    events: list = field(default_factory=list)  # the history, oldest first (seq, occurred_at, actor, kind, element_id, data)
 
     @property
     def total(self) -> Decimal | None:
-        amounts = [row.Signal.bedrag for row in self.signals if row.Signal.bedrag is not None]
+        amounts = [row.signal.bedrag for row in self.signals if row.signal.bedrag is not None]
         return sum(amounts, Decimal(0)) if amounts else None
 
     @property
@@ -72,19 +75,20 @@ def read_case(session, case_id: int) -> CaseFile | None:
     if row is None:
         return None
     file = CaseFile(id=row.id, status=row.status, created_at=row.created_at, completed_at=row.completed_at,
-                    last_error=row.last_error, zaak=row.Vroegsignaalzaak)
-    file.signals = list(session.execute(
-        select(Signal, Partner.naam.label("partner_naam"), Partner.type.label("partner_type"))
-        .join(Partner, Partner.id == Signal.partner_id).where(Signal.case_id == case_id)
-        .order_by(Signal.signaaldatum, Signal.received_at, Signal.id)))
+                    last_error=row.last_error, zaak=as_plain(row.Vroegsignaalzaak))
+    file.signals = [SimpleNamespace(signal=as_plain(signal), partner_naam=naam, partner_type=soort)
+                    for signal, naam, soort in session.execute(
+                        select(Signal, Partner.naam, Partner.type).join(Partner, Partner.id == Signal.partner_id)
+                        .where(Signal.case_id == case_id)
+                        .order_by(Signal.signaaldatum, Signal.received_at, Signal.id))]
     file.feedback = list(session.execute(
         select(Terugmelding.code, Terugmelding.created_at, Partner.naam.label("partner_naam"),
                Signal.externe_referentie)
         .join(Partner, Partner.id == Terugmelding.partner_id).join(Signal, Signal.id == Terugmelding.signal_id)
         .where(Terugmelding.case_id == case_id).order_by(Terugmelding.created_at, Terugmelding.id)))
-    file.attempts = list(session.scalars(
+    file.attempts = [as_plain(a) for a in session.scalars(
         select(Contactpoging).where(Contactpoging.case_id == case_id)
-        .order_by(Contactpoging.datum, Contactpoging.recorded_at, Contactpoging.id)))
+        .order_by(Contactpoging.datum, Contactpoging.recorded_at, Contactpoging.id))]
     tasks = session.execute(
         select(UserTask.id, UserTask.element_id, UserTask.name, UserTask.form, UserTask.role, UserTask.assignee,
                UserTask.due_at, UserTask.deadline_at, UserTask.status, UserTask.created_at, UserTask.closed_at,
@@ -97,22 +101,9 @@ def read_case(session, case_id: int) -> CaseFile | None:
         select(Event.seq, Event.occurred_at, Event.actor, Event.kind, Event.element_id, Event.data)
         .where(Event.chain == case_chain(case_id)).order_by(Event.seq)).all()
     _people(file, _facts_by_signal(events))
-    lines = [line for line in map(history_line, events) if line is not None]
-    file.history_total = len(lines)
-    file.history = lines[::-1][:HISTORY_LIMIT]  # newest first
+    file.events = events
     return file
 
-
-def case_deadlines(session, case_id: int) -> list:
-    """(element_id, name, kind, due_at, status, closed_at): the case's deadline rows, then its waiting timers that are
-    no deadline (kind None, status running), by due time."""
-    rows = select(CaseDeadline.element_id, CaseDeadline.name, CaseDeadline.kind, CaseDeadline.due_at,
-                  CaseDeadline.status, CaseDeadline.closed_at).where(CaseDeadline.case_id == case_id)
-    others = (select(CaseTimer.element_id, CaseTimer.name, null(), CaseTimer.due_at, literal_column("'running'"), null())
-              .where(CaseTimer.case_id == case_id,
-                     CaseTimer.task_id.not_in(select(CaseDeadline.task_id).where(CaseDeadline.case_id == case_id))))
-    both = union_all(rows, others).subquery()
-    return list(session.execute(select(both).order_by(both.c.due_at, both.c.element_id)))
 
 
 def _facts_by_signal(events) -> dict[int, dict]:
@@ -134,7 +125,7 @@ def _people(file: CaseFile, facts: dict[int, dict]) -> None:
     """The distinct persons (by BSN, else name and date of birth) and addresses of the case's signals."""
     persons: dict[tuple, Person] = {}
     for row in file.signals:
-        s = row.Signal
+        s = row.signal
         naam = full_name(s)
         key = ("bsn", s.bsn) if s.bsn else ("naam", naam.lower(), s.geboortedatum)
         person = persons.get(key)
@@ -149,20 +140,3 @@ def _people(file: CaseFile, facts: dict[int, dict]) -> None:
         if address and address not in file.addresses:
             file.addresses.append(address)
     file.persons = list(persons.values())
-
-
-def full_name(s) -> str:
-    first = s.voornamen or s.voorletters
-    return " ".join(part for part in (first, s.voorvoegsel, s.achternaam) if part) or "Naam onbekend"
-
-
-def full_address(s) -> str:
-    number = "".join(str(part) for part in (s.huisnummer, s.huisletter) if part)
-    if s.huisnummertoevoeging:
-        number = f"{number}-{s.huisnummertoevoeging}"
-    street = " ".join(part for part in (s.straatnaam, number) if part)
-    postcode = s.postcode or ""
-    if len(postcode) == 6:
-        postcode = f"{postcode[:4]} {postcode[4:]}"
-    town = " ".join(part for part in (postcode, s.plaatsnaam) if part)
-    return ", ".join(part for part in (street, town) if part)
