@@ -29,6 +29,17 @@ class DeployOutcome:
     versions: list[VersionSummary]
 
 
+def validate_files(engine, paths, forms_path=None) -> tuple[list, list[str]]:
+    """The deploy check on files on disk (diagrams, directories, the forms they name): (problems, process ids)."""
+    return engine.validate(engine.read_bundle(paths, forms_path))
+
+
+def deploy_files(engine, paths=None, forms_path=None, *, actor: str) -> list[tuple[str, int]]:
+    """Check and deploy files on disk (default: the configured processes directory) as new versions of what changed:
+    (process id, version) per new version. Raises InvalidDiagram, and then nothing is stored."""
+    return engine.deploy(engine.read_bundle(paths, forms_path), actor=actor)
+
+
 def create_draft(engine, name: str, files: dict, *, actor: str) -> int:
     """A new draft of these files (an accepted import); its id. Raises InvalidDraft."""
     return engine.create_draft(name, files, actor=actor)
