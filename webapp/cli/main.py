@@ -8,14 +8,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from engine import log_privacy
 from engine.accounts import AccountError
 from engine.clock import FixedClock
 from engine.config import is_loopback
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
+from vroegsignalering.services.database import backfill_deadlines, database_problem, upgrade_schema
 
 from webapp.cli.accounts import demo, user
 from webapp.cli.audit import audit
@@ -42,21 +41,17 @@ class _VroegGroup(click.Group):
             _fail(ctx, [f"Error: {exc}"], 2)
         except EngineError as exc:
             _fail(ctx, [f"Error: {exc}"], 1)
-        except SQLAlchemyError as exc:
-            _fail(ctx, [f"Error: database: {_database_message(exc)}"], 1)
+        except Exception as exc:  # a database error gets one line and exit 1; anything else stays a crash
+            message = database_problem(exc)
+            if message is None:
+                raise
+            _fail(ctx, [f"Error: database: {message}"], 1)
 
 
 def _fail(ctx: click.Context, lines: list[str], exit_code: int) -> None:
     for line in lines:
         click.echo(line, err=True)
     ctx.exit(exit_code)
-
-
-def _database_message(exc: SQLAlchemyError) -> str:
-    message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    if "no such table" in message or ("relation" in message and "does not exist" in message):
-        message += " (run `vroeg db upgrade` first)"
-    return message
 
 
 @click.group(cls=_VroegGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,18 +89,9 @@ def db() -> None:
 @pass_state
 def db_upgrade(state: CliState) -> None:
     """Create or migrate the schema to the newest revision (Alembic); safe to repeat."""
-    from engine.db import make_engine
-    from vroegsignalering.schema import current_revision, upgrade
-
-    url = state.settings.database_url
-    db_engine = make_engine(url)
-    try:
-        upgrade(db_engine)
-        revision = current_revision(db_engine) or "(none)"
-    finally:
-        db_engine.dispose()
-    click.echo(f"database {make_url(url).render_as_string(hide_password=True)}: at revision {revision}")
-    backfilled = state.engine.backfill_deadlines()
+    upgraded = upgrade_schema(state.settings)
+    click.echo(f"database {upgraded.database}: at revision {upgraded.revision}")
+    backfilled = backfill_deadlines(state.engine)
     if backfilled:
         click.echo(f"deadline rows derived for {backfilled} running case{'' if backfilled == 1 else 's'}")
 

@@ -11,6 +11,8 @@ import click
 
 from engine.modeling.bpmn_import import decode_xml
 from engine.modeling.errors import UnknownVersion
+from vroegsignalering.queries import process_versions
+from vroegsignalering.services import processes
 
 from webapp.cli.support import CommandFailed, cli_actor, pass_state, usage_error
 
@@ -25,7 +27,7 @@ def diff(state, version_a: int, version_b: int) -> None:
     One line per element: `FILE: ELEMENT-ID (type 'name'): change: details`.
     """
     try:
-        changes = state.engine.version_diff(version_a, version_b)
+        changes = process_versions.version_diff(state.engine, version_a, version_b)
     except UnknownVersion as exc:
         raise usage_error(str(exc)) from None
     for change in changes:
@@ -50,7 +52,7 @@ def migrate(state, from_version: int, to_version: int, case_ids: tuple, dry_run:
     """
     engine = state.engine
     try:
-        checks = engine.migration_dry_run(from_version, to_version)
+        checks = process_versions.migration_dry_run(engine, from_version, to_version)
     except UnknownVersion as exc:
         raise usage_error(str(exc)) from None
     if dry_run:
@@ -62,7 +64,7 @@ def migrate(state, from_version: int, to_version: int, case_ids: tuple, dry_run:
     chosen = list(case_ids) or [check.case_id for check in checks if check.can_move]
     if not chosen:
         raise CommandFailed("geen zaken om te verplaatsen (zie --dry-run)", 1)
-    for result in engine.migrate_cases(from_version, to_version, chosen, actor=cli_actor()):
+    for result in processes.migrate_cases(engine, from_version, to_version, chosen, actor=cli_actor()):
         click.echo(f"zaak {result.case_id}: {result.reason}")
 
 
@@ -74,7 +76,7 @@ def check_import(state, path: Path) -> None:
 
     One line per problem (BLOKKEERT or WAARSCHUWING, element, reason); exits 1 unless it could be deployed as is.
     """
-    result = state.engine.check_import(path.name, decode_xml(path.read_bytes()))
+    result = processes.check_import(state.engine, path.name, decode_xml(path.read_bytes()))
     lines = [f"{'BLOKKEERT' if p.blocking else 'WAARSCHUWING'}: {p.element_id or '-'} ({p.element_type}): {p.reason}"
              for p in result.problems]
     if not result.accepted:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from vroegsignalering.services.processes import validate_files
+
 from webapp.cli.support import CommandFailed, cli_actor, deploy_report, pass_state
 
 _FORMS_OPTION = click.option(
@@ -26,9 +28,7 @@ def validate(state, paths, forms_path) -> None:
 
     Prints one line per problem, `FILE: ELEMENT-ID: reason`, and exits 1 when there is any.
     """
-    engine = state.engine
-    files = engine.read_bundle(list(paths), forms_path)
-    problems, process_ids = engine.validate(files)
+    problems, process_ids = validate_files(state.engine, list(paths), forms_path)
     if problems:
         raise CommandFailed([str(problem) for problem in problems], 1)
     click.echo(f"OK: {len(process_ids)} processes ({', '.join(process_ids)})")

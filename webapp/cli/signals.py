@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 
 from vroegsignalering import ddas, importer
-from vroegsignalering.models import PARTNER_TYPES
 from vroegsignalering.partners import (
-    PartnerError, find_partner, partner_token_expiry, register_partner, rotate_partner_token, set_partner_active,
+    PARTNER_TYPES, PartnerError, find_partner, partner_token_expiry, register_partner, rotate_partner_token,
+    set_partner_active,
 )
 
 from webapp.cli.support import CommandFailed, cli_actor, pass_state, usage_error

@@ -12,6 +12,7 @@ import click
 from vroegsignalering.settings import Settings, load_settings
 from engine.service import Engine
 from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.services.processes import deploy_files
 
 SYSTEM_ACTOR = "systeem"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -84,7 +85,7 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 def deploy_report(engine: Engine, paths=None, forms_path: Path | None = None, actor: str = SYSTEM_ACTOR) -> list[str]:
     """Deploy what changed; one line per new version. InvalidDiagram (nothing stored) propagates."""
-    created = engine.deploy(engine.read_bundle(paths, forms_path), actor=actor)
+    created = deploy_files(engine, paths, forms_path, actor=actor)
     if not created:
         return ["unchanged: nothing deployed"]
     return [f"process {process_id}: version {version} deployed" for process_id, version in created]

@@ -5,8 +5,10 @@ from datetime import datetime
 
 from flask import Blueprint, g
 
-from engine.models import ProcessVersion
+from engine.modeling.errors import UnknownVersion
+from vroegsignalering.queries import process_versions
 
+from webapp.web.context import current_engine
 from webapp.web.errors import Problem
 from webapp.web.formatting import AMSTERDAM, datum
 
@@ -14,12 +16,16 @@ from webapp.web.formatting import AMSTERDAM, datum
 bp = Blueprint("modeling", __name__)
 
 
-def load_version(session, version_id: int) -> ProcessVersion:
+def load_version(version_id: int) -> process_versions.VersionSummary:
     """A deployed version, or a Dutch 404."""
-    version = session.get(ProcessVersion, version_id)
-    if version is None:
-        raise Problem(404, f"Versie {version_id} bestaat niet.")
-    return version
+    try:
+        return process_versions.version_summary(current_engine(), version_id)
+    except UnknownVersion:
+        raise version_not_found(version_id) from None
+
+
+def version_not_found(version_id: int) -> Problem:
+    return Problem(404, f"Versie {version_id} bestaat niet.")
 
 
 @bp.app_template_filter("tijdstip")

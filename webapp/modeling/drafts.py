@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.drafts import InvalidDraft, StaleDraft, UnknownDraft
-from engine.errors import InvalidDiagram
 from engine.forms import FormDefinitionError, parse_form
 from engine.inputs import ascii_int
-from engine.models import ProcessVersion
 from engine.roles import PROCESEIGENAAR, ROLES
+from vroegsignalering.queries import process_versions
+from vroegsignalering.services import processes
+from vroegsignalering.services.processes import DraftChangedMeanwhile
 
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem, invalid_param
@@ -35,7 +34,7 @@ def concept_nieuw():
     if version_id is None:
         raise Problem(400, "Kies een versie om een concept van te maken.")
     try:
-        draft_id = current_engine().create_draft_from_version(version_id, actor=actor())
+        draft_id = processes.create_draft_from_version(current_engine(), version_id, actor=actor())
     except InvalidDraft as exc:
         raise Problem(404, " ".join(exc.problems)) from None
     return redirect(url_for("modeling.concept", draft_id=draft_id), 303)
@@ -48,9 +47,8 @@ def concept(draft_id: int):
     draft = _draft(draft_id)
     base = None
     if draft.base_version_id:
-        with current_engine().uow() as uow:
-            v = uow.session.get(ProcessVersion, draft.base_version_id)
-            base = (v.process_id, v.version) if v else None
+        v = process_versions.find_version(current_engine(), draft.base_version_id)
+        base = (v.process_id, v.version) if v else None
     return render_template("modeling/editor.html", draft=draft, base=base, roles=ROLES, dmn_css=DMN_CSS,
                            diagrams=sorted((p for p in draft.files if not p.startswith("forms/")),
                                            key=lambda p: (not p.endswith(".bpmn"), p)),
@@ -75,14 +73,14 @@ def concept_opslaan(draft_id: int):
                       invalid_params=[invalid_param("row_version", "required", "Geef de row_version als getal.")])
     name = body.get("name")
     try:
-        new_version = current_engine().save_draft(draft_id, body.get("files"), row_version, actor=actor(),
-                                                  name=name if isinstance(name, str) else None)
+        new_version = processes.save_draft(current_engine(), draft_id, body.get("files"), row_version,
+                                           actor=actor(), name=name if isinstance(name, str) else None)
     except UnknownDraft:
         raise _not_found(draft_id) from None
     except StaleDraft as exc:
         raise Problem(409, _STALE.format(who=exc.current.updated_by, when=_when(exc.current.updated_at)),
                       rowVersion=exc.current.row_version) from None
-    except StaleDataError:
+    except DraftChangedMeanwhile:
         raise Problem(409, _STALE.format(who="iemand anders", when="zojuist")) from None
     except InvalidDraft as exc:
         raise Problem(422, "Het concept is niet opgeslagen: " + " ".join(exc.problems),
@@ -94,8 +92,10 @@ def concept_opslaan(draft_id: int):
 @page_for(PROCESEIGENAAR)
 def concept_valideren(draft_id: int):
     """The deploy check on the saved draft: every problem with its file and element."""
-    draft = _draft(draft_id)
-    problems, process_ids = current_engine().validate(draft.files)
+    try:
+        problems, process_ids = processes.validate_draft(current_engine(), draft_id)
+    except UnknownDraft:
+        raise _not_found(draft_id) from None
     return jsonify(problems=[_problem(p) for p in problems], process_ids=process_ids)
 
 
@@ -103,18 +103,15 @@ def concept_valideren(draft_id: int):
 @page_for(PROCESEIGENAAR)
 def concept_deployen(draft_id: int):
     """Validate again and deploy the saved draft as new versions; 422 with the problems when refused."""
-    engine = current_engine()
-    draft = _draft(draft_id)
-    problems, _ids = engine.validate(draft.files)
-    if not problems:
-        try:
-            created = engine.deploy(draft.files, actor())
-        except InvalidDiagram as exc:
-            problems = exc.problems
-    if problems:
+    try:
+        outcome = processes.deploy_draft(current_engine(), draft_id, actor=actor())
+    except UnknownDraft:
+        raise _not_found(draft_id) from None
+    if outcome.problems:
         return jsonify(detail="Niet gedeployed: los eerst deze problemen op.",
-                       problems=[_problem(p) for p in problems]), 422
-    versions = _created_versions(created)
+                       problems=[_problem(p) for p in outcome.problems]), 422
+    versions = [{"id": v.id, "process_id": v.process_id, "version": v.version, "name": v.name,
+                 "url": url_for("modeling.versie", version_id=v.id)} for v in outcome.versions]
     if not versions:
         return jsonify(versions=[], message="Niets gedeployed: het concept is gelijk aan de laatste versie.")
     text = ", ".join(f"{v['name']} versie {v['version']}" for v in versions)
@@ -125,7 +122,7 @@ def concept_deployen(draft_id: int):
 @page_for(PROCESEIGENAAR)
 def concept_verwijderen(draft_id: int):
     try:
-        current_engine().delete_draft(draft_id)
+        processes.delete_draft(current_engine(), draft_id)
     except UnknownDraft:
         raise _not_found(draft_id) from None
     return redirect(url_for("modeling.processen"), 303)
@@ -150,7 +147,7 @@ def formulier_voorbeeld():
 
 def _draft(draft_id: int):
     try:
-        return current_engine().draft(draft_id)
+        return process_versions.draft(current_engine(), draft_id)
     except UnknownDraft:
         raise _not_found(draft_id) from None
 
@@ -168,19 +165,6 @@ def _json_body() -> dict:
 
 def _problem(p) -> dict:
     return {"file": p.file, "element_id": p.element_id, "reason": p.reason}  # Dutch at the source
-
-
-def _created_versions(created: list[tuple[str, int]]) -> list[dict]:
-    if not created:
-        return []
-    with current_engine().uow() as uow:
-        rows = []
-        for process_id, number in created:
-            v = uow.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
-                                                                 ProcessVersion.version == number)).one()
-            rows.append({"id": v.id, "process_id": process_id, "version": number, "name": v.name or process_id,
-                         "url": url_for("modeling.versie", version_id=v.id)})
-    return rows
 
 
 def _when(at) -> str:

@@ -1,5 +1,6 @@
 """The process owner's list of cases whose automatic step failed at run time, with the element and the reason, and
-the way out: retry now, or move the case to a corrected version first and retry (Engine.failed_cases, retry_case).
+the way out: retry now, or move the case to a corrected version first and retry (queries.process_versions.failed_cases,
+services.processes.retry_case).
 """
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from engine.errors import UnknownCase
 from engine.failures import NotFailed
 from engine.modeling.errors import MigrationRefused, UnknownVersion
 from engine.roles import PROCESEIGENAAR
+from vroegsignalering.queries.process_versions import failed_cases
+from vroegsignalering.services.processes import retry_case
 
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem
@@ -20,7 +23,7 @@ from webapp.modeling.blueprint import actor, bp
 @page_for(PROCESEIGENAAR)
 def mislukte_zaken():
     """Every running case whose last automatic step failed, longest failing first."""
-    return render_template("modeling/mislukte_zaken.html", cases=current_engine().failed_cases(), result=None)
+    return render_template("modeling/mislukte_zaken.html", cases=failed_cases(current_engine()), result=None)
 
 
 @bp.post("/processen/mislukte-zaken/<int:case_id>/opnieuw")
@@ -32,7 +35,7 @@ def opnieuw_proberen(case_id: int):
         raise Problem(400, "Kies een versie om de zaak naar te verplaatsen.")
     engine = current_engine()
     try:
-        outcome = engine.retry_case(case_id, actor=actor(), to_version_id=int(target) if target else None)
+        outcome = retry_case(engine, case_id, actor=actor(), to_version_id=int(target) if target else None)
     except (UnknownCase, NotFailed):
         raise Problem(404, f"Zaak {case_id} heeft geen mislukte stap (meer): misschien is die intussen gelukt.") \
             from None
@@ -42,8 +45,8 @@ def opnieuw_proberen(case_id: int):
         reasons = [c.reason for c in exc.checks if not c.can_move]
         result = {"ok": False, "text": f"Zaak {case_id} is niet verplaatst en niet opnieuw geprobeerd: "
                                        f"{'; '.join(reasons) or exc.reason}"}
-        return render_template("modeling/mislukte_zaken.html", cases=engine.failed_cases(), result=result), 409
-    return render_template("modeling/mislukte_zaken.html", cases=engine.failed_cases(), result=_said(outcome)), \
+        return render_template("modeling/mislukte_zaken.html", cases=failed_cases(engine), result=result), 409
+    return render_template("modeling/mislukte_zaken.html", cases=failed_cases(engine), result=_said(outcome)), \
         200 if outcome.ok else 422
 
 

@@ -1,7 +1,8 @@
 """The process owner's analysis pages over deployed versions: diff, heat map, case migration and BPMN import.
 
-They show what the engine computes (Engine.version_diff, heat_map, migration_dry_run, migrate_cases,
-check_import); nothing here decides about a process.
+They show what the read models compute (vroegsignalering.queries.process_versions: version_diff, heat_map,
+migration_dry_run) and call the process services (vroegsignalering.services.processes: migrate_cases, check_import,
+create_draft); nothing here decides about a process.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from engine.drafts import InvalidDraft
 from engine.inputs import ascii_int
 from engine.modeling.errors import MigrationRefused
 from engine.roles import PROCESEIGENAAR
+from vroegsignalering.queries import process_versions
+from vroegsignalering.services import processes
 
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem
@@ -39,9 +42,8 @@ def _version_id(name: str) -> int:
 
 
 def _version_label(version_id: int) -> dict:
-    with current_engine().uow() as uow:
-        v = load_version(uow.session, version_id)
-        return {"id": v.id, "process_id": v.process_id, "version": v.version, "name": v.name or v.process_id}
+    v = load_version(version_id)
+    return {"id": v.id, "process_id": v.process_id, "version": v.version, "name": v.name}
 
 
 @bp.get("/processen/verschil")
@@ -51,7 +53,7 @@ def verschil():
     a, b = _version_label(_version_id("a")), _version_label(_version_id("b"))
     changes = [{"file": field(c, "file") or "", "element_id": field(c, "element_id"), "name": field(c, "name") or "",
                 "type": field(c, "element_type") or "", "kind": _kind(c), "details": _details(field(c, "details"))}
-               for c in current_engine().version_diff(a["id"], b["id"])]
+               for c in process_versions.version_diff(current_engine(), a["id"], b["id"])]
     return render_template("modeling/verschil.html", a=a, b=b, changes=changes)
 
 
@@ -75,7 +77,7 @@ def _details(details) -> list[str]:
 def hittekaart(version_id: int):
     """The diagram of a version with, per element, how many cases passed it and how many wait there now."""
     v = _version_label(version_id)
-    counts = current_engine().heat_map(version_id)
+    counts = process_versions.heat_map(current_engine(), version_id)
     rows = sorted(((element_id, c.get("passed", 0), c.get("waiting", 0)) for element_id, c in counts.items()),
                   key=lambda r: (-r[2], -r[1], r[0]))
     return render_template("modeling/hittekaart.html", v=v, rows=rows)
@@ -85,7 +87,7 @@ def hittekaart(version_id: int):
 @page_for(PROCESEIGENAAR)
 def hittekaart_json(version_id: int):
     load = _version_label(version_id)
-    return jsonify(version=load, counts=current_engine().heat_map(version_id))
+    return jsonify(version=load, counts=process_versions.heat_map(current_engine(), version_id))
 
 
 @bp.get("/processen/migratie")
@@ -114,7 +116,7 @@ def migratie_uitvoeren():
         return render_template("modeling/migratie.html", van=van, naar=naar, rows=rows, results=None,
                                error="Kies minstens één zaak om te migreren."), 422
     try:
-        results = current_engine().migrate_cases(van["id"], naar["id"], chosen, actor=actor())
+        results = processes.migrate_cases(current_engine(), van["id"], naar["id"], chosen, actor=actor())
     except MigrationRefused as exc:
         refused = [_row(c) for c in exc.checks if not c.can_move]
         return render_template("modeling/migratie.html", van=van, naar=naar, rows=_dry_run(van["id"], naar["id"]),
@@ -125,7 +127,7 @@ def migratie_uitvoeren():
 
 
 def _dry_run(van: int, naar: int) -> list[dict]:
-    return [_row(r) for r in current_engine().migration_dry_run(van, naar)]
+    return [_row(r) for r in process_versions.migration_dry_run(current_engine(), van, naar)]
 
 
 def _row(r) -> dict:
@@ -156,7 +158,7 @@ def importeren_controleren():
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _import_error(f"{filename} is geen UTF-8-tekst.")
-    result = current_engine().check_import(filename, text)
+    result = processes.check_import(current_engine(), filename, text)
     view = {"filename": filename, "accepted": bool(field(result, "accepted")), "xml": text,
             "problems": [_import_problem(p) for p in (field(result, "problems") or [])],
             "files": json.dumps(field(result, "files") or {}) if field(result, "accepted") else ""}
@@ -186,7 +188,7 @@ def importeren_concept():
     except ValueError:
         return _import_error("De geïmporteerde bestanden kwamen niet goed mee. Importeer het bestand opnieuw.")
     try:
-        draft_id = current_engine().create_draft(name, files, actor=actor())
+        draft_id = processes.create_draft(current_engine(), name, files, actor=actor())
     except InvalidDraft as exc:
         return _import_error("Er kon geen concept van worden gemaakt: " + " ".join(exc.problems))
     return redirect(url_for("modeling.concept", draft_id=draft_id), 303)
