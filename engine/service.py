@@ -9,12 +9,12 @@ from . import access_log, accounts, drafts, web_sessions
 from .audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
 from .calendar import WorkingDayCalendar, expression_functions
 from .cases import Runtime, complete_task, deliver_message, load_case, start_case
-from .clock import Clock, FixedClock, SystemClock, install_spiff_clock
+from .clock import Clock, FixedClock, SystemClock
 from .config import Settings
 from .db import UnitOfWork, make_engine, make_session_factory, transactional
 from .diagram_contract import DiagramContract
 from .replay import replay
-from .spiff import make_script_engine, parse_bundle
+from .spiff import install_spiff_clock, make_script_engine, parse_bundle
 from .validation import validate_bundle
 from .timers import fire_due_timers
 from .versions import SpecCache, deploy_bundle, read_bundle
