@@ -1,6 +1,8 @@
 """Domain errors raised by the engine; only the web layer maps them to HTTP."""
 from __future__ import annotations
 
+from sqlalchemy.orm.exc import StaleDataError
+
 
 class EngineError(Exception):
     """Base class of every error the engine raises on purpose."""
@@ -71,3 +73,9 @@ class DatabaseBusy(EngineError):
     def __init__(self, attempts: int):
         self.attempts = attempts
         super().__init__(f"the database stayed busy (deadlock or serialisation failure) over {attempts} attempts")
+
+
+class ConcurrentChange(EngineError, StaleDataError):
+    """Someone else changed the same row (a case, a draft) between our read and our write; nothing was stored and
+    the caller may try again. The unit of work raises it in place of SQLAlchemy's StaleDataError (engine/db.py);
+    it is still a StaleDataError, so a caller that catches that one keeps working until it catches this."""

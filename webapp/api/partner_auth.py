@@ -9,7 +9,8 @@ from functools import wraps
 from flask import g
 
 from engine import accounts
-from vroegsignalering.partners import PartnerRef, check_partner_token, ref
+from vroegsignalering.partners import PartnerRef
+from vroegsignalering.services.signals import authenticate_partner
 
 from webapp.web.context import current_engine
 from webapp.web.auth import bearer_token
@@ -21,11 +22,8 @@ def current_partner() -> PartnerRef | None:
     token = bearer_token()
     if not token:
         return None
-    engine = current_engine()
-    with engine.uow() as uow:
-        partner, refusal = check_partner_token(uow.session, token, engine.clock.now())
-        g._vroeg_partner_refusal = refusal
-        return ref(partner) if partner is not None else None
+    partner, g._vroeg_partner_refusal = authenticate_partner(current_engine(), token)
+    return partner
 
 
 def partner_required(view):
