@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine import accounts, login_throttle, web_sessions
+from engine.accounts import EXPIRED, INACTIVE, REVOKED, UNKNOWN  # why a bearer token is refused
 from engine.db import transactional
 from engine.models import User
 from engine.web_sessions import StoredSession
 
+SESSION_LIFETIME = web_sessions.LIFETIME  # a web session ends 8 hours after sign-in, however active
 LOCKED = "locked"  # too many failed attempts for this username or address: the password was not checked
 WRONG = "wrong"  # unknown user, disabled account or wrong password
 
@@ -76,10 +78,10 @@ def sign_out(engine, user_id: int) -> int:
 
 
 def authenticate_token(engine, token: str) -> tuple[StaffMember | None, str | None]:
-    """(the staff member of this bearer token, None), or (None, why it is refused: accounts.UNKNOWN, REVOKED,
-    EXPIRED or INACTIVE)."""
+    """(the staff member of this bearer token, None), or (None, why it is refused: UNKNOWN, REVOKED, EXPIRED or
+    INACTIVE)."""
     if not token:
-        return None, accounts.UNKNOWN
+        return None, UNKNOWN
     with engine.uow() as uow:
         user, refusal = accounts.check_token(uow.session, token, engine.clock.now())
         return (_member(user) if user is not None else None), refusal

@@ -10,7 +10,6 @@ from functools import wraps
 
 from flask import g, request, session
 
-from engine import accounts
 from vroegsignalering.services import staff
 
 from webapp.web.context import current_engine
@@ -59,10 +58,10 @@ def bearer_token() -> str | None:
 
 
 TOKEN_REFUSALS = {
-    accounts.UNKNOWN: "Het token is onbekend.",
-    accounts.REVOKED: "Het token is ingetrokken. Vraag de beheerder om een nieuw token.",
-    accounts.EXPIRED: "Het token is verlopen. Vraag de beheerder om een nieuw token.",
-    accounts.INACTIVE: "Het token hoort bij een account dat is uitgeschakeld.",
+    staff.UNKNOWN: "Het token is onbekend.",
+    staff.REVOKED: "Het token is ingetrokken. Vraag de beheerder om een nieuw token.",
+    staff.EXPIRED: "Het token is verlopen. Vraag de beheerder om een nieuw token.",
+    staff.INACTIVE: "Het token hoort bij een account dat is uitgeschakeld.",
 }
 
 
@@ -81,5 +80,5 @@ def _from_session() -> StaffUser | None:
 def _unauthorized() -> Problem:
     if bearer_token() is None:
         return Problem(401, headers={"WWW-Authenticate": 'Bearer realm="vroeg"'})
-    refusal = TOKEN_REFUSALS.get(g.get("_vroeg_token_refusal"), TOKEN_REFUSALS[accounts.UNKNOWN])
+    refusal = TOKEN_REFUSALS.get(g.get("_vroeg_token_refusal"), TOKEN_REFUSALS[staff.UNKNOWN])
     return Problem(401, refusal, headers={"WWW-Authenticate": 'Bearer realm="vroeg", error="invalid_token"'})

@@ -21,7 +21,6 @@ from flask import Flask
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 
-from engine.web_sessions import LIFETIME
 from vroegsignalering.services import staff
 
 
@@ -84,7 +83,7 @@ class DatabaseSessionInterface(SessionInterface):
 
     def _set_cookie(self, app: Flask, response, session: ServerSession) -> None:
         response.set_cookie(
-            self.get_cookie_name(app), session.session_id, expires=session.created_at + LIFETIME,
+            self.get_cookie_name(app), session.session_id, expires=session.created_at + staff.SESSION_LIFETIME,
             httponly=self.get_cookie_httponly(app), domain=self.get_cookie_domain(app),
             path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
             samesite=self.get_cookie_samesite(app), partitioned=self.get_cookie_partitioned(app))
