@@ -6,8 +6,8 @@ most MAX_CASES cases). The deadlines are the cases' deadline rows, what their di
 (engine/deadlines.py): nothing here knows how many days they are. Watched: open cases whose statutory deadline has
 passed or is due within NEAR_DAYS days, or another of whose deadlines (the target) is, and crisis cases; overdue
 crisis cases first, then other overdue cases, then by the statutory deadline.
-Reassigning a case gives its open tasks that the chosen colleague may do to that colleague (`Engine.reassign`: all
-or nothing, a `toegewezen` event per task), through `vroegsignalering.services.assignment`.
+Reassigning a case gives its open tasks that the chosen colleague may do to that colleague, through
+`vroegsignalering.services.assignment` (`engine.assignment.reassign`: all or nothing, a `toegewezen` event per task).
 """
 from __future__ import annotations
 
