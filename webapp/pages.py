@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import current_app, g, redirect, render_template_string, request, url_for
 
-from engine.roles import AUDITOR, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
+from engine.roles import AUDITOR, BELEIDSMEDEWERKER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 
 from .auth import current_user
 
@@ -21,6 +21,7 @@ NAVIGATION = (
     ("Signaal invoeren", "referral.nieuw", (HULPVERLENER, COORDINATOR)),
     ("Processen", "process_owner.processen", (PROCESEIGENAAR,)),
     ("Audit", "auditor.zoeken", (AUDITOR,)),
+    ("Dashboard", "dashboard.overzicht", (COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
 )
 
 _FORBIDDEN = """{% extends "base.html" %}
