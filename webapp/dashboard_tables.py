@@ -75,7 +75,7 @@ def as_xlsx(table: Table) -> bytes:
     return out.getvalue()
 
 
-BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 22, 8, 290, 640
+BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 24, 8, 300, 640
 
 
 def bar_chart(table: Table, chart_id: str) -> Markup:
@@ -92,11 +92,11 @@ def bar_chart(table: Table, chart_id: str) -> Markup:
     for index, (label, value) in enumerate(rows):
         y = GAP + index * (BAR_HEIGHT + GAP)
         width = round(value * scale, 1)
-        parts.append(f'<text class="dashboard-grafiek__label" x="{LABEL_WIDTH - 8}" y="{y + 16}" '
+        parts.append(f'<text class="dashboard-grafiek__label" x="{LABEL_WIDTH - 8}" y="{y + 17}" '
                      f'text-anchor="end">{escape(_short(label))}</text>'
                      f'<rect class="dashboard-grafiek__staaf" x="{LABEL_WIDTH}" y="{y}" width="{width}" '
                      f'height="{BAR_HEIGHT}"></rect>'
-                     f'<text class="dashboard-grafiek__waarde" x="{LABEL_WIDTH + width + 6}" y="{y + 16}">'
+                     f'<text class="dashboard-grafiek__waarde" x="{LABEL_WIDTH + width + 6}" y="{y + 17}">'
                      f'{value}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
