@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import ChainHead, Event
+from .redaction import removal_records, removed_content_problem
 
 SYSTEM_CHAIN = "systeem"
 
@@ -116,7 +117,7 @@ def verify_chains(session: Session, chain: str | None = None) -> tuple[int, list
     query = select(Event).order_by(Event.chain, Event.seq)
     if chain:
         query = query.where(Event.chain == chain)
-    checked, breaks = 0, []
+    checked, breaks, removed = 0, [], removal_records(session, chain)
     current, expected_seq, prev_hash, broken = None, 1, None, False
     for event in session.scalars(query.execution_options(yield_per=1000)):
         if event.chain != current:
@@ -128,7 +129,7 @@ def verify_chains(session: Session, chain: str | None = None) -> tuple[int, list
         checked += 1
         if broken:
             continue
-        reason = _event_problem(event, expected_seq, prev_hash)
+        reason = _event_problem(event, expected_seq, prev_hash, removed)
         if reason:
             breaks.append(ChainBreak(event.chain, event.seq, event.id, reason))
             broken = True
@@ -143,12 +144,20 @@ def verify_chains(session: Session, chain: str | None = None) -> tuple[int, list
     return checked, breaks
 
 
-def _event_problem(event: Event, expected_seq: int, prev_hash: str | None) -> str | None:
+def _event_problem(event: Event, expected_seq: int, prev_hash: str | None, removed: dict) -> str | None:
     if event.seq != expected_seq:
         return (f"sequence jumps from #{expected_seq - 1} to #{event.seq}: "
                 f"event #{expected_seq} was deleted or renumbered")
     if event.prev_hash != prev_hash:
         return "does not link to the previous event (prev_hash differs): an event before it was changed or inserted"
+    return content_problem(event, removed)
+
+
+def content_problem(event: Event, removed: dict) -> str | None:
+    """Why the event's hash does not hold; an emptied event is checked against its removal record
+    (engine/redaction.py)."""
+    if event.content_removed_at is not None:
+        return removed_content_problem(event, removed)
     if event_hash(event) != event.hash:
         return "content does not match its hash: the event was altered"
     return None

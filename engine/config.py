@@ -26,6 +26,7 @@ class Settings:
     brp_fixture: str = ""
     minimum_bedrag: str = "0"  # one amount, or per partner type: "Huur=100,*=25"
     herhaling_termijn_dagen: int = 180
+    bewaartermijnen: str = ""  # months after closing per rule, "niet_opgepakt=6,zonder_hulp=12,hulp=18" (R28)
     # the DDAS delivery's supplying organisation (aanleverende organisatie) and its contact person
     organisatie_naam: str = ""
     organisatie_kvk: str = ""
@@ -132,6 +133,7 @@ _ENV = {
     "VROEG_BRP_FIXTURE": "brp_fixture",
     "VROEG_MINIMUM_BEDRAG": "minimum_bedrag",
     "VROEG_HERHALING_TERMIJN_DAGEN": "herhaling_termijn_dagen",
+    "VROEG_BEWAARTERMIJNEN": "bewaartermijnen",
     "VROEG_ORGANISATIE_NAAM": "organisatie_naam",
     "VROEG_ORGANISATIE_KVK": "organisatie_kvk",
     "VROEG_CONTACT_NAAM": "organisatie_contact_naam",

@@ -21,6 +21,7 @@ from .cli_accounts import demo, user
 from .cli_audit import audit
 from .cli_modeling import MODELING_COMMANDS
 from .cli_processes import processes
+from .cli_retention import retention
 from .cli_signals import export, import_group, partner
 from .cli_support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state, usage_error
 
@@ -82,6 +83,7 @@ main.add_command(partner)
 main.add_command(import_group)
 main.add_command(export)
 main.add_command(audit)
+main.add_command(retention)
 
 
 # --- db ---
@@ -151,7 +153,7 @@ def serve_cookie_secure(host: str) -> bool:
 @click.option("--once", is_flag=True, help="Run every job once, print what each did, and exit.")
 @pass_state
 def worker(state: CliState, once: bool) -> None:
-    """Fire due timers (and later: send queued feedback, run retention) every interval until stopped.
+    """Fire due timers, end idle sessions, make the daily audit checkpoint and run retention once a day.
 
     Any number of workers may run at once; SIGTERM or SIGINT stops after the running job.
     """

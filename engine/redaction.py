@@ -1,0 +1,91 @@
+"""Removing the content of a chain's events (R28) so that the chain still verifies.
+
+An event's hash covers its content (`data`, `snapshot`), so once the content is gone the hash cannot be recomputed.
+What keeps the chain trustworthy instead:
+- the event keeps its hash, and the next event's `prev_hash` (covered by that event's own hash) still pins it;
+- removal appends one event of kind `gegevens_verwijderd` to the same chain, whose data records for every emptied
+  event its seq, its hash, the SHA-256 of its removed content (`inhoud_sha256`: a backup copy of the content can
+  still be checked against it) and the SHA-256 of the fields that remain (`rest_sha256`: kind, actor, time,
+  element, links);
+- verification (audit.verify_chains, checkpoints.compare) accepts an emptied event only when a later
+  `gegevens_verwijderd` event of its chain records exactly that hash and those remaining fields, and the event's
+  content is really empty. The recording event itself is hash-checked like any other, so changing an emptied
+  event, or emptying one without recording it, still breaks the chain.
+
+The engine knows nothing of what the content meant: the caller passes the reason (rule, dates) to record.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Event
+
+REDACTION_KIND = "gegevens_verwijderd"
+_CONTENT = ("data", "snapshot")
+
+
+def _sha256(value) -> str:
+    from .audit import canonical_json
+
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def content_digest(event: Event) -> str:
+    """SHA-256 of what removal takes away."""
+    return _sha256({"data": event.data, "snapshot": event.snapshot})
+
+
+def remaining_digest(event: Event) -> str:
+    """SHA-256 of every hashed field that removal keeps."""
+    from .audit import event_content
+
+    return _sha256({key: value for key, value in event_content(event).items() if key not in _CONTENT})
+
+
+def redact_chain(session: Session, *, chain: str, case_id: int | None, actor: str, at: datetime,
+                 reason: dict) -> tuple[int, Event]:
+    """Empty every event of `chain` that still has content (earlier removal records keep theirs: they hold no
+    personal data) and append the `gegevens_verwijderd` event recording them; in the caller's transaction.
+    Returns (events emptied, the recording event)."""
+    from .audit import append_event
+
+    events = list(session.scalars(select(Event).where(Event.chain == chain, Event.content_removed_at.is_(None),
+                                                      Event.kind != REDACTION_KIND).order_by(Event.seq)))
+    records = [{"seq": e.seq, "hash": e.hash, "inhoud_sha256": content_digest(e), "rest_sha256": remaining_digest(e)}
+               for e in events]
+    for event in events:
+        event.data, event.snapshot, event.content_removed_at = {}, None, at
+    session.flush()
+    recorded = append_event(session, chain=chain, kind=REDACTION_KIND, actor=actor, at=at, case_id=case_id,
+                            data={**reason, "gebeurtenissen": records})
+    return len(events), recorded
+
+
+def removal_records(session: Session, chain: str | None = None) -> dict[tuple[str, int], dict]:
+    """{(chain, seq): record} for every emptied event, from the chains' `gegevens_verwijderd` events; each record
+    also names the seq of the event that holds it (`door`)."""
+    query = select(Event.chain, Event.seq, Event.data).where(Event.kind == REDACTION_KIND)
+    if chain:
+        query = query.where(Event.chain == chain)
+    found = {}
+    for name, seq, data in session.execute(query):
+        for record in (data or {}).get("gebeurtenissen", []):
+            if isinstance(record, dict) and isinstance(record.get("seq"), int):
+                found[(name, record["seq"])] = {**record, "door": seq}
+    return found
+
+
+def removed_content_problem(event: Event, records: dict) -> str | None:
+    """Why an emptied event does not verify, or None when a later removal record vouches for it exactly."""
+    record = records.get((event.chain, event.seq))
+    if record is None or record["door"] <= event.seq:
+        return "content was removed without a gegevens_verwijderd event recording it"
+    if event.data not in ({}, None) or event.snapshot is not None:
+        return "marked as removed but still has content"
+    if record.get("hash") != event.hash or record.get("rest_sha256") != remaining_digest(event):
+        return "differs from what its gegevens_verwijderd event recorded: the event was altered after removal"
+    return None
