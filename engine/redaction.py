@@ -89,3 +89,14 @@ def removed_content_problem(event: Event, records: dict) -> str | None:
     if record.get("hash") != event.hash or record.get("rest_sha256") != remaining_digest(event):
         return "differs from what its gegevens_verwijderd event recorded: the event was altered after removal"
     return None
+
+
+def removal_of(session: Session, chain: str) -> dict | None:
+    """When and why the chain's content was removed (the last `gegevens_verwijderd` event: its time and its data
+    without the per-event records), or None."""
+    event = session.scalar(select(Event).where(Event.chain == chain, Event.kind == REDACTION_KIND)
+                           .order_by(Event.seq.desc()).limit(1))
+    if event is None:
+        return None
+    return {"seq": event.seq, "occurred_at": event.occurred_at.isoformat(),
+            **{key: value for key, value in (event.data or {}).items() if key != "gebeurtenissen"}}

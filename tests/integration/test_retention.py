@@ -19,6 +19,7 @@ from engine.vroegsignalering.retention import (
 )
 from engine.vroegsignalering.retention_models import Bewaarblokkade, Verwijdering
 from tests.conftest import ROOT
+from tests.integration.test_login import PASSWORD, log_in
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 ANCHOR = "2026-03-02"  # the demo's cases close from late December 2025 to the start of March 2026
@@ -133,7 +134,7 @@ def test_a_year_and_a_half_of_retention_removes_exactly_what_the_schedule_says(v
 
 
 @pytest.mark.slow
-def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, demo, vroeg):
+def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, web, demo, vroeg):
     closed = closed_cases(vs)
     day = "2026-10-01"
     due = {cid for cid, (result, closed_on) in closed.items()
@@ -168,6 +169,17 @@ def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, demo, vroeg):
     verified = vroeg("audit", "verify", "--checkpoint", str(files[0]), **REAL)
     assert verified.exit_code == 0, verified.stderr
     assert other in removed(vs)
+
+    # the auditor reads plainly what happened, and the chain still checks out
+    vs.add_user("aud", "auditor", PASSWORD, actor="test")
+    assert log_in(web, "aud").status_code == 302
+    history = web.get(f"/audit/zaken/{other}").get_data(as_text=True)
+    assert "Inhoud verwijderd." in history and "bewaartermijn" in history
+    assert "Persoonsgegevens verwijderd (bewaartermijn verstreken)" in history
+    replay = web.get(f"/audit/zaken/{other}/stap/2").get_data(as_text=True)
+    assert "Inhoud verwijderd." in replay and "maanden na het afsluiten van de zaak op" in replay
+    checked = web.get(f"/audit/zaken/{other}/controle").get_data(as_text=True)
+    assert "Historie intact:" in checked
 
 
 @pytest.mark.slow
