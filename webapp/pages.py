@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import current_app, g, redirect, render_template_string, request, url_for
 
-from engine.roles import AUDITOR, BELEIDSMEDEWERKER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
+from engine.roles import AUDITOR, BEHEERDER, BELEIDSMEDEWERKER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 
 from .auth import current_user
 
@@ -22,6 +22,7 @@ NAVIGATION = (
     ("Processen", "process_owner.processen", (PROCESEIGENAAR,)),
     ("Audit", "auditor.zoeken", (AUDITOR,)),
     ("Dashboard", "dashboard.overzicht", (COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
+    ("Bewaartermijnen", "retention.overzicht", (COORDINATOR, AUDITOR, BEHEERDER)),
 )
 
 _FORBIDDEN = """{% extends "base.html" %}

@@ -224,3 +224,32 @@ def release_hold(engine, case_id: int, *, actor: str) -> None:
 def _existing_case(session: Session, case_id: int) -> None:
     if session.get(Vroegsignaalzaak, case_id) is None:
         raise RetentionError(f"Zaak {case_id} bestaat niet.")
+
+
+# --- the overview page ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Overview:
+    today: date
+    schedule: dict  # rule -> months
+    upcoming: list[Due]  # due within `days` (or already due), soonest first
+    holds: list  # Bewaarblokkade rows
+    recent: list  # Verwijdering rows, newest first
+    removed_total: int
+
+
+def read_overview(engine, *, days: int = 31, limit: int = 50) -> Overview:
+    """The schedule, the cases due within `days`, the legal holds and the latest removals, in one read."""
+    from sqlalchemy import func
+
+    schedule = schedule_from_settings(engine.settings)
+    today = engine.calendar.local_date(engine.clock.now())
+    with engine.uow() as uow:
+        session = uow.session
+        due, _ = due_cases(session, schedule, date.fromordinal(today.toordinal() + days))
+        holds = list(session.scalars(select(Bewaarblokkade).order_by(Bewaarblokkade.geplaatst_op)))
+        recent = list(session.scalars(select(Verwijdering).order_by(Verwijdering.verwijderd_op.desc(),
+                                                                    Verwijdering.case_id).limit(limit)))
+        total = session.scalar(select(func.count()).select_from(Verwijdering))
+    return Overview(today, schedule, sorted(due, key=lambda d: (d.vervalt_op, d.case_id))[:limit], holds, recent,
+                    total)

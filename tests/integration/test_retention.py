@@ -153,6 +153,11 @@ def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, web, demo, vroeg):
     assert again.exit_code == 1 and f"Zaak {held} heeft al een bewaarblokkade." in again.stderr
     out = run(vroeg, day)
     assert f"zaak {held}: kept (legal hold)" in out and removed(vs) == due - {held}
+    vs.add_user("aud", "auditor", PASSWORD, actor="test")
+    assert log_in(web, "aud").status_code == 302
+    page = web.get("/bewaartermijnen").get_data(as_text=True)
+    assert f"Zaak {held}</th>" in page and "Bezwaarprocedure loopt" in page
+    assert f"Laatst verwijderd ({len(due) - 1} zaken in totaal)" in page and f"Zaak {other}</th>" in page
     assert [e.data for e in vs.history(held) if e.kind == "bewaarblokkade_geplaatst"] == [
         {"reden": "Bezwaarprocedure loopt"}]
 
@@ -171,8 +176,6 @@ def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, web, demo, vroeg):
     assert other in removed(vs)
 
     # the auditor reads plainly what happened, and the chain still checks out
-    vs.add_user("aud", "auditor", PASSWORD, actor="test")
-    assert log_in(web, "aud").status_code == 302
     history = web.get(f"/audit/zaken/{other}").get_data(as_text=True)
     assert "Inhoud verwijderd." in history and "bewaartermijn" in history
     assert "Persoonsgegevens verwijderd (bewaartermijn verstreken)" in history
@@ -246,3 +249,17 @@ def test_add_months():
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert add_months(date(2025, 12, 22), 6) == date(2026, 6, 22)
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+
+
+def test_who_may_see_the_retention_overview(vs, web):
+    for role, status in (("coordinator", 200), ("auditor", 200), ("beheerder", 200), ("hulpverlener", 403),
+                         ("beleidsmedewerker", 403), ("proceseigenaar", 403)):
+        client = web.application.test_client()
+        vs.add_user(f"u-{role}", role, PASSWORD, actor="test")
+        assert log_in(client, f"u-{role}").status_code == 302
+        response = client.get("/bewaartermijnen")
+        assert response.status_code == status, role
+        if status == 200:
+            text = response.get_data(as_text=True)
+            assert "Er zijn geen bewaarblokkades." in text and "Er zijn nog geen gegevens verwijderd." in text
+            assert "Inwoner hoeft geen hulp vanuit vroegsignalering" in text

@@ -1,0 +1,21 @@
+"""In the browser: the retention overview, with a legal hold on one case. Screenshot and axe."""
+from __future__ import annotations
+
+from engine.vroegsignalering.retention import place_hold
+
+
+def test_auditor_reads_the_retention_overview(live_app, page, login, shot, assert_accessible):
+    _signal, case_id = live_app.new_signal("Duinwater")
+    place_hold(live_app.engine, case_id, "Bezwaarprocedure loopt tot de uitspraak", actor="coordinator1")
+    login(page, "auditor")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Bewaartermijnen").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Bewaartermijnen"
+    schedule = page.get_by_role("table", name="Bewaartermijn per soort afloop van de zaak")
+    assert schedule.get_by_role("row").count() == 4
+    holds = page.get_by_role("table", name="Zaken met een bewaarblokkade")
+    row = holds.get_by_role("row").filter(has=page.get_by_role("rowheader", name=f"Zaak {case_id}", exact=True))
+    assert "Bezwaarprocedure loopt tot de uitspraak" in row.inner_text()
+    shot(page, "bewaartermijnen")
+    assert_accessible(page, "bewaartermijnen")
+    assert page.console_errors == []
