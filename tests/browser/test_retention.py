@@ -19,3 +19,21 @@ def test_auditor_reads_the_retention_overview(live_app, page, login, shot, asser
     shot(page, "bewaartermijnen")
     assert_accessible(page, "bewaartermijnen")
     assert page.console_errors == []
+
+
+def test_auditor_asks_for_a_residents_data_with_a_wrong_bsn_first(live_app, page, login, shot, assert_accessible):
+    login(page, "auditor")
+    page.goto("/audit")
+    page.get_by_role("navigation", name="Onderdelen van de audit").get_by_role(
+        "link", name="Inzage voor een inwoner").click()
+    page.wait_for_load_state()
+    page.get_by_label("BSN van de inwoner").fill("123456789")
+    page.get_by_role("button", name="Gegevens downloaden (JSON)").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("voldoet aan de elfproef").is_visible()
+    shot(page, "avg-inzage-fout")
+    assert_accessible(page, "avg-inzage-fout")
+    page.get_by_label("BSN van de inwoner").fill("999993653")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Gegevens downloaden (JSON)").click()
+    assert download.value.suggested_filename.startswith("avg-inzage-")
