@@ -31,7 +31,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     from . import (auditor, case_page, coordinator, errors, formatting, inputs, login, pages, process_owner, referral,
                    security, task_forms, worklist)
     from .api import API_PREFIX, bp as api_bp
-    from . import avg, dashboard, retention
+    from . import avg, dashboard, reach, retention
 
     inputs.init_app(app)  # first: the path converter applies to routes added after it
     errors.init_app(app)
@@ -44,6 +44,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     dashboard.init_app(app)  # the monitor (issue 13)
     retention.init_app(app)  # the retention overview (issue 13)
     avg.init_app(app)  # the resident's right of access (issue 13)
+    reach.init_app(app)  # reach statistics and advice (issue 13)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     app.add_url_rule("/", "index", _index)
     return app

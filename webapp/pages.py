@@ -23,6 +23,7 @@ NAVIGATION = (
     ("Audit", "auditor.zoeken", (AUDITOR,)),
     ("Dashboard", "dashboard.overzicht", (COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
     ("Bewaartermijnen", "retention.overzicht", (COORDINATOR, AUDITOR, BEHEERDER)),
+    ("Bereik", "reach.overzicht", (HULPVERLENER, COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
 )
 
 _FORBIDDEN = """{% extends "base.html" %}

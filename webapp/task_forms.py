@@ -26,6 +26,7 @@ from . import current_engine
 from .case_read import case_deadlines
 from .deadline_text import describe
 from .form_render import render_error_summary, render_form, submitted_values
+from .reach import advice_for
 from .pages import page_for
 
 bp = Blueprint("taken", __name__)
@@ -161,7 +162,8 @@ def _show(view: TaskView, values: dict | None = None, errors: dict | None = None
                  for d in view.header.termijnen] if view.header else []
     names = [d.name or d.element_id for d in view.header.termijnen] if view.header else []
     return render_template("task.html", task=view.row, header=view.header, form=view.form, fields=fields,
-                           summary=summary, message=message, termijnen=list(zip(termijnen, names))), status
+                           summary=summary, message=message, termijnen=list(zip(termijnen, names)),
+                           advies=advice_for(view.row)), status
 
 
 def _closed(view: TaskView, status: int):
