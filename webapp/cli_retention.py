@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import click
 
 from engine.clock import FixedClock
-from engine.vroegsignalering.retention import RetentionError, place_hold, release_hold, run_retention
+from engine.vroegsignalering.retention import (
+    RetentionError, erase_on_request, place_hold, release_hold, run_retention,
+)
 
 from .cli_support import CommandFailed, cli_actor, pass_state
 
@@ -65,6 +67,19 @@ def retention_release(state, case_id: int) -> None:
     except RetentionError as exc:
         raise CommandFailed(f"Error: {exc}", 1) from None
     click.echo(f"zaak {case_id}: legal hold lifted")
+
+
+@retention.command("erase")
+@click.argument("case_id", type=int)
+@click.option("--reden", required=True, help="The request's reason or reference (recorded in the history).")
+@pass_state
+def retention_erase(state, case_id: int, reden: str) -> None:
+    """Remove a closed case's personal data now, at the resident's request (AVG), through the audited deletion."""
+    try:
+        erase_on_request(state.engine, case_id, reden, actor=cli_actor())
+    except RetentionError as exc:
+        raise CommandFailed(f"Error: {exc}", 1) from None
+    click.echo(f"zaak {case_id}: personal data removed on request")
 
 
 def _moment(value: str, zone: str) -> datetime:

@@ -12,7 +12,8 @@ from . import current_engine
 from .pages import page_for
 
 bp = Blueprint("retention", __name__)
-RULE_NAMES = {"niet_opgepakt": "Signaal niet opgepakt", "zonder_hulp": "Geen hulp", "hulp": "Hulp"}
+RULE_NAMES = {"niet_opgepakt": "Signaal niet opgepakt", "zonder_hulp": "Geen hulp", "hulp": "Hulp",
+              "verzoek": "Op verzoek van de inwoner"}
 
 
 def init_app(app) -> None:

@@ -147,7 +147,7 @@ def _erase(engine, item: Due, actor: str) -> bool:
     return True
 
 
-def erase_case(session: Session, case: Case, item: Due, *, actor: str, now: datetime) -> None:
+def erase_case(session: Session, case: Case, item: Due, *, actor: str, now: datetime, note: str | None = None) -> None:
     """Remove the case's personal data from every table, in the caller's transaction (see the module docstring)."""
     for signal in session.scalars(select(Signal).where(Signal.case_id == case.id)):
         for name in SIGNAL_FIELDS:
@@ -158,7 +158,8 @@ def erase_case(session: Session, case: Case, item: Due, *, actor: str, now: date
     session.execute(update(Contactpoging).where(Contactpoging.case_id == case.id).values(notitie=None))
     case.state, case.correlation_key, case.last_error = {}, None, None
     reason = {"regel": item.regel, "termijn_maanden": item.termijn_maanden,
-              "afgesloten_op": item.afgesloten_op.isoformat(), "verwijderd": list(REMOVED)}
+              "afgesloten_op": item.afgesloten_op.isoformat(), "verwijderd": list(REMOVED),
+              **({"verzoek": note} if note else {})}
     redact_chain(session, chain=case_chain(case.id), case_id=case.id, actor=actor, at=now, reason=reason)
     session.add(Verwijdering(case_id=case.id, regel=item.regel, termijn_maanden=item.termijn_maanden,
                              afgesloten_op=item.afgesloten_op, verwijderd_op=now, door=actor))
@@ -182,6 +183,37 @@ def daily_retention(engine) -> int:
     if last is not None and engine.calendar.local_date(last) >= today:
         return 0
     return len(run_retention(engine).deleted)
+
+
+# --- deletion on request -------------------------------------------------------------------------------------------
+
+REQUEST_RULE = "verzoek"
+
+
+@transactional
+def erase_on_request(engine, case_id: int, reason: str, *, actor: str) -> None:
+    """AVG art. 17: remove a closed case's personal data now, at the resident's request, through the same audited
+    deletion (rule `verzoek`, the reason recorded). Refused while the case runs (the municipality's legal task), under
+    a legal hold, or when already done."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RetentionError("Geef de reden of het kenmerk van het verzoek.")
+    with engine.uow() as uow:
+        session = uow.session
+        _existing_case(session, case_id)
+        zaak = session.get(Vroegsignaalzaak, case_id)
+        if zaak.open:
+            raise RetentionError(f"Zaak {case_id} loopt nog: gegevens van een lopende zaak worden niet verwijderd.")
+        if session.get(Verwijdering, case_id) is not None:
+            raise RetentionError(f"De gegevens van zaak {case_id} zijn al verwijderd.")
+        if session.get(Bewaarblokkade, case_id) is not None:
+            raise RetentionError(f"Zaak {case_id} heeft een bewaarblokkade: hef die eerst op.")
+        now = engine.clock.now()
+        today = engine.calendar.local_date(now)
+        case = session.get(Case, case_id, with_for_update=True)
+        item = Due(case_id, REQUEST_RULE, 0, zaak.afgesloten_op or today, today)
+        erase_case(session, case, item, actor=actor, now=now, note=reason[:500])
+        uow.commit()
 
 
 # --- legal holds ----------------------------------------------------------------------------------------------------
