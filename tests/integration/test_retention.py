@@ -17,7 +17,7 @@ from engine.vroegsignalering.models import Contactpoging, Signal, Vroegsignaalza
 from engine.vroegsignalering.retention import (
     SIGNAL_FIELDS, RetentionError, add_months, daily_retention, schedule_from_settings,
 )
-from engine.vroegsignalering.retention_models import Bewaarblokkade, Verwijdering
+from engine.vroegsignalering.retention_models import Verwijdering
 from tests.conftest import ROOT
 from tests.integration.test_login import PASSWORD, log_in
 
