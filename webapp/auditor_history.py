@@ -18,6 +18,7 @@ KIND_LABELS = {"bericht_genegeerd": "Bericht genegeerd (de zaak wachtte er niet 
                "gemigreerd": "Zaak overgezet naar een andere procesversie",
                "gegevens_verwijderd": "Persoonsgegevens verwijderd (bewaartermijn verstreken)",
                "bewaarblokkade_geplaatst": "Bewaarblokkade geplaatst", "bewaarblokkade_opgeheven": "Bewaarblokkade opgeheven",
+               "gegevens_gecorrigeerd": "Gegevens gecorrigeerd op verzoek",
                **EVENT_KINDS}
 
 # engine/audit.py's reasons (English, for logs and the CLI) -> what an auditor reads.

@@ -22,6 +22,7 @@ from .cli_audit import audit
 from .cli_modeling import MODELING_COMMANDS
 from .cli_processes import processes
 from .cli_retention import retention
+from .cli_avg import avg
 from .cli_signals import export, import_group, partner
 from .cli_support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state, usage_error
 
@@ -84,6 +85,7 @@ main.add_command(import_group)
 main.add_command(export)
 main.add_command(audit)
 main.add_command(retention)
+main.add_command(avg)
 
 
 # --- db ---
