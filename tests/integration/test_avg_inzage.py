@@ -78,3 +78,21 @@ def test_only_auditors(vs, web):
     assert web.post("/audit/inzage", data={"bsn": BSN, "csrf_token": csrf_from(web, "/")}).status_code == 403
 
 
+
+
+def test_the_pdf_holds_the_same_and_is_logged_too(vs, auditor, resident_case):
+    from webapp.avg_pdf import build_inzage_pdf
+
+    partner = add_partner(vs, "Woonstad", "Huur")
+    case_id = resident_case(partner, 0, "2026-11-20")
+    with vs.uow() as uow:
+        bsn = uow.session.scalar(select(Signal.bsn).where(Signal.case_id == case_id))
+    response = auditor.post("/audit/inzage", data={"bsn": bsn, "formaat": "pdf",
+                                                   "csrf_token": csrf_from(auditor, "/audit/inzage")})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF") and ".pdf" in response.headers["Content-Disposition"]
+    document = json.loads(ask(auditor, bsn).data)
+    plain = build_inzage_pdf(document, "Gemeente 0363", compress=False)
+    assert b"El Amrani" in plain and f"Zaak {case_id}".encode() in plain
+    with vs.uow() as uow:
+        assert len(list(uow.session.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "export")))) == 2
