@@ -37,3 +37,30 @@ def test_auditor_asks_for_a_residents_data_with_a_wrong_bsn_first(live_app, page
     with page.expect_download() as download:
         page.get_by_role("button", name="Gegevens downloaden (JSON)").click()
     assert download.value.suggested_filename.startswith("avg-inzage-")
+
+
+def test_auditor_sees_that_a_cases_content_was_removed(live_app, page, login, shot, assert_accessible):
+    from engine.models import Case
+    from engine.vroegsignalering.retention import Due, erase_case
+
+    _signal, case_id = live_app.new_signal("Stroomnet")
+    engine = live_app.engine
+    with engine.uow() as uow:
+        case = uow.session.get(Case, case_id)
+        day = engine.calendar.local_date(case.created_at)
+        erase_case(uow.session, case, Due(case_id, "niet_opgepakt", 6, day, day), actor="systeem",
+                   now=engine.clock.now())
+        uow.commit()
+    login(page, "auditor")
+    page.goto(f"/audit/zaken/{case_id}")
+    notice = page.get_by_role("status").filter(has_text="Inhoud verwijderd.")
+    assert "volgens de bewaartermijn „signaal niet opgepakt”: 6 maanden" in " ".join(notice.inner_text().split())
+    page.get_by_role("button", name="Historie controleren").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Historie intact:").is_visible()
+    shot(page, "audit-verwijderd")
+    assert_accessible(page, "audit-verwijderd")
+    page.goto(f"/audit/zaken/{case_id}/stap/1")
+    assert page.get_by_role("status").filter(has_text="Inhoud verwijderd.").is_visible()
+    shot(page, "audit-verwijderd-replay")
+    assert_accessible(page, "audit-verwijderd-replay")
