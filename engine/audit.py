@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from .models import ChainHead, Event
 
 SYSTEM_CHAIN = "systeem"
+REDACTION_KIND = "gegevens_verwijderd"  # records the events whose content was removed (engine/redaction.py)
+_CONTENT = ("data", "snapshot")  # what removal takes away
 
 
 def case_chain(case_id: int) -> str:
@@ -116,7 +118,7 @@ def verify_chains(session: Session, chain: str | None = None) -> tuple[int, list
     query = select(Event).order_by(Event.chain, Event.seq)
     if chain:
         query = query.where(Event.chain == chain)
-    checked, breaks = 0, []
+    checked, breaks, removed = 0, [], removal_records(session, chain)
     current, expected_seq, prev_hash, broken = None, 1, None, False
     for event in session.scalars(query.execution_options(yield_per=1000)):
         if event.chain != current:
@@ -128,7 +130,7 @@ def verify_chains(session: Session, chain: str | None = None) -> tuple[int, list
         checked += 1
         if broken:
             continue
-        reason = _event_problem(event, expected_seq, prev_hash)
+        reason = _event_problem(event, expected_seq, prev_hash, removed)
         if reason:
             breaks.append(ChainBreak(event.chain, event.seq, event.id, reason))
             broken = True
@@ -143,12 +145,20 @@ def verify_chains(session: Session, chain: str | None = None) -> tuple[int, list
     return checked, breaks
 
 
-def _event_problem(event: Event, expected_seq: int, prev_hash: str | None) -> str | None:
+def _event_problem(event: Event, expected_seq: int, prev_hash: str | None, removed: dict) -> str | None:
     if event.seq != expected_seq:
         return (f"sequence jumps from #{expected_seq - 1} to #{event.seq}: "
                 f"event #{expected_seq} was deleted or renumbered")
     if event.prev_hash != prev_hash:
         return "does not link to the previous event (prev_hash differs): an event before it was changed or inserted"
+    return content_problem(event, removed)
+
+
+def content_problem(event: Event, removed: dict) -> str | None:
+    """Why the event's hash does not hold; an emptied event is checked against its removal record
+    (engine/redaction.py)."""
+    if event.content_removed_at is not None:
+        return removed_content_problem(event, removed)
     if event_hash(event) != event.hash:
         return "content does not match its hash: the event was altered"
     return None
@@ -166,3 +176,41 @@ def _check_head(head, chain: str, last_seq: int, last_hash, breaks: list) -> Non
 def history(session: Session, case_id: int) -> list[Event]:
     """A case's events in order."""
     return list(session.scalars(select(Event).where(Event.chain == case_chain(case_id)).order_by(Event.seq)))
+
+
+# --- emptied events (engine/redaction.py writes them) ---------------------------------------------------------------
+
+def content_sha256(value) -> str:
+    """SHA-256 (hex) of a value's canonical JSON."""
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def remaining_digest(event: Event) -> str:
+    """SHA-256 of every hashed field that removal keeps."""
+    return content_sha256({key: value for key, value in event_content(event).items() if key not in _CONTENT})
+
+
+def removal_records(session: Session, chain: str | None = None) -> dict[tuple[str, int], dict]:
+    """{(chain, seq): record} for every emptied event, from the chains' `gegevens_verwijderd` events; each record
+    also names the seq of the event that holds it (`door`)."""
+    query = select(Event.chain, Event.seq, Event.data).where(Event.kind == REDACTION_KIND)
+    if chain:
+        query = query.where(Event.chain == chain)
+    found = {}
+    for name, seq, data in session.execute(query):
+        for record in (data or {}).get("gebeurtenissen", []):
+            if isinstance(record, dict) and isinstance(record.get("seq"), int):
+                found[(name, record["seq"])] = {**record, "door": seq}
+    return found
+
+
+def removed_content_problem(event: Event, records: dict) -> str | None:
+    """Why an emptied event does not verify, or None when a later removal record vouches for it exactly."""
+    record = records.get((event.chain, event.seq))
+    if record is None or record["door"] <= event.seq:
+        return "content was removed without a gegevens_verwijderd event recording it"
+    if event.data not in ({}, None) or event.snapshot is not None:
+        return "marked as removed but still has content"
+    if record.get("hash") != event.hash or record.get("rest_sha256") != remaining_digest(event):
+        return "differs from what its gegevens_verwijderd event recorded: the event was altered after removal"
+    return None

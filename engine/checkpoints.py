@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .audit import SYSTEM_CHAIN, append_event, canonical_json, event_hash
+from .audit import SYSTEM_CHAIN, append_event, canonical_json, content_problem, removal_records
 from .config import create_private_file
 from .errors import EngineError
 from .models import ChainHead, Event
@@ -257,7 +257,7 @@ def compare(session: Session, checkpointed: dict[str, dict]) -> tuple[int, list[
     chain that differs, in chain order)."""
     differences: dict[str, Difference] = {}
     state: dict[str, tuple[int, str | None]] = {}  # chain -> (next expected seq, previous hash)
-    checked = 0
+    checked, removed = 0, removal_records(session)
     query = select(Event).order_by(Event.chain, Event.seq).execution_options(yield_per=1000)
     for event in session.scalars(query):
         head = checkpointed.get(event.chain)
@@ -265,7 +265,7 @@ def compare(session: Session, checkpointed: dict[str, dict]) -> tuple[int, list[
             continue
         checked += 1
         expected, previous = state.get(event.chain, (1, None))
-        reason = _differs(event, expected, previous, head)
+        reason = _differs(event, expected, previous, head, removed)
         if reason:
             differences[event.chain] = Difference(event.chain, event.seq, reason)
         state[event.chain] = (event.seq + 1, event.hash)
@@ -279,13 +279,14 @@ def compare(session: Session, checkpointed: dict[str, dict]) -> tuple[int, list[
     return checked, [differences[chain] for chain in sorted(differences)]
 
 
-def _differs(event: Event, expected: int, previous: str | None, head: dict) -> str | None:
+def _differs(event: Event, expected: int, previous: str | None, head: dict, removed: dict) -> str | None:
     if event.seq != expected:
         return f"event #{expected} is gone (the chain jumps to #{event.seq})"
     if event.prev_hash != previous:
         return "does not link to the event before it: an earlier event was changed, removed or inserted"
-    if event_hash(event) != event.hash:
-        return "content does not match its hash: the event was altered"
+    problem = content_problem(event, removed)
+    if problem:
+        return problem
     if event.seq == head["seq"] and event.hash != head["hash"]:
         return ("differs from the checkpoint (its hash was " + head["hash"][:16] + "…): the chain was rewritten "
                 "up to here since the checkpoint")

@@ -192,6 +192,8 @@ class Event(Base):
     snapshot: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # SQL NULL, so "is null" finds it
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # set when retention emptied data and snapshot (engine/redaction.py); not hashed
+    content_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ChainHead(Base):

@@ -8,6 +8,7 @@ from .audit import case_chain
 from .cases import load_case
 from .errors import EngineError
 from .models import Event
+from .redaction import removal_of
 
 
 class UnknownEvent(EngineError):
@@ -37,6 +38,7 @@ def replay(session: Session, case_id: int, seq: int) -> dict:
         "finished": snapshot.get("finished", False),
         # the open tasks' due dates, where the step recorded them
         **({"due": snapshot["due"]} if "due" in snapshot else {}),
+        "removed": removal_of(session, case_chain(case_id)),  # retention emptied the history's content
     }
 
 

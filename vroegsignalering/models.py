@@ -181,3 +181,6 @@ class Vroegsignaalzaak(Base):
     afgesloten_op: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship()
+
+
+from .retention_models import Bewaarblokkade, Verwijdering  # noqa: E402,F401  (registers the retention tables)

@@ -1,5 +1,5 @@
-"""Vroegsignalering's own settings on top of the engine's (engine/config.py): the BRP, the assessment's rules and
-the DDAS delivery's organisation. Load them with `load_settings` here, never the engine's."""
+"""Vroegsignalering's own settings on top of the engine's (engine/config.py): the BRP, the assessment's rules,
+the DDAS delivery's organisation and the retention schedule. Load them with `load_settings` here, never the engine's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ class Settings(config.Settings):
     brp_fixture: str = ""
     minimum_bedrag: str = "0"  # one amount, or per partner type: "Huur=100,*=25"
     herhaling_termijn_dagen: int = 180
+    bewaartermijnen: str = ""  # months after closing per rule, "niet_opgepakt=6,zonder_hulp=12,hulp=18" (R28)
     # the DDAS delivery's supplying organisation (aanleverende organisatie) and its contact person
     organisatie_naam: str = ""
     organisatie_kvk: str = ""
@@ -40,6 +41,7 @@ Settings.ENV = {
     "VROEG_BRP_FIXTURE": "brp_fixture",
     "VROEG_MINIMUM_BEDRAG": "minimum_bedrag",
     "VROEG_HERHALING_TERMIJN_DAGEN": "herhaling_termijn_dagen",
+    "VROEG_BEWAARTERMIJNEN": "bewaartermijnen",
     "VROEG_ORGANISATIE_NAAM": "organisatie_naam",
     "VROEG_ORGANISATIE_KVK": "organisatie_kvk",
     "VROEG_CONTACT_NAAM": "organisatie_contact_naam",

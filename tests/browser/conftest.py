@@ -38,7 +38,7 @@ ARTEFACTS = ROOT / "test-artefacts" / "screenshots"
 README_SHOTS = ROOT / "docs" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PASSWORD = "Vroeg-browser-2026!"
-ROLES = ("hulpverlener", "coordinator", "proceseigenaar", "auditor", "beheerder")
+ROLES = ("hulpverlener", "coordinator", "proceseigenaar", "auditor", "beheerder", "beleidsmedewerker")
 PARTNERS = (("Woonstad", "Huur"), ("Stroomnet", "Energie"), ("Duinwater", "Water"), ("Zorgverzekeraar Zuid", "Zorg"))
 INCASSO = {"herinneringVerstuurd": True, "persoonlijkContactGezocht": True, "gewezenOpSchuldhulp": True,
            "aangebodenGegevensDoorTeGeven": True}

@@ -372,6 +372,8 @@ def test_an_auditor_cannot_change_anything_anywhere(vs, app, web, partner):
         methods = rule.methods - {"GET", "HEAD", "OPTIONS"}
         if not methods or rule.endpoint in ("web.login", "web.logout"):
             continue
+        if rule.endpoint == "audit.inzage_downloaden":  # a read (the AVG access export) posted to keep the BSN out of URLs
+            continue
         values = {arg: case_id if "id" in arg else "x" for arg in rule.arguments}
         url = rule.build(values)[1]
         for method in methods:

@@ -42,16 +42,19 @@ def test_worker_once_fires_due_timers_and_reports(cli_env, engine, overdue_case)
     assert result.exit_code == 0, result.output
     fired = int(result.stdout.split()[0])
     assert fired > 0 and result.stdout.splitlines() == [
-        f"{fired} timers fired", "0 ended web sessions removed", "1 signed audit checkpoints made"]
+        f"{fired} timers fired", "0 ended web sessions removed", "1 signed audit checkpoints made",
+        "0 cases' personal data removed"]
     again = CliRunner().invoke(main, ["worker", "--once"], env=cli_env, catch_exceptions=False)
     assert again.stdout.splitlines() == [
-        "0 timers fired", "0 ended web sessions removed", "0 signed audit checkpoints made"]  # one a day
+        "0 timers fired", "0 ended web sessions removed", "0 signed audit checkpoints made",
+        "0 cases' personal data removed"]  # one a day
 
 
 def test_scheduler_runs_the_timer_sweep_without_overlap_starting_now(engine):
     before = datetime.now(timezone.utc)
     scheduler = build_scheduler(engine)
-    job, sessions, checkpoint = scheduler.get_jobs()
+    job, sessions, checkpoint, retention = scheduler.get_jobs()
+    assert (retention.id, retention.trigger.interval) == ("bewaartermijnen", timedelta(hours=1))
     assert (sessions.id, sessions.trigger.interval) == ("sessies", timedelta(minutes=5))
     assert (checkpoint.id, checkpoint.trigger.interval) == ("controlepunt", timedelta(hours=1))
     assert (job.id, job.max_instances, job.coalesce, job.misfire_grace_time) == ("timers", 1, True, None)
@@ -64,9 +67,10 @@ def test_a_job_is_one_line(engine):
     calls = []
     jobs = worker_jobs(engine) + [Job("tellen", lambda: calls.append(1) or len(calls), "{} counted")]
     assert [job.id for job in build_scheduler(engine, jobs).get_jobs()] == ["timers", "sessies", "controlepunt",
-                                                                             "tellen"]
+                                                                             "bewaartermijnen", "tellen"]
     assert run_once(engine, jobs) == ["0 timers fired", "0 ended web sessions removed",
-                                      "1 signed audit checkpoints made", "1 counted"]
+                                      "1 signed audit checkpoints made", "0 cases' personal data removed",
+                                      "1 counted"]
 
 
 def _run(args, env, timeout=60):

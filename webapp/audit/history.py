@@ -15,7 +15,11 @@ from webapp.web.formatting import AMSTERDAM, datum
 # auditor sees (the tests check that every kind the engine writes to a case has a label).
 KIND_LABELS = {"bericht_genegeerd": "Bericht genegeerd (de zaak wachtte er niet op)",
                "verwijzing_ontvangen": "Verwijzing ontvangen",
-               "gemigreerd": "Zaak overgezet naar een andere procesversie", **EVENT_KINDS}
+               "gemigreerd": "Zaak overgezet naar een andere procesversie",
+               "gegevens_verwijderd": "Persoonsgegevens verwijderd (bewaartermijn verstreken)",
+               "bewaarblokkade_geplaatst": "Bewaarblokkade geplaatst", "bewaarblokkade_opgeheven": "Bewaarblokkade opgeheven",
+               "gegevens_gecorrigeerd": "Gegevens gecorrigeerd op verzoek",
+               **EVENT_KINDS}
 
 # engine/audit.py's reasons (English, for logs and the CLI) -> what an auditor reads.
 _BREAK_REASONS = (
@@ -27,6 +31,11 @@ _BREAK_REASONS = (
     ("chain head records", "Het aantal gebeurtenissen klopt niet met de kopregistratie: de nieuwste gebeurtenis is "
                            "verwijderd of er is er een toegevoegd."),
     ("newest event differs", "De nieuwste gebeurtenis verschilt van de kopregistratie."),
+    ("content was removed without", "De inhoud is verwijderd zonder dat een gebeurtenis „gegevens verwijderd” dat "
+                                    "vastlegt."),
+    ("marked as removed but", "Gemarkeerd als verwijderd, maar de inhoud is er nog."),
+    ("differs from what its gegevens_verwijderd", "Wijkt af van wat bij het verwijderen is vastgelegd: de "
+                                                  "gebeurtenis is daarna gewijzigd."),
 )
 
 HASH_METHOD = ("hash = SHA-256 (hex) over de UTF-8-bytes van de JSON van het gebeurtenisobject zonder het veld "

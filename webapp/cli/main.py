@@ -17,8 +17,10 @@ from vroegsignalering.services.database import backfill_deadlines, database_prob
 
 from webapp.cli.accounts import demo, user
 from webapp.cli.audit import audit
+from webapp.cli.avg import avg
 from webapp.cli.modeling import MODELING_COMMANDS
 from webapp.cli.processes import processes
+from webapp.cli.retention import retention
 from webapp.cli.signals import export, import_group, partner
 from webapp.cli.support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state, usage_error
 
@@ -76,6 +78,8 @@ main.add_command(partner)
 main.add_command(import_group)
 main.add_command(export)
 main.add_command(audit)
+main.add_command(retention)
+main.add_command(avg)
 
 
 # --- db ---
@@ -136,7 +140,7 @@ def serve_cookie_secure(host: str) -> bool:
 @click.option("--once", is_flag=True, help="Run every job once, print what each did, and exit.")
 @pass_state
 def worker(state: CliState, once: bool) -> None:
-    """Fire due timers (and later: send queued feedback, run retention) every interval until stopped.
+    """Fire due timers, end idle sessions, make the daily audit checkpoint and run retention once a day.
 
     Any number of workers may run at once; SIGTERM or SIGINT stops after the running job.
     """

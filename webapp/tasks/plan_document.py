@@ -15,7 +15,6 @@ from xml.sax.saxutils import escape
 from flask import Response, g, render_template
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -27,6 +26,7 @@ from vroegsignalering.services.tasks import Actor
 
 from webapp.web.context import current_engine
 from webapp.web.formatting import bedrag, datum
+from webapp.web.pdf import pdf_styles
 from webapp.web.pages import page_for
 from webapp.tasks.blueprint import bp
 
@@ -165,7 +165,7 @@ def display_value(spec: dict, value) -> str:
 
 def build_pdf(plan: Plan, printed_at: datetime, compress: bool = True) -> bytes:
     """Both copies as a PDF (A4, standard Helvetica, which has the euro sign); the file copy on a new page."""
-    styles = _pdf_styles()
+    styles = pdf_styles()
     story = [Paragraph("Uw plan van aanpak", styles["h1"]),
              Paragraph(escape(f"Zaak {plan.header.case_id} · {plan.header.naam}"), styles["klein"])]
     for heading, paragraphs in resident_sections(plan):
@@ -192,14 +192,3 @@ def build_pdf(plan: Plan, printed_at: datetime, compress: bool = True) -> bytes:
 
 def _pdf_text(text: str) -> str:
     return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
-
-
-def _pdf_styles() -> dict:
-    base = getSampleStyleSheet()
-    return {"h1": ParagraphStyle("h1", parent=base["Heading1"], fontName="Helvetica-Bold", fontSize=18),
-            "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName="Helvetica-Bold", fontSize=13),
-            "tekst": ParagraphStyle("tekst", parent=base["BodyText"], fontName="Helvetica", fontSize=11,
-                                    leading=15),
-            "label": ParagraphStyle("label", parent=base["BodyText"], fontName="Helvetica-Bold", fontSize=10,
-                                    leading=14),
-            "klein": ParagraphStyle("klein", parent=base["BodyText"], fontName="Helvetica", fontSize=9)}

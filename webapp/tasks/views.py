@@ -14,6 +14,7 @@ from engine.errors import ConcurrentChange, InvalidTaskData, NotAllowed, StepFai
 from engine.forms import validate_submission
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.queries.case_header import CaseHeader
+from vroegsignalering.queries.reach import read_advice
 from vroegsignalering.queries.tasks import TaskInfo
 from vroegsignalering.services import tasks
 from vroegsignalering.services.tasks import Actor
@@ -25,6 +26,7 @@ from webapp.tasks.form_render import render_error_summary, render_form, submitte
 from webapp.web.pages import page_for
 
 
+ADVICE_FORMS = ("contactpoging", "contact_herstellen")  # forms that show the reach advice (webapp/reach)
 STALE_MESSAGE = ("Iemand anders heeft deze zaak net gewijzigd. Uw invoer is niet opgeslagen; "
                  "controleer de taak en probeer het opnieuw.")
 STEP_FAILED_MESSAGE = ("De taak kon niet worden afgerond: het proces liep vast bij de volgende stap. Er is niets "
@@ -82,7 +84,15 @@ def _show(view: TaskView, values: dict | None = None, errors: dict | None = None
                  for d in view.header.termijnen] if view.header else []
     names = [d.name or d.element_id for d in view.header.termijnen] if view.header else []
     return render_template("tasks/taak.html", task=view.row, header=view.header, form=view.form, fields=fields,
-                           summary=summary, message=message, termijnen=list(zip(termijnen, names))), status
+                           summary=summary, message=message, termijnen=list(zip(termijnen, names)),
+                           advies=_advice(view.row)), status
+
+
+def _advice(task: TaskInfo) -> list | None:
+    """The reach advice for a contact-attempt task's case (None for other tasks)."""
+    if task.form not in ADVICE_FORMS:
+        return None
+    return read_advice(current_engine(), task.case_id)
 
 
 def _closed(view: TaskView, status: int):

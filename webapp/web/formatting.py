@@ -18,9 +18,18 @@ MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augu
 _CENT = Decimal("0.01")
 
 
+DAYPARTS = {"Ochtend": "in de ochtend", "Middag": "in de middag", "Avond": "in de avond"}
+
+
 def init_app(app: Flask) -> None:
-    """Register the filters `datum` and `bedrag`."""
+    """Register the filters `datum` and `bedrag`, and `dagdeel_tekst` (the task form's advice, /bereik)."""
     app.jinja_env.filters.update(datum=datum, bedrag=bedrag)
+    app.jinja_env.globals.update(dagdeel_tekst=dagdeel_tekst)
+
+
+def dagdeel_tekst(dagdeel: str | None) -> str:
+    """A contact attempt's part of day in a sentence: 'in de avond'; '' for none."""
+    return DAYPARTS.get(dagdeel, f"({dagdeel})" if dagdeel else "")
 
 
 def lokale_datum(value: date | datetime) -> date:

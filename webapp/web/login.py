@@ -24,6 +24,7 @@ MAX_FIELD_LENGTH = 200
 ROLE_LABELS = {
     "hulpverlener": "hulpverlener", "coordinator": "coördinator", "proceseigenaar": "proceseigenaar",
     "auditor": "auditor", "beheerder": "beheerder",
+    "beleidsmedewerker": "beleidsmedewerker",
 }
 WRONG = "Gebruikersnaam of wachtwoord klopt niet."
 LOCKED = ("Te veel mislukte pogingen om in te loggen. Inloggen is 15 minuten geblokkeerd; "

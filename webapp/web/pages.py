@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import current_app, g, redirect, render_template_string, request, url_for
 
-from engine.roles import AUDITOR, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
+from engine.roles import AUDITOR, BEHEERDER, BELEIDSMEDEWERKER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 
 from webapp.web.auth import current_user
 
@@ -21,6 +21,9 @@ NAVIGATION = (
     ("Signaal invoeren", "referral.nieuw", (HULPVERLENER, COORDINATOR)),
     ("Processen", "modeling.processen", (PROCESEIGENAAR,)),
     ("Audit", "audit.zoeken", (AUDITOR,)),
+    ("Dashboard", "monitor.overzicht", (COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
+    ("Bewaartermijnen", "retention.overzicht", (COORDINATOR, AUDITOR, BEHEERDER)),
+    ("Bereik", "reach.overzicht", (HULPVERLENER, COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
 )
 
 _FORBIDDEN = """{% extends "web/base.html" %}
