@@ -17,7 +17,7 @@ from webapp.web.context import current_engine
 from webapp.audit.blueprint import bp
 from webapp.audit.history import break_reason
 from webapp.audit.search import read_period
-from webapp.web.formatting import AMSTERDAM
+from webapp.web.formatting import display_zone
 from webapp.web.pages import page_for
 
 ACCESS_LIMIT = 500
@@ -79,7 +79,7 @@ def _read(args) -> AccessQuery:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=AMSTERDAM)
+    return datetime.combine(day, time(0), tzinfo=display_zone())
 
 
 # --- every chain -------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from engine.audit import ChainBreak, event_content
 from vroegsignalering.queries.audit_cases import AuditEvent
 
 from webapp.cases.history import ACTORS, EVENT_KINDS
-from webapp.web.formatting import AMSTERDAM, datum
+from webapp.web.formatting import datum, lokale_tijd
 
 # The case page's Dutch words for event kinds (one vocabulary), plus the kinds the case page leaves out but an
 # auditor sees (the tests check that every kind the engine writes to a case has a label).
@@ -62,12 +62,12 @@ def break_reason(reason: str) -> str:
 
 
 def datum_tijd(value: datetime | str | None) -> str:
-    """'27 november 2026 09:05' in Amsterdam time; '' for None."""
+    """'27 november 2026 09:05' in the display zone; '' for None."""
     if value is None:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return f"{datum(value)} {value.astimezone(AMSTERDAM):%H:%M}"
+    return f"{datum(value)} {lokale_tijd(value):%H:%M}"
 
 
 @dataclass

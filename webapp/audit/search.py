@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from vroegsignalering.brp import bsn_valid
-from vroegsignalering.queries.audit_search import LIMIT, CaseSearch  # noqa: F401  (LIMIT: the pages show it)
+from vroegsignalering.queries.audit_search import LIMIT, CaseSearch  # noqa: F401  (views.py shows LIMIT)
 
 PERIOD_KINDS = {"aangemaakt": "Datum waarop de zaak is aangemaakt", "signaal": "Signaaldatum"}
 _MAX_TEXT = 100
