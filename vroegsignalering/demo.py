@@ -27,10 +27,12 @@ from engine.models import ProcessVersion
 from .bootstrap import build_engine
 from .brp import BUNDLED_FIXTURE, address_of, is_deceased
 from .demo_work import plan_new_case, work
-from .importer import NIEUW, import_signal
+from .importer import NIEUW
+from vroegsignalering.services.imports import import_signal
 from .intake import PROCESS_ID
 from .models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
-from .partners import ref, register_partner
+from .partners import ref
+from vroegsignalering.services.partners import register_partner
 
 DAYS = 70
 PARTNERS = (("Woonstichting Amstelwonen", "Huur"), ("Polderstroom Energie", "Energie"), ("Duinwater", "Water"),

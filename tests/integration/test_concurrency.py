@@ -230,7 +230,7 @@ def test_a_real_deadlock_is_retried_whole_and_both_transactions_commit(vs, monke
 
 
 def _partner(engine, naam: str) -> Partner:
-    from vroegsignalering.partners import register_partner
+    from vroegsignalering.services.partners import register_partner
 
     ref, _token = register_partner(engine, naam, "Huur", actor="test")
     return ref

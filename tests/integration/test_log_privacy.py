@@ -113,7 +113,7 @@ def test_a_failed_statement_outside_a_request_logs_no_bsn(vs, log_output):
     from sqlalchemy.exc import IntegrityError
 
     from vroegsignalering.models import Signal
-    from vroegsignalering.partners import register_partner
+    from vroegsignalering.services.partners import register_partner
 
     partner, _token = register_partner(vs, "Woonstad", "Huur", actor="test")
     with pytest.raises(IntegrityError) as failure:

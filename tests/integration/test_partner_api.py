@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from engine.models import Case, Event, UserTask
 from vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
-from vroegsignalering.partners import register_partner
+from vroegsignalering.services.partners import register_partner
 from tests.conftest import deploy_vroegsignalering  # noqa: F401  (test_import and test_ddas_export use it)
 from tests.integration.test_api import add_staff, assert_problem
 from webapp import create_app

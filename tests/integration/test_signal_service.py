@@ -9,7 +9,7 @@ from engine import accounts
 from engine.models import Event
 from vroegsignalering.feedback import FEEDBACK_CODES, next_volgnummer
 from vroegsignalering.models import Signal, Terugmelding
-from vroegsignalering.partners import register_partner, set_partner_active
+from vroegsignalering.services.partners import register_partner, set_partner_active
 from vroegsignalering.payload import load_signal
 from vroegsignalering.queries.feedback import (
     Feedback, FeedbackPage, FeedbackSent, feedback_page, signal_receipt,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from engine.accounts import EXPIRED, INACTIVE, UNKNOWN  # why a partner token is refused
 
 from ..partners import PartnerRef, check_partner_token, ref
-from ..service import SignalRef, UnknownPartner, receive
+from .intake import SignalRef, UnknownPartner, receive
 
 __all__ = ["EXPIRED", "INACTIVE", "UNKNOWN", "SignalRef", "UnknownPartner", "authenticate_partner",
            "receive_from_partner"]
