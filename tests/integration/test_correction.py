@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from vroegsignalering.models import Signal
-from vroegsignalering.partners import register_partner
+from vroegsignalering.services.partners import register_partner
 from tests.conftest import ROOT
 from tests.integration.test_ddas_export import deliver
 from tests.integration.test_partner_api import FATIMA

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from vroegsignalering.models import Signal, Vroegsignaalzaak
-from vroegsignalering.partners import register_partner
+from vroegsignalering.services.partners import register_partner
 from tests.integration.test_ddas_export import ANNA, attempt, deliver
 from tests.integration.test_login import PASSWORD, log_in
 from tests.integration.test_partner_api import FATIMA, open_tasks
