@@ -40,13 +40,6 @@ RULE_OF = {
     **{result: "zonder_hulp" for result in END_RESULTS[7:11]},  # no contact, or contact without help
     **{result: "hulp" for result in END_RESULTS[11:]},  # advice, quick fix, follow-up help, referral
 }
-
-
-def results_of(rule: str) -> list[str]:
-    """The DDAS end results a rule covers, in DDAS order (the overview page lists them)."""
-    return [result for result in END_RESULTS if RULE_OF[result] == rule]
-
-
 RUN_KIND = "bewaartermijnen_uitgevoerd"
 REQUEST_RULE = "verzoek"  # deletion at the resident's request (services/retention.erase_on_request)
 HOLD_KIND, RELEASE_KIND = "bewaarblokkade_geplaatst", "bewaarblokkade_opgeheven"
@@ -55,6 +48,11 @@ SIGNAL_FIELDS = ("bsn", "voorletters", "voornamen", "voorvoegsel", "achternaam",
                  "email")
 REMOVED = ("naam, geboortedatum, BSN, adres en contactgegevens van de signalen", "referentie van de partner",
            "procesgegevens van de zaak", "notities bij contactpogingen", "inhoud van de historie")
+
+
+def results_of(rule: str) -> list[str]:
+    """The DDAS end results a rule covers, in DDAS order (the overview page lists them)."""
+    return [result for result in END_RESULTS if RULE_OF[result] == rule]
 
 
 class RetentionError(ValueError):
