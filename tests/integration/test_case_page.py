@@ -12,7 +12,7 @@ from engine.models import AccessLogEntry, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER, ROLES
 from tests.conftest import local
 from vroegsignalering.access import access_log_for_person
-from tests.integration.test_partner_api import add_partner
+from tests.support.signals import add_partner
 from tests.querycount import statements
 from tests.integration.test_worklist import set_task, sign_in
 from tests.scenarios.test_scenarios import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal

@@ -11,9 +11,9 @@ from engine.assignment import AssignmentError
 from engine.models import Case, UserTask
 from engine.roles import ROLES
 from engine.spiff import load_state
-from tests.integration.test_login import PASSWORD, csrf_from, log_in
+from tests.support.web import PASSWORD, csrf_from, log_in
 from tests.integration.test_worklist import count_queries, make_cases, set_task, set_zaak
-from tests.integration.test_partner_api import add_partner
+from tests.support.signals import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
 
 

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import ROOT, local
-from tests.integration.test_partner_api import add_partner
+from tests.support.signals import add_partner
 from tests.integration.test_worklist import case_links, count_queries, get, sign_in
 from tests.scenarios.test_scenarios import ATTEMPT, HELP, do
 

@@ -12,8 +12,7 @@ from engine.models import Event
 from vroegsignalering import importer
 from vroegsignalering.models import Bezwaar, SchuldhulpRegistratie, Signal
 from vroegsignalering.partners import find_partner, register_partner
-from tests.conftest import DATA
-from tests.integration.test_partner_api import ROOT, deploy_vroegsignalering
+from tests.conftest import DATA, ROOT, deploy_vroegsignalering
 
 FILES = DATA / "import"
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}

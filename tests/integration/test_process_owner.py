@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from engine.models import Case, ProcessDraft, ProcessVersion
 from engine.roles import PROCESEIGENAAR, ROLES
 from tests.conftest import DATA
-from tests.integration.test_login import PASSWORD, csrf_from, log_in
+from tests.support.web import PASSWORD, csrf_from, log_in
 from webapp import create_app
 
 SIGNAAL = {"crisis": False, "signaaldatum": "2026-11-27"}

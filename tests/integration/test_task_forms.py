@@ -13,8 +13,8 @@ from engine.forms import FIELD_TYPES, parse_form
 from engine.models import AccessLogEntry, UserTask
 from engine.roles import ROLES
 from tests.conftest import ROOT, local
-from tests.integration.test_login import PASSWORD, csrf_from, log_in
-from tests.integration.test_partner_api import add_partner
+from tests.support.web import PASSWORD, csrf_from, log_in
+from tests.support.signals import add_partner
 from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
 from webapp.tasks.form_render import field_views, render_form
 

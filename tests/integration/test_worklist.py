@@ -12,8 +12,8 @@ from engine.models import UserTask
 from engine.roles import ROLES
 from vroegsignalering.models import Signal, Vroegsignaalzaak
 from tests.conftest import local
-from tests.integration.test_login import PASSWORD, log_in
-from tests.integration.test_partner_api import add_partner
+from tests.support.web import PASSWORD, log_in
+from tests.support.signals import add_partner
 from tests.querycount import statements
 from tests.scenarios.test_scenarios import deliver, signaal
 from webapp.web.formatting import bedrag, datum
