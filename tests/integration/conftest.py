@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import DATA, FAST_HASHER
+from tests.support.process import case_of, deliver, signaal
 from webapp import create_app
 from webapp.cli.main import main
 from webapp.cli.support import CliState
@@ -63,8 +64,6 @@ RESIDENTS = (
 def resident_case(vs, web):
     """resident_case(partner, i, signaaldatum, **signal fields) -> case id: a signal through the partner API for
     resident i (0-5), whose case starts with outreach, so its deadline timers run from its first step."""
-    from tests.scenarios.test_scenarios import case_of, deliver, signaal
-
     def make(partner, i: int, signaaldatum: str, **changes) -> int:
         client = {"plaatsnaam": "Amsterdam", "voorvoegsel": None, "huisnummertoevoeging": None, **RESIDENTS[i]}
         body = signaal(f"R-{i}", signaaldatum=signaaldatum, client=client, **changes)

@@ -14,8 +14,9 @@ from tests.conftest import local
 from vroegsignalering.access import access_log_for_person
 from tests.support.signals import add_partner
 from tests.querycount import statements
-from tests.integration.test_worklist import set_task, sign_in
-from tests.scenarios.test_scenarios import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
+from tests.support.web import sign_in
+from tests.support.worklist import set_task
+from tests.support.process import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from engine.models import Case, UserTask
 from engine.roles import ROLES
 from engine.spiff import load_state
 from tests.support.web import PASSWORD, csrf_from, log_in
-from tests.integration.test_worklist import count_queries, make_cases, set_task, set_zaak
+from tests.support.worklist import count_queries, make_cases, set_task, set_zaak
 from tests.support.signals import add_partner
-from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
+from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
 
 
 @pytest.fixture

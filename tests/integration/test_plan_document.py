@@ -16,7 +16,7 @@ from engine.roles import ROLES
 from tests.conftest import ROOT, local
 from tests.support.web import PASSWORD, log_in
 from tests.support.signals import add_partner
-from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, signaal
+from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, signaal
 from vroegsignalering.bootstrap import build_engine
 from webapp import create_app
 from webapp.tasks.plan_document import display_value

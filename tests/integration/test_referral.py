@@ -16,7 +16,7 @@ from vroegsignalering.models import Partner, Signal
 from vroegsignalering.referral import INTERNAL_PARTNER
 from tests.support.web import PASSWORD, log_in
 from tests.support.signals import add_partner
-from tests.scenarios.test_scenarios import FATIMA_BSN, case_of, deliver, signaal
+from tests.support.process import FATIMA_BSN, case_of, deliver, signaal
 from webapp import create_app
 from webapp.referral.views import _amount
 

@@ -15,7 +15,7 @@ from engine.roles import ROLES
 from tests.conftest import ROOT, local
 from tests.support.web import PASSWORD, csrf_from, log_in
 from tests.support.signals import add_partner
-from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
+from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
 from webapp.tasks.form_render import field_views, render_form
 
 FORMS = sorted((ROOT / "forms").glob("*.json"))
