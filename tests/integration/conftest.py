@@ -2,14 +2,36 @@
 run in-process against the test database."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import DATA, FAST_HASHER
+from tests.support.intake import PARTNERS
 from tests.support.process import case_of, deliver, signaal
+from vroegsignalering.models import Partner
 from webapp import create_app
 from webapp.cli.main import main
 from webapp.cli.support import CliState
+
+
+STUB = DATA / "vs_stub"
+
+
+@pytest.fixture
+def vs_stub(engine):
+    """The engine with the stub process deployed and four partners registered. The stub ends with a free-text end
+    result on purpose, so that the run-time hook is tested too: it is deployed without the domain's end-result
+    rule (every other check applies)."""
+    checked, engine.contract = engine.contract, replace(engine.contract, checks=())
+    engine.deploy(engine.read_bundle([STUB], STUB / "forms"), actor="test")
+    engine.contract = checked
+    with engine.uow() as uow:
+        uow.session.add_all([Partner(naam=naam, type=kind, created_at=engine.clock.now())
+                             for naam, kind in PARTNERS.items()])
+        uow.commit()
+    return engine
 
 
 @pytest.fixture
