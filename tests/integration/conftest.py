@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import DATA, FAST_HASHER
+from tests.conftest import DATA, FAST_HASHER, ROOT
 from tests.support.intake import PARTNERS
 from tests.support.process import case_of, deliver, signaal
 from vroegsignalering.models import Partner
@@ -50,6 +50,16 @@ def vroeg(cli_env):
     def run(*args, input=None, **env):
         return CliRunner().invoke(main, list(args), env={**cli_env, **env}, input=input, catch_exceptions=False,
                                   obj=CliState(password_hasher=FAST_HASHER))
+    return run
+
+
+@pytest.fixture
+def vroeg_shipped(vroeg):
+    """`vroeg` on the shipped process (processes/ and forms/), deployed."""
+    def run(*args):
+        return vroeg(*args, VROEG_PROCESSES_PATH=str(ROOT / "processes"), VROEG_FORMS_PATH=str(ROOT / "forms"))
+
+    assert run("processes", "deploy").exit_code == 0
     return run
 
 

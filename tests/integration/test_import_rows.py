@@ -13,7 +13,6 @@ from engine.models import Event
 from vroegsignalering import importer
 from vroegsignalering.models import Signal
 from vroegsignalering.partners import find_partner, register_partner
-from tests.integration.test_import import REAL
 
 HEADER = ("externeReferentie,soort,bedrag,signaaldatum,sociaalIncasso.herinneringVerstuurd,"
           "sociaalIncasso.persoonlijkContactGezocht,sociaalIncasso.gewezenOpSchuldhulp,"
@@ -39,13 +38,9 @@ NASTY_ROWS = [
 
 
 @pytest.fixture
-def cli(vroeg):
-    def run_cli(*args):
-        return vroeg(*args, **REAL)
-
-    assert run_cli("processes", "deploy").exit_code == 0
-    assert run_cli("partner", "add", "--naam", "Woonstad", "--type", "Huur").exit_code == 0
-    return run_cli
+def cli(vroeg_shipped):
+    assert vroeg_shipped("partner", "add", "--naam", "Woonstad", "--type", "Huur").exit_code == 0
+    return vroeg_shipped
 
 
 def signals(engine) -> list[str]:
