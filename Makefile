@@ -13,7 +13,8 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# pytest-xdist workers: one per core (each has its own databases, app server and browser); 0 runs in this process
+# pytest-xdist workers: one per core (each has its own databases, app server and browser); 0 runs in this process.
+# --dist loadfile keeps a test module on one worker (test_vroegsignalering_process checks its own paths' coverage).
 PYTEST_WORKERS ?= auto
 
 .PHONY: help run test clean
@@ -51,7 +52,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	@chromium=$$($(BIN)/python tools/find_chromium.py) || exit 1; \
 	echo "browser tests use $$chromium"; \
-	VROEG_CHROMIUM="$$chromium" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	VROEG_CHROMIUM="$$chromium" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-artefacts

@@ -27,8 +27,8 @@ from engine.service import Engine
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.brp import address_of, is_deceased
 from vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
-from vroegsignalering.partners import register_partner
-from vroegsignalering.service import receive
+from vroegsignalering.services.partners import register_partner
+from vroegsignalering.services.intake import receive
 
 NOW = lib.local(2026, 11, 27, 9, 0)
 COUNSELLORS = tuple(f"hulpverlener{i:02d}" for i in range(20))

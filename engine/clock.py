@@ -5,17 +5,15 @@ Code asks :func:`current_clock` (or gets a :class:`Clock` injected), so tests an
 ``vroeg timers fire --now`` can run processes at any moment without sleeping.
 
 SpiffWorkflow evaluates its timers by calling ``datetime.now(timezone.utc)`` on the
-module-level name ``datetime`` of ``SpiffWorkflow.bpmn.specs.event_definitions.timer``.
-:func:`install_spiff_clock` rebinds that one name to a ``datetime`` subclass whose
-``now()`` asks :func:`current_clock`, so timers follow the active clock too.
+module-level name ``datetime`` of its timer module; ``engine.spiff.install_spiff_clock``
+rebinds that one name to :class:`ClockDatetime`, a ``datetime`` subclass whose ``now()``
+asks :func:`current_clock`, so timers follow the active clock too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import importlib
-import importlib.metadata
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Protocol, runtime_checkable
@@ -26,15 +24,8 @@ __all__ = [
     "FixedClock",
     "current_clock",
     "using_clock",
-    "install_spiff_clock",
-    "SPIFF_VERSION_CHECKED",
-    "SPIFF_TIMER_MODULE",
+    "ClockDatetime",
 ]
-
-# The monkeypatch below was read against this exact release; any other version
-# must be re-checked by hand before the guard is relaxed.
-SPIFF_VERSION_CHECKED = "3.2.0"
-SPIFF_TIMER_MODULE = "SpiffWorkflow.bpmn.specs.event_definitions.timer"
 
 
 @runtime_checkable
@@ -128,7 +119,7 @@ class _DatetimeMeta(type):
         return issubclass(sub, datetime)
 
 
-class _ClockDatetime(datetime, metaclass=_DatetimeMeta):
+class ClockDatetime(datetime, metaclass=_DatetimeMeta):
     """``datetime`` whose ``now``/``utcnow``/``today`` follow :func:`current_clock`.
 
     Everything else (fromisoformat, combine, arithmetic, comparison, isoformat) is
@@ -137,14 +128,14 @@ class _ClockDatetime(datetime, metaclass=_DatetimeMeta):
     """
 
     @classmethod
-    def _from_plain(cls, dt: datetime) -> _ClockDatetime:
+    def _from_plain(cls, dt: datetime) -> ClockDatetime:
         return cls(
             dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second,
             dt.microsecond, tzinfo=dt.tzinfo, fold=dt.fold,
         )
 
     @classmethod
-    def now(cls, tz: tzinfo | None = None) -> _ClockDatetime:
+    def now(cls, tz: tzinfo | None = None) -> ClockDatetime:
         """Like ``datetime.now``: aware in ``tz``, or naive local time when ``tz`` is None."""
         utc_now = _clock_now_utc()
         if tz is None:
@@ -154,38 +145,11 @@ class _ClockDatetime(datetime, metaclass=_DatetimeMeta):
         return cls._from_plain(utc_now.astimezone(tz))
 
     @classmethod
-    def utcnow(cls) -> _ClockDatetime:
+    def utcnow(cls) -> ClockDatetime:
         """Like ``datetime.utcnow``: naive UTC."""
         return cls._from_plain(_clock_now_utc().replace(tzinfo=None))
 
     @classmethod
-    def today(cls) -> _ClockDatetime:
+    def today(cls) -> ClockDatetime:
         """Like ``datetime.today``: naive local time."""
         return cls.now()
-
-
-def _check_spiff_version() -> None:
-    """Refuse to patch a SpiffWorkflow release the patch was not checked against."""
-    installed = importlib.metadata.version("SpiffWorkflow")
-    if installed != SPIFF_VERSION_CHECKED:
-        raise RuntimeError(
-            f"install_spiff_clock: SpiffWorkflow {installed} is installed, but the timer "
-            f"clock patch was checked against {SPIFF_VERSION_CHECKED} only; re-read "
-            f"{SPIFF_TIMER_MODULE} (how it reads the time) before allowing this version"
-        )
-
-
-def install_spiff_clock() -> None:
-    """Make SpiffWorkflow's timers read :func:`current_clock` (idempotent)."""
-    _check_spiff_version()
-    timer_module = importlib.import_module(SPIFF_TIMER_MODULE)
-    bound = getattr(timer_module, "datetime", None)
-    if bound is _ClockDatetime:
-        return
-    if bound is not datetime:
-        # Someone else patched it, or the module no longer imports datetime by name.
-        raise RuntimeError(
-            f"install_spiff_clock: {SPIFF_TIMER_MODULE}.datetime is {bound!r}, "
-            "expected the stdlib datetime class"
-        )
-    timer_module.datetime = _ClockDatetime

@@ -11,6 +11,9 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from .errors import ConcurrentChange
 
 
 log = logging.getLogger(__name__)
@@ -81,6 +84,9 @@ class UnitOfWork:
         # so values read inside the unit of work stay readable after it.
         self.session.close()
         self.session = None
+        if isinstance(exc, StaleDataError) and not isinstance(exc, ConcurrentChange):
+            # Callers above the engine see an engine error, never SQLAlchemy's (the web layer maps it to 409).
+            raise ConcurrentChange(str(exc)) from exc
 
     def commit(self) -> None:
         self.session.commit()

@@ -24,6 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from .models import Case, CaseDeadline
+from .spiff import timer_value
 from .validation import DEADLINE_PROPERTY
 from .workflow_view import due_time, element_id, properties
 
@@ -60,7 +61,7 @@ def deadline_timers(workflow) -> list[DeadlineTimer]:
         kind = deadline_kind(task.task_spec)
         if kind is None:
             continue
-        due = due_time(task._get_internal_data("event_value"))
+        due = due_time(timer_value(task))
         if due is None:
             continue
         state = {TaskState.WAITING: "waiting", TaskState.COMPLETED: "fired"}.get(task.state, "cancelled")

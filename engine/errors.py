@@ -1,6 +1,8 @@
 """Domain errors raised by the engine; only the web layer maps them to HTTP."""
 from __future__ import annotations
 
+from sqlalchemy.orm.exc import StaleDataError
+
 
 class EngineError(Exception):
     """Base class of every error the engine raises on purpose."""
@@ -73,17 +75,15 @@ class DatabaseBusy(EngineError):
         super().__init__(f"the database stayed busy (deadlock or serialisation failure) over {attempts} attempts")
 
 
-class CaseChanged(EngineError):
-    """Someone else changed the case between reading and writing it; nothing was stored (read again, retry)."""
-
-    def __init__(self, case_id=None):
-        self.case_id = case_id
-        super().__init__(f"case {case_id} was changed by someone else" if case_id else "the case was changed")
-
-
 class NotAllowed(EngineError):
     """The acting account may not do this (the message says why, in Dutch); nothing was changed."""
 
     def __init__(self, message: str, *, subject=None):
         self.subject = subject  # what was refused (e.g. the task), for the caller's answer
         super().__init__(message)
+
+
+class ConcurrentChange(EngineError, StaleDataError):
+    """Someone else changed the same row (a case, a draft) between our read and our write; nothing was stored and
+    the caller may try again. The unit of work raises it in place of SQLAlchemy's StaleDataError (engine/db.py);
+    it is still a StaleDataError, so a caller that catches that one keeps working until it catches this."""

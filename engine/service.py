@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import access_log, accounts, drafts, web_sessions
 from .audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
 from .calendar import WorkingDayCalendar, expression_functions
 from .cases import Runtime, complete_task, deliver_message, load_case, start_case
-from .clock import Clock, SystemClock, install_spiff_clock
+from .clock import Clock, FixedClock, SystemClock
 from .config import Settings
 from .db import UnitOfWork, make_engine, make_session_factory, transactional
 from .diagram_contract import DiagramContract
 from .replay import replay
-from .spiff import make_script_engine, parse_bundle
+from .spiff import install_spiff_clock, make_script_engine, parse_bundle
 from .validation import validate_bundle
 from .timers import fire_due_timers
 from .versions import SpecCache, deploy_bundle, read_bundle
@@ -56,14 +56,13 @@ class Engine:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
 
-    def with_clock(self, clock: Clock) -> "Engine":
-        """The same engine (database, spec cache) seen through another clock, e.g. `timers fire --now`."""
-        other = object.__new__(Engine)
-        other.__dict__.update(self.__dict__)
-        other.clock = clock
-        other.runtime = Runtime(clock, self.specs, self.runtime.script_engine, self.settings.gemeentecode,
-                                self.hooks, self.runtime.leading_deadline_kinds)
-        return other
+    def _runtime_at(self, now: datetime | None) -> Runtime:
+        """The runtime, or for a call that needs another time (`now`: an aware instant) one that reads that time:
+        `vroeg timers fire --now`, a case started as of a past moment in a test. Same database and spec cache."""
+        if now is None:
+            return self.runtime
+        return Runtime(FixedClock(now), self.specs, self.runtime.script_engine, self.settings.gemeentecode,
+                       self.hooks, self.runtime.leading_deadline_kinds)
 
     # --- process versions ---
     def read_bundle(self, paths=None, forms_path: Path | None = None) -> dict[str, str]:
@@ -161,9 +160,9 @@ class Engine:
     # --- cases ---
     @transactional
     def start_case(self, process_id: str, data: dict, *, actor: str, correlation_key: str | None = None,
-                   gemeentecode: str | None = None) -> CaseRef:
+                   gemeentecode: str | None = None, now: datetime | None = None) -> CaseRef:
         with self.uow() as uow:
-            case = start_case(self.runtime, uow.session, process_id, data, actor=actor,
+            case = start_case(self._runtime_at(now), uow.session, process_id, data, actor=actor,
                               correlation_key=correlation_key, gemeentecode=gemeentecode)
             ref = CaseRef(case.id, case.status)
             uow.commit()
@@ -197,8 +196,10 @@ class Engine:
             uow.commit()
         return result
 
-    def fire_due_timers(self, batch_size: int | None = None) -> int:
-        return fire_due_timers(self.runtime, self.session_factory, batch_size or self.settings.timer_batch_size)
+    def fire_due_timers(self, batch_size: int | None = None, *, now: datetime | None = None) -> int:
+        """Fire every timer due now (or at `now`); returns how many fired."""
+        return fire_due_timers(self._runtime_at(now), self.session_factory,
+                               batch_size or self.settings.timer_batch_size)
 
     def backfill_deadlines(self) -> int:
         """Deadline rows for running cases that have none yet (after `vroeg db upgrade`); returns how many."""

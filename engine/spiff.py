@@ -1,7 +1,13 @@
-"""The SpiffWorkflow boundary: parsing bundles, the safe script engine, state without the spec."""
+"""The SpiffWorkflow boundary: parsing bundles, the safe script engine, state without the spec, timer values, and
+the clock in SpiffWorkflow's timer module. Every access to something SpiffWorkflow does not publish (a private
+method, a module-level name we rebind, the serializer registry's internals) is here and nowhere else;
+tests/unit/test_spiff_boundary.py fails loudly when an upgrade moves one of them."""
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
 import types
+from datetime import datetime
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -13,11 +19,18 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from .clock import ClockDatetime
 from .diagram_xml import parse_diagram
 from .expressions import SafeEnvironment, SafeScriptEngine
 
 __all__ = ["SERIALIZER_VERSION", "ParsedProcess", "parse_bundle", "make_script_engine", "dump_state", "load_state",
-           "data_objects_in_scope", "waiting_time_date_timers", "timer_value", "set_timer_value"]
+           "data_objects_in_scope", "waiting_time_date_timers", "timer_value", "set_timer_value", "install_spiff_clock",
+           "SPIFF_VERSION_CHECKED", "SPIFF_TIMER_MODULE"]
+
+# The private accesses below were read against this exact release; any other version must be re-checked by hand
+# (the boundary test lists them) before the guard is relaxed.
+SPIFF_VERSION_CHECKED = "3.2.0"
+SPIFF_TIMER_MODULE = "SpiffWorkflow.bpmn.specs.event_definitions.timer"
 
 _REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
 # The registered converter for BpmnWorkflow; we reuse its parts but leave the spec out of the state.
@@ -155,3 +168,32 @@ def load_state(state: dict, process: ParsedProcess, script_engine) -> BpmnWorkfl
     conv.subprocesses_from_dict(dct["subprocesses"], workflow)
     workflow.bpmn_events = conv.registry.restore(dct.get("bpmn_events", []))
     return workflow
+
+
+# --- the clock in SpiffWorkflow's timers -------------------------------------------------------------------
+
+def _check_spiff_version() -> None:
+    """Refuse to patch a SpiffWorkflow release the patch was not checked against."""
+    installed = importlib.metadata.version("SpiffWorkflow")
+    if installed != SPIFF_VERSION_CHECKED:
+        raise RuntimeError(
+            f"install_spiff_clock: SpiffWorkflow {installed} is installed, but the timer "
+            f"clock patch was checked against {SPIFF_VERSION_CHECKED} only; re-read "
+            f"{SPIFF_TIMER_MODULE} (how it reads the time) before allowing this version"
+        )
+
+
+def install_spiff_clock() -> None:
+    """Make SpiffWorkflow's timers read :func:`current_clock` (idempotent)."""
+    _check_spiff_version()
+    timer_module = importlib.import_module(SPIFF_TIMER_MODULE)
+    bound = getattr(timer_module, "datetime", None)
+    if bound is ClockDatetime:
+        return
+    if bound is not datetime:
+        # Someone else patched it, or the module no longer imports datetime by name.
+        raise RuntimeError(
+            f"install_spiff_clock: {SPIFF_TIMER_MODULE}.datetime is {bound!r}, "
+            "expected the stdlib datetime class"
+        )
+    timer_module.datetime = ClockDatetime

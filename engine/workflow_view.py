@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from .spiff import timer_value
 from .validation import ASSIGNEE_PROPERTY, FORM_PROPERTY, ROLE_PROPERTY
 
 DEADLINE_PROPERTY = "termijn"  # on a timer event: the timer is a deadline of the case ('wettelijk' or 'streef')
@@ -58,7 +59,7 @@ def waiting_timers(workflow) -> list[TimerView]:
         definition = getattr(task.task_spec, "event_definition", None)
         if not isinstance(definition, TimerEventDefinition):
             continue
-        due = due_time(task._get_internal_data("event_value"))
+        due = due_time(timer_value(task))
         if due is not None:
             timers.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
                                     definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due,
@@ -72,7 +73,7 @@ def fired_timers(completed) -> list[TimerView]:
     for task in completed:
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
-            due = due_time(task._get_internal_data("event_value"))
+            due = due_time(timer_value(task))
             fired.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
                                    definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec), due))
     return fired
@@ -80,7 +81,7 @@ def fired_timers(completed) -> list[TimerView]:
 
 def cycle_values(workflow) -> dict:
     """The next due value of each waiting cycle timer (they fire without completing)."""
-    return {task.id: copy.deepcopy(task._get_internal_data("event_value"))
+    return {task.id: copy.deepcopy(timer_value(task))
             for task in workflow.get_tasks(state=TaskState.WAITING)
             if isinstance(getattr(task.task_spec, "event_definition", None), CycleTimerEventDefinition)}
 
@@ -89,7 +90,7 @@ def advanced_cycles(workflow, before: dict) -> list[TimerView]:
     """Cycle timers that fired in this step: still waiting, but their next due time moved on."""
     fired = []
     for task in workflow.get_tasks(state=TaskState.WAITING):
-        if task.id in before and task._get_internal_data("event_value") != before[task.id]:
+        if task.id in before and timer_value(task) != before[task.id]:
             definition = task.task_spec.event_definition
             fired.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
                                    definition.name or task.task_spec.bpmn_name, _timer_kind(task.task_spec),

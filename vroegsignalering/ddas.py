@@ -18,8 +18,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.audit import SYSTEM_CHAIN, append_event
-from engine.db import transactional
 from engine.models import Case
 from .assessment import is_crisis
 from .brp import setting
@@ -44,19 +42,6 @@ def missing_settings(settings) -> list[str]:
     return [name for name in names if not setting(settings, name)]
 
 
-@transactional
-def export_ddas(engine, van: date, tot: date, *, actor: str) -> dict:
-    """The delivery for [van, tot]; the export (period and counts, no personal data) is recorded in the history."""
-    with engine.uow() as uow:
-        now = engine.clock.now()
-        delivery = build_delivery(uow.session, engine.settings, van, tot, now)
-        levering = delivery["leveringen"]
-        append_event(uow.session, chain=SYSTEM_CHAIN, kind="ddas_geexporteerd", actor=actor, at=now,
-                     data={"van": van.isoformat(), "tot": tot.isoformat(),
-                           "vroegsignalen": sum(len(lv["vroegsignalen"]) for lv in levering),
-                           "vroegsignaalzaken": sum(len(lv["vroegsignaalzaken"]) for lv in levering)})
-        uow.commit()
-    return delivery
 
 
 def build_delivery(session: Session, settings, van: date, tot: date, now: datetime) -> dict:

@@ -24,12 +24,15 @@ from sqlalchemy import select
 from engine.cases import SYSTEM_ACTOR
 from engine.clock import FixedClock
 from engine.models import ProcessVersion
+from .bootstrap import build_engine
 from .brp import BUNDLED_FIXTURE, address_of, is_deceased
 from .demo_work import plan_new_case, work
-from .importer import NIEUW, import_signal
+from .importer import NIEUW
+from vroegsignalering.services.imports import import_signal
 from .intake import PROCESS_ID
 from .models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
-from .partners import ref, register_partner
+from .partners import ref
+from vroegsignalering.services.partners import register_partner
 
 DAYS = 70
 PARTNERS = (("Woonstichting Amstelwonen", "Huur"), ("Polderstroom Energie", "Energie"), ("Duinwater", "Water"),
@@ -106,20 +109,25 @@ def _simulate(engine, today: date, zone: ZoneInfo, households: int | None) -> li
     schedule = _schedule(rnd, start, today, households)
     plans: dict = {}
     received = 0
+    # The simulated ten weeks run on an engine of their own whose clock the simulation moves (same database).
+    clock = FixedClock(datetime.combine(start, time(8, 0), zone))
+    sim = build_engine(engine.settings, clock, db_engine=engine.db, password_hasher=engine.password_hasher)
     for offset in range(DAYS):
         day = start + timedelta(days=offset)
-        at = engine.with_clock(FixedClock(datetime.combine(day, time(8, 0), zone)))
-        at.fire_due_timers()
+        clock.set(datetime.combine(day, time(8, 0), zone))
+        sim.fire_due_timers()
         if day.weekday() >= 5:
             continue
         for minute, (kind, record, household) in enumerate(schedule.get(day, ())):
-            clocked = engine.with_clock(FixedClock(datetime.combine(day, time(9, minute % 60), zone)))
-            result = import_signal(clocked, partners[kind], minute + 1, record, f"partner:{partners[kind].naam}")
+            clock.set(datetime.combine(day, time(9, minute % 60), zone))
+            result = import_signal(sim, partners[kind], minute + 1, record, f"partner:{partners[kind].naam}")
             if result.result == NIEUW:
                 received += 1
-                plan_new_case(engine, plans, result.signal_id, household, day)
-        work(engine.with_clock(FixedClock(datetime.combine(day, time(14, 0), zone))), plans, day)
-    engine.with_clock(FixedClock(datetime.combine(today, time(8, 0), zone))).fire_due_timers()
+                plan_new_case(sim, plans, result.signal_id, household, day)
+        clock.set(datetime.combine(day, time(14, 0), zone))
+        work(sim, plans, day)
+    clock.set(datetime.combine(today, time(8, 0), zone))
+    sim.fire_due_timers()
     return [f"demo signals: {received} received in the {DAYS} days before {today:%Y-%m-%d}, with their cases"]
 
 

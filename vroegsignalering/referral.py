@@ -13,12 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.audit import SYSTEM_CHAIN, append_event, case_chain
-from engine.db import transactional
-from .intake import Intake, receive_signal
-from .assessment import rules_from_settings
+from engine.audit import SYSTEM_CHAIN, append_event
 from .models import Partner
-from .service import SignalRef, brp_for
 
 INTERNAL_PARTNER = "Gemeente (interne verwijzing)"
 INTERNAL_TYPE = "Overige"
@@ -43,23 +39,3 @@ def internal_partner(session: Session, now, actor: str) -> Partner:
     return partner
 
 
-@transactional
-def receive_referral(engine, payload: dict, *, kind: str, source: str | None, note: str | None,
-                     actor: str) -> SignalRef:
-    """Store a validated referral payload (SignaalSchema's intake payload) as a signal of the internal partner and
-    start or join its household's case, with the referral's details on the case history; one transaction.
-    Delivering the same externe_referentie again changes nothing (created False)."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown referral kind {kind!r}: choose from {', '.join(KINDS)}")
-    intake = Intake(engine.runtime, brp_for(engine), rules_from_settings(engine.settings))
-    with engine.uow() as uow:
-        now = engine.clock.now()
-        partner = internal_partner(uow.session, now, actor)
-        signal, created = receive_signal(intake, uow.session, partner, payload, actor=actor)
-        if created:
-            append_event(uow.session, chain=case_chain(signal.case_id), case_id=signal.case_id, kind=EVENT_KIND,
-                         actor=actor, at=now, data={"signaal_id": signal.id, "soort": KINDS[kind],
-                                                    "bron": source, "notitie": note})
-        ref = SignalRef(signal.id, created, signal.case_id)
-        uow.commit()
-    return ref

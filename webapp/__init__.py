@@ -38,7 +38,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     errors.init_app(app)
     security.init_app(app, cookie_secure, settings.proxy_hops)
     login.init_app(app)
-    formatting.init_app(app)
+    formatting.init_app(app, settings.timezone)
     pages.init_app(app)
     for feature in (worklist, cases, tasks, coordination, referral, modeling, audit):
         feature.init_app(app)

@@ -26,9 +26,9 @@ from engine.db import make_engine
 from vroegsignalering.schema import upgrade
 from engine.service import Engine
 from vroegsignalering.bootstrap import build_engine
-from vroegsignalering.partners import register_partner
+from vroegsignalering.services.partners import register_partner
 from vroegsignalering.payload import load_signal
-from vroegsignalering.service import receive
+from vroegsignalering.services.intake import receive
 from tests.conftest import FAST_HASHER, ON_POSTGRES, ROOT, postgres_side_database
 
 CHROMIUM = os.environ.get("VROEG_CHROMIUM", "/usr/bin/chromium")

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from engine.clock import FixedClock
 from engine.models import Case, ProcessVersion
 from engine.timers import fire_one
 from engine.versions import content_hash
@@ -31,8 +30,8 @@ def store_broken_version(engine) -> None:
 
 def failing_case(engine) -> int:
     """A case started 15 days ago, whose 14-day reminder step has just failed once."""
-    past = engine.with_clock(FixedClock(engine.clock.now() - timedelta(days=15)))
-    case_id = past.start_case(PROCESS, {"crisis": False, "signaaldatum": "2026-11-27"}, actor="test").id
+    case_id = engine.start_case(PROCESS, {"crisis": False, "signaaldatum": "2026-11-27"}, actor="test",
+                                now=engine.clock.now() - timedelta(days=15)).id
     with engine.uow() as uow:
         case = uow.session.scalar(select(Case).where(Case.id == case_id).with_for_update())
         assert fire_one(engine.runtime, uow.session, case, engine.clock.now()) == 0

@@ -230,7 +230,7 @@ def test_a_real_deadlock_is_retried_whole_and_both_transactions_commit(vs, monke
 
 
 def _partner(engine, naam: str) -> Partner:
-    from vroegsignalering.partners import register_partner
+    from vroegsignalering.services.partners import register_partner
 
     ref, _token = register_partner(engine, naam, "Huur", actor="test")
     return ref
@@ -243,7 +243,7 @@ def test_a_database_that_stays_busy_is_503_with_retry_after_never_500(vs, monkey
     def busy(*_args, **_kwargs):
         raise DatabaseBusy(6)
 
-    monkeypatch.setattr(signalen, "receive", busy)
+    monkeypatch.setattr(signalen, "receive_from_partner", busy)
     headers = add_partner(vs)
     response = create_app(engine=vs).test_client().post(SIGNALEN, json=body(1, RESIDENTS[0]), headers=headers)
     assert response.status_code == 503 and response.mimetype == "application/problem+json"

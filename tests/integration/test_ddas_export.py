@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from engine.models import Event
 from vroegsignalering.bootstrap import build_engine
-from vroegsignalering.ddas import build_delivery, export_ddas
+from vroegsignalering.ddas import build_delivery
+from vroegsignalering.services.ddas import export_ddas
 from vroegsignalering.models import SIGNAL_STATUSES
-from vroegsignalering.partners import find_partner, register_partner
+from vroegsignalering.services.partners import find_partner, register_partner
 from vroegsignalering.payload import load_signal
-from vroegsignalering.service import receive
+from vroegsignalering.services.intake import receive
 from tests.conftest import DATA, deploy_vroegsignalering, local
 from tests.support.signals import FATIMA, INCASSO, case_of, open_tasks
 

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from engine.audit import SYSTEM_CHAIN
 from engine.models import Event
 from vroegsignalering import importer
+from vroegsignalering.services import imports
 from vroegsignalering.models import Bezwaar, SchuldhulpRegistratie, Signal
-from vroegsignalering.partners import find_partner, register_partner
+from vroegsignalering.services.partners import find_partner, register_partner
 from tests.conftest import DATA, deploy_vroegsignalering
 
 FILES = DATA / "import"
@@ -28,7 +29,7 @@ def partner(engine, naam: str, kind: str):
 
 
 def run(engine, sender, name: str):
-    return importer.import_signals(engine, sender, importer.read_signal_file(FILES / name), actor="test")
+    return imports.import_signals(engine, sender, importer.read_signal_file(FILES / name), actor="test")
 
 
 def stored(engine, reference: str) -> Signal:

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from engine.models import Event
 from vroegsignalering import importer
+from vroegsignalering.services import imports
 from vroegsignalering.models import Signal
-from vroegsignalering.partners import find_partner, register_partner
+from vroegsignalering.services.partners import find_partner, register_partner
 
 HEADER = ("externeReferentie,soort,bedrag,signaaldatum,sociaalIncasso.herinneringVerstuurd,"
           "sociaalIncasso.persoonlijkContactGezocht,sociaalIncasso.gewezenOpSchuldhulp,"
@@ -77,17 +78,17 @@ def test_nasty_rows_are_refused_one_by_one_and_the_rest_is_imported(cli, engine,
 def test_an_error_nobody_foresaw_costs_one_row_not_the_run(vs, monkeypatch, caplog):
     register_partner(vs, "Woonstad", "Huur", actor="test")
     sender = find_partner(vs, "Woonstad")
-    real = importer.receive
+    real = imports.receive
 
     def flaky(engine, partner_id, payload, actor):
         if payload["externe_referentie"] == "R-2":
             raise ZeroDivisionError("a bug")
         return real(engine, partner_id, payload, actor=actor)
 
-    monkeypatch.setattr(importer, "receive", flaky)
+    monkeypatch.setattr(imports, "receive", flaky)
     records = importer.read_csv("\n".join([HEADER, row("R-1"), row("R-2"), row("R-3", postcode="1055EB",
                                                                                  huisnummer="150")]))
-    results = importer.import_signals(vs, sender, records, actor="test")
+    results = imports.import_signals(vs, sender, records, actor="test")
     assert [r.result for r in results] == ["nieuw", "geweigerd", "nieuw"]
     assert "niet verwerkt door een fout in Vroeg (foutnummer" in results[1].reasons[0]
     error_id = results[1].reasons[0].split("foutnummer ")[1].split(")")[0]

@@ -14,7 +14,7 @@ from vroegsignalering.bootstrap import build_engine
 from vroegsignalering import intake as intake_module
 from vroegsignalering.brp import BrpError
 from vroegsignalering.models import Partner, SchuldhulpRegistratie, Signal, Terugmelding, Vroegsignaalzaak
-from vroegsignalering.service import UnknownPartner, receive
+from vroegsignalering.services.intake import UnknownPartner, receive
 from tests.support.intake import ALL_STEPS, deliver, partner_id, payload, signal_row, start_data
 from tests.support.process import zaak
 

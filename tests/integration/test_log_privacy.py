@@ -76,7 +76,7 @@ def test_an_exception_naming_a_bsn_in_a_request_is_masked(vs, client, monkeypatc
         raise ValueError(f"kapot bij persoon {BSN} en partner-bsn {OTHER_BSN}")
 
     headers = add_partner(vs)
-    monkeypatch.setattr(signalen, "receive", failing)
+    monkeypatch.setattr(signalen, "receive_from_partner", failing)
     caplog.set_level(logging.DEBUG)
     assert post(client, headers, signaal(client={"burgerservicenummer": BSN})).status_code == 500
     for text in (log_output.getvalue(), caplog.text):
@@ -113,7 +113,7 @@ def test_a_failed_statement_outside_a_request_logs_no_bsn(vs, log_output):
     from sqlalchemy.exc import IntegrityError
 
     from vroegsignalering.models import Signal
-    from vroegsignalering.partners import register_partner
+    from vroegsignalering.services.partners import register_partner
 
     partner, _token = register_partner(vs, "Woonstad", "Huur", actor="test")
     with pytest.raises(IntegrityError) as failure:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from engine.models import Case, Event
 from vroegsignalering.models import Partner, Signal, Terugmelding
-from vroegsignalering.partners import register_partner
+from vroegsignalering.services.partners import register_partner
 from tests.support.signals import INCASSO, SIGNALEN, add_partner, case_of, open_tasks, post, signaal
 from tests.support.staff_api import add_staff, assert_problem
 from webapp import create_app
@@ -181,10 +181,22 @@ def test_an_unreachable_brp_is_503_and_nothing_is_stored(vs, client, huur, monke
     def unreachable(*_args, **_kwargs):
         raise BrpError("verbinding geweigerd")
 
-    monkeypatch.setattr(signalen, "receive", unreachable)
+    monkeypatch.setattr(signalen, "receive_from_partner", unreachable)
     response = post(client, huur, signaal())
     assert_problem(response, 503)
     assert response.headers["Retry-After"] == "60" and counts(vs)[0] == 0
+
+
+def test_a_concurrent_change_is_409_in_dutch(vs, client, huur, monkeypatch):
+    from engine.errors import ConcurrentChange
+    from webapp.api import signalen
+
+    def stale(*_args, **_kwargs):
+        raise ConcurrentChange("UPDATE statement on table 'cases' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(signalen, "receive_from_partner", stale)
+    body = assert_problem(post(client, huur, signaal()), 409)
+    assert body["detail"] == "De zaak is tegelijk door iemand anders gewijzigd. Probeer het opnieuw."
 
 
 def test_a_failing_process_step_is_500_with_an_error_id_and_no_internals(vs, client, huur, monkeypatch, caplog):
@@ -194,7 +206,7 @@ def test_a_failing_process_step_is_500_with_an_error_id_and_no_internals(vs, cli
     def failing(*_args, **_kwargs):
         raise StepFailed("gw_beoordeling", "expressie faalt: feiten['x']")
 
-    monkeypatch.setattr(signalen, "receive", failing)
+    monkeypatch.setattr(signalen, "receive_from_partner", failing)
     body = assert_problem(post(client, huur, signaal()), 500)
     assert body["errorId"] in caplog.text and "elementId" not in body and "feiten" not in json.dumps(body)
 

@@ -13,7 +13,7 @@ from engine import accounts
 from engine.models import ApiToken, Event
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.models import Partner
-from vroegsignalering.partners import register_partner, rotate_partner_token, set_partner_active
+from vroegsignalering.services.partners import register_partner, rotate_partner_token, set_partner_active
 from tests.support.staff_api import add_staff, assert_problem
 from tests.support.signals import post, signaal
 from webapp import create_app

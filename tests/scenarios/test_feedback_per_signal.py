@@ -18,7 +18,7 @@ from vroegsignalering.settings import load_settings
 from engine.models import Case, UserTask
 from engine.service import Engine
 from vroegsignalering.bootstrap import build_engine
-from vroegsignalering import service as vroegsignalering
+from vroegsignalering.services import intake as vroegsignalering
 from vroegsignalering.models import PARTNER_TYPES, Signal, Vroegsignaalzaak
 from tests.conftest import DATA, deploy_vroegsignalering, local
 from tests.support.signals import add_partner

@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import func, select
 
 from engine.models import Case, CaseTimer
-from vroegsignalering import service as vroegsignalering
+from vroegsignalering.services import intake as vroegsignalering
 from vroegsignalering.models import Signal, Vroegsignaalzaak
 from tests.conftest import local
 from tests.support.process import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, open_tasks, signaal, zaak

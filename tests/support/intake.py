@@ -1,4 +1,4 @@
-"""The intake at the service level (vroegsignalering.service.receive), on the stub process with four partners
+"""The intake at the service level (vroegsignalering.services.intake.receive), on the stub process with four partners
 (the vs_stub fixture in tests/integration/conftest.py): a valid signal as the API would pass it, delivered by name,
 and what it left behind."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from vroegsignalering.models import Partner, Signal
-from vroegsignalering.service import receive
+from vroegsignalering.services.intake import receive
 
 PARTNERS = {"Woonstad": "Huur", "Zorgverzekeraar Zuid": "Zorg", "Stroomnet": "Energie", "Waternet": "Water"}
 ALL_STEPS = {"herinnering_verstuurd": True, "persoonlijk_contact_gezocht": True, "gewezen_op_schuldhulp": True,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from engine.models import UserTask
 from vroegsignalering.models import Signal, Vroegsignaalzaak
-from vroegsignalering.partners import register_partner
+from vroegsignalering.services.partners import register_partner
 from webapp.api import API_PREFIX
 
 SIGNALEN = f"{API_PREFIX}/signalen"

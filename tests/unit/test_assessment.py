@@ -14,7 +14,7 @@ from vroegsignalering.brp_lookup import brp_facts
 from engine.models import Event
 from vroegsignalering.models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
 from vroegsignalering.registries import RegistryImportError, import_bezwaren, import_schuldhulp
-from vroegsignalering.service import import_registry
+from vroegsignalering.services.intake import import_registry
 from vroegsignalering.names import fold, is_entrepreneur, is_legal_entity, surname_key
 
 ALL_STEPS = {"herinnering_verstuurd": True, "persoonlijk_contact_gezocht": True, "gewezen_op_schuldhulp": True,

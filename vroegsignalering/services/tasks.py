@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from sqlalchemy import or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.access_log import record_access
 from engine.assignment import may_do
 from engine.cases import complete_task as run_completion
 from engine.db import transactional
-from engine.errors import CaseChanged, NotAllowed, UnknownTask
+from engine.errors import NotAllowed, UnknownTask
 from engine.models import UserTask
 from engine.roles import COORDINATOR
 
@@ -88,16 +87,13 @@ def open_task(engine, actor: Actor, task: int | str, *, log: bool = True, detail
 def complete_task(engine, actor: Actor, task: int | str, data: dict) -> Completed:
     """Complete an open task with form data as this actor, in one transaction: the permission check, the
     validation against the task's form and the run to the next wait. Raises UnknownTask, NotAllowed, TaskNotOpen,
-    InvalidTaskData, StepFailed, or CaseChanged when someone else changed the case meanwhile."""
+    InvalidTaskData, StepFailed, or ConcurrentChange (from the unit of work) when someone else changed the case
+    meanwhile."""
     with engine.uow() as uow:
         session = uow.session
         row = _row(session, task)
         _check(actor, row)
-        try:
-            case = run_completion(engine.runtime, session, row.task_id, data, actor=actor.username)
-            session.flush()
-        except StaleDataError:
-            raise CaseChanged(row.case_id) from None
+        case = run_completion(engine.runtime, session, row.task_id, data, actor=actor.username)
         done = Completed(case.id, case.status, task_info(row))
         uow.commit()
     return done

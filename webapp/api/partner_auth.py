@@ -8,8 +8,8 @@ from functools import wraps
 
 from flask import g
 
-from engine import accounts
-from vroegsignalering.partners import PartnerRef, check_partner_token, ref
+from vroegsignalering.partners import PartnerRef
+from vroegsignalering.services.signals import EXPIRED, INACTIVE, UNKNOWN, authenticate_partner
 
 from webapp.web.context import current_engine
 from webapp.web.auth import bearer_token
@@ -21,11 +21,8 @@ def current_partner() -> PartnerRef | None:
     token = bearer_token()
     if not token:
         return None
-    engine = current_engine()
-    with engine.uow() as uow:
-        partner, refusal = check_partner_token(uow.session, token, engine.clock.now())
-        g._vroeg_partner_refusal = refusal
-        return ref(partner) if partner is not None else None
+    partner, g._vroeg_partner_refusal = authenticate_partner(current_engine(), token)
+    return partner
 
 
 def partner_required(view):
@@ -47,12 +44,12 @@ def _unauthorized() -> Problem:
     if bearer_token() is None:
         return Problem(401, "Stuur het token van uw organisatie mee: Authorization: Bearer <partnertoken>.",
                        headers={"WWW-Authenticate": 'Bearer realm="vroeg-partners"'})
-    detail = REFUSALS.get(g.get("_vroeg_partner_refusal"), REFUSALS[accounts.UNKNOWN])
+    detail = REFUSALS.get(g.get("_vroeg_partner_refusal"), REFUSALS[UNKNOWN])
     return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="vroeg-partners", error="invalid_token"'})
 
 
 REFUSALS = {
-    accounts.UNKNOWN: "Het token is onbekend of vervangen, of hoort niet bij een signaalpartner.",
-    accounts.EXPIRED: "Het token is verlopen. Vraag de gemeente om een nieuw token.",
-    accounts.INACTIVE: "Uw organisatie is als signaalpartner uitgeschakeld. Neem contact op met de gemeente.",
+    UNKNOWN: "Het token is onbekend of vervangen, of hoort niet bij een signaalpartner.",
+    EXPIRED: "Het token is verlopen. Vraag de gemeente om een nieuw token.",
+    INACTIVE: "Uw organisatie is als signaalpartner uitgeschakeld. Neem contact op met de gemeente.",
 }

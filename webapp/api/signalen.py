@@ -10,9 +10,9 @@ from marshmallow import ValidationError
 
 from engine.errors import StepFailed
 from vroegsignalering.brp import BrpError
-from vroegsignalering.partners import receipt
 from vroegsignalering.payload import field_problems, load_signal
-from vroegsignalering.service import UnknownPartner, receive
+from vroegsignalering.queries.feedback import Receipt, signal_receipt
+from vroegsignalering.services.signals import UnknownPartner, receive_from_partner
 
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem, invalid_param
@@ -38,7 +38,7 @@ def post_signaal():
     engine, partner = current_engine(), g.partner
     payload = _load(_json_body(), partner.type, _today(engine))
     try:
-        ref = receive(engine, partner.id, payload, actor=f"partner:{partner.naam}")
+        ref = receive_from_partner(engine, partner, payload)
     except UnknownPartner:
         raise Problem(401, "Deze signaalpartner is niet (meer) actief.") from None
     except BrpError:
@@ -63,9 +63,8 @@ def get_signaal(signaal_id: int):
     return jsonify(_DETAIL.dump(_receipt(current_engine(), g.partner.id, signaal_id)))
 
 
-def _receipt(engine, partner_id: int, signal_id: int) -> dict:
-    with engine.uow() as uow:
-        found = receipt(uow.session, partner_id, signal_id)
+def _receipt(engine, partner_id: int, signal_id: int) -> Receipt:
+    found = signal_receipt(engine, partner_id, signal_id)
     if found is None:
         raise Problem(404, f"Signaal {signal_id} bestaat niet of is niet van uw organisatie.")
     return found

@@ -7,7 +7,7 @@ import binascii
 from flask import g, jsonify
 
 from engine.inputs import ascii_int
-from vroegsignalering.partners import feedback_after
+from vroegsignalering.queries.feedback import feedback_page
 
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem, invalid_param
@@ -28,11 +28,8 @@ _CURSOR_PREFIX = "t:"
 def list_terugmeldingen():
     """This partner's feedback after the cursor, oldest first, with the cursor of the next page."""
     after = decode_cursor(query(_QUERY).get("sinds"))
-    with current_engine().uow() as uow:
-        items = feedback_after(uow.session, g.partner.id, after, _PAGE + 1)
-    more, items = len(items) > _PAGE, items[:_PAGE]
-    last = items[-1]["volgnummer"] if items else after
-    return jsonify(_PAGINA.dump({"results": items, "volgende": encode_cursor(last), "meer": more}))
+    page = feedback_page(current_engine(), g.partner.id, after, _PAGE)
+    return jsonify(_PAGINA.dump({"results": page.results, "volgende": encode_cursor(page.last), "meer": page.more}))
 
 
 def encode_cursor(last_id: int) -> str:

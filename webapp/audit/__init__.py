@@ -3,8 +3,9 @@ chain, export it (JSON with the hashes, or a printable document), replay it step
 
 `blueprint.py` holds the blueprint and the head every page about one case shares; the pages are in `views.py`
 (search, history, check, export), `replay.py` (the stepper) and `access.py` (the access log, the check of all
-chains). Every page that shows a case's history writes an access log entry in the same transaction as the read.
-Nothing here changes a case: the only POST an auditor has is logging out.
+chains). What they show is read by `vroegsignalering.queries` (audit_cases, audit_search, access_log, chains);
+every page that shows a case's history goes through `vroegsignalering.services.audit`, which writes the access log
+entry in the same transaction as the read. Nothing here changes a case: the only POST an auditor has is logging out.
 """
 from __future__ import annotations
 

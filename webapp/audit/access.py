@@ -2,25 +2,22 @@
 hash chain at once (`engine.verify()`), its breaks paged."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from flask import render_template, request
-from sqlalchemy import select
 
-from engine.access_log import for_user
-from vroegsignalering.access import for_person
-from engine.audit import verify_chains
 from engine.inputs import ascii_int
-from engine.models import Event
 from engine.roles import AUDITOR
 from vroegsignalering.brp import bsn_valid
+from vroegsignalering.queries.access_log import opened_about, opened_by
+from vroegsignalering.queries.chains import check_all_chains
 
 from webapp.web.context import current_engine
 from webapp.audit.blueprint import bp
 from webapp.audit.history import break_reason
 from webapp.audit.search import read_period
-from webapp.web.formatting import AMSTERDAM
+from webapp.web.formatting import display_zone
 from webapp.web.pages import page_for
 
 ACCESS_LIMIT = 500
@@ -53,13 +50,12 @@ def toegang():
     q = _read(request.args)
     entries, searched = [], q.soort in ("medewerker", "inwoner") and not q.errors
     if searched:
-        with current_engine().uow() as uow:
-            if q.soort == "medewerker":
-                since = _start_of(date.fromisoformat(q.van)) if q.van else None
-                until = _start_of(date.fromisoformat(q.tot) + timedelta(days=1)) if q.tot else None
-                entries = for_user(uow.session, q.gebruikersnaam, since, until)
-            else:
-                entries = for_person(uow.session, q.bsn)
+        if q.soort == "medewerker":
+            since = _start_of(date.fromisoformat(q.van)) if q.van else None
+            until = _start_of(date.fromisoformat(q.tot) + timedelta(days=1)) if q.tot else None
+            entries = opened_by(current_engine(), q.gebruikersnaam, since, until)
+        else:
+            entries = opened_about(current_engine(), q.bsn)
     return render_template("audit/toegang.html", q=q, entries=entries[:ACCESS_LIMIT], more=len(entries) > ACCESS_LIMIT,
                            searched=searched, limit=ACCESS_LIMIT, action_label=action_label)
 
@@ -83,20 +79,10 @@ def _read(args) -> AccessQuery:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=AMSTERDAM)
+    return datetime.combine(day, time(0), tzinfo=display_zone())
 
 
 # --- every chain -------------------------------------------------------------------------------------------------
-
-@dataclass
-class BrokenChain:
-    chain: str
-    case_id: int | None
-    seq: int
-    reason: str
-    occurred_at: datetime | None = None
-    kind: str | None = None
-
 
 @bp.get("/audit/controle")
 @page_for(AUDITOR)
@@ -104,19 +90,7 @@ def alle_ketens():
     """Verify every hash chain (all cases and the system chain); the breaks found, 50 per page."""
     page = request.args.get("pagina", "1")
     page = ascii_int(page, minimum=1) or 1
-    with current_engine().uow() as uow:
-        checked, breaks = verify_chains(uow.session)
-        pages = max(1, -(-len(breaks) // BREAKS_PER_PAGE))
-        page = min(page, pages)
-        shown = [_broken(uow.session, b) for b in breaks[(page - 1) * BREAKS_PER_PAGE:page * BREAKS_PER_PAGE]]
-    return render_template("audit/controle.html", checked=checked, total=len(breaks), breaks=shown, page=page,
-                           pages=pages)
-
-
-def _broken(session, chain_break) -> BrokenChain:
-    case_id = int(chain_break.chain.split(":", 1)[1]) if chain_break.chain.startswith("zaak:") else None
-    broken = BrokenChain(chain_break.chain, case_id, chain_break.seq, break_reason(chain_break.reason))
-    event = session.scalar(select(Event).where(Event.chain == chain_break.chain, Event.seq == chain_break.seq))
-    if event is not None:
-        broken.occurred_at, broken.kind = event.occurred_at, event.kind
-    return broken
+    found = check_all_chains(current_engine(), page=page, per_page=BREAKS_PER_PAGE)
+    shown = [replace(b, reason=break_reason(b.reason)) for b in found.breaks]
+    return render_template("audit/controle.html", checked=found.checked, total=found.total, breaks=shown,
+                           page=found.page, pages=found.pages)

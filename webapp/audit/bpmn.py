@@ -1,14 +1,11 @@
 """What the auditor's pages need to know of a deployed diagram: its BPMN XML and the name, kind, enclosing
-subprocess and boundary attachment of each element (read from `process_versions.files`, cached per content hash)."""
+subprocess and boundary attachment of each element (from the files of the version, cached per content hash)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy.orm import Session, undefer
-
 from engine.diagram_xml import DiagramXmlError, parse_diagram
-from engine.models import ProcessVersion
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _CONTAINERS = {"process", "subProcess", "transaction", "adHocSubProcess"}
@@ -64,13 +61,11 @@ class Diagram:
         return chain
 
 
-def load_version(session: Session, version_id: int) -> ProcessVersion | None:
-    """A process version with its files loaded."""
-    return session.get(ProcessVersion, version_id, options=[undefer(ProcessVersion.files)])
-
-
-def diagram_of(version: ProcessVersion) -> Diagram | None:
-    """The diagram of a version's process; None when no BPMN file of the version declares it."""
+def diagram_of(version) -> Diagram | None:
+    """The diagram of a version's process (`queries.audit_cases.VersionFiles`: process_id, content_hash, files);
+    None for no version, or when no BPMN file of the version declares it."""
+    if version is None:
+        return None
     files = tuple(sorted((path, text) for path, text in version.files.items() if path.lower().endswith(".bpmn")))
     return _diagram(version.content_hash, version.process_id, files)
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.audit import ChainBreak, event_content
-from engine.models import Event
+from vroegsignalering.queries.audit_cases import AuditEvent
 
 from webapp.cases.history import ACTORS, EVENT_KINDS
-from webapp.web.formatting import AMSTERDAM, datum
+from webapp.web.formatting import datum, lokale_tijd
 
 # The case page's Dutch words for event kinds (one vocabulary), plus the kinds the case page leaves out but an
 # auditor sees (the tests check that every kind the engine writes to a case has a label).
@@ -53,12 +53,12 @@ def break_reason(reason: str) -> str:
 
 
 def datum_tijd(value: datetime | str | None) -> str:
-    """'27 november 2026 09:05' in Amsterdam time; '' for None."""
+    """'27 november 2026 09:05' in the display zone; '' for None."""
     if value is None:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return f"{datum(value)} {value.astimezone(AMSTERDAM):%H:%M}"
+    return f"{datum(value)} {lokale_tijd(value):%H:%M}"
 
 
 @dataclass
@@ -67,7 +67,7 @@ class Verification:
 
     checked: int
     broken: ChainBreak | None = None
-    event: Event | None = None  # the first broken event, when it still exists
+    event: AuditEvent | None = None  # the first broken event, when it still exists
 
     @property
     def intact(self) -> bool:
@@ -78,7 +78,7 @@ class Verification:
         return break_reason(self.broken.reason) if self.broken else ""
 
 
-def verification(checked: int, breaks: list[ChainBreak], events: list[Event]) -> Verification:
+def verification(checked: int, breaks: list[ChainBreak], events: list[AuditEvent]) -> Verification:
     if not breaks:
         return Verification(checked)
     first = min(breaks, key=lambda b: b.seq)
@@ -86,7 +86,7 @@ def verification(checked: int, breaks: list[ChainBreak], events: list[Event]) ->
     return Verification(checked, first, event)
 
 
-def export_document(case_id: int, events: list[Event], *, by: str, at: datetime) -> dict:
+def export_document(case_id: int, events: list[AuditEvent], *, by: str, at: datetime) -> dict:
     """The history as one JSON document that can be checked without Vroeg (see HASH_METHOD)."""
     return {
         "zaak": case_id,

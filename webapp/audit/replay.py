@@ -10,17 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Response, render_template, url_for
-from sqlalchemy import func, select
+from flask import Response, abort, render_template, url_for
 
-from engine.audit import case_chain
-from engine.models import Event
-from engine.replay import replay
+from engine.errors import NotAllowed, UnknownCase
 from engine.roles import AUDITOR
+from vroegsignalering.queries.audit_cases import read_version_files
+from vroegsignalering.services.audit import NoSuchStep, open_replay_step
 
 from webapp.web.context import current_engine
-from webapp.audit.blueprint import bp, case_summary, log_access, not_found
-from webapp.audit.bpmn import Diagram, diagram_of, load_version
+from webapp.audit.blueprint import actor, bp, not_found
+from webapp.audit.bpmn import Diagram, diagram_of
 from webapp.web.pages import page_for
 
 
@@ -41,17 +40,15 @@ class TaskDue:
 @page_for(AUDITOR)
 def stap(case_id: int, seq: int):
     """The case at event #seq."""
-    with current_engine().uow() as uow:
-        summary = case_summary(uow.session, case_id)
-        if summary is None:
-            return not_found(f"Zaak {case_id} bestaat niet.")
-        last = uow.session.scalar(select(func.max(Event.seq)).where(Event.chain == case_chain(case_id))) or 0
-        if not 1 <= seq <= last:
-            return not_found(f"Zaak {case_id} heeft geen stap {seq}: de historie telt {last} gebeurtenissen.")
-        state = replay(uow.session, case_id, seq)
-        diagram = diagram_of(load_version(uow.session, summary.version_id))
-        log_access(uow.session, case_id, "replay_bekeken", f"stap {seq}")
-        uow.commit()
+    try:
+        step = open_replay_step(current_engine(), actor(), case_id, seq)
+    except UnknownCase:
+        return not_found(f"Zaak {case_id} bestaat niet.")
+    except NoSuchStep as missing:
+        return not_found(f"Zaak {case_id} heeft geen stap {seq}: de historie telt {missing.last} gebeurtenissen.")
+    except NotAllowed:
+        abort(403)
+    summary, state, last, diagram = step.case, step.state, step.last, diagram_of(step.version)
     return render_template(
         "audit/replay.html", case=summary, state=state, seq=seq, last=last, diagram=diagram,
         completed=_completed(state, diagram), active=[_label(diagram, e) for e in state["active"]],
@@ -63,9 +60,7 @@ def stap(case_id: int, seq: int):
 @page_for(AUDITOR)
 def diagram_xml(version_id: int):
     """The BPMN XML of a deployed version's process, for the diagram viewer."""
-    with current_engine().uow() as uow:
-        version = load_version(uow.session, version_id)
-        diagram = diagram_of(version) if version is not None else None
+    diagram = diagram_of(read_version_files(current_engine(), version_id))
     if diagram is None:
         return Response("Deze procesversie heeft geen diagram.", status=404, mimetype="text/plain")
     # A deployed version never changes: the browser may keep it while the auditor steps through a case.

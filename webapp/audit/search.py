@@ -1,21 +1,15 @@
-"""Finding a case for the auditor: by case number, by person (BSN or name, from the case's signals) or by period
-(the date the case was created or the signal date). Criteria given together must all hold."""
+"""The auditor's search form: a case by case number, by person (BSN or name, from the case's signals) or by period
+(the date the case was created or the signal date), each value checked. Criteria given together must all hold; the
+search itself is `vroegsignalering.queries.audit_search`."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
-
-from engine.models import Case, ProcessVersion
 from vroegsignalering.brp import bsn_valid
-from vroegsignalering.models import Signal
+from vroegsignalering.queries.audit_search import LIMIT, CaseSearch  # noqa: F401  (views.py shows LIMIT)
 
-from webapp.web.formatting import AMSTERDAM
-
-LIMIT = 100
 PERIOD_KINDS = {"aangemaakt": "Datum waarop de zaak is aangemaakt", "signaal": "Signaaldatum"}
 _MAX_TEXT = 100
 _CASE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -39,15 +33,11 @@ class Query:
     def empty(self) -> bool:
         return not (self.zaaknummer or self.bsn or self.naam or self.van or self.tot)
 
-
-@dataclass
-class Hit:
-    id: int
-    status: str
-    process: str
-    created_at: datetime
-    completed_at: datetime | None
-    persons: list = field(default_factory=list)
+    def criteria(self) -> CaseSearch:
+        """The checked values for the search (only when `errors` is empty)."""
+        return CaseSearch(zaaknummer=int(self.zaaknummer) if self.zaaknummer else None, bsn=self.bsn,
+                          naam=self.naam, van=date.fromisoformat(self.van) if self.van else None,
+                          tot=date.fromisoformat(self.tot) if self.tot else None, datumsoort=self.datumsoort)
 
 
 def read_query(args) -> Query:
@@ -93,68 +83,3 @@ def _date(q, name: str, label: str) -> date | None:
         q.errors[name] = f"{label}: vul een geldige datum in, bijvoorbeeld 2026-11-27."
         return None
     return day
-
-
-def search(session: Session, q: Query) -> tuple[list[Hit], bool]:
-    """The cases matching every criterion, newest first: at most LIMIT, and whether there were more."""
-    rows = session.execute(
-        select(Case.id, Case.status, Case.created_at, Case.completed_at, ProcessVersion.process_id,
-               ProcessVersion.version)
-        .join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
-        .where(*_conditions(q)).order_by(Case.created_at.desc(), Case.id.desc()).limit(LIMIT + 1)).all()
-    hits = [Hit(r.id, r.status, f"{r.process_id} versie {r.version}", r.created_at, r.completed_at)
-            for r in rows[:LIMIT]]
-    _add_persons(session, hits)
-    return hits, len(rows) > LIMIT
-
-
-def _conditions(q: Query) -> list:
-    conditions = []
-    if q.zaaknummer:
-        conditions.append(Case.id == int(q.zaaknummer))
-    if q.bsn:
-        conditions.append(Case.id.in_(select(Signal.case_id).where(Signal.bsn == q.bsn)))
-    if q.naam:
-        conditions.append(Case.id.in_(select(Signal.case_id).where(*_name_matches(q.naam))))
-    van = date.fromisoformat(q.van) if q.van else None
-    tot = date.fromisoformat(q.tot) if q.tot else None
-    if (van or tot) and q.datumsoort == "signaal":
-        dates = [Signal.signaaldatum >= van] if van else []
-        dates += [Signal.signaaldatum <= tot] if tot else []
-        conditions.append(Case.id.in_(select(Signal.case_id).where(*dates)))
-    elif van or tot:
-        if van:
-            conditions.append(Case.created_at >= _start_of(van))
-        if tot:
-            conditions.append(Case.created_at < _start_of(tot + timedelta(days=1)))
-    return conditions
-
-
-def _name_matches(naam: str) -> list:
-    """Every word of the name in one of the name fields of the same signal, ignoring case."""
-    fields = (Signal.voornamen, Signal.voorletters, Signal.voorvoegsel, Signal.achternaam)
-    words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in naam.split()]
-    return [and_(*[or_(*[f.ilike(f"%{w}%", escape="\\") for f in fields]) for w in words])]
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=AMSTERDAM)
-
-
-def _add_persons(session: Session, hits: list[Hit]) -> None:
-    if not hits:
-        return
-    by_case = {h.id: h for h in hits}
-    rows = session.execute(
-        select(Signal.case_id, Signal.voornamen, Signal.voorletters, Signal.voorvoegsel, Signal.achternaam)
-        .where(Signal.case_id.in_(by_case)).order_by(Signal.id)).all()
-    for row in rows:
-        name = person_name(row)
-        if name and name not in by_case[row.case_id].persons:
-            by_case[row.case_id].persons.append(name)
-
-
-def person_name(signal) -> str:
-    """'Fatima El Amrani' from a signal's name fields."""
-    first = signal.voornamen or signal.voorletters
-    return " ".join(part for part in (first, signal.voorvoegsel, signal.achternaam) if part)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, g, render_template, request
+from flask import Response, abort, render_template, request
 
-from engine.access_log import for_case
-from engine.audit import history
+from engine.errors import NotAllowed, UnknownCase
 from engine.roles import AUDITOR
+from vroegsignalering.queries.audit_search import search_cases
+from vroegsignalering.services import audit
 
 from webapp.web.context import current_engine
-from webapp.audit.blueprint import bp, case_summary, log_access, not_found, verify_case
-from webapp.audit.bpmn import diagram_of, load_version
+from webapp.audit.blueprint import actor, bp, not_found
+from webapp.audit.bpmn import diagram_of
 from webapp.audit.history import (
     break_reason, export_document, verification,
 )
-from webapp.audit.search import LIMIT, PERIOD_KINDS, read_query, search
+from webapp.audit.search import LIMIT, PERIOD_KINDS, read_query
 from webapp.web.pages import page_for
 
 
@@ -32,8 +33,7 @@ def zoeken():
     query = read_query(request.args)
     hits, more = [], False
     if query.submitted and not query.errors:
-        with current_engine().uow() as uow:
-            hits, more = search(uow.session, query)
+        hits, more = search_cases(current_engine(), query.criteria(), LIMIT)
     return render_template("audit/zoeken.html", q=query, hits=hits, more=more, period_kinds=PERIOD_KINDS,
                            limit=LIMIT)
 
@@ -55,39 +55,37 @@ def controleren(case_id: int):
 
 
 def _history_page(case_id: int, *, check: bool):
-    engine = current_engine()
-    outcome = None
-    with engine.uow() as uow:
-        summary = case_summary(uow.session, case_id)
-        if summary is None:
-            return not_found(f"Zaak {case_id} bestaat niet.")
-        events = history(uow.session, case_id)
-        if check:
-            checked, breaks = verify_case(uow.session, case_id)
-            outcome = verification(checked, breaks, events)
-        log_access(uow.session, case_id, "geschiedenis_bekeken", "historie gecontroleerd" if check else None)
-        access = for_case(uow.session, case_id, ACCESS_ON_HISTORY)
-        diagram = diagram_of(load_version(uow.session, summary.version_id))
-        uow.commit()
-    return render_template("audit/geschiedenis.html", case=summary, events=events, outcome=outcome,
-                           access=access, access_limit=ACCESS_ON_HISTORY, diagram=diagram,
+    try:
+        found = audit.open_case_history(current_engine(), actor(), case_id, check=check,
+                                        access_limit=ACCESS_ON_HISTORY)
+    except UnknownCase:
+        return not_found(f"Zaak {case_id} bestaat niet.")
+    except NotAllowed:
+        abort(403)
+    outcome = verification(*found.check, found.events) if found.check else None
+    return render_template("audit/geschiedenis.html", case=found.case, events=found.events, outcome=outcome,
+                           access=found.access, access_limit=ACCESS_ON_HISTORY, diagram=diagram_of(found.version),
                            break_reason=break_reason)
 
 
 # --- export ------------------------------------------------------------------------------------------------------
 
+def _export(case_id: int, detail: str, *, check: bool = False):
+    try:
+        return audit.export_history(current_engine(), actor(), case_id, detail=detail, check=check)
+    except NotAllowed:
+        abort(403)
+
+
 @bp.get("/audit/zaken/<int:case_id>/export.json")
 @page_for(AUDITOR)
 def export_json(case_id: int):
     """The history as a JSON download with every event's hashed content and hash."""
-    engine = current_engine()
-    with engine.uow() as uow:
-        if case_summary(uow.session, case_id) is None:
-            return not_found(f"Zaak {case_id} bestaat niet.")
-        events = history(uow.session, case_id)
-        log_access(uow.session, case_id, "export", "historie als JSON")
-        document = export_document(case_id, events, by=g.user.username, at=engine.clock.now())
-        uow.commit()
+    try:
+        found = _export(case_id, "historie als JSON")
+    except UnknownCase:
+        return not_found(f"Zaak {case_id} bestaat niet.")
+    document = export_document(case_id, found.events, by=actor().username, at=found.at)
     body = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="zaak-{case_id}-historie.json"'})
@@ -97,16 +95,10 @@ def export_json(case_id: int):
 @page_for(AUDITOR)
 def afdruk(case_id: int):
     """The history as a printable document, with the outcome of verifying it at the moment of printing."""
-    engine = current_engine()
-    with engine.uow() as uow:
-        summary = case_summary(uow.session, case_id)
-        if summary is None:
-            return not_found(f"Zaak {case_id} bestaat niet.")
-        events = history(uow.session, case_id)
-        checked, breaks = verify_case(uow.session, case_id)
-        log_access(uow.session, case_id, "export", "historie afgedrukt")
-        diagram = diagram_of(load_version(uow.session, summary.version_id))
-        now = engine.clock.now()
-        uow.commit()
-    return render_template("audit/afdruk.html", case=summary, events=events, diagram=diagram, printed_at=now,
-                           outcome=verification(checked, breaks, events))
+    try:
+        found = _export(case_id, "historie afgedrukt", check=True)
+    except UnknownCase:
+        return not_found(f"Zaak {case_id} bestaat niet.")
+    return render_template("audit/afdruk.html", case=found.case, events=found.events,
+                           diagram=diagram_of(found.version), printed_at=found.at,
+                           outcome=verification(*found.check, found.events))

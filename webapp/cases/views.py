@@ -23,7 +23,6 @@ from vroegsignalering.termijnen import LEADING_KINDS
 from webapp.web.context import current_engine
 from webapp.cases.history import feedback_label, history_lines, signal_kind
 from webapp.web.deadline_text import DeadlineText, describe
-from webapp.web.formatting import AMSTERDAM, datum
 from webapp.web.pages import page_for
 
 bp = Blueprint("cases", __name__)
@@ -53,14 +52,6 @@ class Deadline:
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(signaalsoort=signal_kind, terugmeldcode=feedback_label)
-    app.jinja_env.filters.update(tijdstip=tijdstip)
-
-
-def tijdstip(value: datetime | None) -> str:
-    """'27 november 2026 om 10:15' in Amsterdam time; '' for None."""
-    if value is None:
-        return ""
-    return f"{datum(value)} om {value.astimezone(AMSTERDAM):%H:%M}"
 
 
 @bp.get("/zaken/<int:case_id>")

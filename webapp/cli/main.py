@@ -11,7 +11,6 @@ import click
 
 from engine import log_privacy
 from engine.accounts import AccountError
-from engine.clock import FixedClock
 from engine.config import is_loopback
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
 from vroegsignalering.services.database import backfill_deadlines, database_problem, upgrade_schema
@@ -178,12 +177,9 @@ def timers() -> None:
 @pass_state
 def timers_fire(state: CliState, at: datetime | None) -> None:
     """Fire every timer due now (or at --now) once, and print how many fired."""
-    engine = state.engine
-    if at is not None:
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=ZoneInfo(state.settings.timezone))
-        engine = engine.with_clock(FixedClock(at))
-    click.echo(f"{engine.fire_due_timers()} timers fired")
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=ZoneInfo(state.settings.timezone))
+    click.echo(f"{state.engine.fire_due_timers(now=at)} timers fired")
 
 
 if __name__ == "__main__":

@@ -12,10 +12,9 @@ from pathlib import Path
 import click
 
 from vroegsignalering import ddas, importer
-from vroegsignalering.partners import (
-    PARTNER_TYPES, PartnerError, find_partner, partner_token_expiry, register_partner, rotate_partner_token,
-    set_partner_active,
-)
+from vroegsignalering.services import ddas as services_ddas, imports
+from vroegsignalering.partners import PARTNER_TYPES, PartnerError
+from vroegsignalering.services.partners import find_partner, partner_token_expiry, register_partner, rotate_partner_token, set_partner_active
 
 from webapp.cli.support import CommandFailed, cli_actor, pass_state, usage_error
 
@@ -129,8 +128,8 @@ def import_signalen(state, file: Path, partner_name: str) -> None:
     records = _read(file)
     actor = f"{cli_actor()} (import {file.name} van {sender.naam})"
     with click.progressbar(length=len(records), label=f"import {file.name}", file=sys.stderr) as bar:
-        results = importer.import_signals(engine, sender, records, actor=actor, on_row=lambda _r: bar.update(1))
-    importer.record_import(engine, sender, file.name, results, actor=actor)
+        results = imports.import_signals(engine, sender, records, actor=actor, on_row=lambda _r: bar.update(1))
+    imports.record_import(engine, sender, file.name, results, actor=actor)
     for result in results:
         click.echo(str(result))
     rejected = sum(r.result == importer.GEWEIGERD for r in results)
@@ -168,7 +167,7 @@ def import_bezwaren(state, file: Path) -> None:
 
 def _import_registry(state, registry: str, file: Path) -> None:
     from vroegsignalering.registries import RegistryImportError
-    from vroegsignalering.service import import_registry
+    from vroegsignalering.services.intake import import_registry
 
     rows = _registry_rows(file)
     try:
@@ -210,7 +209,7 @@ def export_ddas(state, van, tot, out: Path | None) -> None:
         raise usage_error(f"--tot {end} lies before --van {start}")
     for name in ddas.missing_settings(state.settings):
         click.echo(f"warning: setting {name} (VROEG_{name.upper()}) is not set", err=True)
-    delivery = ddas.export_ddas(state.engine, start, end, actor=cli_actor())
+    delivery = services_ddas.export_ddas(state.engine, start, end, actor=cli_actor())
     text = json.dumps(delivery, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         click.echo(text, nl=False)

@@ -1,2 +1,3 @@
-"""The coordinator's view (`views.py`) and its case list (`cases.py`)."""
+"""The coordinator's view (`views.py`); what it reads and the reassignment are in vroegsignalering (queries.coordinator,
+services.assignment)."""
 from webapp.coordination.views import init_app  # noqa: F401

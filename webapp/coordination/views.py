@@ -1,32 +1,31 @@
 """The coordinator's view `/coordinatie` (R13, R14, R15): open tasks per queue and per counsellor, the cases near or
 past a deadline, and reassigning one or many cases.
 
-Reads only the queryable tables, five queries whatever the number of cases: counts per queue, counts per
-counsellor, the staff, the listed cases (at most MAX_CASES, with their deadline rows: coordinator_cases.py) and
-their open tasks. The deadlines are the cases' deadline rows, what their diagram's timers say
+What it shows is read by `vroegsignalering.queries.coordinator` (five queries whatever the number of cases; at
+most MAX_CASES cases). The deadlines are the cases' deadline rows, what their diagram's timers say
 (engine/deadlines.py): nothing here knows how many days they are. Watched: open cases whose statutory deadline has
 passed or is due within NEAR_DAYS days, or another of whose deadlines (the target) is, and crisis cases; overdue
 crisis cases first, then other overdue cases, then by the statutory deadline.
-Reassigning a case gives its open tasks that the chosen colleague may do to that colleague (`Engine.reassign`: all
-or nothing, a `toegewezen` event per task).
+Reassigning a case gives its open tasks that the chosen colleague may do to that colleague, through
+`vroegsignalering.services.assignment` (`engine.assignment.reassign`: all or nothing, a `toegewezen` event per task).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import case, func, select
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from engine.assignment import AssignmentError, may_do
+from engine.assignment import AssignmentError
+from engine.errors import NotAllowed
 from engine.inputs import ascii_int
-from engine.models import User, UserTask
-from engine.roles import COORDINATOR, HULPVERLENER
-from vroegsignalering.models import Vroegsignaalzaak
+from engine.roles import COORDINATOR
+from vroegsignalering.queries.coordinator import GEEN_WERKVOORRAAD, NIEMAND, ListedCase, coordinator_overview
+from vroegsignalering.services.assignment import reassign_cases
+from vroegsignalering.services.tasks import Actor
 from vroegsignalering.termijnen import LEADING_KINDS
 
 from webapp.web.context import current_engine
-from webapp.coordination.cases import GEEN_WERKVOORRAAD, NIEMAND, list_cases
 from webapp.web.deadline_text import DeadlineText, describe
 from webapp.web.pages import page_for
 
@@ -34,7 +33,6 @@ bp = Blueprint("coordination", __name__)
 
 NEAR_DAYS = 3  # a deadline this many days away (or fewer) puts its case on the watch list
 MAX_CASES = 100
-STAFF_ROLES = (HULPVERLENER, COORDINATOR)
 
 
 @dataclass
@@ -71,21 +69,20 @@ def overzicht():
     today = engine.calendar.local_date(now)
     werkvoorraad, behandelaar = _filters()
     watch_until = engine.calendar.end_of_day(today + timedelta(days=NEAR_DAYS))
-    with engine.uow() as uow:
-        session = uow.session
-        queues = _queue_counts(session)
-        counsellors = _counsellor_counts(session, now)
-        staff = _staff(session)
-        rows, listed = _cases(session, now, watch_until, werkvoorraad, behandelaar)
-        _add_tasks(session, rows)
+    shown = coordinator_overview(engine, now=now, watch_until=watch_until, werkvoorraad=werkvoorraad,
+                                 behandelaar=behandelaar, limit=MAX_CASES)
+    rows = [_row(listed) for listed in shown.cases]
     for row in rows:
         _deadline(row, engine.calendar, now, watch_until)
-    known = {c["naam"] for c in counsellors}
-    counsellors += [{"naam": s.username, "open": 0, "te_laat": 0} for s in staff if s.username not in known]
-    counsellors.sort(key=lambda c: c["naam"])
-    return render_template("coordination/overzicht.html", queues=queues, counsellors=counsellors, staff=staff, rows=rows,
-                           total=listed.total, more=listed.more, late=listed.late, max_cases=MAX_CASES, werkvoorraad=werkvoorraad, behandelaar=behandelaar,
-                           today=today, niemand=NIEMAND, geen_werkvoorraad=GEEN_WERKVOORRAAD, near_days=NEAR_DAYS)
+    return render_template("coordination/overzicht.html", queues=shown.queues, counsellors=shown.counsellors,
+                           staff=shown.staff, rows=rows, total=shown.total, more=shown.more, late=shown.late,
+                           max_cases=MAX_CASES, werkvoorraad=werkvoorraad, behandelaar=behandelaar, today=today,
+                           niemand=NIEMAND, geen_werkvoorraad=GEEN_WERKVOORRAAD, near_days=NEAR_DAYS)
+
+
+def _row(listed: ListedCase) -> CaseRow:
+    return CaseRow(listed.case_id, listed.postcode, listed.werkvoorraad, listed.crisis, listed.prioriteit,
+                   listed.datum_opgepakt, listed.signaaldatum, listed.deadlines, taken=listed.taken)
 
 
 @bp.post("/coordinatie")
@@ -104,15 +101,12 @@ def toewijzen():
     if problems:
         return _refused(problems, back)
     assignee = None if target == NIEMAND else target
-    engine = current_engine()
-    with engine.uow() as uow:
-        tasks, problems = _tasks_to_move(uow.session, case_ids, assignee)
-    if problems:
-        return _refused(problems, back)
     try:
-        result = engine.reassign(tasks, assignee, actor=g.user.username)
+        result = reassign_cases(current_engine(), Actor(g.user.username, g.user.role), case_ids, assignee)
     except AssignmentError as exc:
         return _refused(exc.problems, back)
+    except NotAllowed:
+        abort(403)
     who = assignee or "de werkvoorraad (niemand)"
     zaken = "zaak" if len(case_ids) == 1 else "zaken"
     flash(f"{len(case_ids)} {zaken} toegewezen aan {who}: {len(result.task_ids)} open "
@@ -133,81 +127,6 @@ def _filters(source=None) -> tuple[str, str]:
 
 def _args(werkvoorraad: str, behandelaar: str) -> dict:
     return {k: v for k, v in (("werkvoorraad", werkvoorraad), ("behandelaar", behandelaar)) if v}
-
-
-# --- queries -------------------------------------------------------------------------------------------------
-
-def _queue_counts(session) -> list[dict]:
-    zaak = Vroegsignaalzaak
-    unassigned = func.sum(case((UserTask.assignee.is_(None), 1), else_=0))
-    stmt = (select(zaak.werkvoorraad, func.count(), unassigned)
-            .select_from(UserTask).outerjoin(zaak, zaak.case_id == UserTask.case_id)
-            .where(UserTask.status == "open").group_by(zaak.werkvoorraad).order_by(zaak.werkvoorraad))
-    return [{"naam": name, "open": n, "niemand": free or 0} for name, n, free in session.execute(stmt)]
-
-
-def _counsellor_counts(session, now) -> list[dict]:
-    late = func.sum(case((UserTask.deadline_at < now, 1), else_=0))
-    stmt = (select(UserTask.assignee, func.count(), late).where(UserTask.status == "open",
-                                                               UserTask.assignee.is_not(None))
-            .group_by(UserTask.assignee))
-    return [{"naam": name, "open": n, "te_laat": overdue or 0} for name, n, overdue in session.execute(stmt)]
-
-
-def _staff(session) -> list:
-    return list(session.execute(select(User.username, User.role).where(User.active.is_(True),
-                                                                         User.role.in_(STAFF_ROLES))
-                                .order_by(User.username)))
-
-
-def _cases(session, now: datetime, watch_until: datetime, werkvoorraad: str, behandelaar: str):
-    """The listed cases (coordinator_cases.list_cases), each with its deadline rows."""
-    listed = list_cases(session, now, watch_until, werkvoorraad, behandelaar, MAX_CASES)
-    rows: dict[int, CaseRow] = {}
-    rank: dict[int, int] = {}
-    for r in listed.rows:
-        if rank.setdefault(r.case_id, r.rang) != r.rang:
-            continue  # a case with two open statutory deadlines comes once, where it ranks first
-        row = rows.get(r.case_id)
-        if row is None:
-            row = rows[r.case_id] = CaseRow(r.case_id, r.postcode, r.werkvoorraad, bool(r.crisis), r.prioriteit,
-                                            r.datum_opgepakt, r.signaaldatum)
-        if r.kind is not None:
-            row.deadlines.append((r.kind, r.due_at, r.status, r.closed_at))
-    return list(rows.values()), listed
-
-
-def _add_tasks(session, rows: list[CaseRow]) -> None:
-    by_case = {row.case_id: row for row in rows}
-    if not by_case:
-        return
-    stmt = (select(UserTask.case_id, UserTask.name, UserTask.element_id, UserTask.assignee)
-            .where(UserTask.status == "open", UserTask.case_id.in_(list(by_case))).order_by(UserTask.id))
-    for t in session.execute(stmt):
-        by_case[t.case_id].taken.append((t.name or t.element_id, t.assignee))
-
-
-def _tasks_to_move(session, case_ids: list[int], assignee: str | None) -> tuple[list[int], list[str]]:
-    """The open task ids of these cases that go to the assignee (all of them for the queue), or why not."""
-    role = None
-    if assignee is not None:
-        user = session.execute(select(User.role, User.active).where(User.username == assignee)).first()
-        if user is None or not user.active or user.role not in STAFF_ROLES:
-            return [], [f"Medewerker {assignee} bestaat niet of kan geen zaken behandelen."]
-        role = user.role
-    tasks = session.execute(select(UserTask.id, UserTask.case_id, UserTask.role)
-                            .where(UserTask.status == "open", UserTask.case_id.in_(case_ids))).all()
-    chosen, problems = [], []
-    for case_id in case_ids:
-        own = [t for t in tasks if t.case_id == case_id]
-        fitting = [t.id for t in own if role is None or may_do(role, t.role)]
-        if not own:
-            problems.append(f"Zaak {case_id} heeft geen open taken.")
-        elif not fitting:
-            problems.append(f"Zaak {case_id} heeft alleen taken voor de rol "
-                            f"{', '.join(sorted({t.role or '-' for t in own}))}; {assignee} heeft de rol {role}.")
-        chosen.extend(fitting)
-    return chosen, problems
 
 
 # --- deadlines -----------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The process owner's blueprint and what its pages share (the acting user, a version, a time)."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import Blueprint, g
 
@@ -10,7 +9,6 @@ from vroegsignalering.queries import process_versions
 
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem
-from webapp.web.formatting import AMSTERDAM, datum
 
 
 bp = Blueprint("modeling", __name__)
@@ -26,14 +24,6 @@ def load_version(version_id: int) -> process_versions.VersionSummary:
 
 def version_not_found(version_id: int) -> Problem:
     return Problem(404, f"Versie {version_id} bestaat niet.")
-
-
-@bp.app_template_filter("tijdstip")
-def tijdstip(value: datetime | None) -> str:
-    """'2 december 2026 om 09:15' in Amsterdam time; '' for None."""
-    if value is None:
-        return ""
-    return f"{datum(value)} om {value.astimezone(AMSTERDAM):%H:%M}"
 
 
 def actor() -> str:

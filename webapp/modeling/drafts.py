@@ -17,7 +17,8 @@ from vroegsignalering.services.processes import DraftChangedMeanwhile
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem, invalid_param
 from webapp.web.pages import page_for
-from webapp.modeling.blueprint import actor, bp, tijdstip
+from webapp.modeling.blueprint import actor, bp
+from webapp.web.formatting import tijdstip
 
 DMN_CSS = tuple(f"vendor/dmn-js/assets/{name}" for name in (
     "diagram-js.css", "dmn-js-shared.css", "dmn-js-drd.css", "dmn-js-decision-table.css",

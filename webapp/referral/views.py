@@ -19,7 +19,8 @@ from engine.inputs import ascii_int
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.brp import BrpError
 from vroegsignalering.payload import SOORTEN, SignaalSchema, camelcase, flatten_messages
-from vroegsignalering.referral import INTERNAL_TYPE, KINDS, receive_referral
+from vroegsignalering.referral import INTERNAL_TYPE, KINDS
+from vroegsignalering.services.referrals import receive_referral
 
 from webapp.web.context import current_engine
 from webapp.web.pages import page_for

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
-from engine.errors import CaseChanged, InvalidTaskData, NotAllowed, StepFailed, TaskNotOpen, UnknownTask
+from engine.errors import ConcurrentChange, InvalidTaskData, NotAllowed, StepFailed, TaskNotOpen, UnknownTask
 from engine.forms import validate_submission
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.queries.case_header import CaseHeader
@@ -103,7 +103,7 @@ def _submit(view: TaskView):
         return _show(view, submitted, _by_field(exc.errors), 422)
     except (TaskNotOpen, UnknownTask):
         return _closed(_load(view.row.id, log=False) or view, 409)
-    except CaseChanged:
+    except ConcurrentChange:
         return _show(view, submitted, None, 409, STALE_MESSAGE)
     except StepFailed as exc:
         current_app.logger.error("Taak %s van zaak %s liep vast bij %s: %s", view.row.id, view.row.case_id,

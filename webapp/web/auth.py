@@ -6,27 +6,17 @@ whether the token is unknown, revoked, expired or belongs to a disabled account)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import wraps
 
 from flask import g, request, session
 
-from engine import accounts
-from engine.models import User
+from vroegsignalering.services import staff
 
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem
 
 _NOT_LOOKED_UP = object()
-
-
-@dataclass(frozen=True)
-class StaffUser:
-    """The signed-in staff member, detached from any database session."""
-
-    id: int
-    username: str
-    role: str
+StaffUser = staff.StaffMember  # the signed-in staff member, detached from any database session
 
 
 def current_user() -> StaffUser | None:
@@ -68,40 +58,27 @@ def bearer_token() -> str | None:
 
 
 TOKEN_REFUSALS = {
-    accounts.UNKNOWN: "Het token is onbekend.",
-    accounts.REVOKED: "Het token is ingetrokken. Vraag de beheerder om een nieuw token.",
-    accounts.EXPIRED: "Het token is verlopen. Vraag de beheerder om een nieuw token.",
-    accounts.INACTIVE: "Het token hoort bij een account dat is uitgeschakeld.",
+    staff.UNKNOWN: "Het token is onbekend.",
+    staff.REVOKED: "Het token is ingetrokken. Vraag de beheerder om een nieuw token.",
+    staff.EXPIRED: "Het token is verlopen. Vraag de beheerder om een nieuw token.",
+    staff.INACTIVE: "Het token hoort bij een account dat is uitgeschakeld.",
 }
 
 
 def _from_bearer() -> StaffUser | None:
-    token = bearer_token()
-    if not token:
-        g._vroeg_token_refusal = accounts.UNKNOWN
-        return None
-    engine = current_engine()
-    with engine.uow() as uow:
-        user, refusal = accounts.check_token(uow.session, token, engine.clock.now())
-        g._vroeg_token_refusal = refusal
-        return _staff(user) if user is not None else None
+    user, g._vroeg_token_refusal = staff.authenticate_token(current_engine(), bearer_token())
+    return user
 
 
 def _from_session() -> StaffUser | None:
     user_id = session.get("user_id")
     if not isinstance(user_id, int):
         return None
-    with current_engine().uow() as uow:
-        user = uow.session.get(User, user_id)
-        return _staff(user) if user is not None and user.active else None
-
-
-def _staff(user: User) -> StaffUser:
-    return StaffUser(id=user.id, username=user.username, role=user.role)
+    return staff.active_member(current_engine(), user_id)
 
 
 def _unauthorized() -> Problem:
     if bearer_token() is None:
         return Problem(401, headers={"WWW-Authenticate": 'Bearer realm="vroeg"'})
-    refusal = TOKEN_REFUSALS.get(g.get("_vroeg_token_refusal"), TOKEN_REFUSALS[accounts.UNKNOWN])
+    refusal = TOKEN_REFUSALS.get(g.get("_vroeg_token_refusal"), TOKEN_REFUSALS[staff.UNKNOWN])
     return Problem(401, refusal, headers={"WWW-Authenticate": 'Bearer realm="vroeg", error="invalid_token"'})

@@ -13,12 +13,11 @@ from collections.abc import Iterable
 
 from flask import Flask, Response, current_app, render_template, request
 from marshmallow import ValidationError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
-    CaseChanged, DatabaseBusy, InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownProcess,
-    UnknownTask,
+    ConcurrentChange, DatabaseBusy, InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase,
+    UnknownProcess, UnknownTask,
 )
 from engine.replay import UnknownEvent
 from vroegsignalering.payload import flatten_messages
@@ -117,8 +116,7 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(error_class, _on_not_found)
     for error_class in (TaskNotOpen, NoWaitingReceiver):
         app.register_error_handler(error_class, _on_conflict)
-    app.register_error_handler(StaleDataError, _on_concurrent_change)
-    app.register_error_handler(CaseChanged, _on_concurrent_change)
+    app.register_error_handler(ConcurrentChange, _on_concurrent_change)
     app.register_error_handler(DatabaseBusy, _on_busy)
     app.register_error_handler(HTTPException, _on_http_exception)
     app.register_error_handler(Exception, _on_unexpected)
@@ -165,7 +163,7 @@ def _on_conflict(error: Exception):
     return problem_response(409, "De zaak wacht niet op dit bericht.")
 
 
-def _on_concurrent_change(_error: Exception):
+def _on_concurrent_change(_error: ConcurrentChange):
     return problem_response(409, "De zaak is tegelijk door iemand anders gewijzigd. Probeer het opnieuw.")
 
 

@@ -1,8 +1,9 @@
-"""Dutch display formats for templates, independent of the server's locale: `datum` and `bedrag`.
+"""Dutch display formats for templates, independent of the server's locale: `datum`, `tijdstip` and `bedrag`.
 
-`datum(d)` gives "27 november 2026" (a datetime is first converted to Europe/Amsterdam), `datum_kort(d, today)`
-"27 november" (with the year only when it is not today's);
-`bedrag(x)` gives "€ 1.234,56" (rounded half up to cents; negative as "€ -1.234,56").
+`datum(d)` gives "27 november 2026", `datum_kort(d, today)` "27 november" (with the year only when it is not
+today's), `tijdstip(t)` "27 november 2026 om 10:15"; `bedrag(x)` gives "€ 1.234,56" (rounded half up to cents;
+negative as "€ -1.234,56"). A datetime is shown in the display zone: VROEG_TIMEZONE of the app handling the request
+(`display_zone`; Europe/Amsterdam outside an app, e.g. in a unit test of a format).
 """
 from __future__ import annotations
 
@@ -10,26 +11,39 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DEFAULT_ZONE = ZoneInfo("Europe/Amsterdam")
+_ZONE_KEY = "VROEG_DISPLAY_ZONE"
 MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
            "november", "december")
 _CENT = Decimal("0.01")
 
 
-def init_app(app: Flask) -> None:
-    """Register the filters `datum` and `bedrag`."""
-    app.jinja_env.filters.update(datum=datum, bedrag=bedrag)
+def init_app(app: Flask, timezone: str) -> None:
+    """Show dates and times in `timezone` (the settings' VROEG_TIMEZONE); register the filters `datum`, `tijdstip`
+    and `bedrag` (the one place each is registered)."""
+    app.config[_ZONE_KEY] = ZoneInfo(timezone)
+    app.jinja_env.filters.update(datum=datum, tijdstip=tijdstip, bedrag=bedrag)
+
+
+def display_zone() -> ZoneInfo:
+    """The zone dates and times are shown in."""
+    if has_app_context():
+        return current_app.config.get(_ZONE_KEY, DEFAULT_ZONE)
+    return DEFAULT_ZONE
+
+
+def lokale_tijd(value: datetime) -> datetime:
+    """An aware datetime (a naive one is taken as UTC) in the display zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(display_zone())
 
 
 def lokale_datum(value: date | datetime) -> date:
-    """The calendar date in Amsterdam of a date or an aware datetime (a naive datetime is taken as UTC)."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=ZoneInfo("UTC"))
-        return value.astimezone(AMSTERDAM).date()
-    return value
+    """The calendar date in the display zone of a date or a datetime."""
+    return lokale_tijd(value).date() if isinstance(value, datetime) else value
 
 
 def datum(value: date | datetime | None) -> str:
@@ -38,6 +52,13 @@ def datum(value: date | datetime | None) -> str:
         return ""
     d = lokale_datum(value)
     return f"{d.day} {MAANDEN[d.month - 1]} {d.year}"
+
+
+def tijdstip(value: datetime | None) -> str:
+    """'27 november 2026 om 10:15'; '' for None."""
+    if value is None:
+        return ""
+    return f"{datum(value)} om {lokale_tijd(value):%H:%M}"
 
 
 def datum_kort(value: date | datetime, today: date) -> str:

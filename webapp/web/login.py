@@ -1,8 +1,9 @@
 """Staff login and logout with a server-side session: `/inloggen` (form) and `/uitloggen` (POST, CSRF-protected).
 
-Failed logins are counted per username and per client address in the database (engine/login_throttle.py), so every
-web process sees the same count. Locked out, a login is refused 429 without checking the password. Logging out ends
-every session of that user (on every device), so a cookie copied before cannot be used after.
+Signing in and out is the staff service's (vroegsignalering/services/staff.py): failed logins are counted per
+username and per client address in the database (engine/login_throttle.py), so every web process sees the same
+count. Locked out, a login is refused 429 without checking the password. Logging out ends every session of that
+user (on every device), so a cookie copied before cannot be used after.
 """
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 
-from engine import login_throttle
-from engine.accounts import check_password, sign_out_everywhere
+from vroegsignalering.services import staff
 
 from webapp.web.context import current_engine
 from webapp.web.auth import current_user
@@ -53,17 +53,14 @@ def login():
     missing = {name: text for name, text in REQUIRED.items() if not (username if name == "username" else password)}
     if missing:
         return _form(username=username, next_path=next_path, field_errors=missing)
-    keys = (login_throttle.user_key(username), login_throttle.address_key(request.remote_addr))
-    if _throttle(login_throttle.locked, keys):
+    outcome = staff.sign_in(current_engine(), username, password, request.remote_addr)
+    if outcome.refusal == staff.LOCKED:
         return _form(username=username, next_path=next_path, error=LOCKED, status=429)
-    user_id = _check(username, password)
-    if user_id is None:
-        _throttle(login_throttle.failed, keys)
+    if outcome.user_id is None:
         return _form(username=username, next_path=next_path, error=WRONG)
-    _throttle(login_throttle.succeeded, keys)
     session.clear()
     renew_session_id(session)  # never keep an id from before signing in (session fixation)
-    session["user_id"] = user_id
+    session["user_id"] = outcome.user_id
     session.permanent = True
     csrf_token()  # a fresh token with the new session, so reading pages does not write to the session
     return redirect(next_path or url_for("index"))
@@ -74,7 +71,7 @@ def logout():
     """Sign out everywhere (the CSRF check runs before this view) and go back to the login form."""
     user = current_user()
     if user is not None:
-        sign_out_everywhere(current_engine(), user.id)
+        staff.sign_out(current_engine(), user.id)
     session.clear()
     return redirect(url_for("web.login"))
 
@@ -87,27 +84,6 @@ def safe_next(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     return value if not parts.scheme and not parts.netloc else None
-
-
-def _throttle(operation, keys: tuple[str, ...]):
-    """Run a login_throttle operation in its own committed unit of work, at the engine's time."""
-    engine = current_engine()
-    with engine.uow() as uow:
-        result = operation(uow.session, keys, engine.clock.now())
-        uow.commit()
-    return result
-
-
-def _check(username: str, password: str) -> int | None:
-    engine = current_engine()
-    with engine.uow() as uow:
-        user = check_password(uow.session, username, password, hasher=engine.password_hasher)
-        if user is None:
-            return None
-        user_id = user.id
-        if uow.session.is_modified(user):  # check_password rehashed the password with newer parameters
-            uow.commit()
-        return user_id
 
 
 def _form(*, username: str = "", next_path: str | None = None, error: str | None = None,

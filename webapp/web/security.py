@@ -22,7 +22,7 @@ from flask import Flask, Response, request, session
 from werkzeug.exceptions import Forbidden
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine.web_sessions import LIFETIME
+from vroegsignalering.services.staff import SESSION_LIFETIME
 
 from webapp.web.auth import bearer_token
 from webapp.web.errors import Problem
@@ -32,7 +32,6 @@ CSRF_SESSION_KEY = "_csrf_token"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SESSION_LIFETIME = LIFETIME  # 8 hours, however active
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")

@@ -1,4 +1,5 @@
-"""Flask's session kept in the database (engine/web_sessions.py): the cookie holds only a random session id.
+"""Flask's session kept in the database (engine/web_sessions.py, read and written through the staff service
+vroegsignalering/services/staff.py): the cookie holds only a random session id.
 
 Why not Flask-Session: its SQLAlchemy backend needs Flask-SQLAlchemy (Vroeg uses plain SQLAlchemy 2 with Alembic
 migrations, and it creates its table itself), stores the session id as it is, and cannot find the sessions of one
@@ -16,13 +17,11 @@ The cookie expires when the session's 8 hours are over; the idle timeout is the 
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Flask
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 
-from engine import web_sessions
+from vroegsignalering.services import staff
 
 
 class ServerSession(SecureCookieSession):
@@ -45,15 +44,11 @@ class DatabaseSessionInterface(SessionInterface):
             session = ServerSession()
             session.skip = True
             return session
-        engine = app.extensions["vroeg"]
         session_id = request.cookies.get(self.get_cookie_name(app))
-        if session_id and web_sessions.well_formed(session_id):
-            with engine.uow() as uow:
-                stored = web_sessions.load(uow.session, session_id, engine.clock.now(), idle_timeout(engine))
-            if stored is not None:
-                return ServerSession(self._loads(stored.data), session_id=session_id, user_id=stored.user_id,
-                                     created_at=stored.created_at, last_seen_at=stored.last_seen_at,
-                                     had_cookie=True)
+        stored = staff.load_session(app.extensions["vroeg"], session_id)
+        if stored is not None:
+            return ServerSession(self._loads(stored.data), session_id=session_id, user_id=stored.user_id,
+                                 created_at=stored.created_at, last_seen_at=stored.last_seen_at, had_cookie=True)
         return ServerSession(had_cookie=session_id is not None)
 
     def save_session(self, app: Flask, session: ServerSession, response) -> None:
@@ -62,33 +57,22 @@ class DatabaseSessionInterface(SessionInterface):
         if session.had_cookie:
             response.vary.add("Cookie")
         engine = app.extensions["vroeg"]
-        now = engine.clock.now()
         if not session:
             if session.session_id is not None:
-                with engine.uow() as uow:
-                    web_sessions.end(uow.session, session.session_id)
-                    uow.commit()
+                staff.end_session(engine, session.session_id)
             if session.had_cookie:
                 self._delete_cookie(app, response)
             return
         user_id = session.get("user_id") if isinstance(session.get("user_id"), int) else None
-        data = self.serializer.dumps(dict(session))
-        with engine.uow() as uow:
-            if session.session_id is None or session.renew or user_id != session.stored_user_id:
-                if session.session_id is not None:
-                    web_sessions.end(uow.session, session.session_id)
-                session.session_id = web_sessions.create(uow.session, data, user_id, now)
-                session.created_at = now
-                uow.commit()
-                self._set_cookie(app, response, session)
-                return
-            if session.modified:
-                web_sessions.update(uow.session, session.session_id, data, now)
-            elif now - session.last_seen_at >= web_sessions.TOUCH_EVERY:
-                web_sessions.touch(uow.session, session.session_id, now)
-            else:
-                return
-            uow.commit()
+        if session.session_id is None or session.renew or user_id != session.stored_user_id:
+            started = staff.start_session(engine, self.serializer.dumps(dict(session)), user_id,
+                                          replacing=session.session_id)
+            session.session_id, session.created_at = started.id, started.created_at
+            self._set_cookie(app, response, session)
+        elif session.modified:
+            staff.store_session(engine, session.session_id, self.serializer.dumps(dict(session)))
+        else:
+            staff.touch_session(engine, session.session_id, session.last_seen_at)
 
     def _loads(self, data: str) -> dict:
         try:
@@ -99,7 +83,7 @@ class DatabaseSessionInterface(SessionInterface):
 
     def _set_cookie(self, app: Flask, response, session: ServerSession) -> None:
         response.set_cookie(
-            self.get_cookie_name(app), session.session_id, expires=session.created_at + web_sessions.LIFETIME,
+            self.get_cookie_name(app), session.session_id, expires=session.created_at + staff.SESSION_LIFETIME,
             httponly=self.get_cookie_httponly(app), domain=self.get_cookie_domain(app),
             path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
             samesite=self.get_cookie_samesite(app), partitioned=self.get_cookie_partitioned(app))
@@ -119,6 +103,3 @@ def renew_session_id(session) -> None:
     target.renew = True
     target.modified = True
 
-
-def idle_timeout(engine) -> timedelta:
-    return timedelta(minutes=engine.settings.session_idle_minutes)

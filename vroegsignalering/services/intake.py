@@ -1,5 +1,5 @@
-"""The domain's facade functions on top of the Engine: each opens one unit of work and commits it
-(the partner API, the import and the tests call `receive`)."""
+"""Signals in: one partner signal received (stored once, assessed, in its household's case) and a register
+imported, each in one unit of work. The partner API, the import, referrals and the tests come through here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,11 +8,11 @@ from weakref import WeakKeyDictionary
 from engine.audit import SYSTEM_CHAIN, append_event
 from engine.db import transactional
 from engine.errors import EngineError
-from . import registries
-from .assessment import rules_from_settings
-from .brp import BrpAdapter, make_brp
-from .intake import Intake, receive_signal
-from .models import Partner
+from .. import registries
+from ..assessment import rules_from_settings
+from ..brp import BrpAdapter, make_brp
+from ..intake import Intake, receive_signal
+from ..models import Partner
 
 _BRP: "WeakKeyDictionary[object, BrpAdapter]" = WeakKeyDictionary()
 

@@ -7,7 +7,7 @@ listed cases' domain row, first signal date and every deadline row are joined af
 
 - The watch list (no filter): cases whose statutory deadline is open and passed, near (before `watch_until`), or
   further away while another of their deadlines (the target) is near or passed, or the case is a crisis. Its size
-  is not counted (that would read every watched case): `more` says whether there are more than MAX_CASES, and
+  is not counted (that would read every watched case): `more` says whether there are more than the limit, and
   `late` counts the cases over their statutory deadline (an index-only count).
 - A queue or a counsellor: every open case of it; `total` counts them.
 """
@@ -20,8 +20,9 @@ from sqlalchemy import cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from engine.models import CaseDeadline, UserTask
-from vroegsignalering.models import Signal, Vroegsignaalzaak
-from vroegsignalering.termijnen import LEADING_KINDS
+
+from ..models import Signal, Vroegsignaalzaak
+from ..termijnen import LEADING_KINDS
 
 GEEN_WERKVOORRAAD = "-"
 NIEMAND = "niemand"
@@ -37,6 +38,7 @@ class Listed:
 
 def list_cases(session, now: datetime, watch_until: datetime, werkvoorraad: str, behandelaar: str,
                limit: int) -> Listed:
+    """The listed cases' rows, in the caller's unit of work (`queries.coordinator` makes them plain cases)."""
     z, d = Vroegsignaalzaak, CaseDeadline
     chosen = _filter(werkvoorraad, behandelaar)
     statutory = d.kind == LEADING_KINDS[0] if len(LEADING_KINDS) == 1 else d.kind.in_(LEADING_KINDS)
