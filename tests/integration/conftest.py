@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from tests.conftest import DATA, FAST_HASHER, ROOT
 from tests.support.intake import PARTNERS
 from tests.support.process import case_of, deliver, signaal
+from tests.support.signals import add_partner
 from vroegsignalering.models import Partner
 from webapp import create_app
 from webapp.cli.main import main
@@ -73,6 +74,12 @@ def app(vs):
 def web(app):
     """A test client of that app (no one signed in)."""
     return app.test_client()
+
+
+@pytest.fixture
+def partner(vs):
+    """Woonstad, a rent partner, with its token; returns the Authorization header."""
+    return add_partner(vs, "Woonstad", "Huur")
 
 
 # Residents of the BRP fixture in six households: their signals go straight to outreach (no manual BRP check).

@@ -10,15 +10,9 @@ from engine.roles import AUDITOR, BEHEERDER, COORDINATOR, HULPVERLENER, PROCESEI
 from vroegsignalering.services.assignment import reassign_cases
 from vroegsignalering.services.tasks import Actor
 from tests.support.assignment import assignees, events, staff
-from tests.support.signals import add_partner
 from tests.support.worklist import make_cases
 
 CORA = Actor("cora", COORDINATOR)
-
-
-@pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Woonstad", "Huur")
 
 
 def test_a_coordinator_gives_the_cases_open_tasks_to_a_colleague(vs, web, partner):

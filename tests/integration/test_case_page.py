@@ -19,11 +19,6 @@ from tests.support.worklist import set_task
 from tests.support.process import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
 
 
-@pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Woonstad", "Huur")
-
-
 def new_case(vs, web, partner, ref="S-1", **changes) -> int:
     return case_of(vs, deliver(web, partner, signaal(ref, **changes)))
 

@@ -14,13 +14,7 @@ from engine.spiff import load_state
 from tests.support.assignment import assignees, events, staff
 from tests.support.web import PASSWORD, csrf_from, log_in
 from tests.support.worklist import count_queries, make_cases, set_task, set_zaak
-from tests.support.signals import add_partner
 from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
-
-
-@pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Woonstad", "Huur")
 
 
 def sign_in(vs, web, username="cora", role="coordinator"):

@@ -44,13 +44,6 @@ def test_page_links_show_first_last_and_neighbours():
     assert page_links(6, 20) == [1, None, 4, 5, 6, 7, 8, None, 20]
 
 
-# --- fixtures -----------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Woonstad", "Huur")
-
-
 # --- access -------------------------------------------------------------------------------------------------
 
 def test_a_visitor_is_sent_to_the_login_form(web):
