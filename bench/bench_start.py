@@ -129,8 +129,8 @@ PHASES = [
     (cases.view, "waiting_timers", "  waiting timers"),
     (cases.view, "snapshot", "  snapshot for the history"),
     (cases, "append_events", "  history events (json_safe, hash, chain head)"),
-    (cases, "_update_case", "  case fields (incl. dump_state)"),
-    (cases, "_sync_rows", "  rows: user tasks, timers (incl. autoflush)"),
+    (cases, "write_state", "  case fields (incl. dump_state)"),
+    (cases, "sync_rows", "  rows: user tasks, timers (incl. autoflush)"),
     (cases, "dump_state", "    dump_state (serialise workflow)"),
     (UnitOfWork, "commit", "commit (flush of pending rows + COMMIT)"),
 ]

@@ -29,7 +29,8 @@ from .errors import EngineError
 from .locks import lock_cases
 from .models import Case, User, UserTask
 from .roles import COORDINATOR, HULPVERLENER
-from .spiff import SERIALIZER_VERSION, dump_state, load_state
+from .cases import write_state
+from .spiff import load_state
 from .validation import ASSIGNEE_PROPERTY
 
 EVENT_KIND = "toegewezen"
@@ -132,10 +133,7 @@ def _reassign_case(session, runtime, case: Case, rows: list[UserTask], assignee,
         events.append({"kind": EVENT_KIND, "element_id": row.element_id,
                        "data": {"task": row.task_id, "from": row.assignee, "to": assignee}})
         row.assignee = assignee
-    if variables:
-        case.state = dump_state(workflow)
-        case.serializer_version = SERIALIZER_VERSION
-    case.updated_at = now
+    write_state(case, workflow, view.waiting_timers(workflow), now)
     # A snapshot with the events, so that a replay of them shows this state and not the next step's; its data
     # (the last completed task's) gets the variables the active tasks now carry.
     snapshot = view.snapshot(workflow, view.waiting_timers(workflow), runtime.leading_deadline_kinds)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
-from .cases import Runtime, _sync_rows
+from .cases import Runtime, sync_rows
 from .db import UnitOfWork
 from .deadlines import deadline_kind
 from .models import Case, CaseDeadline, ProcessVersion
@@ -40,8 +40,7 @@ def backfill_deadlines(rt: Runtime, session_factory, batch_size: int = 200) -> i
                 .order_by(Case.id).limit(batch_size).with_for_update(skip_locked=True)))
             for case in cases:
                 workflow = load_state(case.state, rt.specs.get(session, case.process_version_id), rt.script_engine)
-                _sync_rows(rt, session, case, workflow, view.waiting_timers(workflow), rt.clock.now(), ACTOR,
-                           None, False)
+                sync_rows(rt, session, case, workflow, view.waiting_timers(workflow), rt.clock.now(), ACTOR)
             uow.commit()
         done += len(cases)
         if len(cases) < batch_size:

@@ -221,7 +221,8 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     done = view.newly_completed(workflow, before)
     fired = view.fired_timers(done) + view.advanced_cycles(workflow, cycles)
     thrown = workflow.get_events()  # before the state is stored: a thrown event must not be kept and thrown again
-    _update_case(case, workflow, timers, now)
+    write_state(case, workflow, timers, now)
+    case.last_error = case.last_error_element = case.last_error_since = None  # the step ran: no failure stands
     new_case = on_created is not None
     if new_case:
         session.add(case)
@@ -231,7 +232,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
                           view.snapshot(workflow, timers, rt.leading_deadline_kinds), new_case, runtime=rt)
     for event in _events(primary, retimed, fired, done):
         context.record(**event)
-    _sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case)
+    sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case)
     for hook in rt.hooks:
         hook(context)
     if workflow.is_completed():
@@ -292,18 +293,22 @@ def _reason(exc) -> str:
     return step_error_nl(exc)
 
 
-def _update_case(case: Case, workflow, timers, now: datetime) -> None:
+def write_state(case: Case, workflow, timers, now: datetime) -> None:
+    """The one way a case's state is written: the workflow (without its spec) and what the case row derives from
+    it. A step, a migration and a reassignment all come through here; `sync_rows` then derives the queryable rows."""
     finished = workflow.is_completed()
     case.next_timer_at = timers[0].due_at if timers else None
     case.status = "completed" if finished else "running"
     case.completed_at = now if finished else None
     case.state = dump_state(workflow)
     case.serializer_version = SERIALIZER_VERSION
-    case.last_error = case.last_error_element = case.last_error_since = None
     case.updated_at = now
 
 
-def _sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, completed_task, new_case) -> None:
+def sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, completed_task=None,
+              new_case: bool = False) -> None:
+    """Rewrite the case's queryable rows from its workflow: open user tasks (kept, closed or added), waiting
+    timers, deadlines. In the transaction that wrote the state (or, for the deadline backfill, read it)."""
     open_now = {t.task_id: t for t in view.open_user_tasks(workflow, timers)}
     deadlines = sync_deadlines(session, case, deadline_timers(workflow), now, finished=workflow.is_completed(),
                                new_case=new_case)

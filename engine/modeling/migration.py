@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from .. import workflow_view as view
 from ..audit import append_events, case_chain
-from ..cases import _sync_rows, _update_case  # the step's own bookkeeping, reused as it is
+from ..cases import sync_rows, write_state
 from ..clock import using_clock
 from ..locks import lock_case
 from ..models import Case, Event, ProcessVersion, UserTask
@@ -261,8 +261,9 @@ def _apply(rt, session, plan: _Plan, old_v, new_v, now, actor: str) -> None:
     case, workflow = plan.case, plan.workflow
     timers = view.waiting_timers(workflow)
     case.process_version_id = new_v.id
-    _update_case(case, workflow, timers, now)
-    _sync_rows(rt, session, case, workflow, timers, now, actor, None, False)
+    write_state(case, workflow, timers, now)
+    case.last_error = case.last_error_element = case.last_error_since = None  # it runs on the new version now
+    sync_rows(rt, session, case, workflow, timers, now, actor)
     _refresh_open_rows(session, case, workflow, timers)
     append_events(session, chain=case_chain(case.id), case_id=case.id, actor=actor, at=now,
                   events=[{"kind": MIGRATED, "element_id": None,

@@ -143,10 +143,10 @@ def test_a_crash_mid_step_leaves_the_case_exactly_as_before(basis, monkeypatch, 
         raise Boom("killed mid-step")
 
     if where == "after_events":
-        original = cases_module._sync_rows
-        monkeypatch.setattr(cases_module, "_sync_rows", lambda *a, **k: (original(*a, **k), boom()))
+        original = cases_module.sync_rows
+        monkeypatch.setattr(cases_module, "sync_rows", lambda *a, **k: (original(*a, **k), boom()))
     elif where == "in_sync":
-        monkeypatch.setattr(cases_module, "_sync_rows", boom)
+        monkeypatch.setattr(cases_module, "sync_rows", boom)
     else:
         monkeypatch.setattr(cases_module, "dump_state", boom)
     with pytest.raises(Boom):

@@ -103,7 +103,7 @@ def test_a_failing_timer_step_changes_nothing_and_is_retried_later(basis, clock,
     def fail(*a, **k):
         raise StepFailed("noteer_herinnering", "boom")
 
-    monkeypatch.setattr(cases, "_sync_rows", fail)
+    monkeypatch.setattr(cases, "sync_rows", fail)
     clock.advance(days=15)
     assert basis.fire_due_timers() == 0
     with basis.uow() as uow:
