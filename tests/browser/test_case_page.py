@@ -6,18 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from engine.models import UserTask
 from vroegsignalering.models import Signal
-
-
-def _open_task(engine, case_id: int, element_id: str) -> str:
-    with engine.uow() as uow:
-        return uow.session.scalars(select(UserTask.task_id).where(
-            UserTask.case_id == case_id, UserTask.element_id == element_id, UserTask.status == "open")).one()
-
-
-def _do(live_app, case_id: int, element_id: str, **data) -> None:
-    live_app.engine.complete_task(_open_task(live_app.engine, case_id, element_id), data, actor="hulpverlener1")
+from tests.support.browser import brp_ok, do, open_element_ids
 
 
 def _today(live_app) -> str:
@@ -32,11 +22,11 @@ def test_a_running_case_with_two_signals_and_an_attempt(live_app, page, login, s
                   "geboortedatum": first.geboortedatum.isoformat(), "straatnaam": first.straatnaam,
                   "huisnummer": first.huisnummer, "postcode": first.postcode, "plaatsnaam": first.plaatsnaam}
     assert live_app.new_signal("Stroomnet", client=client, bedrag="87.55")[1] == case_id
-    open_elements = _open_elements(live_app, case_id)
+    open_elements = open_element_ids(live_app, case_id)
     if "brp_controle" in open_elements:  # a made-up person is not in the BRP fixture: a person checks first
-        _do(live_app, case_id, "brp_controle", **_brp_ok(live_app))
-    _do(live_app, case_id, "contactpoging", kanaal="Huisbezoek", datum=_today(live_app), dagdeel="Ochtend",
-        bereikt=False, vervolg="opnieuw", notitie="Niemand thuis; buurman zegt dat ze 's avonds thuis is.")
+        do(live_app, case_id, "brp_controle", **brp_ok(live_app))
+    do(live_app, case_id, "contactpoging", kanaal="Huisbezoek", datum=_today(live_app), dagdeel="Ochtend",
+       bereikt=False, vervolg="opnieuw", notitie="Niemand thuis; buurman zegt dat ze 's avonds thuis is.")
 
     login(page, "hulpverlener")
     page.goto(f"/zaken/{case_id}")
@@ -71,15 +61,15 @@ def test_a_running_case_with_two_signals_and_an_attempt(live_app, page, login, s
 
 def test_a_closed_case_shows_its_end_result_and_feedback(live_app, page, login, shot, assert_accessible):
     _signal, case_id = live_app.new_signal("Duinwater", bedrag="245.10")
-    if "brp_controle" in _open_elements(live_app, case_id):
-        _do(live_app, case_id, "brp_controle", **_brp_ok(live_app))
-    _do(live_app, case_id, "contactpoging", kanaal="Telefoon", datum=_today(live_app), dagdeel="Middag",
-        bereikt=True)
-    _do(live_app, case_id, "eerste_gesprek", uitkomst="hulp", bedreigende_situatie=False,
-        achterstanden="Water, drie maanden", zelfredzaamheid="beperkt")
-    _do(live_app, case_id, "plan_van_aanpak", analyse="Voorschot te hoog", afspraken="Regeling treffen",
-        aanpak="quick_fix")
-    _do(live_app, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies", "betalingsregeling"])
+    if "brp_controle" in open_element_ids(live_app, case_id):
+        do(live_app, case_id, "brp_controle", **brp_ok(live_app))
+    do(live_app, case_id, "contactpoging", kanaal="Telefoon", datum=_today(live_app), dagdeel="Middag",
+       bereikt=True)
+    do(live_app, case_id, "eerste_gesprek", uitkomst="hulp", bedreigende_situatie=False,
+       achterstanden="Water, drie maanden", zelfredzaamheid="beperkt")
+    do(live_app, case_id, "plan_van_aanpak", analyse="Voorschot te hoog", afspraken="Regeling treffen",
+       aanpak="quick_fix")
+    do(live_app, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies", "betalingsregeling"])
 
     login(page, "coordinator")
     page.goto(f"/zaken/{case_id}")
@@ -92,13 +82,3 @@ def test_a_closed_case_shows_its_end_result_and_feedback(live_app, page, login, 
     shot(page, "zaak-afgesloten")
     assert_accessible(page, "zaak-afgesloten")
     assert not page.console_errors
-
-
-def _open_elements(live_app, case_id: int) -> set[str]:
-    with live_app.engine.uow() as uow:
-        return set(uow.session.scalars(select(UserTask.element_id).where(
-            UserTask.case_id == case_id, UserTask.status == "open")))
-
-
-def _brp_ok(live_app) -> dict:
-    return {"zelfde_persoon": True, "toelichting": "Naam, geboortedatum en adres vergeleken met de BRP."}

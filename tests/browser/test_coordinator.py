@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine.models import UserTask
-from tests.browser.test_case_page import _brp_ok, _do, _open_elements
+from tests.support.browser import brp_ok, do, open_element_ids
 
 
 def old_case(live_app, days: int = 20) -> int:
@@ -16,8 +16,8 @@ def old_case(live_app, days: int = 20) -> int:
     first): past its 14-day target, so on the coordinator's list."""
     today = live_app.engine.calendar.local_date(live_app.engine.clock.now())
     _signal, case_id = live_app.new_signal(signaaldatum=(today - timedelta(days=days)).isoformat())
-    if "brp_controle" in _open_elements(live_app, case_id):
-        _do(live_app, case_id, "brp_controle", **_brp_ok(live_app))
+    if "brp_controle" in open_element_ids(live_app, case_id):
+        do(live_app, case_id, "brp_controle", **brp_ok(live_app))
     return case_id
 
 

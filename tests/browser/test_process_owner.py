@@ -8,6 +8,7 @@ import re
 from sqlalchemy import select
 
 from engine.models import Case, ProcessVersion
+from tests.support.process_owner import MIWG
 
 PROCESS = "vroegsignalering"
 TIMER = "herinnering_14d"
@@ -178,8 +179,6 @@ def expect_text(page, selector: str, text: str) -> None:
 
 
 def test_heat_map_diff_and_import_pages(page, login, live_app, shot, assert_accessible):
-    from tests.integration.test_process_owner_modeling import MIWG
-
     _s, case_id = live_app.new_signal()
     version_id = case_version(live_app.engine, case_id)
     login(page, "proceseigenaar")

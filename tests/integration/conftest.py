@@ -2,13 +2,37 @@
 run in-process against the test database."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import DATA, FAST_HASHER
+from tests.conftest import DATA, FAST_HASHER, ROOT
+from tests.support.intake import PARTNERS
+from tests.support.process import case_of, deliver, signaal
+from tests.support.signals import add_partner
+from vroegsignalering.models import Partner
 from webapp import create_app
 from webapp.cli.main import main
 from webapp.cli.support import CliState
+
+
+STUB = DATA / "vs_stub"
+
+
+@pytest.fixture
+def vs_stub(engine):
+    """The engine with the stub process deployed and four partners registered. The stub ends with a free-text end
+    result on purpose, so that the run-time hook is tested too: it is deployed without the domain's end-result
+    rule (every other check applies)."""
+    checked, engine.contract = engine.contract, replace(engine.contract, checks=())
+    engine.deploy(engine.read_bundle([STUB], STUB / "forms"), actor="test")
+    engine.contract = checked
+    with engine.uow() as uow:
+        uow.session.add_all([Partner(naam=naam, type=kind, created_at=engine.clock.now())
+                             for naam, kind in PARTNERS.items()])
+        uow.commit()
+    return engine
 
 
 @pytest.fixture
@@ -31,6 +55,16 @@ def vroeg(cli_env):
 
 
 @pytest.fixture
+def vroeg_shipped(vroeg):
+    """`vroeg` on the shipped process (processes/ and forms/), deployed."""
+    def run(*args):
+        return vroeg(*args, VROEG_PROCESSES_PATH=str(ROOT / "processes"), VROEG_FORMS_PATH=str(ROOT / "forms"))
+
+    assert run("processes", "deploy").exit_code == 0
+    return run
+
+
+@pytest.fixture
 def app(vs):
     """The web app on the engine with the shipped process deployed."""
     return create_app(engine=vs)
@@ -40,6 +74,12 @@ def app(vs):
 def web(app):
     """A test client of that app (no one signed in)."""
     return app.test_client()
+
+
+@pytest.fixture
+def partner(vs):
+    """Woonstad, a rent partner, with its token; returns the Authorization header."""
+    return add_partner(vs, "Woonstad", "Huur")
 
 
 # Residents of the BRP fixture in six households: their signals go straight to outreach (no manual BRP check).
@@ -63,8 +103,6 @@ RESIDENTS = (
 def resident_case(vs, web):
     """resident_case(partner, i, signaaldatum, **signal fields) -> case id: a signal through the partner API for
     resident i (0-5), whose case starts with outreach, so its deadline timers run from its first step."""
-    from tests.scenarios.test_scenarios import case_of, deliver, signaal
-
     def make(partner, i: int, signaaldatum: str, **changes) -> int:
         client = {"plaatsnaam": "Amsterdam", "voorvoegsel": None, "huisnummertoevoeging": None, **RESIDENTS[i]}
         body = signaal(f"R-{i}", signaaldatum=signaaldatum, client=client, **changes)

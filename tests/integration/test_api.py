@@ -7,50 +7,15 @@ import pytest
 from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import select
 
-from engine.accounts import add_user, issue_token
 from engine.errors import StepFailed
-from engine.models import User, UserTask
+from engine.models import User
 from tests.conftest import local
 from tests.querycount import selects, statements
+from tests.support.staff_api import CONTACT, PROBLEM, add_staff, assert_problem, open_task_ids, start
 from webapp import create_app
 from webapp.api import API_PREFIX, processen as processen_module
 from webapp.api.access import ACCESS
 from webapp.api.openapi import openapi_path
-
-PROBLEM = "application/problem+json"
-CONTACT = {"kanaal": "Telefoon", "bereikt": True}
-
-
-# --- helpers (test_api_roles imports these) ---------------------------------------------------------------
-
-def add_staff(engine, username: str, role: str) -> dict:
-    """A staff account with a fresh token; returns the Authorization header."""
-    with engine.uow() as uow:
-        user = add_user(uow.session, username, role, None, engine.clock.now(), hasher=engine.password_hasher)
-        token = issue_token(uow.session, user, engine.clock.now())
-        uow.commit()
-    return {"Authorization": f"Bearer {token}"}
-
-
-def start(engine, **data) -> int:
-    values = {"crisis": False, "signaaldatum": "2026-11-27"}
-    values.update(data)
-    return engine.start_case("basis", values, actor="test", correlation_key="huishouden-1").id
-
-
-def open_task_ids(engine, case_id: int) -> list[str]:
-    with engine.uow() as uow:
-        return list(uow.session.scalars(select(UserTask.task_id).where(
-            UserTask.case_id == case_id, UserTask.status == "open").order_by(UserTask.id)))
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == PROBLEM
-    body = response.get_json()
-    assert body["status"] == status and body["type"].startswith("urn:vroeg:probleem:")
-    assert body["title"] and body["detail"]
-    return body
 
 
 # --- fixtures ----------------------------------------------------------------------------------------------

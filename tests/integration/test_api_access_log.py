@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import AccessLogEntry
-from tests.integration.test_api import CONTACT, add_staff, assert_problem, open_task_ids, start
+from tests.support.staff_api import CONTACT, add_staff, assert_problem, open_task_ids, start
 from webapp import create_app
 from webapp.api import API_PREFIX
 from vroegsignalering.services import cases as zaken_module
@@ -57,7 +57,7 @@ def test_completing_a_task_logs_the_case_it_answers_with(basis, client, case_id)
 
 
 def test_a_session_read_is_logged_under_the_signed_in_user(basis, client, case_id):
-    from tests.integration.test_login import PASSWORD, log_in
+    from tests.support.web import PASSWORD, log_in
 
     basis.add_user("cora", "coordinator", PASSWORD, actor="test")
     log_in(client, "cora")

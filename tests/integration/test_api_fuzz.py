@@ -25,8 +25,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance, status_code_conformance,
 )
 
-from tests.integration.test_api import add_staff
-from tests.integration.test_partner_api import FATIMA, INCASSO, add_partner
+from tests.support.staff_api import add_staff
+from tests.support.signals import FATIMA, INCASSO, add_partner
 from webapp import create_app
 from webapp.api import API_PREFIX
 from webapp.web.errors import PROBLEM_MIMETYPE

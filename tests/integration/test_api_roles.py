@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.roles import ROLES
-from tests.integration.test_api import CONTACT, add_staff, assert_problem, open_task_ids, start
+from tests.support.staff_api import CONTACT, add_staff, assert_problem, open_task_ids, start
 from webapp import create_app
 from webapp.api import API_PREFIX
 from webapp.api.access import ACCESS

@@ -9,16 +9,10 @@ from engine.errors import NotAllowed
 from engine.roles import AUDITOR, BEHEERDER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 from vroegsignalering.services.assignment import reassign_cases
 from vroegsignalering.services.tasks import Actor
-from tests.integration.test_coordinator import assignees, events, staff
-from tests.integration.test_partner_api import add_partner
-from tests.integration.test_worklist import make_cases
+from tests.support.assignment import assignees, events, staff
+from tests.support.worklist import make_cases
 
 CORA = Actor("cora", COORDINATOR)
-
-
-@pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Woonstad", "Huur")
 
 
 def test_a_coordinator_gives_the_cases_open_tasks_to_a_colleague(vs, web, partner):

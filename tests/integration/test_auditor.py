@@ -14,10 +14,9 @@ from engine.audit import case_chain
 from engine.models import AccessLogEntry, Event
 from engine.roles import AUDITOR, ROLES
 from tests.conftest import local
-from tests.integration.test_login import log_in
-from tests.integration.test_worklist import sign_in
-from tests.integration.test_partner_api import add_partner
-from tests.scenarios.test_scenarios import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
+from tests.support.web import log_in, sign_in
+from tests.support.signals import add_partner
+from tests.support.process import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
 from webapp.audit.history import KIND_LABELS
 
 ROOT = Path(__file__).parent.parent.parent

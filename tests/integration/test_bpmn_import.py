@@ -8,8 +8,8 @@ from lxml import etree
 from engine.drafts import file_problems
 from engine.modeling.bpmn_import import MAX_IMPORT_CHARS, check_import, decode_xml
 from tests.conftest import DATA
+from tests.support.process_owner import MIWG
 
-MIWG = DATA / "bpmn-miwg"  # the OMG MIWG reference models (SOURCE.md there: origin, CC BY 3.0)
 MIWG_FILES = sorted(MIWG.glob("*.bpmn")) if MIWG.is_dir() else []
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 UNSUPPORTED = {"complexGateway", "serviceTask", "adHocSubProcess", "globalTask", "globalUserTask", "dataStore",

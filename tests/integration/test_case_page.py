@@ -12,15 +12,11 @@ from engine.models import AccessLogEntry, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER, ROLES
 from tests.conftest import local
 from vroegsignalering.access import access_log_for_person
-from tests.integration.test_partner_api import add_partner
+from tests.support.signals import add_partner
 from tests.querycount import statements
-from tests.integration.test_worklist import set_task, sign_in
-from tests.scenarios.test_scenarios import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
-
-
-@pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Woonstad", "Huur")
+from tests.support.web import sign_in
+from tests.support.worklist import set_task
+from tests.support.process import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
 
 
 def new_case(vs, web, partner, ref="S-1", **changes) -> int:

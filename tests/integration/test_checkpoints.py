@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine import checkpoints
 from engine.audit import SYSTEM_CHAIN, event_hash
 from engine.models import ChainHead, Event
-from tests.integration.test_api import start
+from tests.support.staff_api import start
 
 
 @pytest.fixture

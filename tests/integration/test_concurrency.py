@@ -15,7 +15,7 @@ from engine.models import Case, Event
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
 from tests.conftest import ON_POSTGRES
-from tests.integration.test_partner_api import INCASSO, SIGNALEN, add_partner
+from tests.support.signals import INCASSO, SIGNALEN, add_partner
 from webapp import create_app
 
 # PostgreSQL runs the 50 at once; SQLite lets one writer in at a time (BEGIN IMMEDIATE), so fewer queue there.

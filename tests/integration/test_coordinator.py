@@ -11,15 +11,10 @@ from engine.assignment import AssignmentError
 from engine.models import Case, UserTask
 from engine.roles import ROLES
 from engine.spiff import load_state
-from tests.integration.test_login import PASSWORD, csrf_from, log_in
-from tests.integration.test_worklist import count_queries, make_cases, set_task, set_zaak
-from tests.integration.test_partner_api import add_partner
-from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
-
-
-@pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Woonstad", "Huur")
+from tests.support.assignment import assignees, events, staff
+from tests.support.web import PASSWORD, csrf_from, log_in
+from tests.support.worklist import count_queries, make_cases, set_task, set_zaak
+from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
 
 
 def sign_in(vs, web, username="cora", role="coordinator"):
@@ -27,25 +22,10 @@ def sign_in(vs, web, username="cora", role="coordinator"):
     assert log_in(web, username).status_code == 302
 
 
-def staff(vs, *names, role="hulpverlener"):
-    for name in names:
-        vs.add_user(name, role, PASSWORD, actor="test")
-
-
 def task_ids(vs, case_id) -> list[int]:
     with vs.uow() as uow:
         return list(uow.session.scalars(select(UserTask.id).where(UserTask.case_id == case_id,
                                                                   UserTask.status == "open")))
-
-
-def assignees(vs, case_id) -> set:
-    with vs.uow() as uow:
-        return set(uow.session.scalars(select(UserTask.assignee).where(UserTask.case_id == case_id,
-                                                                       UserTask.status == "open")))
-
-
-def events(vs, case_id, kind="toegewezen") -> list:
-    return [(e.actor, e.element_id, e.data) for e in vs.history(case_id) if e.kind == kind]
 
 
 def page(web, path="/coordinatie") -> str:

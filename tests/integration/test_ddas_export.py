@@ -17,8 +17,8 @@ from vroegsignalering.models import SIGNAL_STATUSES
 from vroegsignalering.services.partners import find_partner, register_partner
 from vroegsignalering.payload import load_signal
 from vroegsignalering.services.intake import receive
-from tests.conftest import DATA, local
-from tests.integration.test_partner_api import FATIMA, INCASSO, case_of, deploy_vroegsignalering, open_tasks
+from tests.conftest import DATA, deploy_vroegsignalering, local
+from tests.support.signals import FATIMA, INCASSO, case_of, open_tasks
 
 SCHEMA = json.loads((DATA / "ddas" / "json_schema_Uitwisselmodel.json").read_text(encoding="utf-8"))
 ORGANISATION = {"organisatie_naam": "Gemeente Amsterdam, Vroegsignalering", "organisatie_kvk": "34366966",

@@ -12,17 +12,12 @@ import pytest
 from lxml import etree
 
 from tests.conftest import ROOT, local
-from tests.integration.test_partner_api import add_partner
-from tests.integration.test_worklist import case_links, count_queries, get, sign_in
-from tests.scenarios.test_scenarios import ATTEMPT, HELP, do
+from tests.support.web import sign_in
+from tests.support.worklist import case_links, count_queries, get
+from tests.support.process import ATTEMPT, HELP, do
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
-
-
-@pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Woonstad", "Huur")
 
 
 @pytest.fixture

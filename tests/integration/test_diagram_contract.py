@@ -4,12 +4,18 @@ follow the intake. A new start variable or fact without its declaration fails he
 deploy."""
 from __future__ import annotations
 
+import pytest
+
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.diagram_contract import FACT_KEYS, START_VARIABLES, vroegsignalering_contract
 from vroegsignalering.intake import MESSAGE, PROCESS_ID
-from tests.integration import test_intake as base
+from tests.support import intake as base
 
-vs = base.vs  # the stub process deployed, four partners
+
+@pytest.fixture
+def vs(vs_stub):
+    """The stub process deployed, four partners (tests/integration/conftest.py)."""
+    return vs_stub
 
 
 def test_the_declared_start_variables_and_facts_are_what_the_intake_puts_in(vs):

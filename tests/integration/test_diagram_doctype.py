@@ -14,7 +14,7 @@ from engine.diagram_xml import DOCTYPE_REFUSED
 from engine.models import ProcessVersion
 from engine.roles import PROCESEIGENAAR
 from tests.conftest import DATA, ROOT
-from tests.integration.test_process_owner import load, new_draft, post_json, put, sign_in, version_id
+from tests.support.process_owner import load, new_draft, post_json, put, sign_in, version_id
 from webapp import create_app
 
 ESCAPE = "().__class__.__base__.__subclasses__()"

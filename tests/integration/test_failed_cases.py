@@ -11,7 +11,7 @@ from engine.models import Case, Event, ProcessVersion
 from engine.roles import PROCESEIGENAAR, ROLES
 from engine.versions import content_hash
 from tests.conftest import DATA
-from tests.integration.test_process_owner import sign_in
+from tests.support.process_owner import sign_in
 from webapp import create_app
 
 BROKEN = "herinnerd = signaaldatun"  # what the deploy check now refuses; an older version may still hold it

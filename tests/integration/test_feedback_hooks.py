@@ -16,15 +16,19 @@ from engine.models import Case, Event, UserTask
 from vroegsignalering.feedback import STATUS_FOR_CODE, feedback_hook
 from vroegsignalering.hooks import case_row_hook, contact_attempt_hook
 from vroegsignalering.models import Bezwaar, Contactpoging, Signal, Terugmelding, Vroegsignaalzaak
-from tests.integration import test_intake as base
-
-vs = base.vs  # the same fixture: the stub process deployed, four partners
-deliver, signal_row, start_data, zaak = base.deliver, base.signal_row, base.start_data, base.zaak
+from tests.support.intake import deliver, signal_row, start_data
+from tests.support.process import zaak
 
 NOW = datetime(2026, 11, 27, 8, tzinfo=timezone.utc)
 UTC = timezone.utc
 ATTEMPT = {"kanaal": "Telefoon", "datum": "2026-11-28", "dagdeel": "Middag", "bereikt": True,
            "notitie": "Gesproken met mevrouw"}
+
+
+@pytest.fixture
+def vs(vs_stub):
+    """The stub process deployed, four partners (tests/integration/conftest.py)."""
+    return vs_stub
 
 
 def open_task(engine, case_id, element_id):

@@ -13,11 +13,9 @@ from vroegsignalering import importer
 from vroegsignalering.services import imports
 from vroegsignalering.models import Bezwaar, SchuldhulpRegistratie, Signal
 from vroegsignalering.services.partners import find_partner, register_partner
-from tests.conftest import DATA
-from tests.integration.test_partner_api import ROOT, deploy_vroegsignalering
+from tests.conftest import DATA, deploy_vroegsignalering
 
 FILES = DATA / "import"
-REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 
 
 @pytest.fixture
@@ -111,13 +109,9 @@ def test_an_unknown_column_refuses_the_file(tmp_path):
 # --- the command line -----------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def cli(vroeg):
+def cli(vroeg_shipped):
     """`vroeg` with the shipped process deployed."""
-    def run_cli(*args):
-        return vroeg(*args, **REAL)
-
-    assert run_cli("processes", "deploy").exit_code == 0
-    return run_cli
+    return vroeg_shipped
 
 
 def test_vroeg_import_signalen_reports_each_row_with_progress_on_stderr(cli):

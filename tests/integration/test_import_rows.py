@@ -14,7 +14,6 @@ from vroegsignalering import importer
 from vroegsignalering.services import imports
 from vroegsignalering.models import Signal
 from vroegsignalering.services.partners import find_partner, register_partner
-from tests.integration.test_import import REAL
 
 HEADER = ("externeReferentie,soort,bedrag,signaaldatum,sociaalIncasso.herinneringVerstuurd,"
           "sociaalIncasso.persoonlijkContactGezocht,sociaalIncasso.gewezenOpSchuldhulp,"
@@ -40,13 +39,9 @@ NASTY_ROWS = [
 
 
 @pytest.fixture
-def cli(vroeg):
-    def run_cli(*args):
-        return vroeg(*args, **REAL)
-
-    assert run_cli("processes", "deploy").exit_code == 0
-    assert run_cli("partner", "add", "--naam", "Woonstad", "--type", "Huur").exit_code == 0
-    return run_cli
+def cli(vroeg_shipped):
+    assert vroeg_shipped("partner", "add", "--naam", "Woonstad", "--type", "Huur").exit_code == 0
+    return vroeg_shipped
 
 
 def signals(engine) -> list[str]:

@@ -15,68 +15,22 @@ from vroegsignalering import intake as intake_module
 from vroegsignalering.brp import BrpError
 from vroegsignalering.models import Partner, SchuldhulpRegistratie, Signal, Terugmelding, Vroegsignaalzaak
 from vroegsignalering.services.intake import UnknownPartner, receive
-from tests.conftest import DATA
+from tests.support.intake import ALL_STEPS, deliver, partner_id, payload, signal_row, start_data
+from tests.support.process import zaak
 
-STUB = DATA / "vs_stub"
-PARTNERS = {"Woonstad": "Huur", "Zorgverzekeraar Zuid": "Zorg", "Stroomnet": "Energie", "Waternet": "Water"}
-ALL_STEPS = {"herinnering_verstuurd": True, "persoonlijk_contact_gezocht": True, "gewezen_op_schuldhulp": True,
-             "aangeboden_gegevens_door_te_geven": True}
 START_KEYS = {"signaal_id", "partner_type", "soort", "product", "bedrag", "signaaldatum", "ontstaansdatum", "crisis",
               "warme_overdracht", "postcode", "leeftijd", "feiten"}
 
 
 @pytest.fixture
-def vs(engine):
-    """The engine with the stub process deployed and four partners registered. The stub ends with a free-text end
-    result on purpose, so that the run-time hook is tested too: it is deployed without the domain's end-result
-    rule (every other check applies)."""
-    checked, engine.contract = engine.contract, replace(engine.contract, checks=())
-    engine.deploy(engine.read_bundle([STUB], STUB / "forms"), actor="test")
-    engine.contract = checked
-    with engine.uow() as uow:
-        uow.session.add_all([Partner(naam=naam, type=kind, created_at=engine.clock.now())
-                             for naam, kind in PARTNERS.items()])
-        uow.commit()
-    return engine
-
-
-def partner_id(engine, naam: str) -> int:
-    with engine.uow() as uow:
-        return uow.session.scalar(select(Partner.id).where(Partner.naam == naam))
-
-
-def payload(**values) -> dict:
-    """A valid rent signal for Fatima El Amrani (Javastraat 112-2), 60 days old, as the API would pass it."""
-    base = dict(externe_referentie="HUUR-1", soort="betalingsachterstand", product=None, bedrag=Decimal("450.00"),
-                ontstaansdatum=date(2026, 9, 27), signaaldatum=date(2026, 11, 26), crisissignaal=False,
-                warme_overdracht=False, sociaal_incasso=dict(ALL_STEPS), voornamen="Fatima", voorletters="F.",
-                achternaam="El Amrani", geboortedatum=date(1988, 4, 3), straatnaam="Javastraat", huisnummer=112,
-                huisnummertoevoeging="2", postcode="1094 hm", plaatsnaam="Amsterdam", telefoonnummer="0612345678")
-    base.update(values)
-    return base
-
-
-def deliver(engine, partner: str = "Woonstad", **values):
-    return receive(engine, partner_id(engine, partner), payload(**values), actor=f"partner:{partner}")
+def vs(vs_stub):
+    """The stub process deployed, four partners (tests/integration/conftest.py)."""
+    return vs_stub
 
 
 def count(engine, model) -> int:
     with engine.uow() as uow:
         return uow.session.scalar(select(func.count()).select_from(model))
-
-
-def start_data(engine, case_id: int) -> dict:
-    return next(e for e in engine.history(case_id) if e.kind == "zaak_gestart").data["data"]
-
-
-def zaak(engine, case_id: int) -> Vroegsignaalzaak:
-    with engine.uow() as uow:
-        return uow.session.get(Vroegsignaalzaak, case_id)
-
-
-def signal_row(engine, signal_id: int) -> Signal:
-    with engine.uow() as uow:
-        return uow.session.get(Signal, signal_id)
 
 
 # --- a new signal ------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from engine.config import create_private_file, ensure_secret_key
 from vroegsignalering.settings import Settings, load_settings
 from vroegsignalering import intake
 from vroegsignalering.brp import HaalCentraalBrp
-from tests.integration.test_partner_api import FATIMA, add_partner, post, signaal
+from tests.support.signals import FATIMA, add_partner, post, signaal
 
 BSN = "999990007"  # Fatima El Amrani in the bundled BRP fixture
 OTHER_BSN = "123456782"

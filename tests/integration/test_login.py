@@ -1,19 +1,15 @@
 """Staff login with a session cookie: the form, lockout, open redirects, logout, CSRF and security headers."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from engine.roles import ROLES
-from tests.integration.test_api import CONTACT, add_staff, open_task_ids, start
+from tests.support.staff_api import CONTACT, add_staff, open_task_ids, start
+from tests.support.web import PASSWORD, csrf_from, log_in
 from webapp import create_app
 from webapp.api import API_PREFIX
 from webapp.web.login import LOCKED, WRONG
 from webapp.web.security import CSRF_HEADER, resolve_cookie_secure
-
-PASSWORD = "correct horse battery"
-_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -30,16 +26,6 @@ def client(app):
 def anna(basis):
     basis.add_user("anna", "hulpverlener", PASSWORD, actor="test")
     return "anna"
-
-
-def csrf_from(client, path: str = "/inloggen") -> str:
-    """The CSRF token on a page (GET creates the session that holds it)."""
-    return _TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
-
-
-def log_in(client, username: str, password: str = PASSWORD, **extra):
-    data = {"username": username, "password": password, "csrf_token": csrf_from(client), **extra}
-    return client.post("/inloggen", data=data)
 
 
 def signed_in_user(client):

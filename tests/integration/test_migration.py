@@ -9,6 +9,7 @@ from engine.models import Case, CaseTimer, Event, ProcessVersion, UserTask
 from engine.modeling import MigrationRefused, UnknownVersion
 from engine.modeling.migration import version_at
 from tests.conftest import DATA, ROOT, local
+from tests.support.process import ATTEMPT, HELP, signal
 
 BASIS = DATA / "basis"
 NOT_CRISIS = {"crisis": False, "signaaldatum": "2026-11-27"}
@@ -196,8 +197,6 @@ def test_bad_version_pairs_are_refused_in_dutch(basis, cases):
 
 
 def test_a_case_of_the_shipped_process_inside_its_subprocess_moves_when_only_forms_and_names_changed(vs, clock):
-    from tests.integration.test_vroegsignalering_process import ATTEMPT, HELP, signal
-
     case_id = vs.start_case("vroegsignalering", signal(1), actor="test", correlation_key="hh-1").id
     [row] = open_rows(vs, case_id)
     assert row.element_id == "contactpoging"

@@ -10,9 +10,9 @@ import json
 import pytest
 
 from engine.roles import AUDITOR, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
-from tests.integration.test_api import add_staff
-from tests.integration.test_login import PASSWORD, csrf_from, log_in
-from tests.integration.test_partner_api import SIGNALEN, add_partner, signaal
+from tests.support.staff_api import add_staff
+from tests.support.web import PASSWORD, csrf_from, log_in
+from tests.support.signals import SIGNALEN, add_partner, signaal
 from webapp import create_app
 from webapp.api import API_PREFIX
 

@@ -12,7 +12,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from engine.roles import ROLES
-from tests.integration.test_login import PASSWORD, log_in
+from tests.support.web import PASSWORD, log_in
 from webapp import create_app
 
 OPEN_ENDPOINTS = {"static", "index", "web.login", "web.logout"}  # for everyone, or they handle sessions

@@ -4,51 +4,19 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import func, select
 
-from engine.models import Case, Event, UserTask
-from vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
+from engine.models import Case, Event
+from vroegsignalering.models import Partner, Signal, Terugmelding
 from vroegsignalering.services.partners import register_partner
-from tests.conftest import deploy_vroegsignalering  # noqa: F401  (test_import and test_ddas_export use it)
-from tests.integration.test_api import add_staff, assert_problem
+from tests.support.signals import INCASSO, SIGNALEN, add_partner, case_of, open_tasks, post, signaal
+from tests.support.staff_api import add_staff, assert_problem
 from webapp import create_app
 from webapp.api import API_PREFIX
 from webapp.api.openapi import openapi_path
-
-ROOT = Path(__file__).parent.parent.parent
-SIGNALEN = f"{API_PREFIX}/signalen"
-INCASSO = {"herinneringVerstuurd": True, "persoonlijkContactGezocht": True, "gewezenOpSchuldhulp": True,
-           "aangebodenGegevensDoorTeGeven": True}
-# Fatima El Amrani in the bundled BRP fixture: registered in 0363 at this address, so no check by hand.
-FATIMA = {"voorletters": "F.", "voornamen": "Fatima", "achternaam": "El Amrani", "geboortedatum": "1988-04-03",
-          "straatnaam": "Javastraat", "huisnummer": 112, "huisnummertoevoeging": "2", "postcode": "1094 hm",
-          "plaatsnaam": "Amsterdam", "telefoonnummer": "06 1234 5678", "email": "fatima@example.nl"}
-
-
-# --- helpers (test_import and test_ddas_export import these) --------------------------------------------------------
-
-def add_partner(engine, naam: str = "Woonstad", kind: str = "Huur") -> dict:
-    """A partner with its token; returns the Authorization header."""
-    _partner, token = register_partner(engine, naam, kind, actor="test")
-    return {"Authorization": f"Bearer {token}"}
-
-
-def signaal(**changes) -> dict:
-    """A valid rent signal in the API's shape; `client` changes are merged."""
-    body = {"externeReferentie": "HUUR-2026-0001", "soort": "betalingsachterstand", "bedrag": 912.5,
-            "ontstaansdatum": "2026-09-01", "signaaldatum": "2026-11-20", "sociaalIncasso": dict(INCASSO),
-            "client": dict(FATIMA)}
-    client = changes.pop("client", {})
-    body.update(changes)
-    if client is None:
-        body["client"] = None
-    else:
-        body["client"].update(client)
-    return body
 
 
 def counts(engine) -> tuple[int, ...]:
@@ -57,26 +25,11 @@ def counts(engine) -> tuple[int, ...]:
                      for model in (Signal, Case, Event, Terugmelding))
 
 
-def open_tasks(engine, case_id: int) -> dict[str, str]:
-    with engine.uow() as uow:
-        return dict(uow.session.execute(select(UserTask.element_id, UserTask.task_id).where(
-            UserTask.case_id == case_id, UserTask.status == "open")).all())
-
-
-def case_of(engine, signal_id: int) -> Vroegsignaalzaak:
-    with engine.uow() as uow:
-        return uow.session.get(Vroegsignaalzaak, uow.session.get(Signal, signal_id).case_id)
-
-
 # --- fixtures -------------------------------------------------------------------------------------------------------
 
 @pytest.fixture
 def huur(vs):
     return add_partner(vs)
-
-
-def post(client, headers, body):
-    return client.post(SIGNALEN, json=body, headers=headers)
 
 
 # --- delivering a signal --------------------------------------------------------------------------------------------

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from engine.models import AccessLogEntry
 from engine.roles import ROLES
 from tests.conftest import ROOT, local
-from tests.integration.test_login import PASSWORD, log_in
-from tests.integration.test_partner_api import add_partner
-from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, signaal
+from tests.support.web import PASSWORD, log_in
+from tests.support.signals import add_partner
+from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, signaal
 from vroegsignalering.bootstrap import build_engine
 from webapp import create_app
 from webapp.tasks.plan_document import display_value

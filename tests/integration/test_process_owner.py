@@ -10,10 +10,8 @@ from sqlalchemy import func, select, update
 from engine.models import Case, ProcessDraft, ProcessVersion
 from engine.roles import PROCESEIGENAAR, ROLES
 from tests.conftest import DATA
-from tests.integration.test_login import PASSWORD, csrf_from, log_in
+from tests.support.process_owner import SIGNAAL, load, new_draft, post_json, put, sign_in, version_id
 from webapp import create_app
-
-SIGNAAL = {"crisis": False, "signaaldatum": "2026-11-27"}
 
 
 @pytest.fixture
@@ -21,44 +19,10 @@ def web(basis):
     return create_app(engine=basis).test_client()
 
 
-def sign_in(engine, web, role: str, username: str | None = None) -> str:
-    username = username or f"{role}-1"
-    engine.add_user(username, role, PASSWORD, actor="test")
-    assert log_in(web, username).status_code == 302
-    return csrf_from(web, "/")
-
-
 @pytest.fixture
 def owner(basis, web):
     """A signed-in process owner; returns the CSRF token for JSON requests."""
     return sign_in(basis, web, PROCESEIGENAAR, "piet")
-
-
-def version_id(engine, process_id="basis", number=1) -> int:
-    with engine.uow() as uow:
-        return uow.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id,
-                                                                  ProcessVersion.version == number))
-
-
-def new_draft(web, token, vid) -> int:
-    response = web.post("/processen/concepten", data={"versie_id": vid, "csrf_token": token})
-    assert response.status_code == 303
-    return int(re.search(r"/processen/concepten/(\d+)$", response.headers["Location"]).group(1))
-
-
-def load(web, draft_id) -> dict:
-    response = web.get(f"/processen/concepten/{draft_id}/bestanden")
-    assert response.status_code == 200
-    return response.get_json()
-
-
-def put(web, token, draft_id, files, row_version):
-    return web.put(f"/processen/concepten/{draft_id}", json={"files": files, "row_version": row_version},
-                   headers={"X-CSRF-Token": token})
-
-
-def post_json(web, token, path, body=None):
-    return web.post(path, json=body or {}, headers={"X-CSRF-Token": token})
 
 
 # --- roles ------------------------------------------------------------------------------------------------

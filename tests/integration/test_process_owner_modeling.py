@@ -12,10 +12,8 @@ from sqlalchemy import select
 from engine.models import Case, ProcessDraft
 from engine.roles import PROCESEIGENAAR, ROLES
 from tests.conftest import DATA
-from tests.integration.test_process_owner import SIGNAAL, sign_in, version_id
+from tests.support.process_owner import MIWG, SIGNAAL, sign_in, version_id
 from webapp import create_app
-
-MIWG = DATA / "bpmn-miwg"  # the OMG MIWG reference models (SOURCE.md there)
 
 
 @pytest.fixture

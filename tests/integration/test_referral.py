@@ -14,9 +14,9 @@ from engine.models import Event
 from engine.roles import ROLES
 from vroegsignalering.models import Partner, Signal
 from vroegsignalering.referral import INTERNAL_PARTNER
-from tests.integration.test_login import PASSWORD, log_in
-from tests.integration.test_partner_api import add_partner
-from tests.scenarios.test_scenarios import FATIMA_BSN, case_of, deliver, signaal
+from tests.support.web import PASSWORD, log_in
+from tests.support.signals import add_partner
+from tests.support.process import FATIMA_BSN, case_of, deliver, signaal
 from webapp import create_app
 from webapp.referral.views import _amount
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from engine import accounts
 from engine.models import LoginThrottleEntry, WebSession
 from vroegsignalering.bootstrap import build_engine
-from tests.integration.test_login import PASSWORD, csrf_from, log_in
+from tests.support.web import PASSWORD, csrf_from, log_in
 from webapp import create_app
 
 COOKIE = "session"

@@ -13,9 +13,9 @@ from engine.forms import FIELD_TYPES, parse_form
 from engine.models import AccessLogEntry, UserTask
 from engine.roles import ROLES
 from tests.conftest import ROOT, local
-from tests.integration.test_login import PASSWORD, csrf_from, log_in
-from tests.integration.test_partner_api import add_partner
-from tests.scenarios.test_scenarios import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
+from tests.support.web import csrf_from, sign_in
+from tests.support.signals import add_partner
+from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
 from webapp.tasks.form_render import field_views, render_form
 
 FORMS = sorted((ROOT / "forms").glob("*.json"))
@@ -134,11 +134,6 @@ def web(app):
 def case_id(vs, web):
     partner = add_partner(vs, "Stroomnet", "Energie")
     return case_of(vs, deliver(web, partner, signaal(product="gas")))
-
-
-def sign_in(vs, web, username: str, role: str) -> None:
-    vs.add_user(username, role, PASSWORD, actor="test")
-    assert log_in(web, username).status_code == 302
 
 
 def task_row(vs, case_id, element) -> UserTask:

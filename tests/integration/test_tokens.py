@@ -14,8 +14,8 @@ from engine.models import ApiToken, Event
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.models import Partner
 from vroegsignalering.services.partners import register_partner, rotate_partner_token, set_partner_active
-from tests.integration.test_api import add_staff, assert_problem
-from tests.integration.test_partner_api import post, signaal
+from tests.support.staff_api import add_staff, assert_problem
+from tests.support.signals import post, signaal
 from webapp import create_app
 from webapp.api import API_PREFIX
 

@@ -19,6 +19,7 @@ from engine.validation import validate_bundle
 from vroegsignalering.hooks import parent_data
 from vroegsignalering.models import END_RESULTS
 from tests.conftest import local
+from tests.support.process import ATTEMPT, signal
 
 ROOT = Path(__file__).parent.parent.parent
 BPMN = ROOT / "processes" / "vroegsignalering.bpmn"
@@ -59,19 +60,6 @@ def vs(engine):
     engine.observer = Observer()
     engine.runtime.hooks = (*engine.runtime.hooks, engine.observer)
     return engine
-
-
-FEITEN = {"brp": "ingeschreven", "naam_afwijkend": False, "shv": "geen", "shv_hulpverlener": None, "bezwaar": False,
-          "herhaald": False, "onterecht": False, "onterecht_reden": None, "rechtspersoon": False, "ondernemer": False}
-
-
-def signal(signaal_id=1, feiten=None, **data):
-    """Start data (or a nieuw_signaal payload) as the domain code gives it."""
-    base = {"signaal_id": signaal_id, "partner_type": "Huur", "soort": "betalingsachterstand", "product": None,
-            "bedrag": "450.00", "signaaldatum": "2026-11-27", "ontstaansdatum": "2026-10-01", "crisis": False,
-            "warme_overdracht": False, "postcode": "1021AB", "leeftijd": 45, "feiten": {**FEITEN, **(feiten or {})}}
-    base.update(data)
-    return base
 
 
 def start(engine, feiten=None, **data):
@@ -126,7 +114,6 @@ def assert_closed(engine, case_id, end_result, end_event):
     assert events[-1].kind == "zaak_afgerond" and events[-1].data == {"end_events": [end_event]}
 
 
-ATTEMPT = {"kanaal": "Telefoon", "datum": "2026-11-30", "dagdeel": "Middag"}
 HELP = {"uitkomst": "hulp", "bedreigende_situatie": False, "achterstanden": "Huur oktober en november",
         "zelfredzaamheid": "beperkt"}
 HELP_ACCEPTED = {"code": "hulp-geaccepteerd", "signalen": [1]}

@@ -6,18 +6,16 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
 
-from engine.models import UserTask
 from engine.roles import ROLES
-from vroegsignalering.models import Signal, Vroegsignaalzaak
 from tests.conftest import local
-from tests.integration.test_login import PASSWORD, log_in
-from tests.integration.test_partner_api import add_partner
-from tests.querycount import statements
-from tests.scenarios.test_scenarios import deliver, signaal
+from tests.support.process import deliver, signaal
+from tests.support.signals import add_partner
+from tests.support.web import sign_in
+from tests.support.worklist import case_links, count_queries, get, make_cases, set_task, set_zaak
 from webapp.web.formatting import bedrag, datum
 from webapp.worklist.views import PAGE_SIZE, page_links
+
 
 # --- formatting ----------------------------------------------------------------------------------------------
 
@@ -44,58 +42,6 @@ def test_page_links_show_first_last_and_neighbours():
     assert page_links(1, 1) == [1]
     assert page_links(1, 3) == [1, 2, 3]
     assert page_links(6, 20) == [1, None, 4, 5, 6, 7, 8, None, 20]
-
-
-# --- fixtures and helpers -----------------------------------------------------------------------------------
-
-@pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Woonstad", "Huur")
-
-
-def sign_in(vs, web, username: str, role: str) -> None:
-    vs.add_user(username, role, PASSWORD, actor="test")
-    assert log_in(web, username).status_code == 302
-
-
-def make_cases(vs, web, partner, n: int, start: int = 0) -> list[int]:
-    """n cases of n households through the partner API; returns their case ids in order."""
-    ids = []
-    for i in range(start, start + n):
-        client = {"postcode": f"{1000 + i:04d}AB", "huisnummer": i + 1, "huisnummertoevoeging": None,
-                  "achternaam": f"Huishouden {i}", "voornamen": f"Persoon{i}", "geboortedatum": "1980-01-01"}
-        signal_id = deliver(web, partner, signaal(f"S-{i}", bedrag=100 + i, client=client))
-        with vs.uow() as uow:
-            ids.append(uow.session.get(Signal, signal_id).case_id)
-    assert len(set(ids)) == n
-    return ids
-
-
-def set_task(vs, case_id, **values) -> None:
-    """Change the case's open task rows; a due_at given is the task's own deadline, so also what the worklist sorts
-    on (deadline_at)."""
-    if "due_at" in values:
-        values["deadline_at"] = values["due_at"]
-    with vs.uow() as uow:
-        uow.session.execute(update(UserTask).where(UserTask.case_id == case_id, UserTask.status == "open")
-                            .values(**values))
-        uow.commit()
-
-
-def set_zaak(vs, case_id, **values) -> None:
-    with vs.uow() as uow:
-        uow.session.execute(update(Vroegsignaalzaak).where(Vroegsignaalzaak.case_id == case_id).values(**values))
-        uow.commit()
-
-
-def case_links(page: str) -> list[int]:
-    return [int(n) for n in re.findall(r'<a class="vroeg-huishouden" href="/zaken/(\d+)">', page)]
-
-
-def get(web, path="/werklijst?weergave=alle") -> str:
-    response = web.get(path)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_data(as_text=True)
 
 
 # --- access -------------------------------------------------------------------------------------------------
@@ -237,12 +183,6 @@ def test_paging_by_fifty(vs, web, partner):
     assert case_links(second) == ids[PAGE_SIZE:] and "Vorige pagina" in second
     beyond = get(web, "/werklijst?weergave=alle&pagina=9")
     assert case_links(beyond) == [] and "Pagina 2" in beyond
-
-
-def count_queries(vs, web, path) -> int:
-    with statements(vs.db) as sent:
-        get(web, path)
-    return len(sent)
 
 
 def test_query_count_does_not_grow_with_the_rows(vs, web, partner):

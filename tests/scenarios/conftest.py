@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_partner_api import add_partner
+from tests.support.signals import add_partner
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.services import intake as vroegsignalering
 from vroegsignalering.models import PARTNER_TYPES, Signal, Vroegsignaalzaak
 from tests.conftest import DATA, deploy_vroegsignalering, local
-from tests.integration.test_partner_api import add_partner
+from tests.support.signals import add_partner
 from webapp import create_app
 from webapp.api import API_PREFIX
 

@@ -6,35 +6,13 @@ from __future__ import annotations
 import threading
 from sqlalchemy import func, select
 
-from engine.models import Case, CaseTimer, UserTask
+from engine.models import Case, CaseTimer
 from vroegsignalering.services import intake as vroegsignalering
 from vroegsignalering.models import Signal, Vroegsignaalzaak
 from tests.conftest import local
+from tests.support.process import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, open_tasks, signaal, zaak
 from webapp import create_app
 from webapp.api import API_PREFIX
-
-INCASSO = {"herinneringVerstuurd": True, "persoonlijkContactGezocht": True, "gewezenOpSchuldhulp": True,
-           "aangebodenGegevensDoorTeGeven": True}
-FATIMA = {"voorletters": "F.", "voornamen": "Fatima", "achternaam": "El Amrani", "geboortedatum": "1988-04-03",
-          "straatnaam": "Javastraat", "huisnummer": 112, "huisnummertoevoeging": "2", "postcode": "1094HM",
-          "plaatsnaam": "Amsterdam"}
-FATIMA_BSN = "999990007"
-ATTEMPT = {"kanaal": "Telefoon", "datum": "2026-11-30", "dagdeel": "Middag"}
-HELP = {"uitkomst": "hulp", "bedreigende_situatie": False, "achterstanden": "Energie oktober en november",
-        "zelfredzaamheid": "beperkt"}
-
-
-def signaal(ref="S-1", soort="betalingsachterstand", bedrag=912.5, client=None, **changes) -> dict:
-    body = {"externeReferentie": ref, "soort": soort, "bedrag": bedrag, "ontstaansdatum": "2026-09-01",
-            "signaaldatum": "2026-11-20", "sociaalIncasso": dict(INCASSO), "client": {**FATIMA, **(client or {})}}
-    body.update(changes)
-    return body
-
-
-def deliver(client, partner, body) -> int:
-    response = client.post(f"{API_PREFIX}/signalen", json=body, headers=partner)
-    assert response.status_code in (200, 201), response.get_data(as_text=True)
-    return response.get_json()["id"]
 
 
 def received(client, partner) -> list[tuple[str, str]]:
@@ -47,35 +25,15 @@ def receipt_status(client, partner, signal_id) -> str:
     return client.get(f"{API_PREFIX}/signalen/{signal_id}", headers=partner).get_json()["status"]
 
 
-def case_of(engine, signal_id) -> int:
-    with engine.uow() as uow:
-        return uow.session.get(Signal, signal_id).case_id
-
-
-def zaak(engine, case_id) -> Vroegsignaalzaak:
-    with engine.uow() as uow:
-        return uow.session.get(Vroegsignaalzaak, case_id)
-
-
 def status(engine, case_id) -> str:
     with engine.uow() as uow:
         return uow.session.get(Case, case_id).status
-
-
-def open_tasks(engine, case_id) -> dict[str, UserTask]:
-    with engine.uow() as uow:
-        return {t.element_id: t for t in uow.session.scalars(
-            select(UserTask).where(UserTask.case_id == case_id, UserTask.status == "open"))}
 
 
 def deadlines(engine, case_id) -> dict:
     with engine.uow() as uow:
         return {t.element_id: t.due_at for t in uow.session.scalars(
             select(CaseTimer).where(CaseTimer.case_id == case_id))}
-
-
-def do(engine, case_id, element, **data):
-    engine.complete_task(open_tasks(engine, case_id)[element].task_id, data, actor="anna")
 
 
 def closed_with(engine, case_id, result):

@@ -1,0 +1,68 @@
+"""Driving cases of the shipped vroegsignalering process: a signal delivered through the partner API, the case it
+started, its open tasks completed one by one; and the process's start data for cases started directly."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.models import UserTask
+from vroegsignalering.models import Signal, Vroegsignaalzaak
+from webapp.api import API_PREFIX
+from tests.support.signals import INCASSO
+
+_FATIMA = {"voorletters": "F.", "voornamen": "Fatima", "achternaam": "El Amrani", "geboortedatum": "1988-04-03",
+           "straatnaam": "Javastraat", "huisnummer": 112, "huisnummertoevoeging": "2", "postcode": "1094HM",
+           "plaatsnaam": "Amsterdam"}
+FATIMA_BSN = "999990007"
+ATTEMPT = {"kanaal": "Telefoon", "datum": "2026-11-30", "dagdeel": "Middag"}
+HELP = {"uitkomst": "hulp", "bedreigende_situatie": False, "achterstanden": "Energie oktober en november",
+        "zelfredzaamheid": "beperkt"}
+FEITEN = {"brp": "ingeschreven", "naam_afwijkend": False, "shv": "geen", "shv_hulpverlener": None, "bezwaar": False,
+          "herhaald": False, "onterecht": False, "onterecht_reden": None, "rechtspersoon": False, "ondernemer": False}
+
+
+def signaal(ref="S-1", soort="betalingsachterstand", bedrag=912.5, client=None, **changes) -> dict:
+    """A signal for Fatima El Amrani in the API's shape; `client` changes are merged."""
+    body = {"externeReferentie": ref, "soort": soort, "bedrag": bedrag, "ontstaansdatum": "2026-09-01",
+            "signaaldatum": "2026-11-20", "sociaalIncasso": dict(INCASSO), "client": {**_FATIMA, **(client or {})}}
+    body.update(changes)
+    return body
+
+
+def deliver(client, partner, body) -> int:
+    """POST the signal as `partner` (its Authorization header); returns the signal id."""
+    response = client.post(f"{API_PREFIX}/signalen", json=body, headers=partner)
+    assert response.status_code in (200, 201), response.get_data(as_text=True)
+    return response.get_json()["id"]
+
+
+def case_of(engine, signal_id) -> int:
+    """The id of the case the signal belongs to."""
+    with engine.uow() as uow:
+        return uow.session.get(Signal, signal_id).case_id
+
+
+def zaak(engine, case_id) -> Vroegsignaalzaak:
+    """The case's row (vroegsignaalzaak)."""
+    with engine.uow() as uow:
+        return uow.session.get(Vroegsignaalzaak, case_id)
+
+
+def open_tasks(engine, case_id) -> dict[str, UserTask]:
+    """The case's open tasks: element id -> task row."""
+    with engine.uow() as uow:
+        return {t.element_id: t for t in uow.session.scalars(
+            select(UserTask).where(UserTask.case_id == case_id, UserTask.status == "open"))}
+
+
+def do(engine, case_id, element, **data):
+    """Complete the case's open task `element` with `data`, as anna."""
+    engine.complete_task(open_tasks(engine, case_id)[element].task_id, data, actor="anna")
+
+
+def signal(signaal_id=1, feiten=None, **data):
+    """Start data (or a nieuw_signaal payload) as the domain code gives it."""
+    base = {"signaal_id": signaal_id, "partner_type": "Huur", "soort": "betalingsachterstand", "product": None,
+            "bedrag": "450.00", "signaaldatum": "2026-11-27", "ontstaansdatum": "2026-10-01", "crisis": False,
+            "warme_overdracht": False, "postcode": "1021AB", "leeftijd": 45, "feiten": {**FEITEN, **(feiten or {})}}
+    base.update(data)
+    return base
