@@ -11,8 +11,8 @@ from sqlalchemy import select
 from engine.models import AccessLogEntry, Case
 from vroegsignalering.models import Signal
 from vroegsignalering.retention import Due, erase_case
-from tests.integration.test_login import PASSWORD, csrf_from, log_in
-from tests.integration.test_partner_api import add_partner
+from tests.support.web import PASSWORD, csrf_from, log_in
+from tests.support.signals import add_partner
 
 BSN = "999993653"  # Fatima El Amrani in the BRP fixture (tests/integration/conftest.py RESIDENTS[0])
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from vroegsignalering.models import Signal
 from vroegsignalering.services.partners import register_partner
 from tests.conftest import ROOT
-from tests.integration.test_ddas_export import deliver
-from tests.integration.test_partner_api import FATIMA
+from tests.support.ddas import deliver
+from tests.support.signals import FATIMA
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 

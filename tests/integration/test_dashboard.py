@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from vroegsignalering.monitor import last_months, period_of
 from tests.conftest import ROOT
-from tests.integration.test_login import PASSWORD, log_in
+from tests.support.web import PASSWORD, log_in
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 ANCHOR = "2026-12-28"
@@ -54,7 +54,6 @@ def ddas_counts(vroeg, tmp_path, van: str, tot: str) -> dict:
             "pogingen": Counter(p["soort"] for c in cases for p in c["contactpogingen"])}
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("period", [{"periode": "maand", "datum": "2026-11-15"},
                                     {"periode": "eigen", "van": "2026-10-01", "tot": "2026-12-31"}])
 def test_dashboard_counts_equal_the_ddas_export_for_the_period(vs, web, demo, vroeg, tmp_path, period):
@@ -79,7 +78,6 @@ def test_dashboard_counts_equal_the_ddas_export_for_the_period(vs, web, demo, vr
     assert int(row[1]) == expected["signalen"]
 
 
-@pytest.mark.slow
 def test_the_trend_covers_twelve_months_and_each_month_equals_its_delivery(vs, web, demo, vroeg, tmp_path):
     sign_in(vs, web, "coordinator")
     trend = csv_table(web, "trend", periode="maand", datum="2026-12-10")
@@ -92,7 +90,6 @@ def test_the_trend_covers_twelve_months_and_each_month_equals_its_delivery(vs, w
     assert trend["jan 2026"] == [0, 0, 0, 0]
 
 
-@pytest.mark.slow
 def test_xlsx_export_holds_the_same_numbers_as_csv(vs, web, demo):
     sign_in(vs, web, "proceseigenaar")
     period = {"periode": "kwartaal", "datum": "2026-11-01"}
@@ -105,7 +102,6 @@ def test_xlsx_export_holds_the_same_numbers_as_csv(vs, web, demo):
     assert {r[0]: [r[1]] for r in rows[1:]} == csv_table(web, "eindresultaten", **period)
 
 
-@pytest.mark.slow
 def test_partner_feedback_counts_its_own_signals(vs, web, demo, vroeg, tmp_path):
     sign_in(vs, web)
     period = {"periode": "eigen", "van": "2026-10-01", "tot": "2026-12-31"}

@@ -14,10 +14,9 @@ from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.ddas import build_delivery
 from vroegsignalering.services.ddas import export_ddas
 from vroegsignalering.models import SIGNAL_STATUSES
-from vroegsignalering.services.partners import find_partner, register_partner
-from vroegsignalering.payload import load_signal
-from vroegsignalering.services.intake import receive
+from vroegsignalering.services.partners import register_partner
 from tests.conftest import DATA, deploy_vroegsignalering, local
+from tests.support.ddas import ANNA, attempt, deliver
 from tests.support.signals import FATIMA, INCASSO, case_of, open_tasks
 
 SCHEMA = json.loads((DATA / "ddas" / "json_schema_Uitwisselmodel.json").read_text(encoding="utf-8"))
@@ -32,8 +31,6 @@ MEIJER = {"voorletters": "L.", "achternaam": "Meijer", "geboortedatum": "1995-01
 PIETER = {"voorletters": "P.", "voorvoegsel": "van 't", "achternaam": "Hof", "geboortedatum": "1968-08-16",
           "huisnummer": 300, "postcode": "1056EL"}
 LEGAL = {"achternaam": "Fietsenmakerij Groen B.V.", "huisnummer": 12, "postcode": "1103CP"}
-ANNA = {"voorvoegsel": "van der", "achternaam": "Berg", "voorletters": "A.M.", "geboortedatum": "1975-09-12",
-        "huisnummer": 150, "postcode": "1055EB", "straatnaam": "Bos en Lommerweg"}
 
 
 def assert_valid(delivery: dict) -> None:
@@ -49,21 +46,6 @@ def vs(settings, clock):
     engine = build_engine(replace(settings, extra=ORGANISATION), clock)
     yield deploy_vroegsignalering(engine)
     engine.db.dispose()
-
-
-def deliver(engine, partner_name: str, reference: str, client: dict, **fields) -> int:
-    sender = find_partner(engine, partner_name)
-    record = {"externeReferentie": reference, "soort": "betalingsachterstand", "bedrag": "450.50",
-              "ontstaansdatum": "2026-08-01", "signaaldatum": "2026-10-15", "client": client, **fields}
-    if sender.type in ("Huur", "Water") and "sociaalIncasso" not in fields:
-        record["sociaalIncasso"] = dict(INCASSO)
-    payload = load_signal(record, partner_type=sender.type, today=engine.clock.now().date())
-    return receive(engine, sender.id, payload, actor="test").id
-
-
-def attempt(engine, case_id: int, **data) -> None:
-    form = {"kanaal": "Telefoon", "datum": engine.clock.now().date().isoformat(), "dagdeel": "Middag", **data}
-    engine.complete_task(open_tasks(engine, case_id)["contactpoging"], form, actor="anna")
 
 
 def test_a_month_with_signals_in_every_state(vs, clock):

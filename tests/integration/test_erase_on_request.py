@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from vroegsignalering.models import Signal, Vroegsignaalzaak
 from vroegsignalering.services.partners import register_partner
-from tests.integration.test_ddas_export import ANNA, attempt, deliver
-from tests.integration.test_login import PASSWORD, log_in
-from tests.integration.test_partner_api import FATIMA, open_tasks
+from tests.support.ddas import ANNA, attempt, deliver
+from tests.support.web import PASSWORD, log_in
+from tests.support.signals import FATIMA, open_tasks
 from tests.conftest import ROOT
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}

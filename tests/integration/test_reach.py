@@ -5,19 +5,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import pytest
 from sqlalchemy import select
 
 from engine.models import UserTask
 from vroegsignalering.models import Contactpoging
 from vroegsignalering.reach import THRESHOLD
 from tests.conftest import ROOT
-from tests.integration.test_login import PASSWORD, log_in
+from tests.support.web import PASSWORD, log_in
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 
 
-@pytest.mark.slow
 def test_the_contact_attempt_form_advises_only_from_enough_attempts(vs, web, vroeg):
     assert vroeg("demo", "--datum", "2026-12-28", **REAL).exit_code == 0
     vs.add_user("cora", "coordinator", PASSWORD, actor="test")

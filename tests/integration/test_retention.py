@@ -17,7 +17,7 @@ from vroegsignalering.retention import SIGNAL_FIELDS, RetentionError, add_months
 from vroegsignalering.services.retention import daily_retention
 from vroegsignalering.retention_models import Verwijdering
 from tests.conftest import ROOT
-from tests.integration.test_login import PASSWORD, log_in
+from tests.support.web import PASSWORD, log_in
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 ANCHOR = "2026-03-02"  # the demo's cases close from late December 2025 to the start of March 2026
@@ -79,7 +79,6 @@ def run(vroeg, day: str, *args):
     return result.stdout
 
 
-@pytest.mark.slow
 def test_a_year_and_a_half_of_retention_removes_exactly_what_the_schedule_says(vs, demo, vroeg, tmp_path):
     closed = closed_cases(vs)
     assert len(closed) > 50 and {months_for(r) for r, _ in closed.values()} == {6, 12, 18}
@@ -131,7 +130,6 @@ def test_a_year_and_a_half_of_retention_removes_exactly_what_the_schedule_says(v
     assert "0 cases removed" in run(vroeg, "2027-11-01")  # nothing is removed twice
 
 
-@pytest.mark.slow
 def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, web, demo, vroeg):
     closed = closed_cases(vs)
     day = "2026-10-01"
@@ -183,7 +181,6 @@ def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, web, demo, vroeg):
     assert "Historie intact:" in checked
 
 
-@pytest.mark.slow
 def test_a_change_to_an_emptied_event_or_an_unrecorded_removal_breaks_the_chain(vs, demo, vroeg):
     run(vroeg, "2026-10-01")
     victim = min(removed(vs))
