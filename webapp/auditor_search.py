@@ -1,17 +1,20 @@
-"""Finding a case for the auditor: by case number, by person (BSN or name, from the case's signals) or by period
-(the date the case was created or the signal date). Criteria given together must all hold."""
+"""Finding a case: the auditor's form by case number, by person (BSN or name, from the case's signals) or by period
+(the date the case was created or the signal date), criteria given together all holding; and the counsellors'
+one search box (`search_free`: case number, BSN, name or address). Names and addresses match accent-insensitively
+on the signals' folded search columns (engine/vroegsignalering/zoektekst.py): "Yildiz" finds "Yıldız"."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import Case, ProcessVersion
 from engine.vroegsignalering.brp import bsn_valid
 from engine.vroegsignalering.models import Signal
+from engine.vroegsignalering.zoektekst import fold
 
 from .formatting import AMSTERDAM
 
@@ -48,6 +51,7 @@ class Hit:
     created_at: datetime
     completed_at: datetime | None
     persons: list = field(default_factory=list)
+    addresses: list = field(default_factory=list)
 
 
 def read_query(args) -> Query:
@@ -97,11 +101,36 @@ def _date(q, name: str, label: str) -> date | None:
 
 def search(session: Session, q: Query) -> tuple[list[Hit], bool]:
     """The cases matching every criterion, newest first: at most LIMIT, and whether there were more."""
+    return _hits(session, _conditions(q))
+
+
+def search_free(session: Session, text: str) -> tuple[list[Hit], bool]:
+    """The cases one search box finds, newest first (at most LIMIT, and whether there were more): by case number
+    when `text` is one, by BSN when it is a valid one, and by name or by address (every word in the folded names,
+    or every word in the folded address, of one signal of the case; a number of 1-3 digits only as case number)."""
+    text = " ".join(text.split())[:_MAX_TEXT]
+    compact = text.replace(" ", "")
+    either = []
+    if _CASE_NUMBER.fullmatch(compact):
+        either.append(Case.id == int(compact))
+    if bsn_valid(compact):
+        either.append(Case.id.in_(select(Signal.case_id).where(Signal.bsn == compact)))
+    words = fold(text).split()
+    if compact.isdigit() and len(compact) < 4:  # a short number is a case number, not any house number
+        words = []
+    if words:
+        either.append(Case.id.in_(select(Signal.case_id).where(*_name_matches(text))))
+        either.append(Case.id.in_(select(Signal.case_id).where(
+            and_(*[Signal.zoekadres.like(f"%{w}%") for w in words]))))
+    return _hits(session, [or_(*either)]) if either else ([], False)
+
+
+def _hits(session: Session, conditions: list) -> tuple[list[Hit], bool]:
     rows = session.execute(
         select(Case.id, Case.status, Case.created_at, Case.completed_at, ProcessVersion.process_id,
                ProcessVersion.version)
         .join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
-        .where(*_conditions(q)).order_by(Case.created_at.desc(), Case.id.desc()).limit(LIMIT + 1)).all()
+        .where(*conditions).order_by(Case.created_at.desc(), Case.id.desc()).limit(LIMIT + 1)).all()
     hits = [Hit(r.id, r.status, f"{r.process_id} versie {r.version}", r.created_at, r.completed_at)
             for r in rows[:LIMIT]]
     _add_persons(session, hits)
@@ -131,10 +160,10 @@ def _conditions(q: Query) -> list:
 
 
 def _name_matches(naam: str) -> list:
-    """Every word of the name in one of the name fields of the same signal, ignoring case."""
-    fields = (Signal.voornamen, Signal.voorletters, Signal.voorvoegsel, Signal.achternaam)
-    words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in naam.split()]
-    return [and_(*[or_(*[f.ilike(f"%{w}%", escape="\\") for f in fields]) for w in words])]
+    """Every word of the name in the names of the same signal, ignoring case and accents ("Yildiz" finds "Yıldız").
+    Folded words hold only a-z and 0-9: nothing to escape in LIKE."""
+    words = fold(naam).split()
+    return [and_(*[Signal.zoeknaam.like(f"%{w}%") for w in words])] if words else [false()]
 
 
 def _start_of(day: date) -> datetime:
@@ -146,12 +175,29 @@ def _add_persons(session: Session, hits: list[Hit]) -> None:
         return
     by_case = {h.id: h for h in hits}
     rows = session.execute(
-        select(Signal.case_id, Signal.voornamen, Signal.voorletters, Signal.voorvoegsel, Signal.achternaam)
+        select(Signal.case_id, Signal.voornamen, Signal.voorletters, Signal.voorvoegsel, Signal.achternaam,
+               Signal.straatnaam, Signal.huisnummer, Signal.huisletter, Signal.huisnummertoevoeging, Signal.postcode,
+               Signal.plaatsnaam)
         .where(Signal.case_id.in_(by_case)).order_by(Signal.id)).all()
     for row in rows:
-        name = person_name(row)
-        if name and name not in by_case[row.case_id].persons:
-            by_case[row.case_id].persons.append(name)
+        hit, name, address = by_case[row.case_id], person_name(row), _address(row)
+        if name and name not in hit.persons:
+            hit.persons.append(name)
+        if address and address not in hit.addresses:
+            hit.addresses.append(address)
+
+
+def _address(signal) -> str:
+    """'Javastraat 112-2, 1094 HM Amsterdam' from a signal's address fields (only the parts it has)."""
+    number = "".join(str(p) for p in (signal.huisnummer, signal.huisletter) if p)
+    if signal.huisnummertoevoeging:
+        number = f"{number}-{signal.huisnummertoevoeging}"
+    postcode = signal.postcode or ""
+    if len(postcode) == 6:
+        postcode = f"{postcode[:4]} {postcode[4:]}"
+    street = " ".join(p for p in (signal.straatnaam, number) if p)
+    place = " ".join(p for p in (postcode, signal.plaatsnaam) if p)
+    return ", ".join(p for p in (street, place) if p)
 
 
 def person_name(signal) -> str:

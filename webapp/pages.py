@@ -19,6 +19,7 @@ NAVIGATION = (
     ("Werklijst", "worklist.werklijst", (HULPVERLENER, COORDINATOR)),
     ("Coördinatie", "coordinator.overzicht", (COORDINATOR,)),
     ("Signaal invoeren", "referral.nieuw", (HULPVERLENER, COORDINATOR)),
+    ("Zoeken", "zoeken.zoeken", (HULPVERLENER, COORDINATOR)),
     ("Processen", "process_owner.processen", (PROCESEIGENAAR,)),
     ("Audit", "auditor.zoeken", (AUDITOR,)),
 )

@@ -78,6 +78,8 @@ class Signal(Base):
     telefoonnummer: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(254))
     # derived
+    zoeknaam: Mapped[str | None] = mapped_column(String(500))  # folded names and address (zoektekst.py)
+    zoekadres: Mapped[str | None] = mapped_column(String(300))
     household_key: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(60))  # SIGNAL_STATUSES
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -181,3 +183,6 @@ class Vroegsignaalzaak(Base):
     afgesloten_op: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship()
+
+
+from . import zoektekst  # noqa: E402,F401 - keeps the signals' search columns filled

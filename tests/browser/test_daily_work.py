@@ -1,0 +1,43 @@
+"""Browser tests of the daily work (issue 16): the counsellors' search, Dutch error pages. Axe-clean, screenshots
+kept in test-artefacts/screenshots/."""
+from __future__ import annotations
+
+YILDIZ = {"voorletters": "Ş.", "voornamen": "Şükrü", "achternaam": "Yıldız", "geboortedatum": "1970-05-05",
+          "straatnaam": "Eerste Jan Steenstraat", "huisnummer": 907, "postcode": "1072NA", "plaatsnaam": "Amsterdam"}
+
+
+def test_a_counsellor_searches_yildiz_without_the_dotless_i(page, live_app, login, shot, assert_accessible):
+    _signal, case_id = live_app.new_signal(client=YILDIZ)
+    login(page, "hulpverlener")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Zoeken").click()
+    page.get_by_label("Zoekvraag").fill("Yildiz")
+    page.get_by_role("button", name="Zoeken").click()
+    results = page.get_by_role("table", name="Gevonden zaken, nieuwste eerst")
+    row = results.get_by_role("row").filter(has_text="Şükrü Yıldız")
+    assert row.count() == 1 and "Eerste Jan Steenstraat 907, 1072 NA Amsterdam" in row.inner_text()
+    shot(page, "zoeken-yildiz")
+    assert_accessible(page, "zoeken-yildiz")
+    row.get_by_role("link", name=f"Zaak {case_id}").click()
+    assert page.url.endswith(f"/zaken/{case_id}")
+
+
+def test_a_too_short_question_says_what_is_wrong(page, login, shot, assert_accessible):
+    login(page, "hulpverlener")
+    page.goto("/zoeken?q=x")
+    assert page.get_by_role("alert").inner_text().startswith("Vul minstens 2 tekens in")
+    shot(page, "zoeken-fout")
+    assert_accessible(page, "zoeken-fout")
+
+
+def test_error_pages_are_dutch_in_the_house_style(page, login, shot, assert_accessible):
+    login(page, "hulpverlener")
+    response = page.goto("/bestaat-niet")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Niet gevonden"
+    assert page.get_by_role("link", name="Naar de startpagina").is_visible()
+    shot(page, "fout-404")
+    assert_accessible(page, "fout-404")
+    response = page.goto("/processen")
+    assert response.status == 403 and "Geen toegang" in page.get_by_role("heading", level=1).inner_text()
+    shot(page, "fout-403")
+    assert_accessible(page, "fout-403")
