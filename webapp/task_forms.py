@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.access_log import record_access
 from engine.assignment import may_do
 from engine.errors import InvalidTaskData, StepFailed, TaskNotOpen, UnknownTask
+from engine.form_dates import local_today
 from engine.forms import validate_submission
 from engine.models import Case, Event, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
@@ -24,6 +25,7 @@ from engine.vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
 
 from . import current_engine
 from .case_read import case_deadlines
+from .contact_history import earlier_attempts
 from .deadline_text import describe
 from .form_render import render_error_summary, render_form, submitted_values
 from .pages import page_for
@@ -109,6 +111,7 @@ class TaskView:
     header: CaseHeader | None
     form: dict | None
     forbidden: bool = False
+    attempts: list = field(default_factory=list)  # the case's earlier contact attempts, newest first
 
 
 @bp.route("/taken/<int:task_id>", methods=["GET", "POST"])
@@ -141,7 +144,7 @@ def _load(task_id: int, log: bool = True) -> TaskView | None:
         form = None
         if row.form:
             form = engine.specs.get(session, case.process_version_id).forms.get(row.form)
-        view = TaskView(row, case_header(session, case), form)
+        view = TaskView(row, case_header(session, case), form, attempts=earlier_attempts(session, case.id))
         if log:
             record_access(session, username=g.user.username, role=g.user.role, case_id=case.id,
                           action="taak_bekeken", at=engine.clock.now(), detail=f"taak {task_id}")
@@ -161,7 +164,8 @@ def _show(view: TaskView, values: dict | None = None, errors: dict | None = None
                  for d in view.header.termijnen] if view.header else []
     names = [d.name or d.element_id for d in view.header.termijnen] if view.header else []
     return render_template("task.html", task=view.row, header=view.header, form=view.form, fields=fields,
-                           summary=summary, message=message, termijnen=list(zip(termijnen, names))), status
+                           summary=summary, message=message, termijnen=list(zip(termijnen, names)),
+                           attempts=view.attempts), status
 
 
 def _closed(view: TaskView, status: int):
@@ -171,12 +175,13 @@ def _closed(view: TaskView, status: int):
 def _submit(view: TaskView):
     form = view.form or {"fields": []}
     submitted = submitted_values(form, request.form)
-    _cleaned, problems = validate_submission(form, submitted) if view.form else ({}, [])
+    today = local_today(current_engine().clock.now())
+    _cleaned, problems = validate_submission(form, submitted, today) if view.form else ({}, [])
     if problems:
         return _show(view, submitted, _by_field(problems), 422)
     engine = current_engine()
     try:
-        engine.complete_task(view.row.task_id, submitted, actor=g.user.username)
+        engine.complete_task(view.row.task_id, submitted, actor=g.user.username, check_dates=True)
     except InvalidTaskData as exc:  # the deployed form may check more than we did here
         return _show(view, submitted, _by_field(exc.errors), 422)
     except (TaskNotOpen, UnknownTask):

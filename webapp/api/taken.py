@@ -74,7 +74,7 @@ def voltooi_taak(task_id: str):
         task, _ = _task_with_version(uow.session, task_id)
         if not may_complete(g.user.role, task.role):
             raise Problem(403, f"De rol {g.user.role} mag taken van de rol {task.role} niet voltooien.")
-    ref = engine.complete_task(task_id, data, actor=g.user.username)
+    ref = engine.complete_task(task_id, data, actor=g.user.username, check_dates=True)
     with engine.uow() as uow:
         detail = case_detail(uow.session, ref.id)
         log_read(uow, ref.id, "zaak_bekeken", f"na voltooien taak {task_id}")
