@@ -25,6 +25,7 @@ from ..cases import SYSTEM_ACTOR
 from ..clock import FixedClock
 from ..models import ProcessVersion
 from .brp import BUNDLED_FIXTURE, address_of, is_deceased
+from .demo_assign import assign_demo_work
 from .demo_work import plan_new_case, work
 from .importer import NIEUW, import_signal
 from .intake import PROCESS_ID
@@ -117,8 +118,10 @@ def _simulate(engine, today: date, zone: ZoneInfo) -> list[str]:
                 received += 1
                 plan_new_case(engine, plans, result.signal_id, household, day)
         work(engine.with_clock(FixedClock(datetime.combine(day, time(14, 0), zone))), plans, day)
-    engine.with_clock(FixedClock(datetime.combine(today, time(8, 0), zone))).fire_due_timers()
-    return [f"demo signals: {received} received in the {DAYS} days before {today:%Y-%m-%d}, with their cases"]
+    morning = engine.with_clock(FixedClock(datetime.combine(today, time(8, 0), zone)))
+    morning.fire_due_timers()
+    return ([f"demo signals: {received} received in the {DAYS} days before {today:%Y-%m-%d}, with their cases"]
+            + assign_demo_work(morning, SYSTEM_ACTOR))
 
 
 def _schedule(rnd: random.Random, start: date, today: date) -> dict[date, list]:
