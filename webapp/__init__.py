@@ -29,7 +29,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     app.extensions[EXTENSION] = engine or Engine(settings)
 
     from . import (auditor, case_page, case_search, coordinator, errors, formatting, inputs, login, pages,
-                   process_owner, referral, security, task_forms, worklist)
+                   process_owner, referral, security, signal_status, task_forms, worklist)
     from .api import API_PREFIX, bp as api_bp
 
     inputs.init_app(app)  # first: the path converter applies to routes added after it
@@ -38,7 +38,8 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     login.init_app(app)
     formatting.init_app(app)
     pages.init_app(app)
-    for module in (worklist, case_page, task_forms, coordinator, referral, process_owner, auditor, case_search):
+    for module in (worklist, case_page, task_forms, coordinator, referral, process_owner, auditor, case_search,
+                   signal_status):
         module.init_app(app)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     app.add_url_rule("/", "index", _index)

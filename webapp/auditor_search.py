@@ -16,6 +16,7 @@ from engine.vroegsignalering.brp import bsn_valid
 from engine.vroegsignalering.models import Signal
 from engine.vroegsignalering.zoektekst import fold
 
+from .case_read import full_address
 from .formatting import AMSTERDAM
 
 LIMIT = 100
@@ -180,24 +181,11 @@ def _add_persons(session: Session, hits: list[Hit]) -> None:
                Signal.plaatsnaam)
         .where(Signal.case_id.in_(by_case)).order_by(Signal.id)).all()
     for row in rows:
-        hit, name, address = by_case[row.case_id], person_name(row), _address(row)
+        hit, name, address = by_case[row.case_id], person_name(row), full_address(row)
         if name and name not in hit.persons:
             hit.persons.append(name)
         if address and address not in hit.addresses:
             hit.addresses.append(address)
-
-
-def _address(signal) -> str:
-    """'Javastraat 112-2, 1094 HM Amsterdam' from a signal's address fields (only the parts it has)."""
-    number = "".join(str(p) for p in (signal.huisnummer, signal.huisletter) if p)
-    if signal.huisnummertoevoeging:
-        number = f"{number}-{signal.huisnummertoevoeging}"
-    postcode = signal.postcode or ""
-    if len(postcode) == 6:
-        postcode = f"{postcode[:4]} {postcode[4:]}"
-    street = " ".join(p for p in (signal.straatnaam, number) if p)
-    place = " ".join(p for p in (postcode, signal.plaatsnaam) if p)
-    return ", ".join(p for p in (street, place) if p)
 
 
 def person_name(signal) -> str:

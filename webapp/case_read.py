@@ -165,4 +165,6 @@ def full_address(s) -> str:
     if len(postcode) == 6:
         postcode = f"{postcode[:4]} {postcode[4:]}"
     town = " ".join(part for part in (postcode, s.plaatsnaam) if part)
+    if number and not s.straatnaam:  # "7, 1015 AB" reads as nothing: name the number, after the postcode
+        return ", ".join(part for part in (town, f"huisnummer {number}") if part)
     return ", ".join(part for part in (street, town) if part)

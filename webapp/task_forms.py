@@ -93,6 +93,8 @@ def _street(signal: Signal) -> str:
     number = "".join(str(p) for p in (signal.huisnummer, signal.huisletter) if p)
     if signal.huisnummertoevoeging:
         number = f"{number}-{signal.huisnummertoevoeging}"
+    if number and not signal.straatnaam:
+        return f"huisnummer {number}"
     return " ".join(p for p in (signal.straatnaam, number) if p)
 
 
