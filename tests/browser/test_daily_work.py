@@ -41,3 +41,20 @@ def test_error_pages_are_dutch_in_the_house_style(page, login, shot, assert_acce
     assert response.status == 403 and "Geen toegang" in page.get_by_role("heading", level=1).inner_text()
     shot(page, "fout-403")
     assert_accessible(page, "fout-403")
+
+
+def test_the_auditors_timeline_speaks_dutch(page, live_app, login, shot, assert_accessible):
+    from tests.browser.test_auditor import closed_case
+
+    case_id = closed_case(live_app)
+    login(page, "auditor")
+    page.goto(f"/audit/zaken/{case_id}")
+    timeline = page.locator("#tijdlijn + ol")
+    text = timeline.inner_text()
+    assert "Gekozen weg" in text and "splitsing" in text and "Stroomnet (signaalpartner)" in text
+    for engine_word in ("chosen", "task_id", "process_id", "(leeg)", "partner:"):
+        assert engine_word not in text, engine_word
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.locator("#gebeurtenis-3").scroll_into_view_if_needed()
+    page.screenshot(path=str(shot(page, "audit-tijdlijn-nl")))
+    assert_accessible(page, "audit-tijdlijn-nl")
