@@ -25,6 +25,7 @@ from engine.vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroeg
 from . import current_engine
 from .deadline_text import DeadlineText, describe
 from .pages import page_for
+from .worklist_reassign import assignable_staff
 
 bp = Blueprint("worklist", __name__)
 
@@ -102,12 +103,13 @@ def werklijst():
     with engine.uow() as uow:
         rows, total = _page(uow.session, filters, user, now)
         _add_signals(uow.session, rows)
+        reassign_to = assignable_staff(uow.session) if user.role == COORDINATOR and filters.weergave == "alle" else []
     for row in rows:
         _deadline(row, engine.calendar, now)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("worklist.html", rows=rows, total=total, filters=filters, pages=pages,
                            page_links=page_links(filters.pagina, pages), werkvoorraden=_werkvoorraden(filters),
-                           partnertypes=PARTNER_TYPES, page_size=PAGE_SIZE)
+                           partnertypes=PARTNER_TYPES, page_size=PAGE_SIZE, reassign_to=reassign_to)
 
 
 def read_filters(role: str) -> Filters:

@@ -58,3 +58,61 @@ def test_the_auditors_timeline_speaks_dutch(page, live_app, login, shot, assert_
     page.locator("#gebeurtenis-3").scroll_into_view_if_needed()
     page.screenshot(path=str(shot(page, "audit-tijdlijn-nl")))
     assert_accessible(page, "audit-tijdlijn-nl")
+
+
+def _in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.evaluate("window.innerHeight")
+    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+
+
+def test_a_coordinator_reassigns_from_all_tasks_and_sees_the_result(page, live_app, login, shot, assert_accessible):
+    from sqlalchemy import select
+
+    from engine.models import UserTask
+
+    cases = [live_app.new_signal()[1] for _ in range(2)]
+    counsellor = live_app.users["hulpverlener"][0]
+    login(page, "coordinator")
+    page.goto("/werklijst?weergave=alle")
+    bar = page.get_by_role("group", name="Gekozen taken toewijzen")
+    assert bar.is_visible()
+    with live_app.engine.uow() as uow:
+        tasks = [uow.session.scalar(select(UserTask.id).where(UserTask.case_id == c, UserTask.status == "open"))
+                 for c in cases]
+    for task_id in tasks:
+        box = page.locator(f"#taak-{task_id}")
+        box.check()
+        size = box.bounding_box()
+        assert size["width"] >= 24 and size["height"] >= 24  # WCAG 2.5.8
+    shot(page, "werklijst-toewijzen")
+    assert_accessible(page, "werklijst-toewijzen")
+    bar.get_by_label("Toewijzen aan").select_option(counsellor)
+    bar.get_by_role("button", name="Toewijzen").click()
+    page.wait_for_load_state()
+    message = page.get_by_role("status").filter(has_text=f"2 taken toegewezen aan {counsellor}")
+    assert message.is_visible() and _in_viewport(page, message)  # kept in view after submitting
+    with live_app.engine.uow() as uow:
+        assert {uow.session.get(UserTask, t).assignee for t in tasks} == {counsellor}
+    page.screenshot(path=str(shot(page, "werklijst-toegewezen")))
+    assert_accessible(page, "werklijst-toegewezen")
+
+
+def test_the_coordinators_view_keeps_its_message_in_view(page, live_app, login, shot):
+    from datetime import timedelta
+
+    today = live_app.engine.calendar.local_date(live_app.engine.clock.now())
+    case_id = live_app.new_signal(signaaldatum=(today - timedelta(days=20)).isoformat())[1]
+    login(page, "coordinator")
+    page.goto("/coordinatie")
+    choose = page.get_by_role("group", name="Gekozen zaken toewijzen")
+    box = page.get_by_label(f"Zaak {case_id} kiezen")
+    assert choose.bounding_box()["y"] < box.bounding_box()["y"]  # the action above the selection
+    assert box.bounding_box()["width"] >= 24
+    box.check()
+    choose.get_by_label("Toewijzen aan").select_option(live_app.users["hulpverlener"][0])
+    choose.get_by_role("button", name="Toewijzen").click()
+    page.wait_for_load_state()
+    message = page.get_by_role("status").filter(has_text="1 zaak toegewezen aan")
+    assert message.is_visible() and _in_viewport(page, message)
+    page.screenshot(path=str(shot(page, "coordinatie-melding-in-beeld")))
