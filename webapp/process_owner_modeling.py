@@ -15,6 +15,8 @@ from engine.modeling.errors import MigrationRefused
 from engine.roles import PROCESEIGENAAR
 
 from . import current_engine
+from .auditor_bpmn import diagram_of
+from .element_words import kind_nl
 from .errors import Problem
 from .pages import page_for
 from .process_owner import actor, bp, load_version
@@ -50,7 +52,7 @@ def verschil():
     """The elements added, removed and changed between two versions."""
     a, b = _version_label(_version_id("a")), _version_label(_version_id("b"))
     changes = [{"file": field(c, "file") or "", "element_id": field(c, "element_id"), "name": field(c, "name") or "",
-                "type": field(c, "element_type") or "", "kind": _kind(c), "details": _details(field(c, "details"))}
+                "type": kind_nl(field(c, "element_type")), "kind": _kind(c), "details": _details(field(c, "details"))}
                for c in current_engine().version_diff(a["id"], b["id"])]
     return render_template("process_diff.html", a=a, b=b, changes=changes)
 
@@ -76,9 +78,19 @@ def hittekaart(version_id: int):
     """The diagram of a version with, per element, how many cases passed it and how many wait there now."""
     v = _version_label(version_id)
     counts = current_engine().heat_map(version_id)
-    rows = sorted(((element_id, c.get("passed", 0), c.get("waiting", 0)) for element_id, c in counts.items()),
-                  key=lambda r: (-r[2], -r[1], r[0]))
+    names = element_names(version_id)
+    rows = sorted(((element_id, *names.get(element_id, (element_id, "")), c.get("passed", 0), c.get("waiting", 0))
+                   for element_id, c in counts.items()), key=lambda r: (-r[4], -r[3], r[1]))
     return render_template("process_heatmap.html", v=v, rows=rows)
+
+
+def element_names(version_id: int) -> dict[str, tuple[str, str]]:
+    """element id -> (name, Dutch kind) from the version's diagram."""
+    with current_engine().uow() as uow:
+        diagram = diagram_of(load_version(uow.session, version_id))
+    if diagram is None:
+        return {}
+    return {e.id: (e.label, kind_nl(e.kind)) for e in diagram.elements.values()}
 
 
 @bp.get("/processen/versies/<int:version_id>/hittekaart.json")
