@@ -28,8 +28,9 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, VROEG_SETTINGS=settings)
     app.extensions[EXTENSION] = engine or Engine(settings)
 
-    from . import (audit_labels, auditor, case_page, case_search, coordinator, errors, formatting, inputs, login, pages,
-                   process_owner, referral, security, signal_status, task_forms, worklist, worklist_reassign)
+    from . import (audit_labels, auditor, case_page, case_search, coordinator, deploy_summary, errors, formatting,
+                   inputs, login, pages, process_owner, referral, security, signal_status, task_forms, worklist,
+                   worklist_reassign)
     from .api import API_PREFIX, bp as api_bp
 
     inputs.init_app(app)  # first: the path converter applies to routes added after it
@@ -39,7 +40,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     formatting.init_app(app)
     pages.init_app(app)
     for module in (worklist, case_page, task_forms, coordinator, referral, process_owner, auditor, case_search,
-                   signal_status, audit_labels, worklist_reassign):
+                   signal_status, audit_labels, worklist_reassign, deploy_summary):
         module.init_app(app)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     app.add_url_rule("/", "index", _index)

@@ -163,7 +163,7 @@ def _not_found_detail(error: Exception) -> str:
         return f"Taak {error.task_id} bestaat niet."
     if isinstance(error, UnknownEvent):
         return f"Zaak {error.case_id} heeft geen gebeurtenis {error.seq}."
-    return f"Proces {error.process_id} is niet gedeployed."
+    return f"Proces {error.process_id} is niet in gebruik genomen."
 
 
 def _on_conflict(error: Exception):

@@ -112,13 +112,13 @@ def concept_deployen(draft_id: int):
         except InvalidDiagram as exc:
             problems = exc.problems
     if problems:
-        return jsonify(detail="Niet gedeployed: los eerst deze problemen op.",
+        return jsonify(detail="Niet in gebruik genomen: los eerst deze problemen op.",
                        problems=[_problem(p) for p in problems]), 422
     versions = _created_versions(created)
     if not versions:
-        return jsonify(versions=[], message="Niets gedeployed: het concept is gelijk aan de laatste versie.")
+        return jsonify(versions=[], message="Niets in gebruik genomen: het concept is gelijk aan de versie die al in gebruik is.")
     text = ", ".join(f"{v['name']} versie {v['version']}" for v in versions)
-    return jsonify(versions=versions, message=f"Gedeployed: {text}.")
+    return jsonify(versions=versions, message=f"In gebruik genomen: {text}.")
 
 
 @bp.post("/processen/concepten/<int:draft_id>/verwijderen")
