@@ -116,3 +116,45 @@ def test_the_coordinators_view_keeps_its_message_in_view(page, live_app, login, 
     message = page.get_by_role("status").filter(has_text="1 zaak toegewezen aan")
     assert message.is_visible() and _in_viewport(page, message)
     page.screenshot(path=str(shot(page, "coordinatie-melding-in-beeld")))
+
+
+def test_a_conditional_hint_goes_when_its_answer_goes(page, live_app, login, shot, assert_accessible):
+    from tests.browser.test_case_page import _brp_ok, _do, _open_elements, _open_task
+
+    _signal, case_id = live_app.new_signal()
+    if "brp_controle" in _open_elements(live_app, case_id):
+        _do(live_app, case_id, "brp_controle", **_brp_ok(live_app))
+    from sqlalchemy import select
+
+    from engine.models import UserTask
+
+    task_id = _open_task(live_app.engine, case_id, "contactpoging")
+    with live_app.engine.uow() as uow:
+        row_id = uow.session.scalar(select(UserTask.id).where(UserTask.task_id == task_id))
+    login(page, "hulpverlener")
+    page.goto(f"/taken/{row_id}")
+    page.locator("#veld-bereikt-nee").check()
+    page.get_by_role("radio", name="Verwijzen zonder contact", exact=False).check()
+    field = page.locator("#veld-verwezen_naar-veld")
+    hint = field.locator(".verplicht-als")
+    assert field.is_visible() and hint.is_visible()
+    page.locator("#veld-verwezen_naar").fill("Sociaal wijkteam")
+    page.get_by_role("radio", name="Nieuwe poging doen").check()
+    assert field.is_visible()  # it holds a value: never folded away
+    assert not hint.is_visible()  # but no longer "Verplicht als ..."
+    shot(page, "taak-hint-weg")
+    assert_accessible(page, "taak-hint-weg")
+
+
+def test_the_case_heading_fits_a_phone(page, live_app, login, shot):
+    person = {"voornamen": "Maximiliaan", "voorletters": "M.", "achternaam": "Vanderbijl-Oosterhuis",
+              "geboortedatum": "1977-07-07", "straatnaam": "Burgemeester Roëllstraatwegkade", "huisnummer": 1234,
+              "huisnummertoevoeging": "Abis", "postcode": "1064AB", "plaatsnaam": "Amsterdam"}
+    _signal, case_id = live_app.new_signal(client=person)
+    login(page, "hulpverlener")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/zaken/{case_id}")
+    heading = page.get_by_role("heading", level=1)
+    assert heading.bounding_box()["x"] + heading.bounding_box()["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391  # no sideways scrolling
+    page.screenshot(path=str(shot(page, "zaak-390px")))
