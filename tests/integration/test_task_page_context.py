@@ -59,7 +59,8 @@ def test_the_engine_checks_dates_when_asked_and_the_api_asks(vs, case_id):  # no
 
 
 def test_the_api_refuses_a_future_attempt(vs, web, case_id):  # noqa: F811
-    _user, token = vs.add_user("anna", "hulpverlener", None, actor="test"), vs.issue_token("anna", actor="test")
+    vs.add_user("anna", "hulpverlener", None, actor="test")
+    token = vs.issue_token("anna", actor="test")
     task = task_row(vs, case_id, "contactpoging")
     response = web.post(f"/api/v1/taken/{task.task_id}/voltooien", json={"data": {**ATTEMPT, "datum": "2062-01-01",
                                                                             "bereikt": True}},
