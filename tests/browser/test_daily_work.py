@@ -158,3 +158,21 @@ def test_the_case_heading_fits_a_phone(page, live_app, login, shot):
     assert heading.bounding_box()["x"] + heading.bounding_box()["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 391  # no sideways scrolling
     page.screenshot(path=str(shot(page, "zaak-390px")))
+
+
+def test_the_replays_last_step_opens_on_the_end_reached_not_the_whole_process(page, live_app, login, shot):
+    from tests.browser.test_auditor import closed_case
+
+    case_id = closed_case(live_app)
+    events = live_app.engine.history(case_id)
+    last = events[-1]
+    end = (last.data or {}).get("end_events", [last.element_id])[0] if last.kind == "zaak_afgerond" else None
+    assert end, [e.kind for e in events[-3:]]
+    login(page, "auditor")
+    page.goto(f"/audit/zaken/{case_id}/stap/{last.seq}")
+    page.wait_for_selector('#diagram[data-status="klaar"]')
+    box = page.locator(f'#diagram .djs-element[data-element-id="{end}"]').bounding_box()
+    assert box is not None and box["width"] >= 28, box  # a 36-unit end event at a readable scale (>= 0.8)
+    view = page.locator("#diagram").bounding_box()
+    assert view["x"] <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"]  # and in view
+    page.screenshot(path=str(shot(page, "replay-laatste-stap")))
