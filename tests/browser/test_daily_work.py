@@ -176,3 +176,44 @@ def test_the_replays_last_step_opens_on_the_end_reached_not_the_whole_process(pa
     view = page.locator("#diagram").bounding_box()
     assert view["x"] <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"]  # and in view
     page.screenshot(path=str(shot(page, "replay-laatste-stap")))
+
+
+def test_the_modeler_uses_the_width_and_remembers_the_view(page, live_app, login, shot, assert_accessible):
+    from tests.browser.test_process_owner import latest, open_new_draft
+
+    login(page, "proceseigenaar")
+    open_new_draft(page, latest(live_app.engine).version)
+    canvas = page.locator("#paneel-1 [data-canvas]")
+    page.locator("#paneel-1 .djs-element").first.wait_for()
+    with_panel = canvas.bounding_box()["width"]
+    toggle = page.get_by_role("button", name="Eigenschappen verbergen")
+    toggle.click()
+    assert page.get_by_role("button", name="Eigenschappen tonen").get_attribute("aria-expanded") == "false"
+    without = canvas.bounding_box()["width"]
+    assert without > with_panel and without >= 1100  # of a 1280 px window
+    # the whole diagram right of the palette on opening: no element under the palette
+    palette = page.locator("#paneel-1 .djs-palette").bounding_box()
+    lefts = page.evaluate("() => [...document.querySelectorAll('#paneel-1 .djs-shape')].map("
+                          "e => e.getBoundingClientRect().left)")
+    assert min(lefts) >= palette["x"] + palette["width"] - 1
+    shot(page, "modeler-breed")
+    opened = page.evaluate("() => document.querySelector('#paneel-1 .djs-container svg .viewport')"
+                           ".getAttribute('transform')")
+    canvas.hover()
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -400)
+    page.keyboard.up("Control")
+    page.wait_for_timeout(700)  # diagram-js reports a changed view after a pause
+    viewport = "() => document.querySelector('#paneel-1 .djs-container svg .viewport').getAttribute('transform')"
+    zoomed = _matrix(page.evaluate(viewport))
+    assert zoomed[0] > 0 and zoomed != _matrix(opened)
+    page.reload()
+    page.locator("#paneel-1 .djs-element").first.wait_for()
+    assert _matrix(page.evaluate(viewport)) == zoomed  # the zoom of this draft, remembered
+    assert_accessible(page, "modeler-breed", exclude=("#paneel-1 .djs-container",))
+
+
+def _matrix(transform: str) -> list[float]:
+    import re
+
+    return [round(float(n), 1) for n in re.findall(r"-?[0-9.]+(?:e-?[0-9]+)?", transform)]

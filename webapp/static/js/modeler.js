@@ -87,13 +87,59 @@
     entry.ready = editor.importXML(state.files[path]).then(function () {
       entry.imported = true;
       if (entry.kind === "bpmn") {
-        editor.get("canvas").zoom("fit-viewport");
+        openView(editor, path);
         editor.get("eventBus").on("commandStack.changed", changed);  // after the import, which clears the stack
+        bindPanelToggle(panel, editor);
       }
     }).catch(function (err) {
       alertBox("error", path + " kon niet worden geopend: " + (err && err.message ? err.message : err));
     });
     return entry.ready;
+  }
+
+  // --- the view: the zoom and position remembered per draft and file; else the whole diagram, right of the palette ---
+  var PALETTE = 130;  // px the palette covers at the left of the canvas, and a little air
+  function viewKey(path) { return "vroeg-zicht-" + root.dataset.concept + "-" + path; }
+
+  function openView(editor, path) {
+    var canvas = editor.get("canvas");
+    var saved = null;
+    try { saved = JSON.parse(window.localStorage.getItem(viewKey(path)) || "null"); } catch (ignored) { saved = null; }
+    if (saved && saved.scale > 0) {  // the scale and the top-left corner, whatever the canvas's width now
+      var outer = canvas.viewbox().outer;
+      canvas.viewbox({ x: saved.x, y: saved.y, width: outer.width / saved.scale, height: outer.height / saved.scale });
+    } else {
+      fitRightOfPalette(canvas);
+    }
+    editor.get("eventBus").on("canvas.viewbox.changed", function (event) {
+      var box = event.viewbox;
+      try {
+        window.localStorage.setItem(viewKey(path), JSON.stringify({ x: box.x, y: box.y, scale: box.scale }));
+      } catch (ignored) { /* private mode: the view is not remembered */ }
+    });
+  }
+
+  function fitRightOfPalette(canvas) {
+    var box = canvas.viewbox();
+    var inner = box.inner, outer = box.outer;
+    if (!inner.width || !outer.width) { canvas.zoom("fit-viewport", "auto"); return; }
+    var margin = 20;
+    var scale = Math.min((outer.width - PALETTE - margin) / inner.width, (outer.height - 2 * margin) / inner.height, 1);
+    canvas.viewbox({ x: inner.x - PALETTE / scale, y: inner.y - margin / scale,
+                     width: outer.width / scale, height: outer.height / scale });
+  }
+
+  function bindPanelToggle(panel, editor) {
+    var button = panel.querySelector("[data-eigenschappen-knop]");
+    var grid = panel.querySelector(".modeler");
+    if (!button || !grid) { return; }
+    button.addEventListener("click", function () {
+      var hide = !grid.classList.contains("modeler--zonder-eigenschappen");
+      grid.classList.toggle("modeler--zonder-eigenschappen", hide);
+      button.setAttribute("aria-expanded", hide ? "false" : "true");
+      button.textContent = hide ? "Eigenschappen tonen" : "Eigenschappen verbergen";
+      editor.get("canvas").resized();
+    });
   }
 
   function bindDmnChanges(entry) {
