@@ -210,6 +210,9 @@ def test_the_modeler_uses_the_width_and_remembers_the_view(page, live_app, login
     page.reload()
     page.locator("#paneel-1 .djs-element").first.wait_for()
     assert _matrix(page.evaluate(viewport)) == zoomed  # the zoom of this draft, remembered
+    page.get_by_role("tab", name="prioriteit.dmn").click()
+    page.locator("#paneel-2 .dmn-drd-container .djs-element").first.wait_for()
+    assert not [e for e in page.console_errors if "Inferno" in e], page.console_errors  # no development-build noise
     assert_accessible(page, "modeler-breed", exclude=("#paneel-1 .djs-container",))
 
 
