@@ -123,7 +123,8 @@ def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, 
     task = _task(workflow, row.task_id)
     if task is None or task.state != TaskState.READY:
         raise TaskNotOpen(task_id, TaskState.get_name(task.state) if task else "gone")
-    cleaned = _validate(process, row, submitted, local_today(rt.clock.now()) if check_dates else None)
+    dates = (local_today(rt.clock.now()), local_today(case.created_at)) if check_dates else (None, None)
+    cleaned = _validate(process, row, submitted, *dates)
 
     def action(wf):
         task.data.update(cleaned)
@@ -135,13 +136,13 @@ def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, 
     return case
 
 
-def _validate(process, row: UserTask, submitted, today=None) -> dict:
+def _validate(process, row: UserTask, submitted, today=None, case_start=None) -> dict:
     form = process.forms.get(row.form) if row.form else None
     if form is None:
         if submitted:
             raise InvalidTaskData([FieldError("", "unknown", "Deze taak heeft geen formulier.")])
         return {}
-    cleaned, errors = validate_submission(form, submitted, today)
+    cleaned, errors = validate_submission(form, submitted, today, case_start)
     if errors:
         raise InvalidTaskData(errors)
     return cleaned

@@ -82,7 +82,8 @@ def _field_problems(field, index: int, seen: set) -> list[str]:
     return problems + date_problems(field, where)
 
 
-def validate_submission(form: dict, submitted: dict, today: date | None = None) -> tuple[dict, list[FieldError]]:
+def validate_submission(form: dict, submitted: dict, today: date | None = None,
+                        case_start: date | None = None) -> tuple[dict, list[FieldError]]:
     """Check submitted values against the form; return the cleaned data (JSON-safe) and the errors. With `today`,
     date fields are also checked for sense (engine/form_dates.py)."""
     if not isinstance(submitted, dict):
@@ -99,7 +100,7 @@ def validate_submission(form: dict, submitted: dict, today: date | None = None) 
                 errors.append(FieldError(field["name"], "required", f"Vul '{field['label']}' in."))
             continue
         try:
-            cleaned[field["name"]] = _convert(field, raw, today)
+            cleaned[field["name"]] = _convert(field, raw, today, case_start)
         except ValueError as exc:
             errors.append(FieldError(field["name"], "invalid", str(exc)))
     return cleaned, errors
@@ -121,7 +122,7 @@ def required_values(condition: dict) -> list:
     return list(condition["in"]) if "in" in condition else [condition["equals"]]
 
 
-def _convert(field: dict, raw, today: date | None = None):
+def _convert(field: dict, raw, today: date | None = None, case_start: date | None = None):
     kind = field["type"]
     if kind in ("text", "textarea"):
         return _text(field, raw)
@@ -130,7 +131,7 @@ def _convert(field: dict, raw, today: date | None = None):
     if kind == "bedrag":
         return _bedrag(field, raw)
     if kind == "date":
-        return _date(field, raw, today)
+        return _date(field, raw, today, case_start)
     if kind == "boolean":
         return _boolean(raw)
     if kind == "choice":
@@ -176,12 +177,12 @@ def _check_range(field, value) -> None:
         raise ValueError(f"De waarde mag hoogstens {field['max']} zijn.")
 
 
-def _date(field, raw, today: date | None) -> str:
+def _date(field, raw, today: date | None, case_start: date | None = None) -> str:
     try:
         value = date.fromisoformat(str(raw).strip())
     except ValueError:
         raise ValueError("Vul een geldige datum in (jjjj-mm-dd).") from None
-    check_sense(field, value, today)
+    check_sense(field, value, today, case_start)
     return value.isoformat()
 
 

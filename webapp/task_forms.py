@@ -178,7 +178,8 @@ def _submit(view: TaskView):
     form = view.form or {"fields": []}
     submitted = submitted_values(form, request.form)
     today = local_today(current_engine().clock.now())
-    _cleaned, problems = validate_submission(form, submitted, today) if view.form else ({}, [])
+    case_start = local_today(view.header.aangemaakt) if view.header and view.header.aangemaakt else None
+    _cleaned, problems = validate_submission(form, submitted, today, case_start) if view.form else ({}, [])
     if problems:
         return _show(view, submitted, _by_field(problems), 422)
     engine = current_engine()

@@ -150,7 +150,7 @@ def post(web, task_id: int, data: dict):
 
 
 def attempt(**changes) -> dict:
-    return {**ATTEMPT, "datum": "2026-11-26", "bereikt": "ja", **changes}  # the day before the clock's today
+    return {**ATTEMPT, "datum": "2026-11-27", "bereikt": "ja", **changes}  # the clock's today, the case's first day
 
 
 @pytest.mark.parametrize("role", ROLES)

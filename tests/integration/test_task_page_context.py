@@ -68,3 +68,16 @@ def test_the_api_refuses_a_future_attempt(vs, web, case_id):  # noqa: F811
     assert response.status_code == 422
     assert response.json["invalidParams"][0]["name"] == "data.datum"
     assert "in de toekomst" in response.json["invalidParams"][0]["reason"]
+
+
+def test_an_attempt_before_the_case_began_is_refused(vs, web, case_id):  # noqa: F811
+    """The case started on 27 November (its first signal): an attempt dated the 26th would make it 'opgepakt' before
+    any signal came in."""
+    sign_in(vs, web, "anna", "hulpverlener")
+    task = task_row(vs, case_id, "contactpoging")
+    response = post(web, task.id, attempt(datum="2026-11-26"))
+    assert response.status_code == 422
+    assert "Deze datum ligt vóór de start van de zaak (27 november 2026)." in response.get_data(as_text=True)
+    with pytest.raises(InvalidTaskData):
+        vs.complete_task(task.task_id, {**ATTEMPT, "datum": "2026-11-26", "bereikt": True}, actor="anna",
+                         check_dates=True)

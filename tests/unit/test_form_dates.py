@@ -37,3 +37,12 @@ def test_bad_options_are_named(field, problem):
     form = {"title": "x", "fields": [{"name": "datum", "type": "date", "label": "Datum", **field}]}
     with pytest.raises(FormDefinitionError, match=problem):
         parse_form(__import__("json").dumps(form), "poging")
+
+
+def test_not_before_the_case_began():
+    form = {"title": "Poging", "fields": [{"name": "datum", "type": "date", "label": "Datum", "not_before_case": True}]}
+    _cleaned, errors = validate_submission(form, {"datum": "2026-11-26"}, TODAY, date(2026, 11, 27))
+    assert [e.reason for e in errors] == ["Deze datum ligt vóór de start van de zaak (27 november 2026). Vul de dag "
+                                          "in waarop het gebeurde: op of na 27 november 2026."]
+    assert validate_submission(form, {"datum": "2026-11-27"}, TODAY, date(2026, 11, 27))[1] == []
+    assert validate_submission(form, {"datum": "2026-11-26"}, TODAY)[1] == []  # no case: nothing to compare
