@@ -37,6 +37,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test]'
 	@touch $@
 
+# The demo's contact settings, so the resident's letters name a way to reach the municipality (demo values;
+# your own environment's VROEG_* win).
+run: export VROEG_ORGANISATIE_NAAM ?= Gemeente Voorbeeld (demo)
+run: export VROEG_CONTACT_NAAM ?= het team Vroegsignalering
+run: export VROEG_CONTACT_TELEFOON ?= 14 000 (demo)
+run: export VROEG_CONTACT_EMAIL ?= vroegsignalering@voorbeeld.invalid
 run: $(VENV)/.installed
 	$(BIN)/vroeg db upgrade
 	$(BIN)/vroeg demo --if-empty

@@ -18,6 +18,7 @@ Actions (`ACTIONS`; a short Dutch verb phrase, stored as is):
 | `geschiedenis_bekeken` | the case's history is listed (auditor, API) |
 | `replay_bekeken` | the case is replayed at one history event |
 | `export` | the case's data leaves Vroeg in an export (`detail` names which) |
+| `gevonden` | a counsellor's search (`/zoeken`) listed the case with its names and address (`detail`: "zoeken") |
 
 `detail` is optional free text of at most 300 characters (e.g. the task id or the event number), never personal data.
 """
@@ -33,7 +34,7 @@ from .models import AccessLogEntry
 
 ACTIONS = (
     "zaak_bekeken", "taak_bekeken", "plan_bekeken", "plan_gedownload", "geschiedenis_bekeken", "replay_bekeken",
-    "export",
+    "export", "gevonden",
 )
 DETAIL_MAX = 300
 

@@ -21,6 +21,7 @@ from .errors import (
     InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase, UnknownTask,
 )
 from .expressions import ExpressionError, UnsafeExpression
+from .form_dates import local_today
 from .forms import FieldError, validate_submission
 from .locks import for_no_key_update, lock_case
 from .messages_nl import step_error_nl
@@ -106,8 +107,10 @@ def start_case(rt: Runtime, session: Session, process_id: str, data: dict, *, ac
     return case
 
 
-def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, *, actor: str) -> Case:
-    """Complete an open user task with form data (validated against its form) and run to the next wait."""
+def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, *, actor: str,
+                  check_dates: bool = False) -> Case:
+    """Complete an open user task with form data (validated against its form; with `check_dates` also the sense of
+    its dates against the clock's today, as a person entering them gets it) and run to the next wait."""
     row = session.scalar(select(UserTask).where(UserTask.task_id == str(task_id)))
     if row is None:
         raise UnknownTask(task_id)
@@ -120,7 +123,8 @@ def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, 
     task = _task(workflow, row.task_id)
     if task is None or task.state != TaskState.READY:
         raise TaskNotOpen(task_id, TaskState.get_name(task.state) if task else "gone")
-    cleaned = _validate(process, row, submitted)
+    dates = (local_today(rt.clock.now()), local_today(case.created_at)) if check_dates else (None, None)
+    cleaned = _validate(process, row, submitted, *dates)
 
     def action(wf):
         task.data.update(cleaned)
@@ -132,13 +136,13 @@ def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, 
     return case
 
 
-def _validate(process, row: UserTask, submitted) -> dict:
+def _validate(process, row: UserTask, submitted, today=None, case_start=None) -> dict:
     form = process.forms.get(row.form) if row.form else None
     if form is None:
         if submitted:
             raise InvalidTaskData([FieldError("", "unknown", "Deze taak heeft geen formulier.")])
         return {}
-    cleaned, errors = validate_submission(form, submitted)
+    cleaned, errors = validate_submission(form, submitted, today, case_start)
     if errors:
         raise InvalidTaskData(errors)
     return cleaned

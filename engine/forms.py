@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from .form_dates import check_sense, definition_problems as date_problems
 from .inputs import ascii_int
 
 FIELD_TYPES = {"text", "textarea", "number", "bedrag", "date", "boolean", "choice", "multichoice"}
@@ -78,11 +79,13 @@ def _field_problems(field, index: int, seen: set) -> list[str]:
                                       and (("equals" in condition) != ("in" in condition))
                                       and isinstance(condition.get("in", []), list)):
         problems.append(f"{where}: 'required_when' moet {{field, equals}} of {{field, in: [waarden]}} zijn")
-    return problems
+    return problems + date_problems(field, where)
 
 
-def validate_submission(form: dict, submitted: dict) -> tuple[dict, list[FieldError]]:
-    """Check submitted values against the form; return the cleaned data (JSON-safe) and the errors."""
+def validate_submission(form: dict, submitted: dict, today: date | None = None,
+                        case_start: date | None = None) -> tuple[dict, list[FieldError]]:
+    """Check submitted values against the form; return the cleaned data (JSON-safe) and the errors. With `today`,
+    date fields are also checked for sense (engine/form_dates.py)."""
     if not isinstance(submitted, dict):
         return {}, [FieldError("", "invalid", "Het formulier moet een object met velden zijn.")]
     known = {f["name"] for f in form["fields"]}
@@ -97,7 +100,7 @@ def validate_submission(form: dict, submitted: dict) -> tuple[dict, list[FieldEr
                 errors.append(FieldError(field["name"], "required", f"Vul '{field['label']}' in."))
             continue
         try:
-            cleaned[field["name"]] = _convert(field, raw)
+            cleaned[field["name"]] = _convert(field, raw, today, case_start)
         except ValueError as exc:
             errors.append(FieldError(field["name"], "invalid", str(exc)))
     return cleaned, errors
@@ -119,7 +122,7 @@ def required_values(condition: dict) -> list:
     return list(condition["in"]) if "in" in condition else [condition["equals"]]
 
 
-def _convert(field: dict, raw):
+def _convert(field: dict, raw, today: date | None = None, case_start: date | None = None):
     kind = field["type"]
     if kind in ("text", "textarea"):
         return _text(field, raw)
@@ -128,7 +131,7 @@ def _convert(field: dict, raw):
     if kind == "bedrag":
         return _bedrag(field, raw)
     if kind == "date":
-        return _date(raw)
+        return _date(field, raw, today, case_start)
     if kind == "boolean":
         return _boolean(raw)
     if kind == "choice":
@@ -174,11 +177,13 @@ def _check_range(field, value) -> None:
         raise ValueError(f"De waarde mag hoogstens {field['max']} zijn.")
 
 
-def _date(raw) -> str:
+def _date(field, raw, today: date | None, case_start: date | None = None) -> str:
     try:
-        return date.fromisoformat(str(raw).strip()).isoformat()
+        value = date.fromisoformat(str(raw).strip())
     except ValueError:
         raise ValueError("Vul een geldige datum in (jjjj-mm-dd).") from None
+    check_sense(field, value, today, case_start)
+    return value.isoformat()
 
 
 def _boolean(raw) -> bool:

@@ -169,9 +169,10 @@ class Engine:
         return ref
 
     @transactional
-    def complete_task(self, task_id: str, data: dict, *, actor: str) -> CaseRef:
+    def complete_task(self, task_id: str, data: dict, *, actor: str, check_dates: bool = False) -> CaseRef:
+        """Complete a task; `check_dates` (pages and API) also refuses form dates that make no sense today."""
         with self.uow() as uow:
-            case = complete_task(self.runtime, uow.session, task_id, data, actor=actor)
+            case = complete_task(self.runtime, uow.session, task_id, data, actor=actor, check_dates=check_dates)
             ref = CaseRef(case.id, case.status)
             uow.commit()
         return ref

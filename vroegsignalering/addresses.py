@@ -24,6 +24,12 @@ def street_line(s) -> str:
     return " ".join(part for part in (s.straatnaam, number) if part)
 
 
+def street_or_number(s) -> str:
+    """The street line, or without a street 'huisnummer 7' (a bare '7' reads as nothing: the case header)."""
+    line = street_line(s)
+    return f"huisnummer {line}" if line and not s.straatnaam else line
+
+
 def place_line(s, *, postal: bool = False) -> str:
     """'1095 AB Amsterdam': postcode with its space, and the town; `postal` writes it as on an envelope, with two
     spaces before the town ('1095 AB  Amsterdam', PostNL's rule)."""
@@ -34,7 +40,10 @@ def place_line(s, *, postal: bool = False) -> str:
 
 
 def full_address(s) -> str:
-    """'Javaplein 12A-2, 1095 AB Amsterdam'."""
+    """'Javaplein 12A-2, 1095 AB Amsterdam'; without a street '1015 AB Amsterdam, huisnummer 7' ("7, 1015 AB" reads
+    as nothing: the number is named, after the postcode)."""
+    if not s.straatnaam and s.huisnummer:
+        return ", ".join(part for part in (place_line(s), street_or_number(s)) if part)
     return ", ".join(part for part in (street_line(s), place_line(s)) if part)
 
 

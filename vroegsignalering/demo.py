@@ -26,6 +26,7 @@ from engine.clock import FixedClock
 from engine.models import ProcessVersion
 from .bootstrap import build_engine
 from .brp import BUNDLED_FIXTURE, address_of, is_deceased
+from .demo_assign import assign_demo_work
 from .demo_work import plan_new_case, work
 from .importer import NIEUW
 from vroegsignalering.services.imports import import_signal
@@ -128,7 +129,8 @@ def _simulate(engine, today: date, zone: ZoneInfo, households: int | None) -> li
         work(sim, plans, day)
     clock.set(datetime.combine(today, time(8, 0), zone))
     sim.fire_due_timers()
-    return [f"demo signals: {received} received in the {DAYS} days before {today:%Y-%m-%d}, with their cases"]
+    return ([f"demo signals: {received} received in the {DAYS} days before {today:%Y-%m-%d}, with their cases"]
+            + assign_demo_work(sim, SYSTEM_ACTOR))
 
 
 def _schedule(rnd: random.Random, start: date, today: date, households: int | None) -> dict[date, list]:

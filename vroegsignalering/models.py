@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
 from engine.models import Case, UTCDateTime
+
+from .zoektekst import search_address, search_name
 
 # DDAS v0.9 EnumSignaalpartner
 PARTNER_TYPES = ("Energie", "Huur", "Hypotheek", "CAK Zorgverzekeringen", "Zorg", "Water", "DUO", "Belastingdienst",
@@ -78,6 +80,8 @@ class Signal(Base):
     telefoonnummer: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(254))
     # derived
+    zoeknaam: Mapped[str | None] = mapped_column(String(500))  # folded names and address (zoektekst.py)
+    zoekadres: Mapped[str | None] = mapped_column(String(300))
     household_key: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(60))  # SIGNAL_STATUSES
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -181,6 +185,13 @@ class Vroegsignaalzaak(Base):
     afgesloten_op: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship()
+
+
+@event.listens_for(Signal, "before_insert")
+@event.listens_for(Signal, "before_update")
+def _fill_search_text(_mapper, _connection, signal) -> None:
+    """Keep the signal's folded search columns (zoektekst.py) in step with its name and address."""
+    signal.zoeknaam, signal.zoekadres = search_name(signal), search_address(signal)
 
 
 from .retention_models import Bewaarblokkade, Verwijdering  # noqa: E402,F401  (registers the retention tables)

@@ -86,7 +86,7 @@ def test_counsellor_enters_a_referral(live_app, page, login, shot, assert_access
     page.get_by_label("Huisnummer").fill("77")
     page.get_by_label("Postcode").fill("10X")
     page.get_by_label("Bedrag van de achterstand in euro's").fill("1.250,00")
-    page.get_by_label("Notitie (niet verplicht)").fill("Via het wijkteam: huur twee maanden achter.")
+    page.get_by_label("Notitie", exact=True).fill("Via het wijkteam: huur twee maanden achter.")
     page.get_by_role("button", name="Signaal opslaan").click()
     page.wait_for_load_state()
     assert page.get_by_role("alert").filter(has_text="Geef een postcode als 1234AB.").is_visible()

@@ -97,8 +97,15 @@ def test_process_owner_changes_the_target_and_a_label_and_deploys(page, login, l
     page.locator("#paneel-2 .dmn-drd-container .djs-element[data-element-id='prioriteit']").wait_for()
     shot(page, "modeler-dmn")
     page.get_by_role("tab", name="vroegsignalering.bpmn").click()
-    page.get_by_role("button", name="Deployen").click()
-    expect_text(page, "#status", "Gedeployed")
+    page.get_by_role("button", name="In gebruik nemen").click()
+    dialog = page.get_by_role("dialog", name="Dit concept in gebruik nemen?")
+    dialog.wait_for()
+    assert "lopende" in dialog.inner_text() or "geen zaken" in dialog.inner_text()
+    assert "Streeftermijn" in dialog.inner_text() or "gewijzigd" in dialog.inner_text()
+    shot(page, "modeler-bevestigen")
+    assert_accessible(page, "modeler-bevestigen")
+    dialog.get_by_role("button", name="In gebruik nemen").click()
+    expect_text(page, "#melding", "In gebruik genomen")
     after = latest(engine)
     assert after.version == before.version + 1 and after.deployed_by == live_app.users["proceseigenaar"][0]
     assert f"versie {after.version}" in page.locator("#melding").inner_text()
@@ -134,8 +141,8 @@ def test_an_invalid_diagram_is_refused_with_its_elements_marked(page, login, liv
     page.locator('#paneel-1 [data-eig="formulier"]').select_option("")
     page.get_by_role("button", name="Valideren").click()
     expect_text(page, "#status", "2 problemen gevonden.")
-    page.get_by_role("button", name="Deployen").click()
-    expect_text(page, "#status", "Niet gedeployed.")
+    page.get_by_role("button", name="In gebruik nemen").click()
+    expect_text(page, "#status", "Niet in gebruik genomen.")
     assert latest(engine).version == before.version
 
     for element_id in ("f_bereikt", "eerste_gesprek"):

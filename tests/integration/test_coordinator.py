@@ -228,7 +228,7 @@ def test_reassign_two_cases_from_the_page(vs, web, partner):
     sign_in(vs, web)
     a, b, c = make_cases(vs, web, partner, 3)
     response = post(web, zaak=[str(a), str(b)], toewijzen_aan="anna", werkvoorraad="", behandelaar="niemand")
-    assert response.status_code == 302 and response.headers["Location"] == "/coordinatie?behandelaar=niemand#zaken"
+    assert response.status_code == 302 and response.headers["Location"] == "/coordinatie?behandelaar=niemand#toewijzen"
     assert assignees(vs, a) == assignees(vs, b) == {"anna"} and assignees(vs, c) == {None}
     assert events(vs, a)[0][0] == "cora"
     html = page(web, "/coordinatie?behandelaar=niemand")

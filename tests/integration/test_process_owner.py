@@ -160,7 +160,7 @@ def test_deploy_refuses_an_invalid_draft_and_deploys_a_valid_one(basis, web, own
     assert put(web, owner, draft_id, files, loaded["row_version"]).status_code == 200
     deployed = post_json(web, owner, f"/processen/concepten/{draft_id}/deployen").get_json()
     assert [(v["process_id"], v["version"]) for v in deployed["versions"]] == [("basis", 2)]
-    assert deployed["message"] == "Gedeployed: Basiszaak versie 2."
+    assert deployed["message"] == "In gebruik genomen: Basiszaak versie 2."
     with basis.uow() as uow:
         v2 = uow.session.get(ProcessVersion, version_id(basis, number=2))
         assert v2.deployed_by == "piet" and '"P10D"' in v2.files["basis.bpmn"]

@@ -145,7 +145,7 @@ def post(web, task_id: int, data: dict):
 
 
 def attempt(**changes) -> dict:
-    return {**ATTEMPT, "bereikt": "ja", **changes}
+    return {**ATTEMPT, "datum": "2026-11-27", "bereikt": "ja", **changes}  # the clock's today, the case's first day
 
 
 @pytest.mark.parametrize("role", ROLES)

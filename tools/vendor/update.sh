@@ -26,6 +26,9 @@ copy $NM/bpmn-js/dist/assets/bpmn-js.css $NM/bpmn-js/dist/assets/diagram-js.css 
 copy $NM/dmn-js/dist/dmn-modeler.production.min.js $NM/dmn-js/dist/dmn-navigated-viewer.production.min.js \
   $NM/dmn-js/LICENSE $STATIC/dmn-js
 copy $NM/dmn-js/dist/assets/*.css $NM/dmn-js/dist/assets/dmn-font $STATIC/dmn-js/assets
+# Its bundles carry Inferno's development build: drop the console announcement of that (tools/vendor/quiet_inferno.py).
+python3 "$ROOT/tools/vendor/quiet_inferno.py" $STATIC/dmn-js/dmn-modeler.production.min.js \
+  $STATIC/dmn-js/dmn-navigated-viewer.production.min.js
 
 # NL Design System: the Utrecht component library CSS (EUPL-1.2) and the open "voorbeeld" theme's design tokens
 # (EUPL-1.2; the theme class voorbeeld-theme). Not @utrecht/design-tokens: that is Gemeente Utrecht's own house

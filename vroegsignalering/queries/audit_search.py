@@ -1,20 +1,28 @@
-"""Finding a case for the auditor: by case number, by person (BSN or name, from the case's signals) or by period
-(the day the case was created or the signal date, in the engine calendar's time zone). Criteria given together must
-all hold."""
+"""Finding a case: the auditor's form by case number, by person (BSN or name, from the case's signals) or by period
+(the day the case was created or the signal date, in the engine calendar's time zone), criteria given together all
+holding; and the counsellors' one search box (`search_free`: case number, BSN, name or address). Names and addresses
+match accent-insensitively on the signals' folded search columns (vroegsignalering/zoektekst.py): "Yildiz" finds
+"Yıldız"."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, false, or_, select
 
 from engine.models import Case, ProcessVersion
 
+from ..addresses import full_address
+from ..brp import bsn_valid
 from ..models import Signal
+from ..zoektekst import fold
 from .audit_cases import persons_named
 
 LIMIT = 100
 PERIOD_KINDS = ("aangemaakt", "signaal")
+_MAX_TEXT = 100
+_CASE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -37,22 +45,57 @@ class Hit:
     created_at: datetime
     completed_at: datetime | None
     persons: tuple = ()
+    addresses: tuple = ()
 
 
 def search_cases(engine, criteria: CaseSearch, limit: int = LIMIT) -> tuple[list[Hit], bool]:
     """The cases matching every criterion, newest first: at most `limit`, and whether there were more."""
     with engine.uow() as uow:
-        session = uow.session
-        rows = session.execute(
-            select(Case.id, Case.status, Case.created_at, Case.completed_at, ProcessVersion.process_id,
-                   ProcessVersion.version)
-            .join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
-            .where(*_conditions(criteria, engine.calendar.tz))
-            .order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)).all()
-        shown = rows[:limit]
-        persons = _persons(session, [r.id for r in shown])
+        return hits_where(uow.session, _conditions(criteria, engine.calendar.tz), limit)
+
+
+def free_text_conditions(text: str) -> list:
+    """The one search box: by case number when `text` is one, by BSN when it is a valid one, and by name or by
+    address (every word in the folded names, or every word in the folded address, of one signal of the case; a
+    number of 1-3 digits only as case number). Empty when `text` can match nothing."""
+    text = " ".join(text.split())[:_MAX_TEXT]
+    compact = text.replace(" ", "")
+    either = []
+    if _CASE_NUMBER.fullmatch(compact):
+        either.append(Case.id == int(compact))
+    if bsn_valid(compact):
+        either.append(Case.id.in_(select(Signal.case_id).where(Signal.bsn == compact)))
+    words = fold(text).split()
+    if compact.isdigit() and len(compact) < 4:  # a short number is a case number, not any house number
+        words = []
+    if words:
+        either.append(Case.id.in_(select(Signal.case_id).where(*_name_matches(text))))
+        either.append(Case.id.in_(select(Signal.case_id).where(
+            and_(*[Signal.zoekadres.like(f"%{w}%") for w in words]))))
+    return [or_(*either)] if either else []
+
+
+def search_free(engine, text: str, limit: int = LIMIT) -> tuple[list[Hit], bool]:
+    """The cases one search box finds, newest first (at most `limit`, and whether there were more)."""
+    conditions = free_text_conditions(text)
+    if not conditions:
+        return [], False
+    with engine.uow() as uow:
+        return hits_where(uow.session, conditions, limit)
+
+
+def hits_where(session, conditions: list, limit: int = LIMIT) -> tuple[list[Hit], bool]:
+    """The cases matching `conditions` with their persons and addresses, newest first, and whether there were
+    more than `limit`."""
+    rows = session.execute(
+        select(Case.id, Case.status, Case.created_at, Case.completed_at, ProcessVersion.process_id,
+               ProcessVersion.version)
+        .join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
+        .where(*conditions).order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)).all()
+    shown = rows[:limit]
+    persons = _persons(session, [r.id for r in shown])
     hits = [Hit(r.id, r.status, f"{r.process_id} versie {r.version}", r.created_at, r.completed_at,
-                persons.get(r.id, ())) for r in shown]
+                *persons.get(r.id, ((), ()))) for r in shown]
     return hits, len(rows) > limit
 
 
@@ -77,23 +120,27 @@ def _conditions(q: CaseSearch, tz) -> list:
 
 
 def _name_matches(naam: str) -> list:
-    """Every word of the name in one of the name fields of the same signal, ignoring case."""
-    fields = (Signal.voornamen, Signal.voorletters, Signal.voorvoegsel, Signal.achternaam)
-    words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in naam.split()]
-    return [and_(*[or_(*[f.ilike(f"%{w}%", escape="\\") for f in fields]) for w in words])]
+    """Every word of the name in the names of the same signal, ignoring case and accents ("Yildiz" finds "Yıldız").
+    Folded words hold only a-z and 0-9: nothing to escape in LIKE."""
+    words = fold(naam).split()
+    return [and_(*[Signal.zoeknaam.like(f"%{w}%") for w in words])] if words else [false()]
 
 
 def _start_of(day: date, tz) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz)
 
 
-def _persons(session, case_ids: list[int]) -> dict[int, tuple]:
+def _persons(session, case_ids: list[int]) -> dict[int, tuple[tuple, tuple]]:
+    """case id -> (the distinct names, the distinct addresses) of its signals."""
     if not case_ids:
         return {}
     rows = session.execute(
-        select(Signal.case_id, Signal.voornamen, Signal.voorletters, Signal.voorvoegsel, Signal.achternaam)
+        select(Signal.case_id, Signal.voornamen, Signal.voorletters, Signal.voorvoegsel, Signal.achternaam,
+               Signal.straatnaam, Signal.huisnummer, Signal.huisletter, Signal.huisnummertoevoeging, Signal.postcode,
+               Signal.plaatsnaam)
         .where(Signal.case_id.in_(case_ids)).order_by(Signal.id)).all()
     by_case: dict[int, list] = {}
     for row in rows:
         by_case.setdefault(row.case_id, []).append(row)
-    return {case_id: persons_named(signals) for case_id, signals in by_case.items()}
+    return {case_id: (persons_named(signals), tuple(a for a in dict.fromkeys(map(full_address, signals)) if a))
+            for case_id, signals in by_case.items()}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine.models import Case, Event
 
-from ..addresses import place_line, short_name, street_line
+from ..addresses import place_line, short_name, street_or_number
 from ..models import Partner, Signal, Vroegsignaalzaak
 from .deadlines import case_deadlines
 
@@ -46,7 +46,8 @@ def case_header(session, case: Case) -> CaseHeader:
     header.termijnen = [d for d in case_deadlines(session, case.id) if d.closed_at is None]
     for signal, partner_type in rows:
         if not header.adres:
-            header.naam, header.adres, header.woonplaats = short_name(signal), street_line(signal), place_line(signal, postal=True)
+            header.naam, header.adres = short_name(signal), street_or_number(signal)
+            header.woonplaats = place_line(signal, postal=True)
         header.signalen.append((partner_type, signal.soort, signal.bedrag))
         if signal.bedrag is not None:
             header.totaal = (header.totaal or Decimal(0)) + signal.bedrag

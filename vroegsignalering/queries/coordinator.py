@@ -100,6 +100,12 @@ def _counsellor_counts(session, now: datetime) -> list[CounsellorCount]:
     return [CounsellorCount(name, n, overdue or 0) for name, n, overdue in session.execute(stmt)]
 
 
+def assignable_staff(engine) -> list[StaffMember]:
+    """The active accounts that can be given counsellor tasks, by username (the worklist's reassign choice)."""
+    with engine.uow() as uow:
+        return _staff(uow.session)
+
+
 def _staff(session) -> list[StaffMember]:
     rows = session.execute(select(User.username, User.role).where(User.active.is_(True), User.role.in_(STAFF_ROLES))
                            .order_by(User.username))

@@ -34,6 +34,20 @@ def reassign_cases(engine, actor: Actor, case_ids: list[int], assignee: str | No
     return result
 
 
+@transactional
+def reassign_tasks(engine, actor: Actor, task_ids: list[int], assignee: str | None) -> Reassigned:
+    """Give these open tasks (row ids) to an active colleague whose role may do them, or back to the team queue
+    (None): the worklist's "Alle taken". All or nothing: AssignmentError names each refused task. Raises
+    NotAllowed for anyone but a coordinator."""
+    if actor.role != COORDINATOR:
+        raise NotAllowed(f"De rol {actor.role} mag taken niet toewijzen.")
+    with engine.uow() as uow:
+        result = assignment.reassign(uow.session, engine.runtime, sorted(set(task_ids)), assignee,
+                                     actor=actor.username, now=engine.clock.now())
+        uow.commit()
+    return result
+
+
 def _tasks_to_move(session, case_ids: list[int], assignee: str | None) -> tuple[list[int], list[str]]:
     """The open task ids of these cases that go to the assignee (all of them for the queue), or why not."""
     role = None

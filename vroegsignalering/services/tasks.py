@@ -84,16 +84,18 @@ def open_task(engine, actor: Actor, task: int | str, *, log: bool = True, detail
 
 
 @transactional
-def complete_task(engine, actor: Actor, task: int | str, data: dict) -> Completed:
+def complete_task(engine, actor: Actor, task: int | str, data: dict, *, check_dates: bool = False) -> Completed:
     """Complete an open task with form data as this actor, in one transaction: the permission check, the
-    validation against the task's form and the run to the next wait. Raises UnknownTask, NotAllowed, TaskNotOpen,
+    validation against the task's form (with `check_dates`, as a person entering them gets it, also the sense of
+    its dates: engine/form_dates.py) and the run to the next wait. Raises UnknownTask, NotAllowed, TaskNotOpen,
     InvalidTaskData, StepFailed, or ConcurrentChange (from the unit of work) when someone else changed the case
     meanwhile."""
     with engine.uow() as uow:
         session = uow.session
         row = _row(session, task)
         _check(actor, row)
-        case = run_completion(engine.runtime, session, row.task_id, data, actor=actor.username)
+        case = run_completion(engine.runtime, session, row.task_id, data, actor=actor.username,
+                              check_dates=check_dates)
         done = Completed(case.id, case.status, task_info(row))
         uow.commit()
     return done

@@ -64,7 +64,7 @@ def voltooi_taak(task_id: str):
     data = body(_VOLTOOIEN)["data"]
     engine = current_engine()
     try:
-        done = tasks.complete_task(engine, actor(), task_id, data)
+        done = tasks.complete_task(engine, actor(), task_id, data, check_dates=True)
     except NotAllowed as refused:
         raise Problem(403, str(refused)) from None
     detail = cases.open_case_detail(engine, actor(), done.case_id, detail=via_api(f"na voltooien taak {task_id}"))

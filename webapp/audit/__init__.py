@@ -16,7 +16,9 @@ def init_app(app) -> None:
     from webapp.audit import access, avg, replay, views  # noqa: F401  (their routes hang on the blueprint)
     from webapp.audit.blueprint import STATUS_LABELS, bp
     from webapp.audit.history import actor_label, datum_tijd, kind_label
+    from webapp.audit.labels import EMPTY, key_label, text_value
 
     app.jinja_env.globals.update(audit_kind_label=kind_label, audit_actor=actor_label, audit_tijd=datum_tijd,
-                                 audit_status=lambda s: STATUS_LABELS.get(s, s), audit_action=access.action_label)
+                                 audit_status=lambda s: STATUS_LABELS.get(s, s), audit_action=access.action_label,
+                                 audit_key=key_label, audit_text=text_value, audit_leeg=EMPTY)
     app.register_blueprint(bp)

@@ -25,7 +25,7 @@ BREAKS_PER_PAGE = 50
 ACTION_LABELS = {
     "zaak_bekeken": "Zaak bekeken", "taak_bekeken": "Taak bekeken", "plan_bekeken": "Plan van aanpak bekeken",
     "plan_gedownload": "Plan van aanpak gedownload", "geschiedenis_bekeken": "Historie bekeken",
-    "replay_bekeken": "Historie afgespeeld", "export": "Geëxporteerd",
+    "replay_bekeken": "Historie afgespeeld", "export": "Geëxporteerd", "gevonden": "Gevonden bij zoeken",
 }
 
 

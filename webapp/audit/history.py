@@ -8,7 +8,7 @@ from datetime import datetime
 from engine.audit import ChainBreak, event_content
 from vroegsignalering.queries.audit_cases import AuditEvent
 
-from webapp.cases.history import ACTORS, EVENT_KINDS
+from webapp.cases.history import EVENT_KINDS, actor_label as case_actor_label
 from webapp.web.formatting import datum, lokale_tijd
 
 # The case page's Dutch words for event kinds (one vocabulary), plus the kinds the case page leaves out but an
@@ -51,7 +51,8 @@ def kind_label(kind: str, data: dict | None = None) -> str:
 
 
 def actor_label(actor: str) -> str:
-    return ACTORS.get(actor, actor)
+    """Who did it, as the case page says it: a partner by name ("Duinwater (signaalpartner)"), Vroeg itself."""
+    return case_actor_label(actor)
 
 
 def break_reason(reason: str) -> str:

@@ -113,4 +113,17 @@ def _viewer_config(version_id: int, state: dict, diagram: Diagram | None) -> dic
         "bpmnUrl": url_for("audit.diagram_xml", version_id=version_id),
         "completed": {e: n for e, n in state["completed"].items() if e in known},
         "active": [e for e in state["active"] if e in known],
+        "focus": _focus(state, known),
     }
+
+
+def _focus(state: dict, known: set) -> list[str]:
+    """What the diagram opens on: the active elements; once nothing is active (the last step of a closed case),
+    the element of this step's event, or the end events the case reached, never the whole process shrunk."""
+    active = [e for e in state["active"] if e in known]
+    if active:
+        return active
+    event = state.get("event") or {}
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    ends = data.get("end_events") if isinstance(data.get("end_events"), list) else []
+    return [e for e in [event.get("element_id"), *ends] if isinstance(e, str) and e in known]

@@ -22,6 +22,7 @@ from vroegsignalering.termijnen import LEADING_KINDS
 
 from webapp.web.context import current_engine
 from webapp.cases.history import feedback_label, history_lines, signal_kind
+from webapp.cases.signal_status import picked_up_on
 from webapp.web.deadline_text import DeadlineText, describe
 from webapp.web.pages import page_for
 
@@ -51,7 +52,8 @@ class Deadline:
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(signaalsoort=signal_kind, terugmeldcode=feedback_label)
+    app.jinja_env.globals.update(signaalsoort=signal_kind, terugmeldcode=feedback_label,
+                                 signaal_opgepakt_op=picked_up_on)
 
 
 @bp.get("/zaken/<int:case_id>")

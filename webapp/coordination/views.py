@@ -90,7 +90,7 @@ def _row(listed: ListedCase) -> CaseRow:
 def toewijzen():
     """Reassign the chosen cases' open tasks to one colleague (or the team queue), then back to the view."""
     werkvoorraad, behandelaar = _filters(request.form)
-    back = redirect(url_for("coordination.overzicht", **_args(werkvoorraad, behandelaar)) + "#zaken")
+    back = redirect(url_for("coordination.overzicht", **_args(werkvoorraad, behandelaar)) + "#toewijzen")
     case_ids = sorted({n for n in (ascii_int(v, minimum=1) for v in request.form.getlist("zaak")) if n is not None})
     target = request.form.get("toewijzen_aan", "").strip()[:100]
     problems = []

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from webapp.modeling import drafts, failures, versions, views  # noqa: F401  (their routes hang on the blueprint)
+    from webapp.modeling import (  # noqa: F401  (their routes hang on the blueprint)
+        deploy_summary, drafts, failures, versions, views,
+    )
     from webapp.modeling.blueprint import bp
 
     app.register_blueprint(bp)

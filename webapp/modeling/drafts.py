@@ -109,14 +109,15 @@ def concept_deployen(draft_id: int):
     except UnknownDraft:
         raise _not_found(draft_id) from None
     if outcome.problems:
-        return jsonify(detail="Niet gedeployed: los eerst deze problemen op.",
+        return jsonify(detail="Niet in gebruik genomen: los eerst deze problemen op.",
                        problems=[_problem(p) for p in outcome.problems]), 422
     versions = [{"id": v.id, "process_id": v.process_id, "version": v.version, "name": v.name,
                  "url": url_for("modeling.versie", version_id=v.id)} for v in outcome.versions]
     if not versions:
-        return jsonify(versions=[], message="Niets gedeployed: het concept is gelijk aan de laatste versie.")
+        return jsonify(versions=[], message="Niets in gebruik genomen: het concept is gelijk aan de versie die al in "
+                                            "gebruik is.")
     text = ", ".join(f"{v['name']} versie {v['version']}" for v in versions)
-    return jsonify(versions=versions, message=f"Gedeployed: {text}.")
+    return jsonify(versions=versions, message=f"In gebruik genomen: {text}.")
 
 
 @bp.post("/processen/concepten/<int:draft_id>/verwijderen")

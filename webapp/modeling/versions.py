@@ -17,10 +17,14 @@ from engine.roles import PROCESEIGENAAR
 from vroegsignalering.queries import process_versions
 from vroegsignalering.services import processes
 
+from vroegsignalering.queries.audit_cases import read_version_files
+
+from webapp.audit.bpmn import diagram_of
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem
 from webapp.web.pages import page_for
 from webapp.modeling.blueprint import actor, bp, load_version
+from webapp.modeling.element_words import kind_nl
 
 KINDS = {"added": "toegevoegd", "removed": "verwijderd", "changed": "gewijzigd"}
 MAX_IMPORT_CHARS = 900_000
@@ -52,7 +56,7 @@ def verschil():
     """The elements added, removed and changed between two versions."""
     a, b = _version_label(_version_id("a")), _version_label(_version_id("b"))
     changes = [{"file": field(c, "file") or "", "element_id": field(c, "element_id"), "name": field(c, "name") or "",
-                "type": field(c, "element_type") or "", "kind": _kind(c), "details": _details(field(c, "details"))}
+                "type": kind_nl(field(c, "element_type")), "kind": _kind(c), "details": _details(field(c, "details"))}
                for c in process_versions.version_diff(current_engine(), a["id"], b["id"])]
     return render_template("modeling/verschil.html", a=a, b=b, changes=changes)
 
@@ -78,9 +82,18 @@ def hittekaart(version_id: int):
     """The diagram of a version with, per element, how many cases passed it and how many wait there now."""
     v = _version_label(version_id)
     counts = process_versions.heat_map(current_engine(), version_id)
-    rows = sorted(((element_id, c.get("passed", 0), c.get("waiting", 0)) for element_id, c in counts.items()),
-                  key=lambda r: (-r[2], -r[1], r[0]))
+    names = element_names(version_id)
+    rows = sorted(((element_id, *names.get(element_id, (element_id, "")), c.get("passed", 0), c.get("waiting", 0))
+                   for element_id, c in counts.items()), key=lambda r: (-r[4], -r[3], r[1]))
     return render_template("modeling/hittekaart.html", v=v, rows=rows)
+
+
+def element_names(version_id: int) -> dict[str, tuple[str, str]]:
+    """element id -> (name, Dutch kind) from the version's diagram."""
+    diagram = diagram_of(read_version_files(current_engine(), version_id))
+    if diagram is None:
+        return {}
+    return {e.id: (e.label, kind_nl(e.kind)) for e in diagram.elements.values()}
 
 
 @bp.get("/processen/versies/<int:version_id>/hittekaart.json")

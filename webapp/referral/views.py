@@ -115,7 +115,17 @@ def validate(values: dict, today) -> tuple[dict | None, dict[str, str]]:
         for name, message in flatten_messages(exc.messages):
             field = _FIELD_OF.get(name.rsplit(".", 1)[-1], "formulier")
             errors.setdefault(field, message)
+    errors = {name: errors[name] for name in sorted(errors, key=_page_position)}  # the summary follows the page
     return (None, errors) if errors else (payload, {})
+
+
+_PAGE_ORDER = ("formulier", "verwijzing", "toestemming", "bron", "bsn", "voorletters", "voornamen", "voorvoegsel",
+               "achternaam", "geboortedatum", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging",
+               "straatnaam", "plaatsnaam", "telefoonnummer", "email", "soort", "bedrag", "notitie")
+
+
+def _page_position(name: str) -> int:
+    return _PAGE_ORDER.index(name) if name in _PAGE_ORDER else 0
 
 
 def _client(values: dict) -> dict:

@@ -1,5 +1,6 @@
 """The plan van aanpak (R22) as a document: `GET /zaken/<id>/plan-van-aanpak` (HTML, printable) and
-`GET /zaken/<id>/plan-van-aanpak.pdf` (reportlab).
+`GET /zaken/<id>/plan-van-aanpak.pdf` (reportlab,
+DejaVu Sans embedded: see pdf_fonts.py).
 
 Two copies from the same data: one for the resident in plain Dutch (B1: short sentences, "u", what we agreed,
 who does what and when, how to reach the municipality), one for the file (every answer of the first conversation
@@ -26,9 +27,10 @@ from vroegsignalering.services.tasks import Actor
 
 from webapp.web.context import current_engine
 from webapp.web.formatting import bedrag, datum
-from webapp.web.pdf import pdf_styles
 from webapp.web.pages import page_for
+from webapp.web.pdf import pdf_styles
 from webapp.tasks.blueprint import bp
+from webapp.tasks.pdf_fonts import register_fonts
 
 AANPAK_UITLEG = {
     "quick_fix": ("We lossen de achterstand samen op, binnen 30 dagen. In die 30 dagen mag de organisatie waar u "
@@ -99,8 +101,10 @@ def resident_sections(plan: Plan) -> list[tuple[str, list[str]]]:
 
 
 def _contact_lines(plan: Plan) -> list[str]:
+    """How to reach the municipality, with only what is known: never an empty field, never an account name as a
+    person's name (staff accounts carry no full names yet)."""
     org = plan.organisatie
-    lines = [f"Uw hulpverlener is {plan.plan.by}."]
+    lines = []
     who = org["contact_naam"] or org["naam"] or "de gemeente"
     reach = [f"bel {org['contact_telefoon']}" if org["contact_telefoon"] else "",
              f"mail naar {org['contact_email']}" if org["contact_email"] else ""]
@@ -110,6 +114,7 @@ def _contact_lines(plan: Plan) -> list[str]:
                      f"{' of '.join(reach)}.")
     else:
         lines.append(f"Hebt u vragen? Of lukt een afspraak niet? Neem dan contact op met {who}.")
+    lines.append(f"Noem dan uw zaaknummer: {plan.header.case_id}. Dan weten we meteen over wie het gaat.")
     if org["naam"] and org["naam"] != who:
         lines.append(org["naam"])
     return lines
@@ -164,10 +169,14 @@ def display_value(spec: dict, value) -> str:
 
 
 def build_pdf(plan: Plan, printed_at: datetime, compress: bool = True) -> bytes:
-    """Both copies as a PDF (A4, standard Helvetica, which has the euro sign); the file copy on a new page."""
+    """Both copies as a PDF (A4, DejaVu Sans embedded); the file copy on a new page, the print date in the footer
+    of every page (so no page holds only that line)."""
     styles = pdf_styles()
-    story = [Paragraph("Uw plan van aanpak", styles["h1"]),
-             Paragraph(escape(f"Zaak {plan.header.case_id} · {plan.header.naam}"), styles["klein"])]
+    h = plan.header
+    address = "<br/>".join(escape(p) for p in (h.naam, h.adres, h.woonplaats) if p)
+    story = [Paragraph(address, styles["tekst"]), Spacer(1, 8 * mm)] if address else []
+    story += [Paragraph("Uw plan van aanpak", styles["h1"]),
+              Paragraph(escape(f"Zaak {h.case_id}"), styles["klein"])]
     for heading, paragraphs in resident_sections(plan):
         story.append(Paragraph(escape(heading), styles["h2"]))
         story.extend(Paragraph(_pdf_text(text), styles["tekst"]) for text in paragraphs)
@@ -179,14 +188,21 @@ def build_pdf(plan: Plan, printed_at: datetime, compress: bool = True) -> bytes:
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey)]))
         story.append(table)
-    story.append(Spacer(1, 6 * mm))
-    story.append(Paragraph(escape(f"Afgedrukt op {datum(printed_at)}."), styles["klein"]))
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
                             bottomMargin=20 * mm, title=f"Plan van aanpak zaak {plan.header.case_id}",
                             author=plan.organisatie.get("naam") or "Vroeg", lang="nl-NL",
                             pageCompression=1 if compress else 0)
-    doc.build(story)
+    footer = f"Zaak {h.case_id} · afgedrukt op {datum(printed_at)}"
+
+    def draw_footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont(register_fonts()[0], 8)
+        canvas.drawString(20 * mm, 12 * mm, footer)
+        canvas.drawRightString(A4[0] - 20 * mm, 12 * mm, f"pagina {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
     return buffer.getvalue()
 
 

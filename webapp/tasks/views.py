@@ -6,14 +6,16 @@ the next open task of the same case for this user opens, or else the worklist.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import ConcurrentChange, InvalidTaskData, NotAllowed, StepFailed, TaskNotOpen, UnknownTask
+from engine.form_dates import local_today
 from engine.forms import validate_submission
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.queries.case_header import CaseHeader
+from vroegsignalering.queries.contact_history import earlier_attempts
 from vroegsignalering.queries.reach import read_advice
 from vroegsignalering.queries.tasks import TaskInfo
 from vroegsignalering.services import tasks
@@ -41,6 +43,7 @@ class TaskView:
     header: CaseHeader | None
     form: dict | None
     forbidden: bool = False
+    attempts: list = field(default_factory=list)  # the case's earlier contact attempts, newest first
 
 
 @bp.route("/taken/<int:task_id>", methods=["GET", "POST"])
@@ -67,7 +70,8 @@ def _load(task_id: int, log: bool = True) -> TaskView | None:
         return None
     except NotAllowed as refused:
         return TaskView(refused.subject, None, None, forbidden=True)
-    return TaskView(opened.task, opened.header, opened.form)
+    return TaskView(opened.task, opened.header, opened.form,
+                    attempts=earlier_attempts(current_engine(), opened.task.case_id))
 
 
 def _actor() -> Actor:
@@ -85,7 +89,7 @@ def _show(view: TaskView, values: dict | None = None, errors: dict | None = None
     names = [d.name or d.element_id for d in view.header.termijnen] if view.header else []
     return render_template("tasks/taak.html", task=view.row, header=view.header, form=view.form, fields=fields,
                            summary=summary, message=message, termijnen=list(zip(termijnen, names)),
-                           advies=_advice(view.row)), status
+                           attempts=view.attempts, advies=_advice(view.row)), status
 
 
 def _advice(task: TaskInfo) -> list | None:
@@ -102,11 +106,13 @@ def _closed(view: TaskView, status: int):
 def _submit(view: TaskView):
     form = view.form or {"fields": []}
     submitted = submitted_values(form, request.form)
-    _cleaned, problems = validate_submission(form, submitted) if view.form else ({}, [])
+    today = local_today(current_engine().clock.now())
+    case_start = local_today(view.header.aangemaakt) if view.header and view.header.aangemaakt else None
+    _cleaned, problems = validate_submission(form, submitted, today, case_start) if view.form else ({}, [])
     if problems:
         return _show(view, submitted, _by_field(problems), 422)
     try:
-        tasks.complete_task(current_engine(), _actor(), view.row.id, submitted)
+        tasks.complete_task(current_engine(), _actor(), view.row.id, submitted, check_dates=True)
     except NotAllowed:
         return render_template("tasks/taak.html", forbidden=True, task=view.row), 403
     except InvalidTaskData as exc:  # the deployed form may check more than we did here

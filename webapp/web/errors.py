@@ -36,6 +36,8 @@ STATUSES: dict[int, tuple[str, str, str]] = {
     413: ("te-groot", "Verzoek te groot", "Het verzoek is te groot."),
     415: ("mediatype-niet-ondersteund", "Mediatype niet ondersteund", "Stuur JSON (Content-Type: application/json)."),
     422: ("niet-verwerkbaar", "Niet verwerkbaar", "De gegevens zijn niet geldig."),
+    429: ("te-veel-verzoeken", "Te veel verzoeken", "Er kwamen te veel verzoeken achter elkaar. Wacht even en probeer "
+          "het opnieuw."),
     500: ("interne-fout", "Interne fout", "Er ging iets mis aan onze kant. Noem het foutnummer als u contact opneemt."),
     503: ("tijdelijk-niet-beschikbaar", "Tijdelijk niet beschikbaar",
           "Tijdelijk niet beschikbaar (de BRP, of de database is erg druk); er is niets opgeslagen. Probeer het "
@@ -45,6 +47,7 @@ STATUSES: dict[int, tuple[str, str, str]] = {
 _HTML_DETAILS = {
     401: "Log eerst in.",
     404: "Deze pagina bestaat niet. Misschien is het adres verkeerd overgenomen.",
+    405: "Deze pagina kan dit soort verzoek niet verwerken. Gebruik de knoppen en links op de pagina.",
     415: "Dit soort gegevens kan deze pagina niet verwerken.",
 }
 BUSY_DETAIL = ("Het is op dit moment erg druk; er is niets opgeslagen. Probeer het over een paar seconden "
@@ -144,7 +147,12 @@ def _on_step_failed(error: StepFailed):
 
 
 def _on_not_found(error: Exception):
-    return problem_response(404, _not_found_detail(error))
+    return _answer(404, _not_found_detail(error))
+
+
+def _answer(status: int, detail: str) -> Response:
+    """A Dutch error page for a browser's page request, else a problem document."""
+    return html_error(status, detail) if _wants_html() else problem_response(status, detail)
 
 
 def _not_found_detail(error: Exception) -> str:
@@ -154,17 +162,17 @@ def _not_found_detail(error: Exception) -> str:
         return f"Taak {error.task_id} bestaat niet."
     if isinstance(error, UnknownEvent):
         return f"Zaak {error.case_id} heeft geen gebeurtenis {error.seq}."
-    return f"Proces {error.process_id} is niet gedeployed."
+    return f"Proces {error.process_id} is niet in gebruik genomen."
 
 
 def _on_conflict(error: Exception):
     if isinstance(error, TaskNotOpen):
-        return problem_response(409, f"Taak {error.task_id} staat niet open (toestand: {error.state}).")
-    return problem_response(409, "De zaak wacht niet op dit bericht.")
+        return _answer(409, f"Taak {error.task_id} staat niet open (toestand: {error.state}).")
+    return _answer(409, "De zaak wacht niet op dit bericht.")
 
 
 def _on_concurrent_change(_error: ConcurrentChange):
-    return problem_response(409, "De zaak is tegelijk door iemand anders gewijzigd. Probeer het opnieuw.")
+    return _answer(409, "De zaak is tegelijk door iemand anders gewijzigd. Probeer het opnieuw.")
 
 
 def _on_busy(_error: DatabaseBusy):
@@ -185,16 +193,17 @@ def _on_http_exception(error: HTTPException):
     return problem_response(status, headers=headers)
 
 
-def html_error(status: int, detail: str | None = None, headers: dict | None = None):
+def html_error(status: int, detail: str | None = None, headers: dict | None = None, error_id: str | None = None):
     """A Dutch error page with this status (the layout of every page; plain text if even that fails)."""
     slug, title, default_detail = STATUSES.get(status, _OTHER_STATUS)
     detail = detail or _HTML_DETAILS.get(status, default_detail)
     try:
-        body = render_template("web/fout.html", status=status, title=title, detail=detail)
+        body = render_template("web/fout.html", status=status, title=title, detail=detail, error_id=error_id)
         return Response(body, status=status, headers=headers or {}, mimetype="text/html")
     except Exception:  # noqa: BLE001 - the error page must not fail: the database may be what is wrong
         current_app.logger.exception("Foutpagina %s kon niet worden opgebouwd", status)
-        return Response(f"{title}. {detail}", status=status, headers=headers or {}, mimetype="text/plain")
+        number = f" Foutnummer: {error_id}" if error_id else ""
+        return Response(f"{title}. {detail}{number}", status=status, headers=headers or {}, mimetype="text/plain")
 
 
 def _wants_html() -> bool:
@@ -209,7 +218,7 @@ def _on_unexpected(error: Exception):
     current_app.logger.error("Onverwachte fout %s bij %s %s", error_id, request.method, request.path,
                              exc_info=error)
     if not _is_api_request():
-        return Response(f"Interne fout. Foutnummer: {error_id}", status=500, mimetype="text/plain")
+        return html_error(500, error_id=error_id)
     return problem_response(500, errorId=error_id)
 
 

@@ -19,6 +19,7 @@ NAVIGATION = (
     ("Werklijst", "worklist.werklijst", (HULPVERLENER, COORDINATOR)),
     ("Coördinatie", "coordination.overzicht", (COORDINATOR,)),
     ("Signaal invoeren", "referral.nieuw", (HULPVERLENER, COORDINATOR)),
+    ("Zoeken", "search.zoeken", (HULPVERLENER, COORDINATOR)),
     ("Processen", "modeling.processen", (PROCESEIGENAAR,)),
     ("Audit", "audit.zoeken", (AUDITOR,)),
     ("Dashboard", "monitor.overzicht", (COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),

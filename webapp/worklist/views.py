@@ -18,6 +18,7 @@ from flask import Blueprint, g, render_template, request
 from engine.inputs import ascii_int
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.partners import PARTNER_TYPES
+from vroegsignalering.queries.coordinator import assignable_staff
 from vroegsignalering.queries.worklist import PAGE_SIZE, Row, worklist_page
 
 from webapp.web.context import current_engine
@@ -59,10 +60,6 @@ class Filters:
 
 
 
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-
-
 @bp.get("/werklijst")
 @page_for(*ALLOWED_ROLES)
 def werklijst():
@@ -72,12 +69,13 @@ def werklijst():
     engine = current_engine()
     now = engine.clock.now()
     rows, total = worklist_page(engine, filters, user, now)
+    reassign_to = assignable_staff(engine) if user.role == COORDINATOR and filters.weergave == "alle" else []
     for row in rows:
         _deadline(row, engine.calendar, now)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("worklist/werklijst.html", rows=rows, total=total, filters=filters, pages=pages,
                            page_links=page_links(filters.pagina, pages), werkvoorraden=_werkvoorraden(filters),
-                           partnertypes=PARTNER_TYPES, page_size=PAGE_SIZE)
+                           partnertypes=PARTNER_TYPES, page_size=PAGE_SIZE, reassign_to=reassign_to)
 
 
 def read_filters(role: str) -> Filters:

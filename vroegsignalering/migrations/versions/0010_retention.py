@@ -1,7 +1,7 @@
 """retention (R28): events whose content was removed, legal holds, the record of each removal (issue 13)
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0012 (0012 came onto main first; 0010 keeps its number)
 Create Date: 2026-12-07 09:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import engine.models
 
 
 revision = '0010'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -5,16 +5,22 @@
   "use strict";
   var Vroeg = window.Vroeg = window.Vroeg || {};
   var TIMER_KINDS = ["timeDate", "timeDuration", "timeCycle"];
+  // One vocabulary with the server's pages (webapp/element_words.py, webapp/auditor_bpmn.py).
   var TYPE_NAMES = {
-    "bpmn:UserTask": "Gebruikerstaak", "bpmn:ScriptTask": "Scripttaak", "bpmn:BusinessRuleTask": "Bedrijfsregeltaak",
-    "bpmn:ServiceTask": "Servicetaak", "bpmn:Task": "Taak", "bpmn:SequenceFlow": "Pijl (sequence flow)",
-    "bpmn:ExclusiveGateway": "Exclusieve gateway", "bpmn:ParallelGateway": "Parallelle gateway",
-    "bpmn:InclusiveGateway": "Inclusieve gateway", "bpmn:EventBasedGateway": "Gebeurtenisgateway",
-    "bpmn:StartEvent": "Startgebeurtenis", "bpmn:EndEvent": "Eindgebeurtenis", "bpmn:BoundaryEvent": "Randgebeurtenis",
-    "bpmn:IntermediateCatchEvent": "Tussengebeurtenis (wachten)", "bpmn:IntermediateThrowEvent": "Tussengebeurtenis",
-    "bpmn:SubProcess": "Subproces", "bpmn:CallActivity": "Aanroep van een proces", "bpmn:Lane": "Baan (rol)",
-    "bpmn:Participant": "Deelnemer", "bpmn:Process": "Proces"
+    "bpmn:UserTask": "Gebruikerstaak", "bpmn:ScriptTask": "Scripttaak", "bpmn:BusinessRuleTask": "Beslistabel",
+    "bpmn:ServiceTask": "Servicetaak", "bpmn:Task": "Taak", "bpmn:SequenceFlow": "Pijl (volgorde)",
+    "bpmn:ExclusiveGateway": "Exclusieve splitsing", "bpmn:ParallelGateway": "Parallelle splitsing",
+    "bpmn:InclusiveGateway": "Inclusieve splitsing", "bpmn:EventBasedGateway": "Splitsing op gebeurtenis",
+    "bpmn:StartEvent": "Startgebeurtenis", "bpmn:EndEvent": "Eindgebeurtenis", "bpmn:BoundaryEvent": "Grensgebeurtenis",
+    "bpmn:IntermediateCatchEvent": "Tussengebeurtenis (wacht)", "bpmn:IntermediateThrowEvent": "Tussengebeurtenis",
+    "bpmn:SubProcess": "Subproces", "bpmn:CallActivity": "Aanroep", "bpmn:Lane": "Baan (rol)",
+    "bpmn:Participant": "Deelnemer", "bpmn:Process": "Proces", "bpmn:DataInputAssociation": "Gegevens in",
+    "bpmn:DataOutputAssociation": "Gegevens uit", "bpmn:DataObjectReference": "Gegevensobject",
+    "bpmn:DataStoreReference": "Gegevensopslag", "bpmn:TextAnnotation": "Notitie", "bpmn:Association": "Verbinding",
+    "bpmn:MessageFlow": "Berichtpijl", "bpmn:Group": "Groep", "bpmn:SendTask": "Verzendtaak",
+    "bpmn:ReceiveTask": "Ontvangsttaak", "bpmn:ManualTask": "Handmatige taak"
   };
+  function typeName(type) { return TYPE_NAMES[type] || String(type).replace(/^bpmn:/, ""); }
 
   function timerDefinition(bo) {
     return (bo.eventDefinitions || []).find(function (d) { return d.$type === "bpmn:TimerEventDefinition"; });
@@ -123,7 +129,7 @@
         el.type !== "bpmn:Collaboration" && el.parent;
     }).map(function (el) {
       var bo = el.businessObject;
-      return { id: el.id, text: (bo.name || "(zonder naam)") + " — " + (TYPE_NAMES[bo.$type] || bo.$type) + " " + el.id };
+      return { id: el.id, text: (bo.name || "(zonder naam)") + " — " + typeName(bo.$type) + " " + el.id };
     }).sort(function (a, b) { return a.text.localeCompare(b.text, "nl"); });
     chooser.replaceChildren(new Option("— kies een element —", ""));
     items.forEach(function (item) { chooser.add(new Option(item.text, item.id, false, item.id === current)); });
@@ -138,7 +144,7 @@
     if (!el) { this.field("kies").value = ""; return; }
     var bo = el.businessObject;
     this.field("kies").value = el.id;
-    this.field("soort").textContent = (TYPE_NAMES[bo.$type] || bo.$type) + " · id " + el.id;
+    this.field("soort").textContent = typeName(bo.$type) + " · id " + el.id;
     this.field("naam").value = bo.name || "";
     if (bo.$type === "bpmn:UserTask") { this.showTask(el, bo); }
     var timer = timerDefinition(bo);

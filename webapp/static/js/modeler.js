@@ -87,13 +87,59 @@
     entry.ready = editor.importXML(state.files[path]).then(function () {
       entry.imported = true;
       if (entry.kind === "bpmn") {
-        editor.get("canvas").zoom("fit-viewport");
+        openView(editor, path);
         editor.get("eventBus").on("commandStack.changed", changed);  // after the import, which clears the stack
+        bindPanelToggle(panel, editor);
       }
     }).catch(function (err) {
       alertBox("error", path + " kon niet worden geopend: " + (err && err.message ? err.message : err));
     });
     return entry.ready;
+  }
+
+  // --- the view: the zoom and position remembered per draft and file; else the whole diagram, right of the palette ---
+  var PALETTE = 130;  // px the palette covers at the left of the canvas, and a little air
+  function viewKey(path) { return "vroeg-zicht-" + root.dataset.concept + "-" + path; }
+
+  function openView(editor, path) {
+    var canvas = editor.get("canvas");
+    var saved = null;
+    try { saved = JSON.parse(window.localStorage.getItem(viewKey(path)) || "null"); } catch (ignored) { saved = null; }
+    if (saved && saved.scale > 0) {  // the scale and the top-left corner, whatever the canvas's width now
+      var outer = canvas.viewbox().outer;
+      canvas.viewbox({ x: saved.x, y: saved.y, width: outer.width / saved.scale, height: outer.height / saved.scale });
+    } else {
+      fitRightOfPalette(canvas);
+    }
+    editor.get("eventBus").on("canvas.viewbox.changed", function (event) {
+      var box = event.viewbox;
+      try {
+        window.localStorage.setItem(viewKey(path), JSON.stringify({ x: box.x, y: box.y, scale: box.scale }));
+      } catch (ignored) { /* private mode: the view is not remembered */ }
+    });
+  }
+
+  function fitRightOfPalette(canvas) {
+    var box = canvas.viewbox();
+    var inner = box.inner, outer = box.outer;
+    if (!inner.width || !outer.width) { canvas.zoom("fit-viewport", "auto"); return; }
+    var margin = 20;
+    var scale = Math.min((outer.width - PALETTE - margin) / inner.width, (outer.height - 2 * margin) / inner.height, 1);
+    canvas.viewbox({ x: inner.x - PALETTE / scale, y: inner.y - margin / scale,
+                     width: outer.width / scale, height: outer.height / scale });
+  }
+
+  function bindPanelToggle(panel, editor) {
+    var button = panel.querySelector("[data-eigenschappen-knop]");
+    var grid = panel.querySelector(".modeler");
+    if (!button || !grid) { return; }
+    button.addEventListener("click", function () {
+      var hide = !grid.classList.contains("modeler--zonder-eigenschappen");
+      grid.classList.toggle("modeler--zonder-eigenschappen", hide);
+      button.setAttribute("aria-expanded", hide ? "false" : "true");
+      button.textContent = hide ? "Eigenschappen tonen" : "Eigenschappen verbergen";
+      editor.get("canvas").resized();
+    });
   }
 
   function bindDmnChanges(entry) {
@@ -138,7 +184,7 @@
       (path && path.indexOf("forms/") === 0 ? document.getElementById("tab-formulieren") : null);
   }
 
-  // --- save, validate, deploy ---
+  // --- save, validate, take into use ---
   function collect() {
     var jobs = Object.keys(state.editors).map(function (path) {
       var entry = state.editors[path];
@@ -249,26 +295,80 @@
       if (!a.ok) { alertBox("error", a.body.detail || "Valideren is mislukt."); return; }
       return showProblems(a.body.problems).then(function () {
         var n = a.body.problems.length;
-        say(n ? n + (n === 1 ? " probleem gevonden." : " problemen gevonden.") : "Geen problemen: dit concept kan worden gedeployed.");
+        say(n ? n + (n === 1 ? " probleem gevonden." : " problemen gevonden.") : "Geen problemen: dit concept kan in gebruik worden genomen.");
         alertBox(n ? "warning" : "ok", n ? "Het concept heeft " + n + (n === 1 ? " probleem" : " problemen") + "; zie de lijst hieronder." : "Geen problemen gevonden.");
       });
     });
   }
 
+  // --- taking the draft into use: a summary to confirm first (webapp/deploy_summary.py) ---
+  function summaryItem(list, text, code) {
+    var li = document.createElement("li");
+    li.textContent = text;
+    if (code) {
+      var id = document.createElement("code");
+      id.className = "element-id";
+      id.textContent = code;
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(id);
+    }
+    list.appendChild(li);
+  }
+
+  function confirmInUse(summary) {
+    var dialog = document.getElementById("bevestig-in-gebruik");
+    var processes = document.getElementById("bevestig-processen");
+    var changes = document.getElementById("bevestig-wijzigingen");
+    processes.replaceChildren();
+    changes.replaceChildren();
+    summary.processes.forEach(function (p) {
+      summaryItem(processes, p.version === null ? p.name + ": een nieuw proces." :
+        p.name + ": nu versie " + p.version + " in gebruik. " + (p.running === 0 ? "Er lopen geen zaken." :
+        (p.running === 1 ? "1 lopende zaak blijft op de versie waarop ze is gestart" :
+        p.running + " lopende zaken blijven op de versie waarop ze zijn gestart") + ", tot u ze verplaatst."));
+    });
+    summary.changes.forEach(function (c) {
+      summaryItem(changes, c.soort + " ‘" + c.name + "’ " + c.wat + (c.details.length ? ": " + c.details.join("; ") : "") + ".",
+        c.name !== c.id ? c.id : "");
+    });
+    if (!summary.changes.length) { summaryItem(changes, "Geen verschillen met de versie die in gebruik is."); }
+    if (summary.more) { summaryItem(changes, "En nog " + summary.more + " wijzigingen."); }
+    return new Promise(function (resolve) {
+      dialog.addEventListener("close", function onClose() {
+        dialog.removeEventListener("close", onClose);
+        resolve(dialog.returnValue === "ja");
+      });
+      dialog.showModal();
+    });
+  }
+
   function deploy() {
     return save().then(function () {
-      say("Bezig met deployen…");
-      return request("POST", root.dataset.deployenUrl, {}).then(answer);
-    }).then(function (a) {
+      say("De samenvatting wordt gemaakt…");
+      return request("POST", root.dataset.samenvattingUrl, {}).then(answer);
+    }).then(function (s) {
+      if (!s.ok) { say(""); alertBox("error", s.body.detail || "De samenvatting kon niet worden gemaakt."); return; }
+      if (s.body.problems) { return takeIntoUse(); }  // refused with its problems listed and marked
+      say("");
+      return confirmInUse(s.body).then(function (yes) {
+        if (!yes) { say("Niet in gebruik genomen: u heeft geannuleerd."); return; }
+        return takeIntoUse();
+      });
+    });
+  }
+
+  function takeIntoUse() {
+    say("Bezig met in gebruik nemen…");
+    return request("POST", root.dataset.deployenUrl, {}).then(answer).then(function (a) {
       if (a.status === 422 && a.body.problems) {
         return showProblems(a.body.problems).then(function () {
-          say("Niet gedeployed.");
+          say("Niet in gebruik genomen.");
           alertBox("error", a.body.detail + " (" + a.body.problems.length + ")");
         });
       }
-      if (!a.ok) { say("Niet gedeployed."); alertBox("error", a.body.detail || "Deployen is mislukt."); return; }
+      if (!a.ok) { say("Niet in gebruik genomen."); alertBox("error", a.body.detail || "In gebruik nemen is mislukt."); return; }
       clearProblems();
-      say(a.body.message);
+      say("");  // the message once, in the alert below the toolbar
       alertBox("ok", a.body.message, (a.body.versions || []).map(function (v) {
         return { url: v.url, text: "Bekijk " + v.name + " versie " + v.version };
       }));

@@ -65,7 +65,10 @@
       "in": function () { canvas.zoom(canvas.zoom() * 1.25); },
       "uit": function () { canvas.zoom(canvas.zoom() / 1.25); },
       "passend": function () { canvas.zoom("fit-viewport", "auto"); },
-      "actief": function () { focus(viewer, config.active.length ? config.active : Object.keys(config.completed)); }
+      "actief": function () {
+        focus(viewer, config.active.length ? config.active : (config.focus || []).length ? config.focus :
+          Object.keys(config.completed));
+      }
     };
     bar.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-zoom]");
@@ -89,7 +92,7 @@
       .then(function (xml) { return viewer.importXML(xml); })
       .then(function () {
         mark(viewer);
-        focus(viewer, config.active);
+        focus(viewer, config.focus && config.focus.length ? config.focus : config.active);
         zoomButtons(viewer);
         show("Diagram geladen: " + Object.keys(config.completed).length + " afgeronde en " + config.active.length +
              " actieve elementen gemarkeerd.", "klaar");

@@ -27,6 +27,9 @@
       var values = field.getAttribute("data-verplicht-als-waarde").split("|");
       var show = values.indexOf(chosen(form, field.getAttribute("data-verplicht-als-veld"))) >= 0;
       field.hidden = !(show || hasInput(field) || field.classList.contains("taakveld--fout"));
+      // A field kept in view by its value or error no longer says "Verplicht als ..." once that answer is gone.
+      var hint = field.querySelector(".verplicht-als");
+      if (hint) { hint.hidden = !show; }
     }
   }
 

@@ -1,0 +1,33 @@
+"""The demo gives its counsellor work of their own, so `hulpverlener`'s first screen ("Mijn taken") is not empty;
+an empty "Mijn taken" explains where the work is."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from engine.models import UserTask
+from tests.integration.test_demo import REAL
+from tests.integration.test_worklist import sign_in
+from webapp import create_app
+
+
+def test_the_demo_counsellor_has_tasks_of_their_own(vroeg, engine):
+    result = vroeg("demo", "--datum", "2026-12-28", **REAL)
+    assert result.exit_code == 0, result.stderr
+    assigned = int(re.search(r"demo work: (\d+) open tasks assigned to hulpverlener", result.stdout)[1])
+    with engine.uow() as uow:
+        mine = uow.session.execute(select(UserTask.case_id).where(
+            UserTask.status == "open", UserTask.assignee == "hulpverlener")).scalars().all()
+        events = uow.session.scalar(select(func.count()).select_from(UserTask).where(
+            UserTask.assignee == "hulpverlener"))
+    assert 1 <= assigned <= 8 and len(mine) >= assigned and len(set(mine)) == len(mine) and events >= assigned
+
+
+def test_an_empty_my_tasks_explains_where_the_work_is(vs):
+    web = create_app(engine=vs).test_client()
+    sign_in(vs, web, "nieuw", "hulpverlener")
+    html = web.get("/werklijst").get_data(as_text=True)
+    assert "Er staan nu geen taken op uw naam." in html
+    assert "De taken die nog niemand heeft, staan bij" in html and "weergave=alle" in html
+    assert "Een coördinator kan ook taken aan u toewijzen" in html

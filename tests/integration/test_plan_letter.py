@@ -1,0 +1,79 @@
+"""The plan van aanpak PDF as the resident gets it: every name printed as written (an embedded Unicode font), the
+resident's address on their copy, no page holding only the print date, no empty field or account name in the
+letter."""
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import update
+
+from vroegsignalering.models import Signal
+from tests.conftest import ROOT
+from tests.integration.test_plan_document import ORGANISATIE, PLAN, case_id, sign_in  # noqa: F401 - fixtures
+from tests.integration.test_plan_document import app  # noqa: F401 - the app with the contact settings
+from webapp import create_app
+
+
+def rename(vs, case: int, **names) -> None:
+    with vs.uow() as uow:
+        uow.session.execute(update(Signal).where(Signal.case_id == case).values(**names))
+        uow.commit()
+
+
+def pages_of(web, case: int) -> list[str]:
+    response = web.get(f"/zaken/{case}/plan-van-aanpak.pdf")
+    assert response.status_code == 200
+    (ROOT / "test-artefacts").mkdir(exist_ok=True)  # kept to look at (pdftoppm renders it)
+    (ROOT / "test-artefacts" / "plan-van-aanpak-unicode.pdf").write_bytes(response.get_data())
+    return [page.extract_text() for page in PdfReader(BytesIO(response.get_data())).pages]
+
+
+def test_a_name_outside_latin_1_prints_as_written_with_the_font_embedded(vs, web, case_id):  # noqa: F811
+    rename(vs, case_id, voorletters="Ş.", achternaam="Yıldız")
+    sign_in(vs, web)
+    pages = pages_of(web, case_id)
+    assert "Ş. Yıldız" in pages[0]
+    pdf = web.get(f"/zaken/{case_id}/plan-van-aanpak.pdf").get_data()
+    assert b"/FontFile2" in pdf and b"DejaVuSans" in pdf  # embedded TrueType, not a standard font
+
+
+def test_the_residents_copy_carries_the_address(vs, web, case_id):  # noqa: F811
+    sign_in(vs, web)
+    first = pages_of(web, case_id)[0]
+    assert first.index("Javastraat 112-2") < first.index("Uw plan van aanpak")
+    assert "1094 HM" in first
+
+
+def test_no_page_holds_only_the_print_date(vs, web, case_id):  # noqa: F811
+    sign_in(vs, web)
+    pages = pages_of(web, case_id)
+    for page in pages:
+        lines = [line for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if "afgedrukt op" not in line.lower() and not line.startswith("pagina")]
+        assert len(body) >= 3, page
+        assert any("afgedrukt op 2 december 2026" in line for line in lines)  # in the footer of every page
+
+
+def test_the_letter_names_no_account_and_no_empty_contact(vs, web, case_id):  # noqa: F811
+    sign_in(vs, web)
+    first = pages_of(web, case_id)[0]
+    assert "Uw hulpverlener is" not in first
+    assert "bel 020 123 45 67 of mail naar vroeg@example.nl" in " ".join(first.split())
+    assert f"zaaknummer: {case_id}" in first
+
+
+@pytest.fixture
+def bare_app(vs):
+    return create_app(engine=vs)
+
+
+def test_without_contact_settings_the_letter_still_reads_whole(vs, bare_app, case_id):  # noqa: F811
+    web = bare_app.test_client()
+    sign_in(vs, web, "bram")
+    html = web.get(f"/zaken/{case_id}/plan-van-aanpak").get_data(as_text=True)
+    resident = html.partition("dossierexemplaar")[0]
+    assert "Neem dan contact op met de gemeente." in resident and f"zaaknummer: {case_id}" in resident
+    for empty in ("bel .", "mail naar .", "is .", ": ."):
+        assert empty not in resident
