@@ -149,7 +149,8 @@ def test_deploy_refuses_an_invalid_draft_and_deploys_a_valid_one(basis, basis_we
 
 def test_form_preview_renders_the_definition(basis_web, owner):
     definition = '{"title": "Huisbezoek", "fields": [{"name": "verslag", "type": "textarea", "label": "Verslag"}]}'
-    response = post_json(basis_web, owner, "/processen/formulier-voorbeeld", {"name": "huisbezoek", "definition": definition})
+    response = post_json(basis_web, owner, "/processen/formulier-voorbeeld",
+                         {"name": "huisbezoek", "definition": definition})
     assert response.status_code == 200
     assert "Verslag" in response.get_json()["html"] and "<textarea" in response.get_json()["html"]
 
