@@ -7,39 +7,10 @@ import json
 import re
 import shutil
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from engine.audit import case_chain
-from engine.models import Case, UserTask
-
-ATTEMPT = {"kanaal": "Telefoon", "datum": "2026-11-30", "dagdeel": "Middag", "bereikt": True}
-HELP = {"uitkomst": "hulp", "bedreigende_situatie": False, "achterstanden": "Energie oktober en november",
-        "zelfredzaamheid": "beperkt"}
-PLAN = {"analyse": "Achterstand door hoge voorschotten", "afspraken": "Regeling treffen", "aanpak": "quick_fix"}
-
-
-def do(engine, case_id: int, element: str, data: dict) -> None:
-    with engine.uow() as uow:
-        task_id = uow.session.scalar(select(UserTask.task_id).where(
-            UserTask.case_id == case_id, UserTask.element_id == element, UserTask.status == "open"))
-    assert task_id, f"case {case_id} has no open task {element}"
-    engine.complete_task(task_id, data, actor="hulpverlener1")
-
-
-def closed_case(live_app) -> int:
-    """An energy arrear driven to its end through the engine: the made-up resident confirmed by hand (the BRP
-    fixture does not know them), reached, help accepted, a plan, a quick fix."""
-    engine = live_app.engine
-    _signal, case_id = live_app.new_signal("Stroomnet")
-    do(engine, case_id, "brp_controle", {"zelfde_persoon": True, "toelichting": "Naam en adres vergeleken"})
-    do(engine, case_id, "contactpoging", ATTEMPT)
-    do(engine, case_id, "eerste_gesprek", HELP)
-    do(engine, case_id, "plan_van_aanpak", PLAN)
-    do(engine, case_id, "quick_fix", {"quick_fix_resultaat": "gelukt", "acties": ["budgetadvies", "betalingsregeling"]})
-    with engine.uow() as uow:
-        assert uow.session.get(Case, case_id).status == "completed"
-    return case_id
-
+from tests.support.browser import closed_case
 
 DRAWN_IDS = "() => [...document.querySelectorAll('#diagram .djs-element')].map(e => e.dataset.elementId)"
 

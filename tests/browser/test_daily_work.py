@@ -2,6 +2,8 @@
 kept in test-artefacts/screenshots/."""
 from __future__ import annotations
 
+from tests.support.browser import brp_ok, closed_case, do, latest, open_element_ids, open_new_draft, open_task
+
 YILDIZ = {"voorletters": "Ş.", "voornamen": "Şükrü", "achternaam": "Yıldız", "geboortedatum": "1970-05-05",
           "straatnaam": "Eerste Jan Steenstraat", "huisnummer": 907, "postcode": "1072NA", "plaatsnaam": "Amsterdam"}
 
@@ -44,8 +46,6 @@ def test_error_pages_are_dutch_in_the_house_style(page, login, shot, assert_acce
 
 
 def test_the_auditors_timeline_speaks_dutch(page, live_app, login, shot, assert_accessible):
-    from tests.browser.test_auditor import closed_case
-
     case_id = closed_case(live_app)
     login(page, "auditor")
     page.goto(f"/audit/zaken/{case_id}")
@@ -119,16 +119,14 @@ def test_the_coordinators_view_keeps_its_message_in_view(page, live_app, login, 
 
 
 def test_a_conditional_hint_goes_when_its_answer_goes(page, live_app, login, shot, assert_accessible):
-    from tests.browser.test_case_page import _brp_ok, _do, _open_elements, _open_task
-
     _signal, case_id = live_app.new_signal()
-    if "brp_controle" in _open_elements(live_app, case_id):
-        _do(live_app, case_id, "brp_controle", **_brp_ok(live_app))
+    if "brp_controle" in open_element_ids(live_app, case_id):
+        do(live_app, case_id, "brp_controle", **brp_ok(live_app))
     from sqlalchemy import select
 
     from engine.models import UserTask
 
-    task_id = _open_task(live_app.engine, case_id, "contactpoging")
+    task_id = open_task(live_app.engine, case_id, "contactpoging")
     with live_app.engine.uow() as uow:
         row_id = uow.session.scalar(select(UserTask.id).where(UserTask.task_id == task_id))
     login(page, "hulpverlener")
@@ -161,8 +159,6 @@ def test_the_case_heading_fits_a_phone(page, live_app, login, shot):
 
 
 def test_the_replays_last_step_opens_on_the_end_reached_not_the_whole_process(page, live_app, login, shot):
-    from tests.browser.test_auditor import closed_case
-
     case_id = closed_case(live_app)
     events = live_app.engine.history(case_id)
     last = events[-1]
@@ -179,8 +175,6 @@ def test_the_replays_last_step_opens_on_the_end_reached_not_the_whole_process(pa
 
 
 def test_the_modeler_uses_the_width_and_remembers_the_view(page, live_app, login, shot, assert_accessible):
-    from tests.browser.test_process_owner import latest, open_new_draft
-
     login(page, "proceseigenaar")
     open_new_draft(page, latest(live_app.engine).version)
     canvas = page.locator("#paneel-1 [data-canvas]")

@@ -5,23 +5,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-
 from engine.models import Case, ProcessVersion
+from tests.support.browser import latest, open_new_draft
 from tests.support.process_owner import MIWG
 
-PROCESS = "vroegsignalering"
 TIMER = "herinnering_14d"
 OLD_LABEL = "Wil de inwoner hulp?"
 NEW_LABEL = "Wil de inwoner hulp aannemen?"
-
-
-def latest(engine) -> ProcessVersion:
-    with engine.uow() as uow:
-        v = uow.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == PROCESS)
-                                .order_by(ProcessVersion.version.desc()).limit(1)).one()
-        uow.session.expunge(v)
-        return v
 
 
 def version_files(engine, version_id: int) -> dict:
@@ -32,16 +22,6 @@ def version_files(engine, version_id: int) -> dict:
 def case_version(engine, case_id: int) -> int:
     with engine.uow() as uow:
         return uow.session.get(Case, case_id).process_version_id
-
-
-def open_new_draft(page, version_number: int) -> int:
-    page.goto("/processen")
-    # other tests of the shared live app deploy processes of their own: take the shipped process's section
-    section = page.locator('section[aria-labelledby="proces-vroegsignalering"]')
-    section.get_by_role("button", name=f"Nieuw concept vanaf versie {version_number}").first.click()
-    page.wait_for_url(re.compile(r"/processen/concepten/\d+$"))
-    page.wait_for_selector('#editor[data-klaar="ja"]')
-    return int(page.url.rsplit("/", 1)[1])
 
 
 def choose(page, element_id: str) -> None:

@@ -1,5 +1,6 @@
-"""Fixtures for the integration tests: the web app on the vroegsignalering engine, and the `vroeg` command line
-run in-process against the test database."""
+"""Fixtures for the integration tests: the web app on the vroegsignalering engine (and on the basis process for the
+process owner), signed-in clients, partners and cases, and the `vroeg` command line run in-process against the test
+database."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -7,10 +8,13 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import DATA, FAST_HASHER, ROOT
+from engine.roles import AUDITOR, PROCESEIGENAAR
+from tests.conftest import DATA, FAST_HASHER, ROOT, local
+from tests.support import process_owner
 from tests.support.intake import PARTNERS
-from tests.support.process import case_of, deliver, signaal
+from tests.support.process import ATTEMPT, HELP, PLAN, case_of, deliver, do, signaal
 from tests.support.signals import add_partner
+from tests.support.web import log_in, sign_in
 from vroegsignalering.models import Partner
 from webapp import create_app
 from webapp.cli.main import main
@@ -77,9 +81,69 @@ def web(app):
 
 
 @pytest.fixture
+def counsellor_web(vs):
+    """A test client of its own app on that engine, counsellor anna signed in."""
+    client = create_app(engine=vs).test_client()
+    sign_in(vs, client, "anna", "hulpverlener")
+    return client
+
+
+@pytest.fixture
+def auditor(vs, web, clock, monkeypatch):
+    """`web` with an auditor signed in. These tests move the clock days ahead (a case's life) while the auditor looks
+    on; a real session ends after 8 hours (test_sessions.py), so the auditor signs in again each time the clock
+    moves."""
+    sign_in(vs, web, "ada", AUDITOR)
+    for name in ("set", "advance"):
+        def moved(*args, _move=getattr(clock, name), **kwargs):
+            result = _move(*args, **kwargs)
+            assert log_in(web, "ada").status_code == 302
+            return result
+        monkeypatch.setattr(clock, name, moved)
+    return web
+
+
+@pytest.fixture
+def basis_web(basis):
+    """A test client of the web app on the engine with the basis test process deployed (no one signed in)."""
+    return create_app(engine=basis).test_client()
+
+
+@pytest.fixture
+def owner(basis, basis_web):
+    """Process owner piet signed in on basis_web; returns the CSRF token for JSON requests."""
+    return process_owner.sign_in(basis, basis_web, PROCESEIGENAAR, "piet")
+
+
+@pytest.fixture
 def partner(vs):
     """Woonstad, a rent partner, with its token; returns the Authorization header."""
     return add_partner(vs, "Woonstad", "Huur")
+
+
+@pytest.fixture
+def stroomnet(vs):
+    """Stroomnet, an energy partner, with its token; returns the Authorization header."""
+    return add_partner(vs, "Stroomnet", "Energie")
+
+
+@pytest.fixture
+def gas_case(vs, web, stroomnet):
+    """The id of a case started by a gas arrear from Stroomnet, through the partner API; open at its first task."""
+    return case_of(vs, deliver(web, stroomnet, signaal(product="gas")))
+
+
+@pytest.fixture
+def planned_case(vs, web, stroomnet, clock):
+    """The id of a case of a gas arrear of € 1.234,56 from Stroomnet with a plan van aanpak (PLAN), made on
+    2 December 2026 (the clock stays there): reached on 30 November, help accepted."""
+    case = case_of(vs, deliver(web, stroomnet, signaal(product="gas", bedrag=1234.56)))
+    clock.set(local(2026, 11, 30, 14, 0))
+    do(vs, case, "contactpoging", **ATTEMPT, bereikt=True)
+    do(vs, case, "eerste_gesprek", **HELP, schulden="Zorgverzekering € 300")
+    clock.set(local(2026, 12, 2, 10, 0))
+    do(vs, case, "plan_van_aanpak", **PLAN)
+    return case
 
 
 # Residents of the BRP fixture in six households: their signals go straight to outreach (no manual BRP check).

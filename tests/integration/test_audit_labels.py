@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.integration.test_auditor import auditor, closed_case, partner  # noqa: F401 - fixtures
+from tests.support.process import closed_case
 from webapp.audit.labels import KEY_LABELS, key_label, text_value
 
 
@@ -12,8 +12,8 @@ def shown_keys(html: str) -> set[str]:
     return set(re.findall(r'<div class="audit-gegevens__rij"><dt>([^<]*)</dt>', html))
 
 
-def test_the_timeline_shows_dutch_labels_and_the_partners_name(vs, auditor, partner, clock):  # noqa: F811
-    case_id = closed_case(vs, auditor, partner, clock)
+def test_the_timeline_shows_dutch_labels_and_the_partners_name(vs, auditor, stroomnet, clock):
+    case_id = closed_case(vs, auditor, stroomnet, clock)
     html = auditor.get(f"/audit/zaken/{case_id}").get_data(as_text=True)
     keys = shown_keys(html)
     for engine_key in ("chosen", "kind", "task_id", "process_id", "form", "data"):
@@ -28,8 +28,8 @@ def test_the_timeline_shows_dutch_labels_and_the_partners_name(vs, auditor, part
     assert any("chosen" in (e.get("data") or {}) for e in export["gebeurtenissen"])  # stored keys stay
 
 
-def test_the_replay_uses_the_same_words(vs, auditor, partner, clock):  # noqa: F811
-    case_id = closed_case(vs, auditor, partner, clock)
+def test_the_replay_uses_the_same_words(vs, auditor, stroomnet, clock):
+    case_id = closed_case(vs, auditor, stroomnet, clock)
     html = auditor.get(f"/audit/zaken/{case_id}/stap/1").get_data(as_text=True)
     assert "process_id" not in shown_keys(html) and "(leeg)" not in html
 

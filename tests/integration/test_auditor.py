@@ -14,49 +14,17 @@ from engine.audit import case_chain
 from engine.models import AccessLogEntry, Event
 from engine.roles import AUDITOR, ROLES
 from tests.conftest import local
-from tests.support.web import log_in, sign_in
-from tests.support.signals import add_partner
-from tests.support.process import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, signaal
+from tests.support.web import sign_in
+from tests.support.process import FATIMA_BSN, case_of, closed_case, deliver, gas
 from webapp.audit.history import KIND_LABELS
 
 ROOT = Path(__file__).parent.parent.parent
 
 
 @pytest.fixture
-def partner(vs):
-    return add_partner(vs, "Stroomnet", "Energie")
-
-
-@pytest.fixture
-def auditor(vs, web, clock, monkeypatch):
-    """A signed-in auditor. These tests move the clock days ahead (a case's life) while the auditor looks on; a real
-    session ends after 8 hours (test_sessions.py), so the auditor signs in again each time the clock moves."""
-    sign_in(vs, web, "ada", AUDITOR)
-    for name in ("set", "advance"):
-        def moved(*args, _move=getattr(clock, name), **kwargs):
-            result = _move(*args, **kwargs)
-            assert log_in(web, "ada").status_code == 302
-            return result
-        monkeypatch.setattr(clock, name, moved)
-    return web
-
-
-def closed_case(vs, web, partner, clock, ref="S-1", client=None) -> int:
-    """A case driven to its end through the API and the engine: reached, help accepted, quick fix done."""
-    case_id = case_of(vs, deliver(web, partner, gas(ref, client=client)))
-    clock.set(local(2026, 11, 30, 14, 0))
-    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)
-    do(vs, case_id, "eerste_gesprek", **HELP)
-    do(vs, case_id, "plan_van_aanpak", analyse="Achterstand door hoge voorschotten", afspraken="Regeling treffen",
-       aanpak="quick_fix")
-    clock.set(local(2026, 12, 15, 10, 0))
-    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies", "betalingsregeling"])
-    return case_id
-
-
-def gas(ref="S-1", **changes) -> dict:
-    """A signal of the energy partner (which must name its product)."""
-    return signaal(ref, product="gas", **changes)
+def partner(stroomnet):
+    """This module's partner: Stroomnet, an energy partner."""
+    return stroomnet
 
 
 def events_of(vs, case_id) -> list[Event]:

@@ -3,9 +3,9 @@ is "opgepakt" before it came in (a signal joining a running case used to show th
 from __future__ import annotations
 
 from tests.conftest import local
-from tests.integration.test_partner_api import add_partner
-from tests.integration.test_worklist import sign_in
-from tests.scenarios.test_scenarios import ATTEMPT, case_of, deliver, do, signaal
+from tests.support.process import ATTEMPT, case_of, deliver, do, signaal
+from tests.support.signals import add_partner
+from tests.support.web import sign_in
 
 
 def test_a_case_without_a_street_names_postcode_and_number(vs, web):

@@ -9,9 +9,9 @@ from engine.models import AccessLogEntry
 from engine.roles import ROLES
 from vroegsignalering.models import Signal
 from vroegsignalering.zoektekst import fold
-from tests.integration.test_partner_api import add_partner
-from tests.integration.test_worklist import sign_in
-from tests.scenarios.test_scenarios import FATIMA_BSN, case_of, deliver, signaal
+from tests.support.process import FATIMA_BSN, case_of, deliver, signaal
+from tests.support.signals import add_partner
+from tests.support.web import sign_in
 
 YILDIZ = {"voorletters": "Ş.", "voornamen": "Şükrü", "achternaam": "Yıldız", "geboortedatum": "1970-05-05",
           "straatnaam": "Eerste Jan Steenstraat", "huisnummer": 7, "huisnummertoevoeging": None,

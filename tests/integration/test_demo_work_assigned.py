@@ -7,13 +7,12 @@ import re
 from sqlalchemy import func, select
 
 from engine.models import UserTask
-from tests.integration.test_demo import REAL
-from tests.integration.test_worklist import sign_in
+from tests.support.web import sign_in
 from webapp import create_app
 
 
-def test_the_demo_counsellor_has_tasks_of_their_own(vroeg, engine):
-    result = vroeg("demo", "--datum", "2026-12-28", **REAL)
+def test_the_demo_counsellor_has_tasks_of_their_own(vroeg_shipped, engine):
+    result = vroeg_shipped("demo", "--datum", "2026-12-28")
     assert result.exit_code == 0, result.stderr
     assigned = int(re.search(r"demo work: (\d+) open tasks assigned to hulpverlener", result.stdout)[1])
     with engine.uow() as uow:

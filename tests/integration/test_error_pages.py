@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import abort
 
-from tests.integration.test_worklist import sign_in
+from tests.support.web import sign_in
 from webapp.web.errors import PROBLEM_MIMETYPE, Problem
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}

@@ -11,9 +11,14 @@ from sqlalchemy import update
 
 from vroegsignalering.models import Signal
 from tests.conftest import ROOT
-from tests.integration.test_plan_document import ORGANISATIE, PLAN, case_id, sign_in  # noqa: F401 - fixtures
-from tests.integration.test_plan_document import app  # noqa: F401 - the app with the contact settings
+from tests.support.web import organisation_app, sign_in
 from webapp import create_app
+
+
+@pytest.fixture
+def app(vs):
+    """This module's app names the organisation in its settings (the letter's contact details)."""
+    return organisation_app(vs)
 
 
 def rename(vs, case: int, **names) -> None:
@@ -30,25 +35,25 @@ def pages_of(web, case: int) -> list[str]:
     return [page.extract_text() for page in PdfReader(BytesIO(response.get_data())).pages]
 
 
-def test_a_name_outside_latin_1_prints_as_written_with_the_font_embedded(vs, web, case_id):  # noqa: F811
-    rename(vs, case_id, voorletters="Ş.", achternaam="Yıldız")
+def test_a_name_outside_latin_1_prints_as_written_with_the_font_embedded(vs, web, planned_case):
+    rename(vs, planned_case, voorletters="Ş.", achternaam="Yıldız")
     sign_in(vs, web)
-    pages = pages_of(web, case_id)
+    pages = pages_of(web, planned_case)
     assert "Ş. Yıldız" in pages[0]
-    pdf = web.get(f"/zaken/{case_id}/plan-van-aanpak.pdf").get_data()
+    pdf = web.get(f"/zaken/{planned_case}/plan-van-aanpak.pdf").get_data()
     assert b"/FontFile2" in pdf and b"DejaVuSans" in pdf  # embedded TrueType, not a standard font
 
 
-def test_the_residents_copy_carries_the_address(vs, web, case_id):  # noqa: F811
+def test_the_residents_copy_carries_the_address(vs, web, planned_case):
     sign_in(vs, web)
-    first = pages_of(web, case_id)[0]
+    first = pages_of(web, planned_case)[0]
     assert first.index("Javastraat 112-2") < first.index("Uw plan van aanpak")
     assert "1094 HM" in first
 
 
-def test_no_page_holds_only_the_print_date(vs, web, case_id):  # noqa: F811
+def test_no_page_holds_only_the_print_date(vs, web, planned_case):
     sign_in(vs, web)
-    pages = pages_of(web, case_id)
+    pages = pages_of(web, planned_case)
     for page in pages:
         lines = [line for line in page.splitlines() if line.strip()]
         body = [line for line in lines if "afgedrukt op" not in line.lower() and not line.startswith("pagina")]
@@ -56,12 +61,12 @@ def test_no_page_holds_only_the_print_date(vs, web, case_id):  # noqa: F811
         assert any("afgedrukt op 2 december 2026" in line for line in lines)  # in the footer of every page
 
 
-def test_the_letter_names_no_account_and_no_empty_contact(vs, web, case_id):  # noqa: F811
+def test_the_letter_names_no_account_and_no_empty_contact(vs, web, planned_case):
     sign_in(vs, web)
-    first = pages_of(web, case_id)[0]
+    first = pages_of(web, planned_case)[0]
     assert "Uw hulpverlener is" not in first
     assert "bel 020 123 45 67 of mail naar vroeg@example.nl" in " ".join(first.split())
-    assert f"zaaknummer: {case_id}" in first
+    assert f"zaaknummer: {planned_case}" in first
 
 
 @pytest.fixture
@@ -69,11 +74,11 @@ def bare_app(vs):
     return create_app(engine=vs)
 
 
-def test_without_contact_settings_the_letter_still_reads_whole(vs, bare_app, case_id):  # noqa: F811
+def test_without_contact_settings_the_letter_still_reads_whole(vs, bare_app, planned_case):
     web = bare_app.test_client()
     sign_in(vs, web, "bram")
-    html = web.get(f"/zaken/{case_id}/plan-van-aanpak").get_data(as_text=True)
+    html = web.get(f"/zaken/{planned_case}/plan-van-aanpak").get_data(as_text=True)
     resident = html.partition("dossierexemplaar")[0]
-    assert "Neem dan contact op met de gemeente." in resident and f"zaaknummer: {case_id}" in resident
+    assert "Neem dan contact op met de gemeente." in resident and f"zaaknummer: {planned_case}" in resident
     for empty in ("bel .", "mail naar .", "is .", ": ."):
         assert empty not in resident

@@ -10,19 +10,9 @@ from sqlalchemy import func, select, update
 from engine.models import Case, ProcessDraft, ProcessVersion
 from engine.roles import PROCESEIGENAAR, ROLES
 from tests.conftest import DATA
-from tests.support.process_owner import SIGNAAL, load, new_draft, post_json, put, sign_in, version_id
-from webapp import create_app
-
-
-@pytest.fixture
-def web(basis):
-    return create_app(engine=basis).test_client()
-
-
-@pytest.fixture
-def owner(basis, web):
-    """A signed-in process owner; returns the CSRF token for JSON requests."""
-    return sign_in(basis, web, PROCESEIGENAAR, "piet")
+from tests.support.process_owner import (
+    SIGNAAL, break_draft, load, new_draft, post_json, put, sign_in, version_id,
+)
 
 
 # --- roles ------------------------------------------------------------------------------------------------
@@ -35,24 +25,24 @@ GUARDED = [("get", "/processen"), ("get", "/processen/concepten/1"), ("get", "/p
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != PROCESEIGENAAR])
-def test_other_roles_get_403_everywhere(basis, web, role):
-    token = sign_in(basis, web, role)
+def test_other_roles_get_403_everywhere(basis, basis_web, role):
+    token = sign_in(basis, basis_web, role)
     for method, path in GUARDED:
-        response = getattr(web, method)(path, headers={"X-CSRF-Token": token}, json={})
+        response = getattr(basis_web, method)(path, headers={"X-CSRF-Token": token}, json={})
         assert response.status_code == 403, (method, path)
         assert "Geen toegang" in response.get_data(as_text=True)
     with basis.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(ProcessDraft)) == 0
 
 
-def test_anonymous_is_sent_to_login(web):
-    response = web.get("/processen")
+def test_anonymous_is_sent_to_login(basis_web):
+    response = basis_web.get("/processen")
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
 
 
 # --- the versions list --------------------------------------------------------------------------------------
 
-def test_versions_list_counts_open_and_closed_cases_per_version(basis, web, owner):
+def test_versions_list_counts_open_and_closed_cases_per_version(basis, basis_web, owner):
     first = [basis.start_case("basis", SIGNAAL, actor="test").id for _ in range(3)]
     files = basis.read_bundle([DATA / "basis"])
     files["basis.bpmn"] = files["basis.bpmn"].replace('name="Basiszaak"', 'name="Basiszaak twee"')
@@ -61,7 +51,7 @@ def test_versions_list_counts_open_and_closed_cases_per_version(basis, web, owne
     with basis.uow() as uow:
         uow.session.execute(update(Case).where(Case.id == first[0]).values(status="completed"))
         uow.commit()
-    html = web.get("/processen").get_data(as_text=True)
+    html = basis_web.get("/processen").get_data(as_text=True)
     rows = re.findall(r'data-versie="(\d+)">(.*?)</tr>', html, re.S)
     counts = {v: (re.search(r'data-kolom="open">(\d+)', r).group(1), re.search(r'data-kolom="afgesloten">(\d+)', r)
                   .group(1)) for v, r in rows}
@@ -71,22 +61,22 @@ def test_versions_list_counts_open_and_closed_cases_per_version(basis, web, owne
 
 # --- drafts ---------------------------------------------------------------------------------------------------
 
-def test_a_draft_starts_from_a_versions_files_and_saves_with_its_row_version(basis, web, owner):
+def test_a_draft_starts_from_a_versions_files_and_saves_with_its_row_version(basis, basis_web, owner):
     vid = version_id(basis)
-    draft_id = new_draft(web, owner, vid)
-    page = web.get(f"/processen/concepten/{draft_id}").get_data(as_text=True)
+    draft_id = new_draft(basis_web, owner, vid)
+    page = basis_web.get(f"/processen/concepten/{draft_id}").get_data(as_text=True)
     assert "basis.bpmn" in page and "Formulieren" in page
-    loaded = load(web, draft_id)
+    loaded = load(basis_web, draft_id)
     with basis.uow() as uow:
         assert loaded["files"] == uow.session.get(ProcessVersion, vid).files
     files = dict(loaded["files"], **{"forms/nieuw.json": '{"title": "Nieuw", "fields": []}'})
-    saved = put(web, owner, draft_id, files, loaded["row_version"])
+    saved = put(basis_web, owner, draft_id, files, loaded["row_version"])
     assert saved.status_code == 200
-    assert load(web, draft_id)["files"]["forms/nieuw.json"].startswith('{"title": "Nieuw"')
-    stale = put(web, owner, draft_id, loaded["files"], loaded["row_version"])
+    assert load(basis_web, draft_id)["files"]["forms/nieuw.json"].startswith('{"title": "Nieuw"')
+    stale = put(basis_web, owner, draft_id, loaded["files"], loaded["row_version"])
     assert stale.status_code == 409
     assert "intussen opgeslagen door piet" in stale.get_json()["detail"]
-    assert "forms/nieuw.json" in load(web, draft_id)["files"]  # the stale save changed nothing
+    assert "forms/nieuw.json" in load(basis_web, draft_id)["files"]  # the stale save changed nothing
 
 
 @pytest.mark.parametrize("files, fragment", [
@@ -94,49 +84,38 @@ def test_a_draft_starts_from_a_versions_files_and_saves_with_its_row_version(bas
     ({"forms/nieuw.json": "{}"}, "minstens één BPMN-bestand"),
     ("geen object", "JSON-object"),
 ])
-def test_a_save_that_is_no_bundle_is_refused_in_dutch(basis, web, owner, files, fragment):
-    draft_id = new_draft(web, owner, version_id(basis))
-    loaded = load(web, draft_id)
-    response = put(web, owner, draft_id, files, loaded["row_version"])
+def test_a_save_that_is_no_bundle_is_refused_in_dutch(basis, basis_web, owner, files, fragment):
+    draft_id = new_draft(basis_web, owner, version_id(basis))
+    loaded = load(basis_web, draft_id)
+    response = put(basis_web, owner, draft_id, files, loaded["row_version"])
     assert response.status_code == 422
     assert fragment in response.get_json()["detail"]
-    assert load(web, draft_id) == loaded
+    assert load(basis_web, draft_id) == loaded
 
 
-def test_a_save_without_row_version_or_csrf_is_refused(basis, web, owner):
-    draft_id = new_draft(web, owner, version_id(basis))
-    files = load(web, draft_id)["files"]
-    assert web.put(f"/processen/concepten/{draft_id}", json={"files": files},
+def test_a_save_without_row_version_or_csrf_is_refused(basis, basis_web, owner):
+    draft_id = new_draft(basis_web, owner, version_id(basis))
+    files = load(basis_web, draft_id)["files"]
+    assert basis_web.put(f"/processen/concepten/{draft_id}", json={"files": files},
                    headers={"X-CSRF-Token": owner}).status_code == 400
-    assert web.put(f"/processen/concepten/{draft_id}", json={"files": files, "row_version": 1}).status_code == 403
+    assert basis_web.put(f"/processen/concepten/{draft_id}", json={"files": files, "row_version": 1}).status_code == 403
 
 
-def test_delete_a_draft(basis, web, owner):
-    draft_id = new_draft(web, owner, version_id(basis))
-    response = web.post(f"/processen/concepten/{draft_id}/verwijderen", data={"csrf_token": owner})
+def test_delete_a_draft(basis, basis_web, owner):
+    draft_id = new_draft(basis_web, owner, version_id(basis))
+    response = basis_web.post(f"/processen/concepten/{draft_id}/verwijderen", data={"csrf_token": owner})
     assert response.status_code == 303
-    assert web.get(f"/processen/concepten/{draft_id}/bestanden").status_code == 404
-    assert "Er zijn geen concepten" in web.get("/processen").get_data(as_text=True)
+    assert basis_web.get(f"/processen/concepten/{draft_id}/bestanden").status_code == 404
+    assert "Er zijn geen concepten" in basis_web.get("/processen").get_data(as_text=True)
 
 
 # --- validate and deploy --------------------------------------------------------------------------------------
 
-def break_draft(web, token, draft_id) -> None:
-    loaded = load(web, draft_id)
-    files = dict(loaded["files"])
-    bpmn = files["basis.bpmn"]
-    bpmn = re.sub(r'(<bpmn:userTask id="contactpoging".*?name="formulier" value=")[^"]+', r"\1bestaat_niet", bpmn,
-                  count=1, flags=re.S)
-    bpmn = bpmn.replace('"P14D"', "__import__('os')", 1)
-    files["basis.bpmn"] = bpmn
-    assert put(web, token, draft_id, files, loaded["row_version"]).status_code == 200
-
-
-def test_validate_lists_every_problem_with_its_element(basis, web, owner):
-    draft_id = new_draft(web, owner, version_id(basis))
-    assert post_json(web, owner, f"/processen/concepten/{draft_id}/valideren").get_json()["problems"] == []
-    break_draft(web, owner, draft_id)
-    problems = post_json(web, owner, f"/processen/concepten/{draft_id}/valideren").get_json()["problems"]
+def test_validate_lists_every_problem_with_its_element(basis, basis_web, owner):
+    draft_id = new_draft(basis_web, owner, version_id(basis))
+    assert post_json(basis_web, owner, f"/processen/concepten/{draft_id}/valideren").get_json()["problems"] == []
+    break_draft(basis_web, owner, draft_id)
+    problems = post_json(basis_web, owner, f"/processen/concepten/{draft_id}/valideren").get_json()["problems"]
     elements = {p["element_id"] for p in problems}
     assert "contactpoging" in elements
     assert any(p["reason"].startswith("onveilige expressie") for p in problems)
@@ -144,21 +123,21 @@ def test_validate_lists_every_problem_with_its_element(basis, web, owner):
     assert all(p["file"] == "basis.bpmn" for p in problems)
 
 
-def test_deploy_refuses_an_invalid_draft_and_deploys_a_valid_one(basis, web, owner):
-    draft_id = new_draft(web, owner, version_id(basis))
-    unchanged = post_json(web, owner, f"/processen/concepten/{draft_id}/deployen")
+def test_deploy_refuses_an_invalid_draft_and_deploys_a_valid_one(basis, basis_web, owner):
+    draft_id = new_draft(basis_web, owner, version_id(basis))
+    unchanged = post_json(basis_web, owner, f"/processen/concepten/{draft_id}/deployen")
     assert unchanged.status_code == 200 and unchanged.get_json()["versions"] == []
-    break_draft(web, owner, draft_id)
-    refused = post_json(web, owner, f"/processen/concepten/{draft_id}/deployen")
+    break_draft(basis_web, owner, draft_id)
+    refused = post_json(basis_web, owner, f"/processen/concepten/{draft_id}/deployen")
     assert refused.status_code == 422
     assert refused.get_json()["problems"]
     assert version_id(basis, number=2) is None
-    loaded = load(web, draft_id)
+    loaded = load(basis_web, draft_id)
     with basis.uow() as uow:
         files = dict(uow.session.get(ProcessVersion, version_id(basis)).files)
     files["basis.bpmn"] = files["basis.bpmn"].replace('"P14D"', '"P10D"')
-    assert put(web, owner, draft_id, files, loaded["row_version"]).status_code == 200
-    deployed = post_json(web, owner, f"/processen/concepten/{draft_id}/deployen").get_json()
+    assert put(basis_web, owner, draft_id, files, loaded["row_version"]).status_code == 200
+    deployed = post_json(basis_web, owner, f"/processen/concepten/{draft_id}/deployen").get_json()
     assert [(v["process_id"], v["version"]) for v in deployed["versions"]] == [("basis", 2)]
     assert deployed["message"] == "In gebruik genomen: Basiszaak versie 2."
     with basis.uow() as uow:
@@ -168,9 +147,10 @@ def test_deploy_refuses_an_invalid_draft_and_deploys_a_valid_one(basis, web, own
 
 # --- form preview -------------------------------------------------------------------------------------------
 
-def test_form_preview_renders_the_definition(web, owner):
+def test_form_preview_renders_the_definition(basis_web, owner):
     definition = '{"title": "Huisbezoek", "fields": [{"name": "verslag", "type": "textarea", "label": "Verslag"}]}'
-    response = post_json(web, owner, "/processen/formulier-voorbeeld", {"name": "huisbezoek", "definition": definition})
+    response = post_json(basis_web, owner, "/processen/formulier-voorbeeld",
+                         {"name": "huisbezoek", "definition": definition})
     assert response.status_code == 200
     assert "Verslag" in response.get_json()["html"] and "<textarea" in response.get_json()["html"]
 
@@ -180,31 +160,31 @@ def test_form_preview_renders_the_definition(web, owner):
     ('{"title": "X", "fields": [{"name": "a", "type": "kleur", "label": "A"}]}',
      "'type' moet een van deze zijn: bedrag"),
 ])
-def test_form_preview_names_the_problem_in_the_definition(web, owner, definition, fragment):
-    response = post_json(web, owner, "/processen/formulier-voorbeeld", {"name": "x", "definition": definition})
+def test_form_preview_names_the_problem_in_the_definition(basis_web, owner, definition, fragment):
+    response = post_json(basis_web, owner, "/processen/formulier-voorbeeld", {"name": "x", "definition": definition})
     assert response.status_code == 422
     detail = response.get_json()["detail"]
     assert detail.startswith("De formulierdefinitie klopt niet") and fragment in detail
 
 
-def test_version_page_and_its_diagram(basis, web, owner):
+def test_version_page_and_its_diagram(basis, basis_web, owner):
     vid = version_id(basis)
-    assert "Basiszaak, versie 1" in web.get(f"/processen/versies/{vid}").get_data(as_text=True)
-    diagram = web.get(f"/processen/versies/{vid}/diagram.bpmn")
+    assert "Basiszaak, versie 1" in basis_web.get(f"/processen/versies/{vid}").get_data(as_text=True)
+    diagram = basis_web.get(f"/processen/versies/{vid}/diagram.bpmn")
     assert diagram.mimetype == "application/xml" and b'id="basis"' in diagram.data
-    assert web.get("/processen/versies/999999").status_code == 404
+    assert basis_web.get("/processen/versies/999999").status_code == 404
 
 
-def test_a_misspelled_variable_is_refused_in_dutch_naming_the_element(basis, web, owner):
+def test_a_misspelled_variable_is_refused_in_dutch_naming_the_element(basis, basis_web, owner):
     """Issue 9: `signaaldatun` in a timer used to pass Valideren and stall every new case at its first step."""
-    draft_id = new_draft(web, owner, version_id(basis))
-    loaded = load(web, draft_id)
+    draft_id = new_draft(basis_web, owner, version_id(basis))
+    loaded = load(basis_web, draft_id)
     files = loaded["files"]
     files["basis.bpmn"] = files["basis.bpmn"].replace("dagen_na(signaaldatum, 28)", "dagen_na(signaaldatun, 28)")
-    assert put(web, owner, draft_id, files, loaded["row_version"]).status_code == 200
-    problems = post_json(web, owner, f"/processen/concepten/{draft_id}/valideren").get_json()["problems"]
+    assert put(basis_web, owner, draft_id, files, loaded["row_version"]).status_code == 200
+    problems = post_json(basis_web, owner, f"/processen/concepten/{draft_id}/valideren").get_json()["problems"]
     assert problems == [{"file": "basis.bpmn", "element_id": "termijn_28d",
                          "reason": "onbekende variabele 'signaaldatun' in termijn_28d; bedoelt u 'signaaldatum'?"}]
-    refused = post_json(web, owner, f"/processen/concepten/{draft_id}/deployen")
+    refused = post_json(basis_web, owner, f"/processen/concepten/{draft_id}/deployen")
     assert refused.status_code == 422 and refused.get_json()["problems"] == problems
     assert version_id(basis, number=2) is None

@@ -12,69 +12,50 @@ from sqlalchemy import select
 from engine.models import Case, ProcessDraft
 from engine.roles import PROCESEIGENAAR, ROLES
 from tests.conftest import DATA
-from tests.support.process_owner import MIWG, SIGNAAL, sign_in, version_id
-from webapp import create_app
-
-
-@pytest.fixture
-def web(basis):
-    return create_app(engine=basis).test_client()
-
-
-@pytest.fixture
-def owner(basis, web):
-    return sign_in(basis, web, PROCESEIGENAAR, "piet")
-
-
-def deploy_second_version(engine, old='"P14D"', new='"P10D"') -> int:
-    files = engine.read_bundle([DATA / "basis"], DATA / "basis" / "forms")
-    assert old in files["basis.bpmn"]
-    files["basis.bpmn"] = files["basis.bpmn"].replace(old, new)
-    engine.deploy(files, actor="marie")
-    return version_id(engine, number=2)
+from tests.support.process_owner import MIWG, SIGNAAL, deploy_second_version, sign_in, version_id
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != PROCESEIGENAAR])
-def test_other_roles_cannot_use_the_modeling_pages(basis, web, role):
-    token = sign_in(basis, web, role)
+def test_other_roles_cannot_use_the_modeling_pages(basis, basis_web, role):
+    token = sign_in(basis, basis_web, role)
     for path in ("/processen/verschil?a=1&b=1", "/processen/versies/1/hittekaart",
                  "/processen/versies/1/hittekaart.json", "/processen/migratie?van=1&naar=1", "/processen/importeren"):
-        assert web.get(path).status_code == 403, path
+        assert basis_web.get(path).status_code == 403, path
     migrate = {"csrf_token": token, "van": 1, "naar": 1, "zaak": 1}
-    assert web.post("/processen/migratie", data=migrate).status_code == 403
+    assert basis_web.post("/processen/migratie", data=migrate).status_code == 403
 
 
-def test_diff_lists_the_changed_timer(basis, web, owner):
+def test_diff_lists_the_changed_timer(basis, basis_web, owner):
     v1, v2 = version_id(basis), deploy_second_version(basis)
-    html = web.get(f"/processen/verschil?a={v1}&b={v2}").get_data(as_text=True)
+    html = basis_web.get(f"/processen/verschil?a={v1}&b={v2}").get_data(as_text=True)
     assert "Verschil tussen versie 1 en versie 2" in html
     assert "gewijzigd" in html and "P10D" in html
-    assert web.get(f"/processen/verschil?a={v1}").status_code == 400
-    assert web.get(f"/processen/verschil?a={v1}&b=999999").status_code == 404
+    assert basis_web.get(f"/processen/verschil?a={v1}").status_code == 400
+    assert basis_web.get(f"/processen/verschil?a={v1}&b=999999").status_code == 404
 
 
-def test_heat_map_page_and_counts(basis, web, owner):
+def test_heat_map_page_and_counts(basis, basis_web, owner):
     basis.start_case("basis", SIGNAAL, actor="test")
     v1 = version_id(basis)
-    html = web.get(f"/processen/versies/{v1}/hittekaart").get_data(as_text=True)
+    html = basis_web.get(f"/processen/versies/{v1}/hittekaart").get_data(as_text=True)
     assert "Hittekaart van Basiszaak, versie 1" in html
-    counts = web.get(f"/processen/versies/{v1}/hittekaart.json").get_json()["counts"]
+    counts = basis_web.get(f"/processen/versies/{v1}/hittekaart.json").get_json()["counts"]
     assert any(c["waiting"] >= 1 for c in counts.values())
     waiting = [element for element, c in counts.items() if c["waiting"]]
     assert all(element in html for element in waiting)  # the id as secondary text (names: test_element_words.py)
 
 
-def test_migration_dry_run_then_migrate_the_chosen_cases(basis, web, owner):
+def test_migration_dry_run_then_migrate_the_chosen_cases(basis, basis_web, owner):
     cases = [basis.start_case("basis", SIGNAAL, actor="test").id for _ in range(2)]
     v1, v2 = version_id(basis), deploy_second_version(basis, 'name="Termijn overschreden"', 'name="Termijn verstreken"')
-    html = web.get(f"/processen/migratie?van={v1}&naar={v2}").get_data(as_text=True)
+    html = basis_web.get(f"/processen/migratie?van={v1}&naar={v2}").get_data(as_text=True)
     for case_id in cases:
         assert f"Zaak {case_id}" in html
     movable = [int(c) for c in re.findall(r'name="zaak" value="(\d+)"', html)]
     assert sorted(movable) == sorted(cases), html
-    refused = web.post("/processen/migratie", data={"csrf_token": owner, "van": v1, "naar": v2})
+    refused = basis_web.post("/processen/migratie", data={"csrf_token": owner, "van": v1, "naar": v2})
     assert refused.status_code == 422 and "Kies minstens één zaak" in refused.get_data(as_text=True)
-    done = web.post("/processen/migratie", data={"csrf_token": owner, "van": v1, "naar": v2, "zaak": movable[:1]})
+    done = basis_web.post("/processen/migratie", data={"csrf_token": owner, "van": v1, "naar": v2, "zaak": movable[:1]})
     assert done.status_code == 200 and f"Zaak {movable[0]}: gemigreerd" in done.get_data(as_text=True)
     with basis.uow() as uow:
         assert uow.session.get(Case, movable[0]).process_version_id == v2
@@ -84,14 +65,14 @@ def test_migration_dry_run_then_migrate_the_chosen_cases(basis, web, owner):
     assert all(e.kind != "gemigreerd" for e in basis.history(other))
 
 
-def upload(web, token, name: str, content: bytes):
-    return web.post("/processen/importeren", data={"csrf_token": token, "bestand": (io.BytesIO(content), name)},
+def upload(basis_web, token, name: str, content: bytes):
+    return basis_web.post("/processen/importeren", data={"csrf_token": token, "bestand": (io.BytesIO(content), name)},
                     content_type="multipart/form-data")
 
 
 @pytest.mark.parametrize("path", sorted(MIWG.glob("*.bpmn")), ids=lambda p: p.name)
-def test_every_reference_file_is_accepted_or_refused_with_reasons(basis, web, owner, path: Path):
-    response = upload(web, owner, path.name, path.read_bytes())
+def test_every_reference_file_is_accepted_or_refused_with_reasons(basis, basis_web, owner, path: Path):
+    response = upload(basis_web, owner, path.name, path.read_bytes())
     html = response.get_data(as_text=True)
     assert response.status_code in (200, 422), html[:500]
     if response.status_code == 200:
@@ -105,11 +86,11 @@ def test_reference_files_exist():
     assert len(list(MIWG.glob("*.bpmn"))) == 21
 
 
-def test_an_accepted_import_becomes_a_draft(basis, web, owner):
+def test_an_accepted_import_becomes_a_draft(basis, basis_web, owner):
     text = (DATA / "basis" / "basis.bpmn").read_bytes()
-    html = upload(web, owner, "basis.bpmn", text).get_data(as_text=True)
+    html = upload(basis_web, owner, "basis.bpmn", text).get_data(as_text=True)
     files = re.search(r'name="bestanden" value="([^"]*)"', html).group(1)
-    response = web.post("/processen/importeren/concept",
+    response = basis_web.post("/processen/importeren/concept",
                         data={"csrf_token": owner, "naam": "Basis uit import", "bestanden": html_lib.unescape(files)})
     assert response.status_code == 303
     with basis.uow() as uow:
@@ -122,7 +103,7 @@ def test_an_accepted_import_becomes_a_draft(basis, web, owner):
     ("proces.bpmn", b"\xff\xfe\x00", "geen UTF-8"),
     ("proces.bpmn", b"<niet-af", "kan Vroeg niet uitvoeren"),
 ])
-def test_a_bad_upload_gets_a_dutch_answer(web, owner, name, content, fragment):
-    response = upload(web, owner, name, content)
+def test_a_bad_upload_gets_a_dutch_answer(basis_web, owner, name, content, fragment):
+    response = upload(basis_web, owner, name, content)
     assert response.status_code == 422
     assert fragment in response.get_data(as_text=True)

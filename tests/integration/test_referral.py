@@ -14,38 +14,17 @@ from engine.models import Event
 from engine.roles import ROLES
 from vroegsignalering.models import Partner, Signal
 from vroegsignalering.referral import INTERNAL_PARTNER
-from tests.support.web import PASSWORD, log_in
+from tests.support.web import PASSWORD, REFERRAL, log_in, referral_page, submit_referral
 from tests.support.signals import add_partner
 from tests.support.process import FATIMA_BSN, case_of, deliver, signaal
 from webapp import create_app
 from webapp.referral.views import _amount
 
-FORM = {"verwijzing": "intern", "bron": "Wijkteam Oost", "bsn": FATIMA_BSN, "voorletters": "F.",
-        "voornamen": "Fatima", "achternaam": "El Amrani", "geboortedatum": "1988-04-03", "postcode": "1094 hm",
-        "huisnummer": "112", "huisnummertoevoeging": "2", "straatnaam": "Javastraat", "plaatsnaam": "Amsterdam",
-        "soort": "betalingsachterstand", "bedrag": "1.234,56", "notitie": "Huur loopt al twee maanden achter."}
-
 
 @pytest.fixture
-def web(vs):
-    client = create_app(engine=vs).test_client()
-    vs.add_user("anna", "hulpverlener", PASSWORD, actor="test")
-    assert log_in(client, "anna").status_code == 302
-    return client
-
-
-def form_page(web) -> str:
-    response = web.get("/signalen/nieuw")
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def submit(web, **changes):
-    html = form_page(web)
-    data = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1),
-            "referentie": re.search(r'name="referentie" value="([0-9a-f]{32})"', html).group(1), **FORM}
-    data.update(changes)
-    return web.post("/signalen/nieuw", data={k: v for k, v in data.items() if v is not None})
+def web(counsellor_web):
+    """This module's client: counsellor anna signed in."""
+    return counsellor_web
 
 
 def signals(vs) -> list[Signal]:
@@ -68,7 +47,7 @@ def test_only_hulpverleners_and_coordinators_enter_referrals(vs, role):
         assert response.status_code == 200 and "Signaal invoeren</h1>" in response.get_data(as_text=True)
     else:
         assert response.status_code == 403
-        assert client.post("/signalen/nieuw", data=FORM).status_code in (400, 403)
+        assert client.post("/signalen/nieuw", data=REFERRAL).status_code in (400, 403)
     assert signals(vs) == []
 
 
@@ -78,7 +57,7 @@ def test_a_visitor_is_sent_to_the_login_form(vs):
 
 
 def test_the_form_labels_every_field_and_has_no_inline_code(web):
-    html = form_page(web)
+    html = referral_page(web)
     for name in ("bsn", "achternaam", "geboortedatum", "postcode", "huisnummer", "bedrag", "notitie", "toestemming",
                  "verwijzing-intern", "verwijzing-warm", "soort", "crisis"):
         assert f'for="{name}"' in html and f'id="{name}"' in html
@@ -89,7 +68,7 @@ def test_the_form_labels_every_field_and_has_no_inline_code(web):
 # --- storing -------------------------------------------------------------------------------------------------
 
 def test_a_referral_becomes_a_signal_and_a_case_with_the_note_in_its_history(vs, web):
-    response = submit(web)
+    response = submit_referral(web)
     [signal] = signals(vs)
     assert response.status_code == 302 and response.headers["Location"] == f"/zaken/{signal.case_id}"
     assert (signal.partner_naam, signal.partner_type) == (INTERNAL_PARTNER, "Overige")
@@ -108,8 +87,8 @@ def test_a_referral_becomes_a_signal_and_a_case_with_the_note_in_its_history(vs,
 
 
 def test_the_internal_partner_is_made_once_and_has_no_token(vs, web):
-    submit(web)
-    submit(web, postcode="1053DM", huisnummer="201", bsn=None, huisnummertoevoeging=None, achternaam="Jansen")
+    submit_referral(web)
+    submit_referral(web, postcode="1053DM", huisnummer="201", bsn=None, huisnummertoevoeging=None, achternaam="Jansen")
     with vs.uow() as uow:
         [partner] = uow.session.scalars(select(Partner).where(Partner.naam == INTERNAL_PARTNER)).all()
         assert partner.token_hash is None and partner.type == "Overige"
@@ -119,10 +98,10 @@ def test_the_internal_partner_is_made_once_and_has_no_token(vs, web):
 
 
 def test_the_same_form_sent_twice_stores_one_signal(vs, web):
-    html = form_page(web)
+    html = referral_page(web)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     reference = re.search(r'name="referentie" value="([0-9a-f]{32})"', html).group(1)
-    data = {"csrf_token": token, "referentie": reference, **FORM}
+    data = {"csrf_token": token, "referentie": reference, **REFERRAL}
     first = web.post("/signalen/nieuw", data=data)
     second = web.post("/signalen/nieuw", data=data)
     assert first.headers["Location"] == second.headers["Location"] and len(signals(vs)) == 1
@@ -133,16 +112,16 @@ def test_the_same_form_sent_twice_stores_one_signal(vs, web):
 def test_a_referral_joins_the_households_open_case(vs, web):
     partner = add_partner(vs, "Woonstad", "Huur")
     case_id = case_of(vs, deliver(web, partner, signaal()))
-    response = submit(web)
+    response = submit_referral(web)
     assert response.headers["Location"] == f"/zaken/{case_id}"
     assert [s.case_id for s in signals(vs)] == [case_id, case_id]
 
 
 def test_a_warm_referral_needs_consent(vs, web):
-    refused = submit(web, verwijzing="warm")
+    refused = submit_referral(web, verwijzing="warm")
     assert refused.status_code == 422 and signals(vs) == []
     assert "Een warme overdracht kan alleen met toestemming van de inwoner." in refused.get_data(as_text=True)
-    assert submit(web, verwijzing="warm", toestemming="1").status_code == 302
+    assert submit_referral(web, verwijzing="warm", toestemming="1").status_code == 302
     [signal] = signals(vs)
     assert signal.warme_overdracht is True
 
@@ -164,14 +143,14 @@ def test_a_warm_referral_needs_consent(vs, web):
     ({"notitie": "x" * 2001}, "notitie", "Geef hoogstens 2000 tekens."),
 ])
 def test_errors_are_dutch_next_to_the_field_and_keep_the_values(vs, web, changes, field, message):
-    response = submit(web, **changes)
+    response = submit_referral(web, **changes)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and signals(vs) == []
     shown = re.escape(str(escape(message)))
     assert re.search(rf'id="{field}-fout"><span class="coordinatie-verborgen">Fout: </span>{shown}',
                      html), html
     assert 'role="alert"' in html and f'href="#{field if field != "verwijzing" else "verwijzing-intern"}"' in html
-    kept = {**FORM, **changes}  # values kept
+    kept = {**REFERRAL, **changes}  # values kept
     assert 'value="Fatima"' in html and f">{escape(kept['notitie'])}</textarea>" in html
     assert html.count("<h1") == 1 and "<title>Fout: " in html
 

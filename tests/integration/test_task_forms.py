@@ -13,9 +13,8 @@ from engine.forms import FIELD_TYPES, parse_form
 from engine.models import AccessLogEntry, UserTask
 from engine.roles import ROLES
 from tests.conftest import ROOT, local
-from tests.support.web import csrf_from, sign_in
-from tests.support.signals import add_partner
-from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
+from tests.support.web import csrf_from, post_task, sign_in
+from tests.support.process import ATTEMPT, HELP, attempt, do, open_tasks, task_row
 from webapp.tasks.form_render import field_views, render_form
 
 FORMS = sorted((ROOT / "forms").glob("*.json"))
@@ -125,32 +124,9 @@ def test_an_error_is_next_to_its_field_and_linked_from_the_summary(app):
 
 # --- the page ----------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def web(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def case_id(vs, web):
-    partner = add_partner(vs, "Stroomnet", "Energie")
-    return case_of(vs, deliver(web, partner, signaal(product="gas")))
-
-
-def task_row(vs, case_id, element) -> UserTask:
-    return open_tasks(vs, case_id)[element]
-
-
-def post(web, task_id: int, data: dict):
-    return web.post(f"/taken/{task_id}", data={**data, "csrf_token": csrf_from(web)})
-
-
-def attempt(**changes) -> dict:
-    return {**ATTEMPT, "datum": "2026-11-27", "bereikt": "ja", **changes}  # the clock's today, the case's first day
-
-
 @pytest.mark.parametrize("role", ROLES)
-def test_only_counsellors_and_coordinators_open_a_task(vs, web, case_id, role):
-    task = task_row(vs, case_id, "contactpoging")
+def test_only_counsellors_and_coordinators_open_a_task(vs, web, gas_case, role):
+    task = task_row(vs, gas_case, "contactpoging")
     sign_in(vs, web, "iemand", role)
     response = web.get(f"/taken/{task.id}")
     if role in ("hulpverlener", "coordinator"):
@@ -161,23 +137,23 @@ def test_only_counsellors_and_coordinators_open_a_task(vs, web, case_id, role):
         assert "Geen toegang" in response.get_data(as_text=True)
 
 
-def test_without_a_session_the_task_sends_to_the_login(vs, web, case_id):
-    task = task_row(vs, case_id, "contactpoging")
+def test_without_a_session_the_task_sends_to_the_login(vs, web, gas_case):
+    task = task_row(vs, gas_case, "contactpoging")
     response = web.get(f"/taken/{task.id}")
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
 
 
-def test_the_task_page_shows_the_case_and_logs_the_access(vs, web, case_id):
-    task = task_row(vs, case_id, "contactpoging")
+def test_the_task_page_shows_the_case_and_logs_the_access(vs, web, gas_case):
+    task = task_row(vs, gas_case, "contactpoging")
     sign_in(vs, web, "anna", "hulpverlener")
     html = web.get(f"/taken/{task.id}").get_data(as_text=True)
-    assert f'href="/zaken/{case_id}"' in html
+    assert f'href="/zaken/{gas_case}"' in html
     assert "Javastraat 112-2" in html and "1094 HM" in html and "€ 912,50" in html
     assert "18 december 2026" in html  # the 28-day deadline
     assert html.count("<h1") == 1
     assert 'name="csrf_token"' in html and "<script>" not in html and "style=" not in html
     with vs.uow() as uow:
-        entries = uow.session.scalars(select(AccessLogEntry).where(AccessLogEntry.case_id == case_id)).all()
+        entries = uow.session.scalars(select(AccessLogEntry).where(AccessLogEntry.case_id == gas_case)).all()
     assert [(e.username, e.role, e.action, e.detail) for e in entries] == [
         ("anna", "hulpverlener", "taak_bekeken", f"taak {task.id}")]
 
@@ -188,10 +164,10 @@ def test_an_unknown_task_is_a_dutch_404(vs, web):
     assert response.status_code == 404 and "Taak niet gevonden" in response.get_data(as_text=True)
 
 
-def test_an_empty_submission_is_422_with_a_summary_and_each_error_by_its_field(vs, web, case_id):
-    task = task_row(vs, case_id, "contactpoging")
+def test_an_empty_submission_is_422_with_a_summary_and_each_error_by_its_field(vs, web, gas_case):
+    task = task_row(vs, gas_case, "contactpoging")
     sign_in(vs, web, "anna", "hulpverlener")
-    response = post(web, task.id, {"notitie": "Belde om 10 uur", "bereikt": "nee"})
+    response = post_task(web, task.id, {"notitie": "Belde om 10 uur", "bereikt": "nee"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     page = Page(html)
@@ -204,24 +180,24 @@ def test_an_empty_submission_is_422_with_a_summary_and_each_error_by_its_field(v
     assert "Vul &#39;Kanaal&#39; in." in html
     assert ">Belde om 10 uur</textarea>" in html  # values kept
     assert re.search(r'id="veld-bereikt-nee"[^>]*checked', html)
-    assert task_row(vs, case_id, "contactpoging").status == "open"
+    assert task_row(vs, gas_case, "contactpoging").status == "open"
 
 
-def test_a_bad_value_is_named_in_dutch_and_kept(vs, web, case_id):
-    task = task_row(vs, case_id, "contactpoging")
+def test_a_bad_value_is_named_in_dutch_and_kept(vs, web, gas_case):
+    task = task_row(vs, gas_case, "contactpoging")
     sign_in(vs, web, "anna", "hulpverlener")
-    response = post(web, task.id, attempt(datum="30-11-2026"))
+    response = post_task(web, task.id, attempt(datum="30-11-2026"))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Vul een geldige datum in (jjjj-mm-dd)." in html and 'value="30-11-2026"' in html
 
 
-def test_completing_a_task_opens_the_next_task_of_the_case(vs, web, case_id):
-    task = task_row(vs, case_id, "contactpoging")
+def test_completing_a_task_opens_the_next_task_of_the_case(vs, web, gas_case):
+    task = task_row(vs, gas_case, "contactpoging")
     sign_in(vs, web, "anna", "hulpverlener")
-    response = post(web, task.id, attempt())
+    response = post_task(web, task.id, attempt())
     assert response.status_code == 302
-    following = task_row(vs, case_id, "eerste_gesprek")
+    following = task_row(vs, gas_case, "eerste_gesprek")
     assert response.headers["Location"] == f"/taken/{following.id}"
     html = web.get(response.headers["Location"]).get_data(as_text=True)
     assert "De taak &#39;Contactpoging vastleggen&#39; is afgerond." in html
@@ -230,51 +206,51 @@ def test_completing_a_task_opens_the_next_task_of_the_case(vs, web, case_id):
         assert (done.status, done.closed_by) == ("done", "anna")
 
 
-def test_a_missed_home_visit_leads_to_the_card_task(vs, web, case_id):
+def test_a_missed_home_visit_leads_to_the_card_task(vs, web, gas_case):
     sign_in(vs, web, "anna", "hulpverlener")
-    response = post(web, task_row(vs, case_id, "contactpoging").id,
+    response = post_task(web, task_row(vs, gas_case, "contactpoging").id,
                     attempt(kanaal="Huisbezoek", bereikt="nee", vervolg="opnieuw"))
-    assert response.headers["Location"] == f"/taken/{task_row(vs, case_id, 'kaartje_achterlaten').id}"
+    assert response.headers["Location"] == f"/taken/{task_row(vs, gas_case, 'kaartje_achterlaten').id}"
 
 
-def test_the_last_task_leads_back_to_the_worklist(vs, web, case_id, clock):
-    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)
-    do(vs, case_id, "eerste_gesprek", **HELP)
-    do(vs, case_id, "plan_van_aanpak", analyse="Hoge voorschotten", afspraken="Regeling", aanpak="quick_fix")
+def test_the_last_task_leads_back_to_the_worklist(vs, web, gas_case, clock):
+    do(vs, gas_case, "contactpoging", **ATTEMPT, bereikt=True)
+    do(vs, gas_case, "eerste_gesprek", **HELP)
+    do(vs, gas_case, "plan_van_aanpak", analyse="Hoge voorschotten", afspraken="Regeling", aanpak="quick_fix")
     sign_in(vs, web, "anna", "hulpverlener")
-    task = task_row(vs, case_id, "quick_fix")
+    task = task_row(vs, gas_case, "quick_fix")
     response = web.post(f"/taken/{task.id}", data={"quick_fix_resultaat": "gelukt",
                                                    "acties": ["budgetadvies", "betalingsregeling"],
                                                    "csrf_token": csrf_from(web)})
     assert response.status_code == 302 and response.headers["Location"] == "/werklijst"
-    assert open_tasks(vs, case_id) == {}
+    assert open_tasks(vs, gas_case) == {}
 
 
-def test_once_the_plan_is_written_the_task_page_links_to_it(vs, web, case_id):
-    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)
-    do(vs, case_id, "eerste_gesprek", **HELP)
+def test_once_the_plan_is_written_the_task_page_links_to_it(vs, web, gas_case):
+    do(vs, gas_case, "contactpoging", **ATTEMPT, bereikt=True)
+    do(vs, gas_case, "eerste_gesprek", **HELP)
     sign_in(vs, web, "anna", "hulpverlener")
-    plan_link = f'href="/zaken/{case_id}/plan-van-aanpak"'
-    assert plan_link not in web.get(f"/taken/{task_row(vs, case_id, 'plan_van_aanpak').id}").get_data(as_text=True)
-    do(vs, case_id, "plan_van_aanpak", analyse="Hoge voorschotten", afspraken="Regeling", aanpak="quick_fix")
-    assert plan_link in web.get(f"/taken/{task_row(vs, case_id, 'quick_fix').id}").get_data(as_text=True)
+    plan_link = f'href="/zaken/{gas_case}/plan-van-aanpak"'
+    assert plan_link not in web.get(f"/taken/{task_row(vs, gas_case, 'plan_van_aanpak').id}").get_data(as_text=True)
+    do(vs, gas_case, "plan_van_aanpak", analyse="Hoge voorschotten", afspraken="Regeling", aanpak="quick_fix")
+    assert plan_link in web.get(f"/taken/{task_row(vs, gas_case, 'quick_fix').id}").get_data(as_text=True)
 
 
-def test_a_closed_task_says_so_and_cannot_be_submitted_again(vs, web, case_id):
-    task = task_row(vs, case_id, "contactpoging")
+def test_a_closed_task_says_so_and_cannot_be_submitted_again(vs, web, gas_case):
+    task = task_row(vs, gas_case, "contactpoging")
     sign_in(vs, web, "anna", "hulpverlener")
-    assert post(web, task.id, attempt()).status_code == 302
+    assert post_task(web, task.id, attempt()).status_code == 302
     shown = web.get(f"/taken/{task.id}")
     assert shown.status_code == 200
     html = shown.get_data(as_text=True)
-    assert "Deze taak staat niet meer open" in html and "door anna" in html and f'href="/zaken/{case_id}"' in html
+    assert "Deze taak staat niet meer open" in html and "door anna" in html and f'href="/zaken/{gas_case}"' in html
     assert "<form method=\"post\" action=\"/taken/" not in html
-    again = post(web, task.id, attempt())
+    again = post_task(web, task.id, attempt())
     assert again.status_code == 409 and "Deze taak staat niet meer open" in again.get_data(as_text=True)
 
 
-def test_a_concurrent_change_is_a_dutch_message_not_a_500(vs, web, case_id, monkeypatch):
-    task = task_row(vs, case_id, "contactpoging")
+def test_a_concurrent_change_is_a_dutch_message_not_a_500(vs, web, gas_case, monkeypatch):
+    task = task_row(vs, gas_case, "contactpoging")
     sign_in(vs, web, "anna", "hulpverlener")
 
     def stale(*args, **kwargs):
@@ -282,26 +258,26 @@ def test_a_concurrent_change_is_a_dutch_message_not_a_500(vs, web, case_id, monk
 
     from vroegsignalering.services import tasks
     monkeypatch.setattr(tasks, "run_completion", stale)  # the service turns it into CaseChanged
-    response = post(web, task.id, attempt(notitie="bewaard"))
+    response = post_task(web, task.id, attempt(notitie="bewaard"))
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Iemand anders heeft deze zaak net gewijzigd" in html and ">bewaard</textarea>" in html
 
 
-def test_completed_meanwhile_by_someone_else_shows_the_closed_task(vs, web, case_id):
-    task = task_row(vs, case_id, "contactpoging")
+def test_completed_meanwhile_by_someone_else_shows_the_closed_task(vs, web, gas_case):
+    task = task_row(vs, gas_case, "contactpoging")
     sign_in(vs, web, "anna", "hulpverlener")
     token = csrf_from(web)
-    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)  # someone else, between GET and POST
+    do(vs, gas_case, "contactpoging", **ATTEMPT, bereikt=True)  # someone else, between GET and POST
     response = web.post(f"/taken/{task.id}", data={**attempt(), "csrf_token": token})
     assert response.status_code == 409
     assert "Deze taak staat niet meer open" in response.get_data(as_text=True)
 
 
-def test_a_counsellor_cannot_open_the_coordinators_task(vs, web, case_id, clock):
+def test_a_counsellor_cannot_open_the_coordinators_task(vs, web, gas_case, clock):
     clock.set(local(2026, 12, 19, 9, 0))  # past the 28-day limit
     vs.fire_due_timers()
-    task = task_row(vs, case_id, "termijn_overschreden")
+    task = task_row(vs, gas_case, "termijn_overschreden")
     sign_in(vs, web, "anna", "hulpverlener")
     assert web.get(f"/taken/{task.id}").status_code == 403
     web.post("/uitloggen", data={"csrf_token": csrf_from(web)})
@@ -309,16 +285,16 @@ def test_a_counsellor_cannot_open_the_coordinators_task(vs, web, case_id, clock)
     assert web.get(f"/taken/{task.id}").status_code == 200
 
 
-def test_the_coordinator_reassigns_after_an_escalation_and_a_wrong_name_is_shown_on_its_field(vs, web, case_id, clock):
+def test_the_coordinator_reassigns_after_an_escalation_and_a_wrong_name_is_shown_on_its_field(vs, web, gas_case, clock):
     vs.add_user("bram", "hulpverlener", None, actor="test")
     clock.set(local(2026, 12, 19, 8, 0))
     vs.fire_due_timers()
     sign_in(vs, web, "cora", "coordinator")
-    escalation = task_row(vs, case_id, "termijn_overschreden")
-    response = post(web, escalation.id, {"besluit": "herverdelen", "nieuwe_behandelaar": "brammetje"})
+    escalation = task_row(vs, gas_case, "termijn_overschreden")
+    response = post_task(web, escalation.id, {"besluit": "herverdelen", "nieuwe_behandelaar": "brammetje"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Medewerker &#39;brammetje&#39; bestaat niet." in html and 'href="#veld-nieuwe_behandelaar"' in html
-    assert task_row(vs, case_id, "contactpoging").assignee is None
-    assert post(web, escalation.id, {"besluit": "herverdelen", "nieuwe_behandelaar": "bram"}).status_code == 302
-    assert task_row(vs, case_id, "contactpoging").assignee == "bram"
+    assert task_row(vs, gas_case, "contactpoging").assignee is None
+    assert post_task(web, escalation.id, {"besluit": "herverdelen", "nieuwe_behandelaar": "bram"}).status_code == 302
+    assert task_row(vs, gas_case, "contactpoging").assignee == "bram"

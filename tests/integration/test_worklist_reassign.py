@@ -8,8 +8,8 @@ import re
 import pytest
 
 from engine.models import UserTask
-from tests.integration.test_login import csrf_from
-from tests.integration.test_worklist import make_cases, partner, sign_in  # noqa: F401 - fixture
+from tests.support.web import csrf_from, sign_in
+from tests.support.worklist import make_cases
 from webapp import create_app
 
 
@@ -29,7 +29,7 @@ def assignees(vs, task_ids) -> list:
         return [uow.session.get(UserTask, i).assignee for i in task_ids]
 
 
-def test_a_coordinator_reassigns_ticked_tasks_from_all_tasks(vs, web, partner):  # noqa: F811
+def test_a_coordinator_reassigns_ticked_tasks_from_all_tasks(vs, web, partner):
     vs.add_user("bram", "hulpverlener", None, actor="test")
     sign_in(vs, web, "cora", "coordinator")
     tasks = open_task_ids(vs, make_cases(vs, web, partner, 3))
@@ -47,7 +47,7 @@ def test_a_coordinator_reassigns_ticked_tasks_from_all_tasks(vs, web, partner): 
     assert page.count("2 taken toegewezen aan bram") == 1
 
 
-def test_nothing_ticked_or_no_one_chosen_is_said_in_dutch(vs, web, partner):  # noqa: F811
+def test_nothing_ticked_or_no_one_chosen_is_said_in_dutch(vs, web, partner):
     sign_in(vs, web, "cora", "coordinator")
     tasks = open_task_ids(vs, make_cases(vs, web, partner, 1))
     web.post("/werklijst/toewijzen", data={"csrf_token": csrf_from(web), "toewijzen_aan": ""})
@@ -58,7 +58,7 @@ def test_nothing_ticked_or_no_one_chosen_is_said_in_dutch(vs, web, partner):  # 
     assert "onbekend" in web.get("/werklijst?weergave=alle").get_data(as_text=True)
 
 
-def test_only_coordinators_see_and_use_it(vs, web, partner):  # noqa: F811
+def test_only_coordinators_see_and_use_it(vs, web, partner):
     sign_in(vs, web, "anna", "hulpverlener")
     tasks = open_task_ids(vs, make_cases(vs, web, partner, 1))
     assert 'name="taak"' not in web.get("/werklijst?weergave=alle").get_data(as_text=True)
@@ -67,13 +67,13 @@ def test_only_coordinators_see_and_use_it(vs, web, partner):  # noqa: F811
     assert response.status_code == 403 and assignees(vs, tasks) == [None]
 
 
-def test_the_back_address_stays_on_the_worklist(vs, web, partner):  # noqa: F811
+def test_the_back_address_stays_on_the_worklist(vs, web, partner):
     sign_in(vs, web, "cora", "coordinator")
     response = web.post("/werklijst/toewijzen", data={"csrf_token": csrf_from(web), "terug": "https://evil.example/"})
     assert response.headers["Location"] == "/werklijst?weergave=alle#werklijst-toewijzen"
 
 
-def test_the_coordinators_view_has_its_action_on_top_and_the_message_beside_it(vs, web, partner):  # noqa: F811
+def test_the_coordinators_view_has_its_action_on_top_and_the_message_beside_it(vs, web, partner):
     vs.add_user("bram", "hulpverlener", None, actor="test")
     sign_in(vs, web, "cora", "coordinator")
     cases = make_cases(vs, web, partner, 2)

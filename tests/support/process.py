@@ -1,5 +1,6 @@
 """Driving cases of the shipped vroegsignalering process: a signal delivered through the partner API, the case it
-started, its open tasks completed one by one; and the process's start data for cases started directly."""
+started, its open tasks completed one by one (a case closed after a quick fix); and the process's start data for cases
+started directly."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -7,6 +8,7 @@ from sqlalchemy import select
 from engine.models import UserTask
 from vroegsignalering.models import Signal, Vroegsignaalzaak
 from webapp.api import API_PREFIX
+from tests.conftest import local
 from tests.support.signals import INCASSO
 
 _FATIMA = {"voorletters": "F.", "voornamen": "Fatima", "achternaam": "El Amrani", "geboortedatum": "1988-04-03",
@@ -16,6 +18,10 @@ FATIMA_BSN = "999990007"
 ATTEMPT = {"kanaal": "Telefoon", "datum": "2026-11-30", "dagdeel": "Middag"}
 HELP = {"uitkomst": "hulp", "bedreigende_situatie": False, "achterstanden": "Energie oktober en november",
         "zelfredzaamheid": "beperkt"}
+# a plan van aanpak of an energy arrear, quick fix
+PLAN = {"analyse": "Hoge voorschotten energie sinds de zomer; toeslag nog niet aangevraagd.",
+        "afspraken": "Mevrouw belt Stroomnet voor een regeling (vóór 4 december).\nWij vragen de huurtoeslag aan.",
+        "aanpak": "quick_fix"}
 FEITEN = {"brp": "ingeschreven", "naam_afwijkend": False, "shv": "geen", "shv_hulpverlener": None, "bezwaar": False,
           "herhaald": False, "onterecht": False, "onterecht_reden": None, "rechtspersoon": False, "ondernemer": False}
 
@@ -26,6 +32,11 @@ def signaal(ref="S-1", soort="betalingsachterstand", bedrag=912.5, client=None, 
             "signaaldatum": "2026-11-20", "sociaalIncasso": dict(INCASSO), "client": {**_FATIMA, **(client or {})}}
     body.update(changes)
     return body
+
+
+def gas(ref="S-1", **changes) -> dict:
+    """A signal of the energy partner (which must name its product)."""
+    return signaal(ref, product="gas", **changes)
 
 
 def deliver(client, partner, body) -> int:
@@ -54,9 +65,32 @@ def open_tasks(engine, case_id) -> dict[str, UserTask]:
             select(UserTask).where(UserTask.case_id == case_id, UserTask.status == "open"))}
 
 
+def task_row(engine, case_id, element) -> UserTask:
+    """The case's open task `element` (its row)."""
+    return open_tasks(engine, case_id)[element]
+
+
+def attempt(**changes) -> dict:
+    """A reached contact attempt's form data, dated the clock's today (the case's first day)."""
+    return {**ATTEMPT, "datum": "2026-11-27", "bereikt": "ja", **changes}
+
+
 def do(engine, case_id, element, **data):
     """Complete the case's open task `element` with `data`, as anna."""
     engine.complete_task(open_tasks(engine, case_id)[element].task_id, data, actor="anna")
+
+
+def closed_case(vs, web, partner, clock, ref="S-1", client=None) -> int:
+    """A case driven to its end through the API and the engine: reached, help accepted, quick fix done."""
+    case_id = case_of(vs, deliver(web, partner, gas(ref, client=client)))
+    clock.set(local(2026, 11, 30, 14, 0))
+    do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)
+    do(vs, case_id, "eerste_gesprek", **HELP)
+    do(vs, case_id, "plan_van_aanpak", analyse="Achterstand door hoge voorschotten", afspraken="Regeling treffen",
+       aanpak="quick_fix")
+    clock.set(local(2026, 12, 15, 10, 0))
+    do(vs, case_id, "quick_fix", quick_fix_resultaat="gelukt", acties=["budgetadvies", "betalingsregeling"])
+    return case_id
 
 
 def signal(signaal_id=1, feiten=None, **data):

@@ -1,5 +1,6 @@
 """The process owner's pages (/processen) in a test client: signing in for the JSON endpoints, the deployed
-versions, drafts loaded and saved; and the OMG MIWG reference models a process owner may import."""
+versions (a second one deployed), drafts loaded, saved and broken; and the OMG MIWG reference models a process owner
+may import."""
 from __future__ import annotations
 
 import re
@@ -50,3 +51,24 @@ def put(web, token, draft_id, files, row_version):
 def post_json(web, token, path, body=None):
     """POST JSON with the CSRF header."""
     return web.post(path, json=body or {}, headers={"X-CSRF-Token": token})
+
+
+def break_draft(web, token, draft_id) -> None:
+    """Save the draft with two problems: a form that does not exist, code in a timer."""
+    loaded = load(web, draft_id)
+    files = dict(loaded["files"])
+    bpmn = files["basis.bpmn"]
+    bpmn = re.sub(r'(<bpmn:userTask id="contactpoging".*?name="formulier" value=")[^"]+', r"\1bestaat_niet", bpmn,
+                  count=1, flags=re.S)
+    bpmn = bpmn.replace('"P14D"', "__import__('os')", 1)
+    files["basis.bpmn"] = bpmn
+    assert put(web, token, draft_id, files, loaded["row_version"]).status_code == 200
+
+
+def deploy_second_version(engine, old='"P14D"', new='"P10D"') -> int:
+    """Version 2 of the basis process, `old` replaced by `new` in its BPMN; returns its id."""
+    files = engine.read_bundle([DATA / "basis"], DATA / "basis" / "forms")
+    assert old in files["basis.bpmn"]
+    files["basis.bpmn"] = files["basis.bpmn"].replace(old, new)
+    engine.deploy(files, actor="marie")
+    return version_id(engine, number=2)
