@@ -26,7 +26,7 @@ from engine.models import Case, CaseDeadline, CaseTimer, ChainHead, Event, UserT
 from engine.service import Engine
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.brp import address_of, is_deceased
-from vroegsignalering.models import Partner, Signal, Vroegsignaalzaak
+from vroegsignalering.models import Partner, Signaal, Vroegsignaalzaak
 from vroegsignalering.services.partners import register_partner
 from vroegsignalering.services.intake import receive
 
@@ -96,14 +96,14 @@ def _fixture_residents(n: int) -> list[dict]:
 def clone(engine, template_ids: list[int], count: int, seed: int = 7) -> None:
     """count more open cases, copied from the templates with varied assignees, queues, postcodes and due dates."""
     rnd = random.Random(seed)
-    tables = {m: m.__table__ for m in (Case, UserTask, CaseTimer, CaseDeadline, Vroegsignaalzaak, Signal, Event,
+    tables = {m: m.__table__ for m in (Case, UserTask, CaseTimer, CaseDeadline, Vroegsignaalzaak, Signaal, Event,
                                        ChainHead)}
     cases, zaken = tables[Case], tables[Vroegsignaalzaak]
     with engine.db.begin() as conn:
         partner_ids = list(conn.scalars(select(Partner.id).order_by(Partner.id)))
         templates = conn.execute(select(cases).where(cases.c.id.in_(template_ids))).mappings().all()
         children = {m: _by_case(conn, tables[m], template_ids)
-                    for m in (UserTask, CaseTimer, CaseDeadline, Vroegsignaalzaak, Signal, Event)}
+                    for m in (UserTask, CaseTimer, CaseDeadline, Vroegsignaalzaak, Signaal, Event)}
         for offset in range(0, count, CHUNK):
             n = min(CHUNK, count - offset)
             batch = [templates[(offset + i) % len(templates)] for i in range(n)]
@@ -127,10 +127,10 @@ def clone(engine, template_ids: list[int], count: int, seed: int = 7) -> None:
                 for r, new in kids(UserTask)])
             conn.execute(insert(tables[CaseTimer]), [_without(r, "id") | {"case_id": new}
                                                      for r, new in kids(CaseTimer)])
-            conn.execute(insert(tables[Signal]), [
+            conn.execute(insert(tables[Signaal]), [
                 _without(r, "id") | {"case_id": new, "externe_referentie": f"K-{new}-{r['id']}",
                                      "partner_id": rnd.choice(partner_ids), **variant[new]["signal"]}
-                for r, new in kids(Signal)])
+                for r, new in kids(Signaal)])
             conn.execute(insert(tables[Event]), [_without(r, "id") | {"case_id": new, "chain": f"zaak:{new}"}
                                                  for r, new in kids(Event)])
             conn.execute(insert(tables[ChainHead]), [

@@ -20,7 +20,7 @@ from vroegsignalering.settings import load_settings
 from engine.models import Case
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.demo import load_demo
-from vroegsignalering.models import Signal
+from vroegsignalering.models import Signaal
 
 
 def main() -> None:
@@ -40,7 +40,7 @@ def main() -> None:
         lines = load_demo(engine, args.datum)
         elapsed = time.perf_counter() - started
         with engine.uow() as uow:
-            signals = uow.session.scalar(select(func.count()).select_from(Signal))
+            signals = uow.session.scalar(select(func.count()).select_from(Signaal))
             failed = uow.session.scalar(select(func.count()).select_from(Case).where(Case.last_error.is_not(None)))
         engine.db.dispose()
     print(lines[-1])

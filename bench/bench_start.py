@@ -23,12 +23,12 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import event, select
 
-from engine import cases
+from engine.runtime import cases
 from engine.clock import FixedClock, using_clock
 from engine.db import UnitOfWork
 from engine.models import UserTask
 from engine.spiff import new_workflow
-from engine.versions import require_latest_version
+from engine.definitions.versions import require_latest_version
 
 WARMUP = 20
 

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from engine.clock import Clock, current_clock
-from engine.messages_nl import DutchValueError
+from engine.definitions.messages_nl import DutchValueError
 
 __all__ = ["WorkingDayCalendar", "expression_functions", "BEVRIJDINGSDAG_POLICIES"]
 
@@ -200,7 +200,7 @@ def expression_functions(
     calendar: WorkingDayCalendar, clock: Clock | None = None
 ) -> dict[str, Callable]:
     """Deadline helpers for BPMN expressions; they return ISO strings, as timers require. Their annotations are
-    read by the deploy check (engine/expression_calls.py): a literal argument of the wrong type is refused there.
+    read by the deploy check (engine/expressions/calls.py): a literal argument of the wrong type is refused there.
 
     With ``clock=None`` the active clock (engine.clock.current_clock) is read at call time.
     """

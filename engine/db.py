@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .errors import ConcurrentChange
+from engine.errors import ConcurrentChange
 
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def transactional(function):
 
     @wraps(function)
     def run(*args, **kwargs):
-        from .errors import DatabaseBusy
+        from engine.errors import DatabaseBusy
 
         for attempt in range(1, RETRY_ATTEMPTS + 1):
             try:

@@ -36,7 +36,7 @@ def for_no_key_update(query):
 
 def lock_cases(session: Session, case_ids: Iterable[int]) -> dict:
     """Lock these cases (ascending id) and return {id: Case} with their current state."""
-    from .models import Case
+    from engine.models import Case
 
     ids = sorted(set(case_ids))
     if not ids:

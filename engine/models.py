@@ -9,7 +9,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from .db import Base
+from engine.db import Base
 
 
 class UTCDateTime(TypeDecorator):
@@ -114,7 +114,7 @@ class UserTask(Base):
     role: Mapped[str | None] = mapped_column(String(200))
     assignee: Mapped[str | None] = mapped_column(String(200))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the earliest timer on the task's boundary
-    # What the worklist sorts on: the due time of the case's leading open deadline (engine/deadlines.py), else
+    # What the worklist sorts on: the due time of the case's leading open deadline (engine/runtime/deadlines.py), else
     # due_at; and the leading deadline row itself (open, or else the last one closed) for display.
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deadline_id: Mapped[int | None] = mapped_column(
@@ -147,7 +147,7 @@ class CaseTimer(Base):
 
 class CaseDeadline(Base):
     """A deadline of a case: a timer the diagram marks with the property `termijn` (its value is the kind), kept
-    after the timer fired or was cancelled (engine/deadlines.py).
+    after the timer fired or was cancelled (engine/runtime/deadlines.py).
 
     status running: the timer waits (due_at follows any re-timing); passed: it fired, or was cancelled after
     due_at (passed_at: when the engine noted it); met: cancelled before due_at. closed_at: when it stopped counting
@@ -192,7 +192,7 @@ class Event(Base):
     snapshot: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # SQL NULL, so "is null" finds it
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
-    # set when retention emptied data and snapshot (engine/redaction.py); not hashed
+    # set when retention emptied data and snapshot (engine/history/redaction.py); not hashed
     content_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

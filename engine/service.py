@@ -5,19 +5,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import access_log, accounts, drafts, web_sessions
-from .audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
-from .calendar import WorkingDayCalendar, expression_functions
-from .cases import Runtime, complete_task, deliver_message, load_case, start_case
-from .clock import Clock, FixedClock, SystemClock
-from .config import Settings
-from .db import UnitOfWork, make_engine, make_session_factory, transactional
-from .diagram_contract import DiagramContract
-from .replay import replay
-from .spiff import install_spiff_clock, make_script_engine, parse_bundle
-from .validation import validate_bundle
-from .timers import fire_due_timers
-from .versions import SpecCache, deploy_bundle, read_bundle
+from engine.history import access_log
+
+from engine.identity import accounts
+
+from engine.definitions import drafts
+
+from engine.identity import web_sessions
+from engine.history.audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
+from engine.calendar import WorkingDayCalendar, expression_functions
+from engine.runtime.cases import Runtime, complete_task, deliver_message, load_case, start_case
+from engine.clock import Clock, FixedClock, SystemClock
+from engine.config import Settings
+from engine.db import UnitOfWork, make_engine, make_session_factory, transactional
+from engine.definitions.diagram_contract import DiagramContract
+from engine.history.replay import replay
+from engine.spiff import install_spiff_clock, make_script_engine, parse_bundle
+from engine.definitions.validation import validate_bundle
+from engine.runtime.timers import fire_due_timers
+from engine.definitions.versions import SpecCache, deploy_bundle, read_bundle
 
 
 @dataclass
@@ -189,7 +195,7 @@ class Engine:
     def reassign(self, user_task_ids, assignee: str | None, *, actor: str):
         """Give open tasks (row ids) to an active colleague whose role may do them, or back to the team queue
         (None); all or nothing (AssignmentError names each refused task). Returns assignment.Reassigned."""
-        from . import assignment
+        from engine.runtime import assignment
 
         with self.uow() as uow:
             result = assignment.reassign(uow.session, self.runtime, user_task_ids, assignee, actor=actor,
@@ -204,7 +210,7 @@ class Engine:
 
     def backfill_deadlines(self) -> int:
         """Deadline rows for running cases that have none yet (after `vroeg db upgrade`); returns how many."""
-        from .backfill import backfill_deadlines
+        from engine.runtime.backfill import backfill_deadlines
 
         return backfill_deadlines(self.runtime, self.session_factory)
 
@@ -237,21 +243,21 @@ class Engine:
     # --- process owners: version diff, heat map, case migration, import check (engine/modeling) ---
     def version_diff(self, version_a_id: int, version_b_id: int) -> list:
         """Elements added, removed and changed from version a to b: list of modeling.diff.ElementChange."""
-        from .modeling.diff import diff_versions
+        from engine.modeling.diff import diff_versions
 
         with self.uow() as uow:
             return diff_versions(uow.session, version_a_id, version_b_id)
 
     def heat_map(self, version_id: int) -> dict[str, dict]:
         """{element id: {"passed": n, "waiting": n}} over the cases on a version."""
-        from .modeling.heatmap import heat_map
+        from engine.modeling.heatmap import heat_map
 
         with self.uow() as uow:
             return heat_map(uow.session, version_id)
 
     def migration_dry_run(self, from_version_id: int, to_version_id: int) -> list:
         """Per running case on the "from" version: MigrationCheck(case_id, can_move, reason); nothing is stored."""
-        from .modeling.migration import dry_run
+        from engine.modeling.migration import dry_run
 
         with self.uow() as uow:
             return dry_run(self.runtime, uow.session, from_version_id, to_version_id)
@@ -259,17 +265,17 @@ class Engine:
     @transactional
     def migrate_cases(self, from_version_id: int, to_version_id: int, case_ids: list[int], *, actor: str) -> list:
         """Move the chosen cases to another version, all or none (MigrationRefused lists why per case)."""
-        from .modeling.migration import migrate
+        from engine.modeling.migration import migrate
 
         with self.uow() as uow:
             checks = migrate(self.runtime, uow.session, from_version_id, to_version_id, case_ids, actor=actor)
             uow.commit()
         return checks
 
-    # --- cases whose automatic step failed (engine/failures.py) ---
+    # --- cases whose automatic step failed (engine/runtime/failures.py) ---
     def failed_cases(self) -> list:
         """Running cases whose last automatic step failed: failures.FailedCase, longest failing first."""
-        from .failures import failed_cases
+        from engine.runtime.failures import failed_cases
 
         with self.uow() as uow:
             return failed_cases(uow.session, self.runtime)
@@ -278,7 +284,7 @@ class Engine:
         """Run a failed case's step again now, first moving it to `to_version_id` if given; returns
         failures.RetryResult (failing again is recorded, not raised). Raises NotFailed, UnknownCase, and
         MigrationRefused when the case cannot move (then nothing changed)."""
-        from .failures import retry
+        from engine.runtime.failures import retry
 
         with self.uow() as uow:
             result = retry(self.runtime, uow.session, case_id, actor=actor, to_version_id=to_version_id)
@@ -287,6 +293,6 @@ class Engine:
 
     def check_import(self, filename: str, text: str):
         """Can a .bpmn file from another tool be opened as a draft, and what blocks its deploy (never raises)."""
-        from .modeling.bpmn_import import check_import
+        from engine.modeling.bpmn_import import check_import
 
         return check_import(filename, text, self.functions, self.contract)

@@ -19,9 +19,9 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from .clock import ClockDatetime
-from .diagram_xml import parse_diagram
-from .expressions import SafeEnvironment, SafeScriptEngine
+from engine.clock import ClockDatetime
+from engine.definitions.diagram_xml import parse_diagram
+from engine.expressions.evaluator import SafeEnvironment, SafeScriptEngine
 
 __all__ = ["SERIALIZER_VERSION", "ParsedProcess", "parse_bundle", "make_script_engine", "dump_state", "load_state",
            "data_objects_in_scope", "waiting_time_date_timers", "timer_value", "set_timer_value", "install_spiff_clock",
@@ -55,7 +55,7 @@ def new_parser(validate_xsd: bool = True) -> SpiffBpmnParser:
 def parse_bundle(files: dict[str, str], validate_xsd: bool = True) -> SpiffBpmnParser:
     """Load every BPMN and DMN file of a bundle into one parser (raises ValidationException, or DiagramXmlError
     for a file that is no acceptable XML, e.g. one with a DOCTYPE). SpiffWorkflow gets our parsed tree, never the
-    text: it would expand entities that the deploy check leaves alone (engine/diagram_xml.py)."""
+    text: it would expand entities that the deploy check leaves alone (engine/definitions/diagram_xml.py)."""
     parser = new_parser(validate_xsd)
     for name in sorted(files):
         if name.endswith(".dmn"):
@@ -96,7 +96,7 @@ class VroegScriptEngine(SafeScriptEngine):
     """Every expression and script goes through the restricted evaluator. A timer expression also reads the data
     objects in scope (task data wins on a clash), as SpiffWorkflow lets sequence-flow conditions do: data objects
     are a case's shared variables, so a deadline computed from them can follow a change made in another branch
-    or an event subprocess (see engine/retiming.py)."""
+    or an event subprocess (see engine/runtime/retiming.py)."""
 
     def evaluate(self, task, expression, external_context=None):
         if external_context is None and isinstance(getattr(task.task_spec, "event_definition", None),

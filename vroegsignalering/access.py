@@ -6,12 +6,12 @@ from sqlalchemy.orm import Session
 
 from engine.models import AccessLogEntry
 
-from .models import Signal
+from .models import Signaal
 
 
 def for_person(session: Session, bsn: str) -> list[AccessLogEntry]:
     """Who opened the cases of any signal about this BSN (the resident's right to know), newest first."""
-    cases = select(Signal.case_id).where(Signal.bsn == bsn, Signal.case_id.is_not(None)).distinct()
+    cases = select(Signaal.case_id).where(Signaal.bsn == bsn, Signaal.case_id.is_not(None)).distinct()
     query = (select(AccessLogEntry).where(AccessLogEntry.case_id.in_(cases))
              .order_by(AccessLogEntry.occurred_at.desc(), AccessLogEntry.id.desc()))
     return list(session.scalars(query))

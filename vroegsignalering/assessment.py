@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from .brp import setting
 from .brp_lookup import brp_facts
 from .household import household_key, normalise_postcode
-from .models import Bezwaar, SchuldhulpRegistratie, Signal
+from .models import Bezwaar, SchuldhulpRegistratie, Signaal
 from .names import is_entrepreneur, is_legal_entity
 
 __all__ = ["assess", "household_key", "normalise_postcode", "legal_conditions", "missing_incasso_steps",
@@ -84,7 +84,7 @@ def age_on(born: date | None, day: date) -> int | None:
 
 # --- the facts ---------------------------------------------------------------------------------------------
 
-def assess(session: Session, brp, signal: Signal, partner_type: str, rules: Rules) -> dict:
+def assess(session: Session, brp, signal: Signaal, partner_type: str, rules: Rules) -> dict:
     """Every fact about a stored signal (see the module docstring). Raises BrpError when the BRP cannot answer."""
     facts = brp_facts(brp, signal, signal.gemeentecode)
     bsn = facts["bsn"] or signal.bsn
@@ -170,22 +170,22 @@ def has_objection(session: Session, bsn: str | None) -> bool:
     return session.scalar(select(Bezwaar.id).where(Bezwaar.bsn == bsn).limit(1)) is not None
 
 
-def is_repeat(session: Session, signal: Signal, window_days: int) -> bool:
+def is_repeat(session: Session, signal: Signaal, window_days: int) -> bool:
     """R8: the same partner sent a signal for the same household (or person) and arrear (soort, product) within
     the window, it was picked up, and the new amount is not higher than the last such one. Without both
     amounts nothing can be compared: not a repeat (the resident gets the offer of help)."""
     if signal.bedrag is None:
         return False
-    same_household = [Signal.household_key == signal.household_key]
+    same_household = [Signaal.household_key == signal.household_key]
     if signal.bsn:
-        same_household.append(Signal.bsn == signal.bsn)
+        same_household.append(Signaal.bsn == signal.bsn)
     previous = session.scalars(
-        select(Signal).where(
-            Signal.partner_id == signal.partner_id, Signal.id != signal.id, Signal.soort == signal.soort,
-            Signal.product == signal.product if signal.product is not None else Signal.product.is_(None),
-            Signal.status == PICKED_UP, or_(*same_household),
-            Signal.signaaldatum >= signal.signaaldatum - timedelta(days=window_days),
-            Signal.signaaldatum <= signal.signaaldatum,
-        ).order_by(Signal.signaaldatum.desc(), Signal.id.desc()).limit(1)
+        select(Signaal).where(
+            Signaal.partner_id == signal.partner_id, Signaal.id != signal.id, Signaal.soort == signal.soort,
+            Signaal.product == signal.product if signal.product is not None else Signaal.product.is_(None),
+            Signaal.status == PICKED_UP, or_(*same_household),
+            Signaal.signaaldatum >= signal.signaaldatum - timedelta(days=window_days),
+            Signaal.signaaldatum <= signal.signaaldatum,
+        ).order_by(Signaal.signaaldatum.desc(), Signaal.id.desc()).limit(1)
     ).first()
     return previous is not None and previous.bedrag is not None and Decimal(signal.bedrag) <= previous.bedrag

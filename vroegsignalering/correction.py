@@ -13,7 +13,7 @@ from datetime import date
 
 from marshmallow import ValidationError
 
-from .models import Signal
+from .models import Signaal
 from .payload import SignaalClientSchema
 
 CORRECTABLE = ("voorletters", "voornamen", "voorvoegsel", "achternaam", "geboortedatum", "straatnaam", "huisnummer",
@@ -57,7 +57,7 @@ def check_request(changes: dict[str, str], reason: str) -> dict:
     return checked_values(changes)
 
 
-def apply_correction(signal: Signal, values: dict) -> dict:
+def apply_correction(signal: Signaal, values: dict) -> dict:
     """Set the values on the signal; {field: {"oud": ..., "nieuw": ...}} of what changed."""
     changed = {}
     for name, value in values.items():

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from engine.models import Case
 from .assessment import is_crisis
 from .brp import setting
-from .models import Contactpoging, Partner, Signal, Vroegsignaalzaak
+from .models import Contactpoging, Partner, Signaal, Vroegsignaalzaak
 
 DEFAULT_SUPPLIER_CODE = "VROEG"
 CONTACT_SETTINGS = {"naam": "organisatie_contact_naam", "telefoonnummer": "organisatie_contact_telefoon",
@@ -79,13 +79,13 @@ def aanleverende_organisatie(settings) -> dict:
 # --- signals --------------------------------------------------------------------------------------------------------
 
 def _signals_received(session: Session, start: datetime, end: datetime) -> list[tuple[str, dict]]:
-    rows = session.execute(select(Signal, Partner.type).join(Partner, Partner.id == Signal.partner_id)
-                           .where(Signal.received_at >= start, Signal.received_at < end)
-                           .order_by(Signal.id).execution_options(yield_per=1000))
+    rows = session.execute(select(Signaal, Partner.type).join(Partner, Partner.id == Signaal.partner_id)
+                           .where(Signaal.received_at >= start, Signaal.received_at < end)
+                           .order_by(Signaal.id).execution_options(yield_per=1000))
     return [(signal.gemeentecode, vroegsignaal(signal, partner_type)) for signal, partner_type in rows]
 
 
-def vroegsignaal(signal: Signal, partner_type: str) -> dict:
+def vroegsignaal(signal: Signaal, partner_type: str) -> dict:
     """One signal in DDAS shape (only the fields the model has; no contact details)."""
     item = {"ID": signal_ddas_id(signal.id), "crisissignaal": is_crisis(signal),
             "warmeOverdracht": bool(signal.warme_overdracht)}
@@ -98,7 +98,7 @@ def vroegsignaal(signal: Signal, partner_type: str) -> dict:
     return item
 
 
-def client(signal: Signal) -> dict:
+def client(signal: Signaal) -> dict:
     """DDAS Client: identity and address; the house letter goes with the addition (DDAS has no field for it)."""
     item = {key: getattr(signal, name) for key, name in _CLIENT if getattr(signal, name)}
     if signal.geboortedatum is not None:
@@ -154,8 +154,8 @@ def _signals_of(session: Session, case_ids: list[int]) -> dict[int, list]:
     found = defaultdict(list)
     for chunk in _chunks(case_ids):
         for case_id, signal_id, received in session.execute(
-                select(Signal.case_id, Signal.id, Signal.received_at).where(Signal.case_id.in_(chunk))
-                .order_by(Signal.id)):
+                select(Signaal.case_id, Signaal.id, Signaal.received_at).where(Signaal.case_id.in_(chunk))
+                .order_by(Signaal.id)):
             found[case_id].append((signal_id, received))
     return found
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from engine.cases import SYSTEM_ACTOR
+from engine.runtime.cases import SYSTEM_ACTOR
 from engine.clock import FixedClock
 from engine.models import ProcessVersion
 from .bootstrap import build_engine
@@ -31,7 +31,7 @@ from .demo_work import plan_new_case, work
 from .importer import NIEUW
 from vroegsignalering.services.imports import import_signal
 from .intake import PROCESS_ID
-from .models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
+from .models import Bezwaar, Partner, SchuldhulpRegistratie, Signaal
 from .partners import ref
 from vroegsignalering.services.partners import register_partner
 
@@ -79,7 +79,7 @@ def load_demo(engine, today: date | None = None, households: int | None = None) 
     now = engine.clock.now()
     lines = _partners(engine)
     with engine.uow() as uow:
-        if uow.session.scalar(select(Signal.id).limit(1)) is not None:
+        if uow.session.scalar(select(Signaal.id).limit(1)) is not None:
             return lines + ["the database already has signals: demo signals not loaded"]
         if uow.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == PROCESS_ID)) is None:
             return lines + [f"process {PROCESS_ID} is not deployed: demo signals not loaded"]

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from engine.models import UserTask
-from .models import Signal
+from .models import Signaal
 
 ACTOR = "hulpverlener"  # the demo account of that role
 TASK_ORDER = ("brp_controle", "brp_controle_nieuw", "doorsturen_gemeente", "doorsturen_gemeente_nieuw",
@@ -33,7 +33,7 @@ class Plan:
 def plan_new_case(engine, plans: dict, signal_id: int, household, day: date) -> None:
     """A plan for the case this new signal started; `household` has the `tag` that seeds it and its `scenario`."""
     with engine.uow() as uow:
-        case_id = uow.session.get(Signal, signal_id).case_id
+        case_id = uow.session.get(Signaal, signal_id).case_id
     if case_id is None or case_id in plans:
         return
     rnd = random.Random(f"vroeg-demo-{household.tag}")

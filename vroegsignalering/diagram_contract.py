@@ -1,16 +1,16 @@
-"""What the vroegsignalering domain promises its diagrams, and the rule it holds them to (engine/diagram_contract.py).
+"""What the vroegsignalering domain promises its diagrams, and the rule it holds them to (engine/definitions/diagram_contract.py).
 
 - A new `vroegsignalering` case starts with `intake.case_data(...)`: START_VARIABLES (a test keeps them equal).
 - A later signal of the household arrives as the message `nieuw_signaal` with the same keys as its payload.
 - `feiten` (the assessment, assessment.py) holds FACT_KEYS.
 - R25/R30: every path to an end of the top-level process registers a DDAS end result: the variable `eindresultaat`
-  holds one of models.END_RESULTS whenever a case ends (engine/flow_values.py's `required_end_value`).
+  holds one of models.END_RESULTS whenever a case ends (engine/definitions/flow_values.py's `required_end_value`).
 The engine's composition root (engine/service.py) passes `vroegsignalering_contract()` to the deploy check.
 """
 from __future__ import annotations
 
-from engine.diagram_contract import DiagramContract
-from engine.flow_values import required_end_value
+from engine.definitions.diagram_contract import DiagramContract
+from engine.definitions.flow_values import required_end_value
 from .intake import MESSAGE, PROCESS_ID
 from .models import END_RESULTS
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from sqlalchemy import select
 
-from engine.audit import json_safe
+from engine.history.audit import json_safe
 from engine.inputs import ascii_int
 from engine.locks import for_no_key_update
-from .models import Partner, Signal, Terugmelding
+from .models import Partner, Signaal, Terugmelding
 
 MESSAGE = "terugmelding"
 FEEDBACK_CODES = ("hulp-geaccepteerd", "niet-opgepakt", "herhaalde-melding", "onterecht-signaal", "geen-inwoner",
@@ -46,8 +46,8 @@ def feedback_hook(ctx) -> None:
     """Step hook: turn every `terugmelding` the workflow threw into outbox rows; other messages are noted."""
     if any(getattr(e.event_definition, "name", None) == MESSAGE for e in ctx.thrown):
         # Lock order (engine/locks.py): all partner rows this step may number feedback for, ascending, up front.
-        lock_partners(ctx.session, ctx.session.scalars(select(Signal.partner_id).where(
-            Signal.case_id == ctx.case.id).distinct()))
+        lock_partners(ctx.session, ctx.session.scalars(select(Signaal.partner_id).where(
+            Signaal.case_id == ctx.case.id).distinct()))
     for event in ctx.thrown:
         if isinstance(event.event_definition, SignalEventDefinition):
             continue  # a broadcast inside the diagram that nothing waited for: BPMN lets it go
@@ -64,7 +64,7 @@ def feedback_hook(ctx) -> None:
             _send(ctx, code, signal, event.payload)
 
 
-def _targets(ctx, payload) -> tuple[str, list[Signal]]:
+def _targets(ctx, payload) -> tuple[str, list[Signaal]]:
     """The code and the signals it is about: the one or ones named, else every signal of the case."""
     if not isinstance(payload, dict):
         raise Refused("payload is geen object met een code")
@@ -75,7 +75,7 @@ def _targets(ctx, payload) -> tuple[str, list[Signal]]:
     code = payload.get("code")
     if code not in FEEDBACK_CODES:
         raise Refused(f"code {code!r} is geen toegestane terugmelding")
-    query = select(Signal).where(Signal.case_id == ctx.case.id).order_by(Signal.id)
+    query = select(Signaal).where(Signaal.case_id == ctx.case.id).order_by(Signaal.id)
     if payload.get("signaal") is not None and payload.get("signalen") is not None:
         raise Refused("geef signaal of signalen, niet allebei")
     if payload.get("signalen") is not None:
@@ -88,11 +88,11 @@ def _targets(ctx, payload) -> tuple[str, list[Signal]]:
     return code, _named_signals(ctx, query, [payload["signaal"]])
 
 
-def _named_signals(ctx, query, values) -> list[Signal]:
+def _named_signals(ctx, query, values) -> list[Signaal]:
     if not isinstance(values, list):
         raise Refused("signalen is geen lijst")
     ids = [_signal_id(value) for value in values]
-    found = {s.id: s for s in ctx.session.scalars(query.where(Signal.id.in_([i for i in ids if i is not None])))}
+    found = {s.id: s for s in ctx.session.scalars(query.where(Signaal.id.in_([i for i in ids if i is not None])))}
     for value, signal_id in zip(values, ids):
         if signal_id not in found:
             raise Refused(f"signaal {value!r} hoort niet bij deze zaak")
@@ -103,7 +103,7 @@ def _signal_id(value) -> int | None:
     return ascii_int(value)
 
 
-def _send(ctx, code: str, signal: Signal, payload) -> None:
+def _send(ctx, code: str, signal: Signaal, payload) -> None:
     partner = signal.partner
     if code == "bezwaar-inwoner" and partner.type not in BEZWAAR_PARTNERS:
         _refuse(ctx, f"bezwaar-inwoner gaat alleen naar verhuurders, energie- en drinkwaterbedrijven, "
@@ -121,7 +121,7 @@ def _send(ctx, code: str, signal: Signal, payload) -> None:
     ctx.record("terugmelding_verstuurd", None, {"code": code, "signal_id": signal.id, "partner": partner.naam})
 
 
-def _not_allowed(ctx, code: str, signal: Signal, partner: Partner) -> str | None:
+def _not_allowed(ctx, code: str, signal: Signaal, partner: Partner) -> str | None:
     """Why this code may not reach this signal now (R16, R21), given what the signal's partner heard before."""
     earlier = set(ctx.session.scalars(select(Terugmelding.code).where(Terugmelding.signal_id == signal.id)))
     if code in earlier:

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from engine.assignment import AssignmentError, reassign
+from engine.runtime.assignment import AssignmentError, reassign
 from engine.errors import InvalidTaskData, StepFailed
-from engine.forms import FieldError
+from engine.definitions.forms import FieldError
 from engine.inputs import ascii_int
 from engine.models import UserTask
 from engine.roles import COORDINATOR

@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.cases import Runtime, deliver_message, start_case
+from engine.runtime.cases import Runtime, deliver_message, start_case
 from engine.errors import NoWaitingReceiver
 from engine.locks import lock_case, lock_household, lock_person
 from engine.models import Case
 from .assessment import PICKED_UP, Rules, age_on, assess, household_key, is_crisis, normalise_postcode
 from .brp import BrpAdapter
-from .models import Partner, Signal, Vroegsignaalzaak
+from .models import Partner, Signaal, Vroegsignaalzaak
 
 log = logging.getLogger(__name__)
 PROCESS_ID = "vroegsignalering"
@@ -41,7 +41,7 @@ class Intake:
 
 
 def receive_signal(intake: Intake, session: Session, partner: Partner, payload: dict, *,
-                   actor: str) -> tuple[Signal, bool]:
+                   actor: str) -> tuple[Signaal, bool]:
     """Store, assess and route one signal; (signal, created). Delivering the same externe_referentie of the
     same partner again returns the stored signal with created False and changes nothing (R4).
 
@@ -71,7 +71,7 @@ def receive_signal(intake: Intake, session: Session, partner: Partner, payload: 
     return signal, True
 
 
-def new_signal(partner: Partner, payload: dict, *, gemeentecode: str, now) -> Signal:
+def new_signal(partner: Partner, payload: dict, *, gemeentecode: str, now) -> Signaal:
     """A Signal row from the payload, address normalised, not yet added to a session."""
     values = {name: payload.get(name) for name in SIGNAL_FIELDS + CLIENT_FIELDS}
     values["postcode"] = normalise_postcode(values["postcode"])
@@ -81,7 +81,7 @@ def new_signal(partner: Partner, payload: dict, *, gemeentecode: str, now) -> Si
     values["warme_overdracht"] = bool(values["warme_overdracht"])
     values["sociaal_incasso"] = dict(values["sociaal_incasso"]) if values["sociaal_incasso"] else None
     key = household_key(values) or _own_household(partner.id, values["externe_referentie"])
-    return Signal(partner_id=partner.id, gemeentecode=gemeentecode, household_key=key, status=PICKED_UP,
+    return Signaal(partner_id=partner.id, gemeentecode=gemeentecode, household_key=key, status=PICKED_UP,
                   received_at=now, **values)
 
 
@@ -90,7 +90,7 @@ def _own_household(partner_id: int, reference: str) -> str:
     return "signaal-" + hashlib.sha256(f"{partner_id}:{reference}".encode()).hexdigest()[:32]
 
 
-def case_data(signal: Signal, partner_type: str, facts: dict) -> dict:
+def case_data(signal: Signaal, partner_type: str, facts: dict) -> dict:
     """The start data of a case (and the payload of `nieuw_signaal`): the contract with the diagram."""
     return {
         "signaal_id": signal.id, "partner_type": partner_type, "soort": signal.soort, "product": signal.product,
@@ -108,17 +108,17 @@ def open_case(session: Session, key: str, bsn: str | None) -> Vroegsignaalzaak |
     query = select(Vroegsignaalzaak).where(Vroegsignaalzaak.open.is_(True)).order_by(Vroegsignaalzaak.case_id.desc())
     zaak = session.scalars(query.where(Vroegsignaalzaak.household_key == key).limit(1)).first()
     if zaak is None and bsn:
-        zaak = session.scalars(query.join(Signal, Signal.case_id == Vroegsignaalzaak.case_id)
-                               .where(Signal.bsn == bsn).limit(1)).first()
+        zaak = session.scalars(query.join(Signaal, Signaal.case_id == Vroegsignaalzaak.case_id)
+                               .where(Signaal.bsn == bsn).limit(1)).first()
     return zaak
 
 
-def _existing(session: Session, partner_id: int, reference: str) -> Signal | None:
-    return session.scalars(select(Signal).where(Signal.partner_id == partner_id,
-                                                Signal.externe_referentie == reference)).first()
+def _existing(session: Session, partner_id: int, reference: str) -> Signaal | None:
+    return session.scalars(select(Signaal).where(Signaal.partner_id == partner_id,
+                                                Signaal.externe_referentie == reference)).first()
 
 
-def _insert(session: Session, signal: Signal) -> Signal:
+def _insert(session: Session, signal: Signaal) -> Signaal:
     """Insert the signal; when a concurrent delivery of the same reference committed first, return that one."""
     try:
         with session.begin_nested():
@@ -133,7 +133,7 @@ def _insert(session: Session, signal: Signal) -> Signal:
     return signal
 
 
-def _join(rt: Runtime, session: Session, signal: Signal, zaak: Vroegsignaalzaak, data: dict, actor: str) -> bool:
+def _join(rt: Runtime, session: Session, signal: Signaal, zaak: Vroegsignaalzaak, data: dict, actor: str) -> bool:
     """Deliver the signal to the open case; False when that case does not wait for `nieuw_signaal`."""
     case = lock_case(session, zaak.case_id)  # before pointing the signal at it, and with its current state
     if case is None or case.status != "running":
@@ -150,7 +150,7 @@ def _join(rt: Runtime, session: Session, signal: Signal, zaak: Vroegsignaalzaak,
     return True
 
 
-def _start(rt: Runtime, session: Session, signal: Signal, data: dict, actor: str) -> Case:
+def _start(rt: Runtime, session: Session, signal: Signaal, data: dict, actor: str) -> Case:
     def on_created(case: Case) -> None:
         # Before the first step's hooks run: they find the signal and the case row.
         signal.case_id = case.id

@@ -16,12 +16,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access_log import for_case
-from engine.audit import history
+from engine.history.access_log import for_case
+from engine.history.audit import history
 from engine.models import Case, UserTask
 
 from .brp import bsn_valid
-from .models import Bezwaar, Contactpoging, Partner, SchuldhulpRegistratie, Signal, Terugmelding, Vroegsignaalzaak
+from .models import Bezwaar, Contactpoging, Partner, SchuldhulpRegistratie, Signaal, Terugmelding, Vroegsignaalzaak
 from .retention_models import Bewaarblokkade, Verwijdering
 
 FORMAT = "vroeg-avg-inzage/1"
@@ -43,7 +43,7 @@ def valid_bsn(bsn: str) -> str:
 def access_document(session: Session, bsn: str, *, now: datetime, username: str) -> dict:
     """Everything held about `bsn` (see the module docstring), in the caller's transaction; the case numbers are
     in `document["zaken"][i]["zaak"]`."""
-    signals = list(session.scalars(select(Signal).where(Signal.bsn == bsn).order_by(Signal.id)))
+    signals = list(session.scalars(select(Signaal).where(Signaal.bsn == bsn).order_by(Signaal.id)))
     case_ids = sorted({s.case_id for s in signals if s.case_id is not None})
     return {
         "formaat": FORMAT, "bsn": bsn, "gemaakt_op": now.isoformat(), "gemaakt_door": username,
@@ -66,7 +66,7 @@ def _case(session: Session, case_id: int) -> dict:
         "vroegsignaalzaak": _row(zaak) if zaak else None,
         "gegevens_verwijderd": _row(removal) if removal else None,
         "bewaarblokkade": _row(hold) if hold else None,
-        "signalen_in_de_zaak": list(session.scalars(select(Signal.id).where(Signal.case_id == case_id))),
+        "signalen_in_de_zaak": list(session.scalars(select(Signaal.id).where(Signaal.case_id == case_id))),
         "taken": [{"naam": t.name, "status": t.status, "toegewezen_aan": t.assignee,
                    "aangemaakt_op": _plain(t.created_at), "afgerond_op": _plain(t.closed_at),
                    "afgerond_door": t.closed_by}

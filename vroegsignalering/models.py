@@ -42,7 +42,7 @@ class Partner(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Signal(Base):
+class Signaal(Base):
     """A vroegsignaal: only the fields the law allows (R5), as delivered, plus what Vroeg derived."""
 
     __tablename__ = "signals"
@@ -108,7 +108,7 @@ class Terugmelding(Base):
     volgnummer: Mapped[int] = mapped_column(Integer)  # per partner: 1, 2, 3, ...
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    signal: Mapped[Signal] = relationship()
+    signal: Mapped[Signaal] = relationship()
 
 
 class Contactpoging(Base):
@@ -187,8 +187,8 @@ class Vroegsignaalzaak(Base):
     case: Mapped[Case] = relationship()
 
 
-@event.listens_for(Signal, "before_insert")
-@event.listens_for(Signal, "before_update")
+@event.listens_for(Signaal, "before_insert")
+@event.listens_for(Signaal, "before_update")
 def _fill_search_text(_mapper, _connection, signal) -> None:
     """Keep the signal's folded search columns (zoektekst.py) in step with its name and address."""
     signal.zoeknaam, signal.zoekadres = search_name(signal), search_address(signal)

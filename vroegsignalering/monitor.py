@@ -5,7 +5,7 @@
 received in the period (per partner type, per status), cases closed in the period (per end result, reached or not,
 by which channel after how many attempts, days from the start of the case to the first reached attempt, help
 accepted, handovers). Only the share within the statutory deadline reads something else: the closed cases'
-`wettelijk` deadline rows (engine/deadlines.py), which DDAS does not carry.
+`wettelijk` deadline rows (engine/runtime/deadlines.py), which DDAS does not carry.
 
 `summarise(delivery)` is the pure part (no database), so it can be checked against any delivery.
 """

@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from .feedback import HELP
-from .models import Contactpoging, Partner, Signal, Terugmelding
+from .models import Contactpoging, Partner, Signaal, Terugmelding
 
 OPEN_STATUS = "Nog niet opgepakt"
 ONTERECHT = "Niet opgepakt: onterecht signaal"
@@ -42,14 +42,14 @@ def partner_feedback(session: Session, zone: str, van: date, tot: date,
     """Per partner (or only one), the counts over the signals it sent that were received in [van, tot]."""
     start, end = (datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(timezone.utc)
                   for day in (van, tot + timedelta(days=1)))
-    reached = exists().where(Contactpoging.case_id == Signal.case_id, Contactpoging.bereikt.is_(True))
-    helped = exists().where(Terugmelding.signal_id == Signal.id, Terugmelding.code == HELP)
-    picked = and_(Signal.case_id.is_not(None), Signal.status == OPEN_STATUS)
-    query = (select(Partner.id, Partner.naam, Partner.type, func.count(Signal.id),
+    reached = exists().where(Contactpoging.case_id == Signaal.case_id, Contactpoging.bereikt.is_(True))
+    helped = exists().where(Terugmelding.signal_id == Signaal.id, Terugmelding.code == HELP)
+    picked = and_(Signaal.case_id.is_not(None), Signaal.status == OPEN_STATUS)
+    query = (select(Partner.id, Partner.naam, Partner.type, func.count(Signaal.id),
                     func.count(case((picked, 1))), func.count(case((and_(picked, reached), 1))),
-                    func.count(case((helped, 1))), func.count(case((Signal.status == ONTERECHT, 1))))
-             .join(Signal, and_(Signal.partner_id == Partner.id, Signal.received_at >= start,
-                                Signal.received_at < end), isouter=True)
+                    func.count(case((helped, 1))), func.count(case((Signaal.status == ONTERECHT, 1))))
+             .join(Signaal, and_(Signaal.partner_id == Partner.id, Signaal.received_at >= start,
+                                Signaal.received_at < end), isouter=True)
              .group_by(Partner.id, Partner.naam, Partner.type).order_by(Partner.naam))
     if partner_id is not None:
         query = query.where(Partner.id == partner_id)

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.accounts import DEFAULT_TOKEN_LIFETIME, EXPIRED, INACTIVE, UNKNOWN, token_digest
+from engine.identity.accounts import DEFAULT_TOKEN_LIFETIME, EXPIRED, INACTIVE, UNKNOWN, token_digest
 from engine.errors import EngineError
-from .models import PARTNER_TYPES, Partner, Signal, Terugmelding
+from .models import PARTNER_TYPES, Partner, Signaal, Terugmelding
 
 TOKEN_PREFIX = "vrgp_"  # tells a partner token from a staff token (vrg_) at a glance, e.g. in a leaked log
 MAX_NAME_LENGTH = 200
@@ -155,8 +155,8 @@ def partner_status(codes: list[str]) -> str:
 
 def receipt(session: Session, partner_id: int, signal_id: int) -> dict | None:
     """The receipt of one of this partner's signals with the feedback sent about it; None when not its own."""
-    row = session.execute(select(Signal.id, Signal.externe_referentie, Signal.received_at)
-                          .where(Signal.id == signal_id, Signal.partner_id == partner_id)).first()
+    row = session.execute(select(Signaal.id, Signaal.externe_referentie, Signaal.received_at)
+                          .where(Signaal.id == signal_id, Signaal.partner_id == partner_id)).first()
     if row is None:
         return None
     feedback = session.execute(select(Terugmelding.code, Terugmelding.created_at)
@@ -170,9 +170,9 @@ def receipt(session: Session, partner_id: int, signal_id: int) -> dict | None:
 def feedback_after(session: Session, partner_id: int, after: int, limit: int) -> list[dict]:
     """This partner's feedback numbered above `after`, oldest first, at most limit (numbers are gap-free)."""
     rows = session.execute(
-        select(Terugmelding.id, Terugmelding.volgnummer, Terugmelding.signal_id, Signal.externe_referentie,
+        select(Terugmelding.id, Terugmelding.volgnummer, Terugmelding.signal_id, Signaal.externe_referentie,
                Terugmelding.code, Terugmelding.created_at)
-        .join(Signal, Signal.id == Terugmelding.signal_id)
+        .join(Signaal, Signaal.id == Terugmelding.signal_id)
         .where(Terugmelding.partner_id == partner_id, Terugmelding.volgnummer > after)
         .order_by(Terugmelding.volgnummer).limit(limit)).all()
     return [{"id": r.id, "volgnummer": r.volgnummer, "signaal_id": r.signal_id,

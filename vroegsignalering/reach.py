@@ -20,7 +20,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Contactpoging, Partner, Signal
+from .models import Contactpoging, Partner, Signaal
 
 THRESHOLD = 30  # never advise from fewer attempts than this
 LEFT_OUT = ("Administratief",)  # not an attempt to reach the resident
@@ -63,11 +63,11 @@ def earlier_label(count: int) -> str:
 
 def _first_signals(session: Session, case_ids=None) -> dict[int, tuple[str, date | None]]:
     """Per case, the partner type and date of birth of its first signal."""
-    first = select(func.min(Signal.id)).group_by(Signal.case_id)
-    query = (select(Signal.case_id, Partner.type, Signal.geboortedatum).join(Partner, Partner.id == Signal.partner_id)
-             .where(Signal.id.in_(first)))
+    first = select(func.min(Signaal.id)).group_by(Signaal.case_id)
+    query = (select(Signaal.case_id, Partner.type, Signaal.geboortedatum).join(Partner, Partner.id == Signaal.partner_id)
+             .where(Signaal.id.in_(first)))
     if case_ids is not None:
-        query = query.where(Signal.case_id.in_(case_ids))
+        query = query.where(Signaal.case_id.in_(case_ids))
     return {case_id: (kind, born) for case_id, kind, born in session.execute(query)}
 
 

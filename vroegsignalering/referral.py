@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.audit import SYSTEM_CHAIN, append_event
+from engine.history.audit import SYSTEM_CHAIN, append_event
 from .models import Partner
 
 INTERNAL_PARTNER = "Gemeente (interne verwijzing)"

@@ -11,7 +11,7 @@ A case is due when `afgesloten_op` plus its rule's months has been reached; a ca
   end result and dates, loses household key, postcode and the priority's reason;
 - contact attempts lose their note, keep channel, date, part of day and whether it reached;
 - the case's history: every event's data and snapshot are emptied, their hashes kept, and a `gegevens_verwijderd`
-  event records what was removed under which rule (engine/redaction.py: the chain still verifies);
+  event records what was removed under which rule (engine/history/redaction.py: the chain still verifies);
 - a `Verwijdering` row says which rule, when and by whom.
 Each run (not a dry run) is recorded in the system history (`bewaartermijnen_uitgevoerd`, counts only); the worker
 runs it once a day. The use cases (run, deletion on request, holds) are in services/retention.py, the overview page's
@@ -26,12 +26,12 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine.audit import case_chain
+from engine.history.audit import case_chain
 from engine.models import Case
-from engine.redaction import redact_chain
+from engine.history.redaction import redact_chain
 
 from .brp import setting
-from .models import END_RESULTS, Contactpoging, Signal, Vroegsignaalzaak
+from .models import END_RESULTS, Contactpoging, Signaal, Vroegsignaalzaak
 from .retention_models import Bewaarblokkade, Verwijdering
 
 DEFAULT_SCHEDULE = {"niet_opgepakt": 6, "zonder_hulp": 12, "hulp": 18}
@@ -127,7 +127,7 @@ def due_cases(session: Session, schedule: dict[str, int], today: date) -> tuple[
 
 def erase_case(session: Session, case: Case, item: Due, *, actor: str, now: datetime, note: str | None = None) -> None:
     """Remove the case's personal data from every table, in the caller's transaction (see the module docstring)."""
-    for signal in session.scalars(select(Signal).where(Signal.case_id == case.id)):
+    for signal in session.scalars(select(Signaal).where(Signaal.case_id == case.id)):
         for name in SIGNAL_FIELDS:
             setattr(signal, name, None)
         signal.household_key = signal.externe_referentie = f"verwijderd-{signal.id}"

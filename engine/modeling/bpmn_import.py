@@ -2,7 +2,7 @@
 
 `accepted` means "can be opened as a draft": well-formed XML, a BPMN 2.0 `definitions` with at least one process.
 Everything Vroeg cannot run is a problem of the element it is on; `blocking` problems stop a deploy (the deploy check
-in engine/validation.py has the last word), the others are warnings (e.g. a lane that is no Vroeg role).
+in engine/definitions/validation.py has the last word), the others are warnings (e.g. a lane that is no Vroeg role).
 
 What Vroeg runs: what SpiffWorkflow 3.2 parses and executes with Vroeg's safe evaluator, minus service tasks (the
 safe environment calls no services), ad-hoc subprocesses, complex gateways, compensation, link events, data stores
@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..diagram_contract import NO_CONTRACT, DiagramContract
-from ..diagram_xml import DOCTYPE_REFUSED, DiagramXmlError
-from ..validation import validate_bundle
-from .import_checks import CHECKS, Context
-from .xml_aspects import local, parse_xml
+from engine.definitions.diagram_contract import NO_CONTRACT, DiagramContract
+from engine.definitions.diagram_xml import DOCTYPE_REFUSED, DiagramXmlError
+from engine.definitions.validation import validate_bundle
+from engine.modeling.import_checks import CHECKS, Context
+from engine.modeling.xml_aspects import local, parse_xml
 
 log = logging.getLogger(__name__)
 MAX_IMPORT_CHARS = 2_000_000

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..diagram_xml import DiagramXmlError
-from ..models import ProcessVersion
-from .errors import UnknownVersion
-from .xml_aspects import element_records, layout_signature, parse_xml
+from engine.definitions.diagram_xml import DiagramXmlError
+from engine.models import ProcessVersion
+from engine.modeling.errors import UnknownVersion
+from engine.modeling.xml_aspects import element_records, layout_signature, parse_xml
 
 ADDED, REMOVED, CHANGED = "toegevoegd", "verwijderd", "gewijzigd"
 LAYOUT_ONLY = "alleen de opmaak"

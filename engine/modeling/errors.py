@@ -1,7 +1,7 @@
 """Domain errors of the modeling functions; messages in Dutch, because they reach a process owner as they are."""
 from __future__ import annotations
 
-from ..errors import EngineError
+from engine.errors import EngineError
 
 
 class UnknownVersion(EngineError):

@@ -10,8 +10,8 @@ from collections import Counter
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Case, Event, ProcessVersion
-from .errors import UnknownVersion
+from engine.models import Case, Event, ProcessVersion
+from engine.modeling.errors import UnknownVersion
 
 
 def heat_map(session: Session, version_id: int) -> dict[str, dict]:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from ..expressions import UnsafeExpression, check_expression, check_script
-from ..roles import ROLES
-from ..validation import FORM_PROPERTY, ROLE_PROPERTY
-from .xml_aspects import local
+from engine.expressions.evaluator import UnsafeExpression, check_expression, check_script
+from engine.roles import ROLES
+from engine.definitions.validation import FORM_PROPERTY, ROLE_PROPERTY
+from engine.modeling.xml_aspects import local
 
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 _ISO_NAME = re.compile(r"^(P(\d|T\d)|R\d*|\d{4})", re.IGNORECASE)

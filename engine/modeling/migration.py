@@ -25,14 +25,14 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import workflow_view as view
-from ..audit import append_events, case_chain
-from ..cases import sync_rows, write_state
-from ..clock import using_clock
-from ..locks import lock_case
-from ..models import Case, Event, ProcessVersion, UserTask
-from ..spiff import dump_state, load_state
-from .errors import MigrationRefused, UnknownVersion
+from engine.runtime import workflow_view as view
+from engine.history.audit import append_events, case_chain
+from engine.runtime.cases import sync_rows, write_state
+from engine.clock import using_clock
+from engine.locks import lock_case
+from engine.models import Case, Event, ProcessVersion, UserTask
+from engine.spiff import dump_state, load_state
+from engine.modeling.errors import MigrationRefused, UnknownVersion
 
 log = logging.getLogger(__name__)
 MIGRATED = "gemigreerd"

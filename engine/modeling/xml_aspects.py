@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..diagram_xml import parse_diagram
+from engine.definitions.diagram_xml import parse_diagram
 
 _LAYOUT_NAMESPACES = (
     "http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DC",

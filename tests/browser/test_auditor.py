@@ -9,7 +9,7 @@ import shutil
 
 from sqlalchemy import text
 
-from engine.audit import case_chain
+from engine.history.audit import case_chain
 from tests.support.browser import closed_case
 
 DRAWN_IDS = "() => [...document.querySelectorAll('#diagram .djs-element')].map(e => e.dataset.elementId)"

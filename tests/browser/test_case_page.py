@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from vroegsignalering.models import Signal
+from vroegsignalering.models import Signaal
 from tests.support.browser import brp_ok, do, open_element_ids
 
 
@@ -17,7 +17,7 @@ def _today(live_app) -> str:
 def test_a_running_case_with_two_signals_and_an_attempt(live_app, page, login, shot, assert_accessible):
     _signal, case_id = live_app.new_signal("Woonstad", bedrag="1234.56")
     with live_app.engine.uow() as uow:  # the same household: Stroomnet's signal joins the case
-        first = uow.session.scalars(select(Signal).where(Signal.case_id == case_id)).one()
+        first = uow.session.scalars(select(Signaal).where(Signaal.case_id == case_id)).one()
         client = {"voornamen": first.voornamen, "voorletters": first.voorletters, "achternaam": first.achternaam,
                   "geboortedatum": first.geboortedatum.isoformat(), "straatnaam": first.straatnaam,
                   "huisnummer": first.huisnummer, "postcode": first.postcode, "plaatsnaam": first.plaatsnaam}

@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from engine.models import Case, ProcessVersion
-from engine.timers import fire_one
-from engine.versions import content_hash
+from engine.runtime.timers import fire_one
+from engine.definitions.versions import content_hash
 from tests.conftest import DATA
 
 PROCESS = "basis"  # a process of its own: the live app's vroegsignalering cases are left alone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.assignment import AssignmentError
+from engine.runtime.assignment import AssignmentError
 from engine.errors import NotAllowed
 from engine.roles import AUDITOR, BEHEERDER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 from vroegsignalering.services.assignment import reassign_cases

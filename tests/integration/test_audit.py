@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select, text, update
 
-from engine.audit import SYSTEM_CHAIN
+from engine.history.audit import SYSTEM_CHAIN
 from engine.models import Event, UserTask
 
 
@@ -54,7 +54,7 @@ def test_an_edited_event_is_named(basis, case_id):
 
 
 def test_an_edited_event_with_a_recomputed_hash_breaks_the_next_link(basis, case_id):
-    from engine.audit import event_hash
+    from engine.history.audit import event_hash
 
     with basis.uow() as uow:
         target = uow.session.scalar(select(Event).where(Event.case_id == case_id, Event.seq == 2))
@@ -109,7 +109,7 @@ def test_replay_shows_elements_and_data_at_each_event(basis, case_id):
     assert after["completed"]["contactpoging"] == 1 and after["completed"]["gw_bereikt"] == 1
     assert after["data"]["bereikt"] is True and after["timers"] == []
     assert [e["kind"] for e in after["events"]] == ["zaak_gestart", "beslissing", "taak_afgerond"]
-    from engine.replay import UnknownEvent
+    from engine.history.replay import UnknownEvent
 
     with pytest.raises(UnknownEvent):
         basis.replay(case_id, 99)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.audit import event_content
+from engine.history.audit import event_content
 from engine.errors import NotAllowed, UnknownCase
 from engine.models import AccessLogEntry
 from engine.roles import AUDITOR, BEHEERDER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR

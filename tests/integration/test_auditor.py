@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from engine.audit import case_chain
+from engine.history.audit import case_chain
 from engine.models import AccessLogEntry, Event
 from engine.roles import AUDITOR, ROLES
 from tests.conftest import local

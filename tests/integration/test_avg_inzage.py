@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import AccessLogEntry, Case
-from vroegsignalering.models import Signal
+from vroegsignalering.models import Signaal
 from vroegsignalering.retention import Due, erase_case
 from tests.support.web import PASSWORD, csrf_from, log_in
 from tests.support.signals import add_partner
@@ -32,7 +32,7 @@ def test_inzage_holds_every_signal_and_case_of_the_bsn_and_is_logged(vs, auditor
     partner = add_partner(vs, "Woonstad", "Huur")
     case_id = resident_case(partner, 0, "2026-11-20")
     with vs.uow() as uow:
-        bsn = uow.session.scalar(select(Signal.bsn).where(Signal.case_id == case_id))
+        bsn = uow.session.scalar(select(Signaal.bsn).where(Signaal.case_id == case_id))
     assert bsn
     response = ask(auditor, bsn)
     assert response.status_code == 200 and response.mimetype == "application/json"
@@ -53,7 +53,7 @@ def test_after_retention_the_document_says_so_and_holds_no_name(vs, auditor, res
     partner = add_partner(vs, "Woonstad", "Huur")
     case_id = resident_case(partner, 0, "2026-11-20")
     with vs.uow() as uow:
-        bsn = uow.session.scalar(select(Signal.bsn).where(Signal.case_id == case_id))
+        bsn = uow.session.scalar(select(Signaal.bsn).where(Signaal.case_id == case_id))
         case = uow.session.get(Case, case_id)
         erase_case(uow.session, case, Due(case_id, "hulp", 18, case.created_at.date(), case.created_at.date()),
                    actor="test", now=vs.clock.now())
@@ -86,7 +86,7 @@ def test_the_pdf_holds_the_same_and_is_logged_too(vs, auditor, resident_case):
     partner = add_partner(vs, "Woonstad", "Huur")
     case_id = resident_case(partner, 0, "2026-11-20")
     with vs.uow() as uow:
-        bsn = uow.session.scalar(select(Signal.bsn).where(Signal.case_id == case_id))
+        bsn = uow.session.scalar(select(Signaal.bsn).where(Signaal.case_id == case_id))
     response = auditor.post("/audit/inzage", data={"bsn": bsn, "formaat": "pdf",
                                                    "csrf_token": csrf_from(auditor, "/audit/inzage")})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -106,7 +106,7 @@ def test_the_service_refuses_anyone_but_the_auditor_and_logs_nothing(vs, residen
     partner = add_partner(vs, "Woonstad", "Huur")
     case_id = resident_case(partner, 0, "2026-11-20")
     with vs.uow() as uow:
-        bsn = uow.session.scalar(select(Signal.bsn).where(Signal.case_id == case_id))
+        bsn = uow.session.scalar(select(Signaal.bsn).where(Signaal.case_id == case_id))
     for role in ("coordinator", "hulpverlener", "beheerder", "beleidsmedewerker"):
         with pytest.raises(NotAllowed):
             inzage(vs, Actor("iemand", role), bsn)

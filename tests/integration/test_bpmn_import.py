@@ -5,7 +5,7 @@ import re
 import pytest
 from lxml import etree
 
-from engine.drafts import file_problems
+from engine.definitions.drafts import file_problems
 from engine.modeling.bpmn_import import MAX_IMPORT_CHARS, check_import, decode_xml
 from tests.conftest import DATA
 from tests.support.process_owner import MIWG

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine import access_log
-from engine.access_log import InvalidAccess, record_access
+from engine.history import access_log
+from engine.history.access_log import InvalidAccess, record_access
 from engine.models import AccessLogEntry, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER, ROLES
 from tests.conftest import local

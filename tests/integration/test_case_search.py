@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine.models import AccessLogEntry
 from engine.roles import ROLES
-from vroegsignalering.models import Signal
+from vroegsignalering.models import Signaal
 from vroegsignalering.zoektekst import fold
 from tests.support.process import FATIMA_BSN, case_of, deliver, signaal
 from tests.support.signals import add_partner
@@ -42,7 +42,7 @@ def test_fold(text, folded):
 
 def test_the_search_columns_are_filled_on_insert(vs, cases):
     with vs.uow() as uow:
-        signal = uow.session.scalars(select(Signal).where(Signal.case_id == cases["yildiz"])).one()
+        signal = uow.session.scalars(select(Signaal).where(Signaal.case_id == cases["yildiz"])).one()
         assert signal.zoeknaam == "sukru s yildiz" and signal.zoekadres == "eerste jan steenstraat 7 1072na amsterdam"
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine import cases as cases_module
+from engine.runtime import cases as cases_module
 from engine.errors import InvalidTaskData, NoWaitingReceiver, TaskNotOpen, UnknownTask
 from engine.models import Case, CaseTimer, Event, UserTask
 from tests.conftest import local

@@ -9,8 +9,8 @@ import stat
 import pytest
 from sqlalchemy import select
 
-from engine import checkpoints
-from engine.audit import SYSTEM_CHAIN, event_hash
+from engine.history import checkpoints
+from engine.history.audit import SYSTEM_CHAIN, event_hash
 from engine.models import ChainHead, Event
 from tests.support.staff_api import start
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from engine.accounts import check_password, user_for_token
+from engine.identity.accounts import check_password, user_for_token
 from engine.models import Event, ProcessVersion, User
 from tests.conftest import DATA, FAST_HASHER
 from webapp.cli.main import SERVE_THREADS

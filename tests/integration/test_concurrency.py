@@ -9,11 +9,11 @@ from collections import Counter, defaultdict
 import pytest
 from sqlalchemy import select
 
-from engine.audit import case_chain
+from engine.history.audit import case_chain
 from engine.db import make_engine
 from engine.models import Case, Event
 from vroegsignalering.bootstrap import build_engine
-from vroegsignalering.models import Partner, Signal, Terugmelding, Vroegsignaalzaak
+from vroegsignalering.models import Partner, Signaal, Terugmelding, Vroegsignaalzaak
 from tests.conftest import ON_POSTGRES
 from tests.support.signals import INCASSO, SIGNALEN, add_partner
 from webapp import create_app
@@ -74,14 +74,14 @@ def assert_consistent(engine, references: list[str]) -> None:
     partner, and every history chain verifies."""
     with engine.uow() as uow:
         session = uow.session
-        signals = session.scalars(select(Signal).order_by(Signal.id)).all()
+        signals = session.scalars(select(Signaal).order_by(Signaal.id)).all()
         assert sorted(s.externe_referentie for s in signals) == sorted(references)
         assert all(s.case_id is not None for s in signals)
         delivered = Counter()
         for event in session.scalars(select(Event).where(Event.kind.in_(("zaak_gestart", "bericht_ontvangen")))):
             data = event.data.get("data") or event.data.get("payload") or {}
             delivered[data.get("signaal_id")] += 1
-            assert session.get(Signal, data.get("signaal_id")).case_id == event.case_id
+            assert session.get(Signaal, data.get("signaal_id")).case_id == event.case_id
         assert delivered == Counter({s.id: 1 for s in signals})
         open_per_household = Counter(session.scalars(select(Vroegsignaalzaak.household_key)
                                                      .where(Vroegsignaalzaak.open.is_(True))))
@@ -105,7 +105,7 @@ def test_a_parallel_batch_across_five_households_is_stored_whole(pooled):
     assert len({answer["id"] for _, answer in answers}) == THREADS
     assert_consistent(pooled, [b["externeReferentie"] for b in bodies])
     with pooled.uow() as uow:
-        households = {s.household_key for s in uow.session.scalars(select(Signal))}
+        households = {s.household_key for s in uow.session.scalars(select(Signaal))}
     assert len(households) == len(RESIDENTS)
 
 
@@ -169,7 +169,7 @@ def test_the_counts_match_the_same_batch_sent_one_by_one(vs, pooled, settings, c
 def _tally(engine) -> tuple:
     with engine.uow() as uow:
         s = uow.session
-        return (len(s.scalars(select(Signal.id)).all()), len(s.scalars(select(Case.id)).all()),
+        return (len(s.scalars(select(Signaal.id)).all()), len(s.scalars(select(Case.id)).all()),
                 Counter(s.scalars(select(Terugmelding.code))))
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine.assignment import AssignmentError
+from engine.runtime.assignment import AssignmentError
 from engine.models import Case, UserTask
 from engine.roles import ROLES
 from engine.spiff import load_state

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from vroegsignalering.models import Signal
+from vroegsignalering.models import Signaal
 from vroegsignalering.services.partners import register_partner
 from tests.conftest import ROOT
 from tests.support.ddas import deliver
@@ -21,7 +21,7 @@ def test_a_name_and_address_are_corrected_with_the_old_values_in_the_history(vs,
     assert result.exit_code == 0, result.stderr
     assert "achternaam: 'El Amrani' -> 'El Amrani-Bakker'" in result.stdout
     with vs.uow() as uow:
-        signal = uow.session.get(Signal, signal_id)
+        signal = uow.session.get(Signaal, signal_id)
         assert (signal.achternaam, signal.postcode, signal.telefoonnummer) == ("El Amrani-Bakker", "1094HM", None)
         case_id = signal.case_id
     [event] = [e for e in vs.history(case_id) if e.kind == "gegevens_gecorrigeerd"]
@@ -42,4 +42,4 @@ def test_bad_corrections_are_refused_naming_the_field(vs, vroeg):
     missing = vroeg("avg", "correct", "9999", "--zet", "achternaam=X", "--reden", "x", **REAL)
     assert missing.exit_code == 1 and "signaal 9999 bestaat niet" in missing.stderr
     with vs.uow() as uow:
-        assert uow.session.scalar(select(Signal.postcode).where(Signal.id == signal_id)) == "1094HM"
+        assert uow.session.scalar(select(Signaal.postcode).where(Signaal.id == signal_id)) == "1094HM"

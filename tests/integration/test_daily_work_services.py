@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.assignment import AssignmentError
+from engine.runtime.assignment import AssignmentError
 from engine.errors import InvalidTaskData, NotAllowed
 from engine.models import AccessLogEntry, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER

@@ -160,7 +160,7 @@ def test_a_met_deadline_says_so(vs, web, resident_case, partner, clock):
 
 def edited_bundle(days: int) -> dict[str, str]:
     """The shipped process with its statutory deadline timer set to `days` days after the signal."""
-    from engine.versions import read_bundle
+    from engine.definitions.versions import read_bundle
 
     files = read_bundle([ROOT / "processes"], ROOT / "forms")
     tree = etree.fromstring(files["vroegsignalering.bpmn"].encode())

@@ -1,4 +1,4 @@
-"""Deadline rows (engine/deadlines.py): timers marked with the property `termijn` kept per case, from the step that
+"""Deadline rows (engine/runtime/deadlines.py): timers marked with the property `termijn` kept per case, from the step that
 reaches them, through firing, until the work they guard or the case ends; the leading one on each open task.
 
 The process (tests/data/termijnen): a subprocess `bewaakt` (user task `werk`) with a statutory (`wettelijk`,
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from engine.cases import fire_case_timers
+from engine.runtime.cases import fire_case_timers
 from engine.models import Case, CaseDeadline, UserTask
 from engine.spiff import dump_state, load_state
-from engine.validation import validate_bundle
+from engine.definitions.validation import validate_bundle
 from tests.conftest import DATA, local
 
 TERMIJNEN = DATA / "termijnen"
@@ -152,7 +152,7 @@ def test_rows_follow_a_retimed_timer(eng, clock):
 
 def test_a_replaced_timer_keeps_its_deadline_row(eng):
     """A re-timing that swaps the timer task for a new one (same element and kind) moves the row, not a new one."""
-    from engine.deadlines import DeadlineTimer, sync_deadlines
+    from engine.runtime.deadlines import DeadlineTimer, sync_deadlines
 
     case_id = start(eng)
     old = rows(eng, case_id)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from engine.models import Case, UserTask
 from vroegsignalering.models import END_RESULTS as DDAS_END_RESULTS
-from vroegsignalering.models import PARTNER_TYPES, Partner, Signal, Vroegsignaalzaak
+from vroegsignalering.models import PARTNER_TYPES, Partner, Signaal, Vroegsignaalzaak
 from tests.conftest import ROOT
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
@@ -34,8 +34,8 @@ def test_vroeg_demo_loads_cases_in_every_state_on_any_date(vroeg, engine, anchor
     with engine.uow() as uow:
         session = uow.session
         assert set(session.scalars(select(Partner.type))) == set(PARTNER_TYPES)
-        assert session.scalar(select(func.count()).select_from(Signal)) == received >= (200 if whole else 40)
-        assert session.scalar(select(func.max(Signal.received_at))).date().isoformat() < anchor
+        assert session.scalar(select(func.count()).select_from(Signaal)) == received >= (200 if whole else 40)
+        assert session.scalar(select(func.max(Signaal.received_at))).date().isoformat() < anchor
         closed = set(session.scalars(select(Vroegsignaalzaak.eindresultaat).where(Vroegsignaalzaak.open.is_(False))))
         open_cases = session.scalar(select(func.count()).select_from(Vroegsignaalzaak)
                                     .where(Vroegsignaalzaak.open.is_(True)))
@@ -56,7 +56,7 @@ def test_vroeg_demo_loads_cases_in_every_state_on_any_date(vroeg, engine, anchor
         again = vroeg("demo", "--datum", anchor, **REAL)
         assert again.exit_code == 0 and "demo signals not loaded" in again.stdout and "token" not in again.stdout
         with engine.uow() as uow:
-            assert uow.session.scalar(select(func.count()).select_from(Signal)) == received
+            assert uow.session.scalar(select(func.count()).select_from(Signaal)) == received
 
 
 def test_vroeg_demo_refuses_a_date_that_is_no_date(vroeg):
@@ -69,5 +69,5 @@ def test_vroeg_demo_without_the_process_loads_partners_but_no_signals(vroeg, eng
     assert result.exit_code == 0, result.stderr
     assert "process vroegsignalering is not deployed" in result.stdout
     with engine.uow() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(Signal)) == 0
+        assert uow.session.scalar(select(func.count()).select_from(Signaal)) == 0
         assert uow.session.scalar(select(func.count()).select_from(Partner)) == len(PARTNER_TYPES)

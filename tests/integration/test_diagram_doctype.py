@@ -10,7 +10,7 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from engine.diagram_xml import DOCTYPE_REFUSED
+from engine.definitions.diagram_xml import DOCTYPE_REFUSED
 from engine.models import ProcessVersion
 from engine.roles import PROCESEIGENAAR
 from tests.conftest import DATA, ROOT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from vroegsignalering.models import Signal, Vroegsignaalzaak
+from vroegsignalering.models import Signaal, Vroegsignaalzaak
 from vroegsignalering.services.partners import register_partner
 from tests.support.ddas import ANNA, attempt, deliver
 from tests.support.web import PASSWORD, log_in
@@ -16,7 +16,7 @@ REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str
 
 def case_of_signal(vs, signal_id: int) -> int:
     with vs.uow() as uow:
-        return uow.session.scalar(select(Signal.case_id).where(Signal.id == signal_id))
+        return uow.session.scalar(select(Signaal.case_id).where(Signaal.id == signal_id))
 
 
 def test_a_closed_case_is_erased_on_request_and_the_chain_holds(vs, web, vroeg):
@@ -40,7 +40,7 @@ def test_a_closed_case_is_erased_on_request_and_the_chain_holds(vs, web, vroeg):
     done = vroeg("retention", "erase", str(closed), "--reden", "verzoek 2026-117", **REAL)
     assert done.exit_code == 0 and "removed on request" in done.stdout
     with vs.uow() as uow:
-        assert uow.session.scalar(select(Signal.achternaam).where(Signal.case_id == closed)) is None
+        assert uow.session.scalar(select(Signaal.achternaam).where(Signaal.case_id == closed)) is None
     [removal] = [e for e in vs.history(closed) if e.kind == "gegevens_verwijderd"]
     assert removal.data["regel"] == "verzoek" and removal.data["verzoek"] == "verzoek 2026-117"
     again = vroeg("retention", "erase", str(closed), "--reden", "nog eens", **REAL)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from engine.models import Case, Event, ProcessVersion
 from engine.roles import PROCESEIGENAAR, ROLES
-from engine.versions import content_hash
+from engine.definitions.versions import content_hash
 from tests.conftest import DATA
 from tests.support.process_owner import sign_in
 from webapp import create_app

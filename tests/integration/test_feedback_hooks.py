@@ -10,12 +10,12 @@ from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from sqlalchemy import func, select
 
-from engine.cases import StepContext, _Primary
+from engine.runtime.cases import StepContext, _Primary
 from engine.errors import StepFailed
 from engine.models import Case, Event, UserTask
 from vroegsignalering.feedback import STATUS_FOR_CODE, feedback_hook
 from vroegsignalering.hooks import case_row_hook, contact_attempt_hook
-from vroegsignalering.models import Bezwaar, Contactpoging, Signal, Terugmelding, Vroegsignaalzaak
+from vroegsignalering.models import Bezwaar, Contactpoging, Signaal, Terugmelding, Vroegsignaalzaak
 from tests.support.intake import deliver, signal_row, start_data
 from tests.support.process import zaak
 
@@ -164,7 +164,7 @@ def test_each_allowed_code_and_the_status_it_gives(vs, code):
         assert ctx.events[1]["data"]["reason"] == "al eerder verstuurd"
         row = uow.session.scalars(select(Terugmelding)).one()
         assert (row.code, row.signal_id, row.case_id, row.created_at) == (code, ref.id, ref.case_id, NOW)
-        status = uow.session.get(Signal, ref.id).status
+        status = uow.session.get(Signaal, ref.id).status
         assert status == STATUS_FOR_CODE.get(code, "Nog niet opgepakt")
 
 

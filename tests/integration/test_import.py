@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from engine.audit import SYSTEM_CHAIN
+from engine.history.audit import SYSTEM_CHAIN
 from engine.models import Event
 from vroegsignalering import importer
 from vroegsignalering.services import imports
-from vroegsignalering.models import Bezwaar, SchuldhulpRegistratie, Signal
+from vroegsignalering.models import Bezwaar, SchuldhulpRegistratie, Signaal
 from vroegsignalering.services.partners import find_partner, register_partner
 from tests.conftest import DATA, deploy_vroegsignalering
 
@@ -32,9 +32,9 @@ def run(engine, sender, name: str):
     return imports.import_signals(engine, sender, importer.read_signal_file(FILES / name), actor="test")
 
 
-def stored(engine, reference: str) -> Signal:
+def stored(engine, reference: str) -> Signaal:
     with engine.uow() as uow:
-        return uow.session.scalar(select(Signal).where(Signal.externe_referentie == reference))
+        return uow.session.scalar(select(Signaal).where(Signaal.externe_referentie == reference))
 
 
 # --- the importer ---------------------------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_vroeg_import_signalen_exits_1_when_a_row_was_rejected(cli, engine):
     assert result.stdout.strip().splitlines()[-1] == "4 rows: 3 nieuw, 0 al ontvangen, 1 geweigerd"
     assert "1 row(s) rejected" in result.stderr
     with engine.uow() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(Signal)) == 3
+        assert uow.session.scalar(select(func.count()).select_from(Signaal)) == 3
         event = uow.session.scalars(select(Event).where(Event.kind == "signalen_geimporteerd")).one()
         assert event.chain == SYSTEM_CHAIN
         assert event.data == {"bestand": "signalen_huur.csv", "partner": "Woonstad", "nieuw": 3,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine.models import Event
 from vroegsignalering import importer
 from vroegsignalering.services import imports
-from vroegsignalering.models import Signal
+from vroegsignalering.models import Signaal
 from vroegsignalering.services.partners import find_partner, register_partner
 
 HEADER = ("externeReferentie,soort,bedrag,signaaldatum,sociaalIncasso.herinneringVerstuurd,"
@@ -46,7 +46,7 @@ def cli(vroeg_shipped):
 
 def signals(engine) -> list[str]:
     with engine.uow() as uow:
-        return sorted(uow.session.scalars(select(Signal.externe_referentie)))
+        return sorted(uow.session.scalars(select(Signaal.externe_referentie)))
 
 
 def import_events(engine) -> list[dict]:
@@ -133,12 +133,12 @@ def test_a_line_in_another_encoding_is_one_rejected_row(cli, engine, tmp_path):
         "rij 1 E-1: nieuw", "rij 2 -: geweigerd: regel 3 is geen UTF-8-tekst", "rij 3 E-3: nieuw",
         "3 rows: 2 nieuw, 0 al ontvangen, 1 geweigerd"]
     with engine.uow() as uow:
-        assert uow.session.scalar(select(Signal.voornamen).where(Signal.externe_referentie == "E-1")) == "Zoë"
+        assert uow.session.scalar(select(Signaal.voornamen).where(Signaal.externe_referentie == "E-1")) == "Zoë"
     windows = tmp_path / "excel.csv"  # a whole file in Windows-1252 is still read as such
     windows.write_bytes("\n".join([HEADER, row("W-1")]).encode("cp1252"))
     assert cli("import", "signalen", str(windows), "--partner", "Woonstad").stdout.startswith("rij 1 W-1: nieuw")
     with engine.uow() as uow:
-        assert uow.session.scalar(select(Signal.voornamen).where(Signal.externe_referentie == "W-1")) == "Zoë"
+        assert uow.session.scalar(select(Signaal.voornamen).where(Signaal.externe_referentie == "W-1")) == "Zoë"
 
 
 def test_a_line_the_csv_reader_cannot_read_is_one_rejected_row(cli, engine, tmp_path):

@@ -13,7 +13,7 @@ from engine.models import Case, Event
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering import intake as intake_module
 from vroegsignalering.brp import BrpError
-from vroegsignalering.models import Partner, SchuldhulpRegistratie, Signal, Terugmelding, Vroegsignaalzaak
+from vroegsignalering.models import Partner, SchuldhulpRegistratie, Signaal, Terugmelding, Vroegsignaalzaak
 from vroegsignalering.services.intake import UnknownPartner, receive
 from tests.support.intake import ALL_STEPS, deliver, partner_id, payload, signal_row, start_data
 from tests.support.process import zaak
@@ -80,7 +80,7 @@ def test_the_same_reference_twice_is_one_signal_and_one_case(vs):
     events = count(vs, Event)
     again = deliver(vs, bedrag=Decimal("999.00"))  # whatever else it says
     assert (again.id, again.created, again.case_id) == (first.id, False, first.case_id)
-    assert (count(vs, Signal), count(vs, Case), count(vs, Event)) == (1, 1, events)
+    assert (count(vs, Signaal), count(vs, Case), count(vs, Event)) == (1, 1, events)
     assert signal_row(vs, first.id).bedrag == Decimal("450.00")
     # another partner may use the same reference
     other = deliver(vs, partner="Waternet")
@@ -108,7 +108,7 @@ def test_two_deliveries_at_once_store_one_signal(vs, settings, clock):
         engine.db.dispose()
     assert errors == []
     assert len({r.id for r in results}) == 1 and sorted(r.created for r in results) == [False, True]
-    assert (count(vs, Signal), count(vs, Case)) == (1, 1)
+    assert (count(vs, Signaal), count(vs, Case)) == (1, 1)
 
 
 def test_a_delivery_that_loses_the_race_returns_the_winner(vs, monkeypatch):
@@ -125,7 +125,7 @@ def test_a_delivery_that_loses_the_race_returns_the_winner(vs, monkeypatch):
     monkeypatch.setattr(intake_module, "_existing", blind_once)
     again = deliver(vs)
     assert (again.id, again.created, again.case_id) == (first.id, False, first.case_id)
-    assert len(calls) == 2 and (count(vs, Signal), count(vs, Case)) == (1, 1)
+    assert len(calls) == 2 and (count(vs, Signaal), count(vs, Case)) == (1, 1)
 
 
 # --- the household (R11) -----------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def test_unknown_or_inactive_partner(vs):
         uow.commit()
     with pytest.raises(UnknownPartner):
         deliver(vs)
-    assert count(vs, Signal) == 0
+    assert count(vs, Signaal) == 0
 
 
 def test_fields_beyond_the_signal_columns_are_a_programming_error(vs):
@@ -225,7 +225,7 @@ def test_an_unreachable_brp_stores_nothing(vs, settings, clock):
             receive(broken, partner_id(vs, "Woonstad"), payload(), actor="partner")
     finally:
         broken.db.dispose()
-    assert (count(vs, Signal), count(vs, Case)) == (0, 0)
+    assert (count(vs, Signaal), count(vs, Case)) == (0, 0)
 
 
 def test_a_failing_diagram_stores_nothing(vs, monkeypatch):
@@ -235,7 +235,7 @@ def test_a_failing_diagram_stores_nothing(vs, monkeypatch):
     monkeypatch.setattr(intake_module, "start_case", broken)
     with pytest.raises(StepFailed):
         deliver(vs)
-    assert (count(vs, Signal), count(vs, Vroegsignaalzaak)) == (0, 0)
+    assert (count(vs, Signaal), count(vs, Vroegsignaalzaak)) == (0, 0)
 
 
 def test_a_signal_without_address_or_bsn_is_a_household_of_its_own(vs):

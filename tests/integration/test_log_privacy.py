@@ -112,13 +112,13 @@ def test_a_failed_statement_outside_a_request_logs_no_bsn(vs, log_output):
 
     from sqlalchemy.exc import IntegrityError
 
-    from vroegsignalering.models import Signal
+    from vroegsignalering.models import Signaal
     from vroegsignalering.services.partners import register_partner
 
     partner, _token = register_partner(vs, "Woonstad", "Huur", actor="test")
     with pytest.raises(IntegrityError) as failure:
         with vs.uow() as uow:
-            uow.session.add(Signal(partner_id=partner.id, externe_referentie="R-1", gemeentecode="0363",
+            uow.session.add(Signaal(partner_id=partner.id, externe_referentie="R-1", gemeentecode="0363",
                                    soort="betalingsachterstand", signaaldatum=date(2026, 11, 20), bsn=BSN,
                                    achternaam=FATIMA["achternaam"], straatnaam=FATIMA["straatnaam"],
                                    email=FATIMA["email"], household_key="h", status=None,

@@ -236,7 +236,7 @@ def test_passwords_are_hashed_at_production_cost_unless_the_builder_says_otherwi
     from argon2 import PasswordHasher
     from argon2 import extract_parameters
 
-    from engine.accounts import PRODUCTION_HASHER, check_password
+    from engine.identity.accounts import PRODUCTION_HASHER, check_password
     from engine.models import User
     from vroegsignalering.bootstrap import build_engine
     from tests.conftest import FAST_HASHER

@@ -10,7 +10,7 @@ from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import func, select
 
 from engine.models import Case, Event
-from vroegsignalering.models import Partner, Signal, Terugmelding
+from vroegsignalering.models import Partner, Signaal, Terugmelding
 from vroegsignalering.services.partners import register_partner
 from tests.support.signals import INCASSO, SIGNALEN, add_partner, case_of, open_tasks, post, signaal
 from tests.support.staff_api import add_staff, assert_problem
@@ -22,7 +22,7 @@ from webapp.api.openapi import openapi_path
 def counts(engine) -> tuple[int, ...]:
     with engine.uow() as uow:
         return tuple(uow.session.scalar(select(func.count()).select_from(model))
-                     for model in (Signal, Case, Event, Terugmelding))
+                     for model in (Signaal, Case, Event, Terugmelding))
 
 
 # --- fixtures -------------------------------------------------------------------------------------------------------
@@ -42,7 +42,7 @@ def test_a_valid_signal_is_201_with_location_stored_normalised_and_in_a_case(vs,
                     "ontvangenOp": "2026-11-27T08:00:00+00:00"}
     assert response.headers["Location"] == f"{SIGNALEN}/{body['id']}"
     with vs.uow() as uow:
-        stored = uow.session.get(Signal, body["id"])
+        stored = uow.session.get(Signaal, body["id"])
         assert (stored.postcode, stored.bedrag, stored.huisnummer, stored.bsn) == \
             ("1094HM", Decimal("912.50"), 112, "999990007")  # the BSN comes from the BRP (R5)
         assert stored.sociaal_incasso == {"herinnering_verstuurd": True, "persoonlijk_contact_gezocht": True,
@@ -73,7 +73,7 @@ def test_sociaal_incasso_steps_answered_false_are_stored_and_judged_unjustified(
     assert response.status_code == 201  # well-formed: stored, then refused by the process (R3)
     signal_id = response.get_json()["id"]
     with vs.uow() as uow:
-        assert uow.session.get(Signal, signal_id).status == "Niet opgepakt: onterecht signaal"
+        assert uow.session.get(Signaal, signal_id).status == "Niet opgepakt: onterecht signaal"
     detail = client.get(f"{SIGNALEN}/{signal_id}", headers=huur).get_json()
     assert detail["status"] == "onterecht-signaal"
     assert [t["code"] for t in detail["terugmeldingen"]] == ["onterecht-signaal"]
@@ -322,7 +322,7 @@ def _feedback_rows(engine, count: int, partner_name: str) -> None:
     with engine.uow() as uow:
         partner = uow.session.scalar(select(Partner).where(Partner.naam == partner_name))
         for number in range(0, count, 7):
-            signal = Signal(partner_id=partner.id, externe_referentie=f"{partner_name}-{number}", gemeentecode="0363",
+            signal = Signaal(partner_id=partner.id, externe_referentie=f"{partner_name}-{number}", gemeentecode="0363",
                             soort="betalingsachterstand", signaaldatum=now.date(), household_key=f"hh-{number}",
                             status="Nog niet opgepakt", received_at=now)
             uow.session.add(signal)

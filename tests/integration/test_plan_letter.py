@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import update
 
-from vroegsignalering.models import Signal
+from vroegsignalering.models import Signaal
 from tests.conftest import ROOT
 from tests.support.web import organisation_app, sign_in
 from webapp import create_app
@@ -23,7 +23,7 @@ def app(vs):
 
 def rename(vs, case: int, **names) -> None:
     with vs.uow() as uow:
-        uow.session.execute(update(Signal).where(Signal.case_id == case).values(**names))
+        uow.session.execute(update(Signaal).where(Signaal.case_id == case).values(**names))
         uow.commit()
 
 

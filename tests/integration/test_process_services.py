@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.drafts import UnknownDraft
+from engine.definitions.drafts import UnknownDraft
 from engine.modeling.errors import UnknownVersion
 from vroegsignalering.queries import process_versions
 from vroegsignalering.services import database, processes

@@ -9,10 +9,10 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from engine.audit import SYSTEM_CHAIN
+from engine.history.audit import SYSTEM_CHAIN
 from engine.models import Event
 from engine.roles import ROLES
-from vroegsignalering.models import Partner, Signal
+from vroegsignalering.models import Partner, Signaal
 from vroegsignalering.referral import INTERNAL_PARTNER
 from tests.support.web import PASSWORD, REFERRAL, log_in, referral_page, submit_referral
 from tests.support.signals import add_partner
@@ -27,9 +27,9 @@ def web(counsellor_web):
     return counsellor_web
 
 
-def signals(vs) -> list[Signal]:
+def signals(vs) -> list[Signaal]:
     with vs.uow() as uow:
-        rows = list(uow.session.scalars(select(Signal).order_by(Signal.id)))
+        rows = list(uow.session.scalars(select(Signaal).order_by(Signaal.id)))
         for row in rows:
             row.partner_naam, row.partner_type = row.partner.naam, row.partner.type
         return rows

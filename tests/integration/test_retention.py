@@ -10,9 +10,9 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from engine.audit import case_chain
+from engine.history.audit import case_chain
 from engine.models import Case, Event
-from vroegsignalering.models import Contactpoging, Signal, Vroegsignaalzaak
+from vroegsignalering.models import Contactpoging, Signaal, Vroegsignaalzaak
 from vroegsignalering.retention import SIGNAL_FIELDS, RetentionError, add_months, schedule_from_settings
 from vroegsignalering.services.retention import daily_retention
 from vroegsignalering.retention_models import Verwijdering
@@ -55,7 +55,7 @@ def identities(engine) -> dict[int, set[str]]:
     """Per case, the BSNs, surnames and streets of its signals."""
     found: dict[int, set[str]] = {}
     with engine.uow() as uow:
-        for signal in uow.session.scalars(select(Signal)):
+        for signal in uow.session.scalars(select(Signaal)):
             found.setdefault(signal.case_id, set()).update(
                 v for v in (signal.bsn, signal.achternaam, signal.straatnaam) if v)
     return found
@@ -101,7 +101,7 @@ def test_a_year_and_a_half_of_retention_removes_exactly_what_the_schedule_says(v
 
     with vs.uow() as uow:
         session = uow.session
-        for signal in session.scalars(select(Signal).where(Signal.case_id.in_(closed))):
+        for signal in session.scalars(select(Signaal).where(Signaal.case_id.in_(closed))):
             assert all(getattr(signal, name) is None for name in SIGNAL_FIELDS), signal.id
             assert signal.household_key == signal.externe_referentie == f"verwijderd-{signal.id}"
         for case in session.scalars(select(Case).where(Case.id.in_(closed))):

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from engine.errors import StepFailed
 from engine.models import Case, Event, ProcessVersion, UserTask
-from engine.versions import content_hash
+from engine.definitions.versions import content_hash
 from tests.conftest import DATA
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from engine import accounts
+from engine.identity import accounts
 from engine.models import LoginThrottleEntry, WebSession
 from vroegsignalering.bootstrap import build_engine
 from tests.support.web import PASSWORD, csrf_from, log_in

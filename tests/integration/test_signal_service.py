@@ -5,10 +5,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import accounts
+from engine.identity import accounts
 from engine.models import Event
 from vroegsignalering.feedback import FEEDBACK_CODES, next_volgnummer
-from vroegsignalering.models import Signal, Terugmelding
+from vroegsignalering.models import Signaal, Terugmelding
 from vroegsignalering.services.partners import register_partner, set_partner_active
 from vroegsignalering.payload import load_signal
 from vroegsignalering.queries.feedback import (
@@ -29,7 +29,7 @@ def feedback_rows(engine, partner_id: int, codes) -> int:
     """One signal of this partner with these codes in its outbox (the read model reads rows, whatever made them)."""
     now = engine.clock.now()
     with engine.uow() as uow:
-        signal = Signal(partner_id=partner_id, externe_referentie=f"REF-{len(codes)}", gemeentecode="0363",
+        signal = Signaal(partner_id=partner_id, externe_referentie=f"REF-{len(codes)}", gemeentecode="0363",
                         soort="betalingsachterstand", signaaldatum=now.date(), household_key=f"hh-{len(codes)}",
                         status="Nog niet opgepakt", received_at=now)
         uow.session.add(signal)

@@ -7,8 +7,8 @@ import pytest
 from argon2 import PasswordHasher, extract_parameters
 from sqlalchemy import func, select
 
-from engine import accounts
-from engine.login_throttle import LIMIT
+from engine.identity import accounts
+from engine.identity.login_throttle import LIMIT
 from engine.models import User, WebSession
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.services import staff

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.forms import FIELD_TYPES, parse_form
+from engine.definitions.forms import FIELD_TYPES, parse_form
 from engine.models import AccessLogEntry, UserTask
 from engine.roles import ROLES
 from tests.conftest import ROOT, local

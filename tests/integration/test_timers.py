@@ -80,7 +80,7 @@ def test_catch_up_after_downtime_fires_every_overdue_timer_once(basis, clock):
 def test_sweep_uses_the_index_not_the_waiting_workflows(basis, clock, monkeypatch):
     start(basis, n=3)
     loaded = []
-    import engine.cases as cases
+    import engine.runtime.cases as cases
 
     original = cases.load_state
     monkeypatch.setattr(cases, "load_state", lambda *a, **k: loaded.append(1) or original(*a, **k))
@@ -97,7 +97,7 @@ def test_timers_fire_with_an_explicit_now_clock(basis, clock):
 
 def test_a_failing_timer_step_changes_nothing_and_is_retried_later(basis, clock, monkeypatch):
     [case_id] = start(basis)
-    import engine.cases as cases
+    import engine.runtime.cases as cases
     from engine.errors import StepFailed
 
     def fail(*a, **k):
@@ -141,7 +141,7 @@ def test_two_workers_at_once_fire_each_timer_exactly_once(basis, settings, clock
     assert sum(results) == n
     fired = events(basis, "timer_afgegaan", "herinnering_14d")
     assert len(fired) == n and len({e.case_id for e in fired}) == n
-    from engine.audit import verify_chains
+    from engine.history.audit import verify_chains
 
     with basis.uow() as uow:
         assert verify_chains(uow.session)[1] == []

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import accounts
+from engine.identity import accounts
 from engine.models import ApiToken, Event
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.models import Partner

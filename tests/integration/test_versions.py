@@ -55,7 +55,7 @@ def test_running_cases_stay_on_their_version(engine, clock):
 
 
 def test_specs_are_parsed_once_per_version(engine, monkeypatch):
-    import engine.versions as versions
+    import engine.definitions.versions as versions
 
     engine.deploy(_files(engine), actor="po")
     calls = []

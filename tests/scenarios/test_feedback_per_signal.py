@@ -19,7 +19,7 @@ from engine.models import Case, UserTask
 from engine.service import Engine
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.services import intake as vroegsignalering
-from vroegsignalering.models import PARTNER_TYPES, Signal, Vroegsignaalzaak
+from vroegsignalering.models import PARTNER_TYPES, Signaal, Vroegsignaalzaak
 from tests.conftest import DATA, deploy_vroegsignalering, local
 from tests.support.signals import add_partner
 from webapp import create_app
@@ -106,7 +106,7 @@ class World:
 
     def case_of(self, signal_id: int) -> int:
         with self.engine.uow() as uow:
-            return uow.session.get(Signal, signal_id).case_id
+            return uow.session.get(Signaal, signal_id).case_id
 
     def do(self, case_id: int, element: str, **data) -> None:
         with self.engine.uow() as uow:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from engine.models import Case, CaseTimer
 from vroegsignalering.services import intake as vroegsignalering
-from vroegsignalering.models import Signal, Vroegsignaalzaak
+from vroegsignalering.models import Signaal, Vroegsignaalzaak
 from tests.conftest import local
 from tests.support.process import ATTEMPT, FATIMA_BSN, HELP, case_of, deliver, do, open_tasks, signaal, zaak
 from webapp import create_app
@@ -153,7 +153,7 @@ def test_same_partner_same_amount_again_is_a_repeat(vs, client, partners):
     assert receipt_status(client, huur, again) == "herhaalde-melding"
     assert receipt_status(client, huur, first) == "ontvangen"
     with vs.uow() as uow:
-        assert uow.session.get(Signal, again).status == "Niet opgepakt: herhaalde melding"
+        assert uow.session.get(Signaal, again).status == "Niet opgepakt: herhaalde melding"
 
 
 def test_same_partner_higher_amount_is_picked_up(vs, client, partners):
@@ -163,7 +163,7 @@ def test_same_partner_higher_amount_is_picked_up(vs, client, partners):
     assert received(client, huur) == []
     assert case_of(vs, higher) == case_of(vs, first)
     with vs.uow() as uow:
-        assert uow.session.get(Signal, higher).status == "Nog niet opgepakt"
+        assert uow.session.get(Signaal, higher).status == "Nog niet opgepakt"
 
 
 # --- BRP -------------------------------------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def test_the_same_signal_delivered_twice_at_once_is_one_signal(vs, partners, set
     assert sorted(a.status_code for a in answers) == [200, 201]
     assert len({a.get_json()["id"] for a in answers}) == 1
     with vs.uow() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(Signal)) == 1
+        assert uow.session.scalar(select(func.count()).select_from(Signaal)) == 1
         assert uow.session.scalar(select(func.count()).select_from(Case)) == 1
 
 
@@ -302,7 +302,7 @@ def test_the_same_signal_delivered_twice_at_once_is_one_signal(vs, partners, set
 def test_signals_are_dated_by_the_engine_clock(vs, client, partners, clock):
     signal_id = deliver(client, partners["Woonstad"], signaal())
     with vs.uow() as uow:
-        assert uow.session.get(Signal, signal_id).received_at == clock.now()
+        assert uow.session.get(Signaal, signal_id).received_at == clock.now()
 
 
 # --- deadlines from the first minute, crisis joining, entrepreneurs (issue 9) -----------------------------------------

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from vroegsignalering.models import Partner, Signal
+from vroegsignalering.models import Partner, Signaal
 from vroegsignalering.services.intake import receive
 
 PARTNERS = {"Woonstad": "Huur", "Zorgverzekeraar Zuid": "Zorg", "Stroomnet": "Energie", "Waternet": "Water"}
@@ -43,7 +43,7 @@ def start_data(engine, case_id: int) -> dict:
     return next(e for e in engine.history(case_id) if e.kind == "zaak_gestart").data["data"]
 
 
-def signal_row(engine, signal_id: int) -> Signal:
+def signal_row(engine, signal_id: int) -> Signaal:
     """The signal's row."""
     with engine.uow() as uow:
-        return uow.session.get(Signal, signal_id)
+        return uow.session.get(Signaal, signal_id)

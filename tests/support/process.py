@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.models import UserTask
-from vroegsignalering.models import Signal, Vroegsignaalzaak
+from vroegsignalering.models import Signaal, Vroegsignaalzaak
 from webapp.api import API_PREFIX
 from tests.conftest import local
 from tests.support.signals import INCASSO
@@ -49,7 +49,7 @@ def deliver(client, partner, body) -> int:
 def case_of(engine, signal_id) -> int:
     """The id of the case the signal belongs to."""
     with engine.uow() as uow:
-        return uow.session.get(Signal, signal_id).case_id
+        return uow.session.get(Signaal, signal_id).case_id
 
 
 def zaak(engine, case_id) -> Vroegsignaalzaak:

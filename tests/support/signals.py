@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.models import UserTask
-from vroegsignalering.models import Signal, Vroegsignaalzaak
+from vroegsignalering.models import Signaal, Vroegsignaalzaak
 from vroegsignalering.services.partners import register_partner
 from webapp.api import API_PREFIX
 
@@ -53,4 +53,4 @@ def open_tasks(engine, case_id: int) -> dict[str, str]:
 def case_of(engine, signal_id: int) -> Vroegsignaalzaak:
     """The case row (vroegsignaalzaak) the signal belongs to."""
     with engine.uow() as uow:
-        return uow.session.get(Vroegsignaalzaak, uow.session.get(Signal, signal_id).case_id)
+        return uow.session.get(Vroegsignaalzaak, uow.session.get(Signaal, signal_id).case_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.accounts import add_user, issue_token
+from engine.identity.accounts import add_user, issue_token
 from engine.models import UserTask
 
 PROBLEM = "application/problem+json"

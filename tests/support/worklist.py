@@ -7,7 +7,7 @@ import re
 from sqlalchemy import update
 
 from engine.models import UserTask
-from vroegsignalering.models import Signal, Vroegsignaalzaak
+from vroegsignalering.models import Signaal, Vroegsignaalzaak
 from tests.querycount import statements
 from tests.support.process import deliver, signaal
 
@@ -20,7 +20,7 @@ def make_cases(vs, web, partner, n: int, start: int = 0) -> list[int]:
                   "achternaam": f"Huishouden {i}", "voornamen": f"Persoon{i}", "geboortedatum": "1980-01-01"}
         signal_id = deliver(web, partner, signaal(f"S-{i}", bedrag=100 + i, client=client))
         with vs.uow() as uow:
-            ids.append(uow.session.get(Signal, signal_id).case_id)
+            ids.append(uow.session.get(Signaal, signal_id).case_id)
     assert len(set(ids)) == n
     return ids
 

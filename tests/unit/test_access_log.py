@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.access_log import ACTIONS, InvalidAccess, record_access
+from engine.history.access_log import ACTIONS, InvalidAccess, record_access
 from webapp.cases.history import history_line
 
 AT = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)

@@ -12,7 +12,7 @@ from vroegsignalering.assessment import (
 from vroegsignalering.brp import FixtureBrp, bsn_valid
 from vroegsignalering.brp_lookup import brp_facts
 from engine.models import Event
-from vroegsignalering.models import Bezwaar, Partner, SchuldhulpRegistratie, Signal
+from vroegsignalering.models import Bezwaar, Partner, SchuldhulpRegistratie, Signaal
 from vroegsignalering.registries import RegistryImportError, import_bezwaren, import_schuldhulp
 from vroegsignalering.services.intake import import_registry
 from vroegsignalering.names import fold, is_entrepreneur, is_legal_entity, surname_key
@@ -24,7 +24,7 @@ FACT_KEYS = {"brp", "naam_afwijkend", "verhuisd_binnen_gemeente", "bsn", "shv", 
 NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
 
 
-def signal(**values) -> Signal:
+def signal(**values) -> Signaal:
     """A transient signal with sensible defaults: Fatima El Amrani, rent arrear of 60 days."""
     base = dict(partner_id=1, externe_referentie="R1", gemeentecode="0363", soort="betalingsachterstand",
                 product=None, bedrag=Decimal("450.00"), ontstaansdatum=date(2026, 9, 27),
@@ -35,7 +35,7 @@ def signal(**values) -> Signal:
     base.update(values)
     if "household_key" not in values:
         base["household_key"] = household_key(base)
-    return Signal(**base)
+    return Signaal(**base)
 
 
 @pytest.fixture(scope="module")

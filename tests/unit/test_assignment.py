@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.assignment import describe_task, may_do, problems_for, simple_variable
+from engine.runtime.assignment import describe_task, may_do, problems_for, simple_variable
 from engine.roles import AUDITOR, BEHEERDER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 
 

@@ -1,4 +1,4 @@
-"""engine/diagram_xml.py: the one parser every reader of a diagram goes through, SpiffWorkflow's included. Issue 10:
+"""engine/definitions/diagram_xml.py: the one parser every reader of a diagram goes through, SpiffWorkflow's included. Issue 10:
 a DTD internal entity hid an expression from the deploy check (which left entities alone) while SpiffWorkflow's
 parser expanded it. Any DOCTYPE is now refused, with a Dutch reason, before anyone reads the file."""
 from __future__ import annotations
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.diagram_xml import DOCTYPE_REFUSED, DiagramXmlError, parse_diagram
+from engine.definitions.diagram_xml import DOCTYPE_REFUSED, DiagramXmlError, parse_diagram
 from engine.spiff import parse_bundle
-from engine.versions import read_bundle
+from engine.definitions.versions import read_bundle
 
 BASIS = Path(__file__).parent.parent / "data" / "basis"
 ESCAPE = "().__class__.__base__.__subclasses__()"

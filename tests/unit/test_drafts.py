@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.drafts import MAX_FILES, file_problems, name_problems
+from engine.definitions.drafts import MAX_FILES, file_problems, name_problems
 
 BPMN = "<definitions/>"
 

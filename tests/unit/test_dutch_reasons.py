@@ -10,8 +10,8 @@ import pytest
 
 from engine.calendar import WorkingDayCalendar, expression_functions
 from engine.modeling.bpmn_import import check_import
-from engine.validation import validate_bundle
-from engine.versions import read_bundle
+from engine.definitions.validation import validate_bundle
+from engine.definitions.versions import read_bundle
 from vroegsignalering.diagram_contract import vroegsignalering_contract
 
 DATA = Path(__file__).parent.parent / "data"

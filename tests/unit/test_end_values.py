@@ -1,4 +1,4 @@
-"""A domain rule over every path to an end (engine/flow_values.py): "this variable holds an allowed value whenever a
+"""A domain rule over every path to an end (engine/definitions/flow_values.py): "this variable holds an allowed value whenever a
 case ends". Generic on tests/data/flow/eindes.bpmn; the vroegsignalering domain's DDAS end result (R25, R30) on the
 shipped diagram; and the whole analysis on the 21 OMG MIWG reference models, which must not crash it."""
 from __future__ import annotations
@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from engine.calendar import WorkingDayCalendar, expression_functions
-from engine.diagram_contract import DiagramContract
-from engine.diagram_xml import parse_diagram
-from engine.flow_model import build_model
-from engine.flow_names import name_findings
-from engine.flow_values import completion_problems, required_end_value
-from engine.validation import validate_bundle
-from engine.versions import read_bundle
+from engine.definitions.diagram_contract import DiagramContract
+from engine.definitions.diagram_xml import parse_diagram
+from engine.definitions.flow_model import build_model
+from engine.definitions.flow_names import name_findings
+from engine.definitions.flow_values import completion_problems, required_end_value
+from engine.definitions.validation import validate_bundle
+from engine.definitions.versions import read_bundle
 from vroegsignalering.diagram_contract import vroegsignalering_contract
 
 DATA = Path(__file__).parent.parent / "data"

@@ -14,8 +14,8 @@ from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine import expressions
-from engine.expressions import (
+from engine.expressions import evaluator as expressions
+from engine.expressions.evaluator import (
     ExpressionError,
     SafeEnvironment,
     SafeScriptEngine,

@@ -5,8 +5,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from engine.form_dates import local_today
-from engine.forms import FormDefinitionError, parse_form, validate_submission
+from engine.definitions.form_dates import local_today
+from engine.definitions.forms import FormDefinitionError, parse_form, validate_submission
 
 FORM = {"title": "Poging", "fields": [{"name": "datum", "type": "date", "label": "Datum", "not_after_today": True,
                                        "max_days_ago": 30}]}

@@ -1,7 +1,7 @@
 """Form definitions: checked when loaded; submissions validated with Dutch messages per field."""
 import pytest
 
-from engine.forms import FormDefinitionError, parse_form, validate_submission
+from engine.definitions.forms import FormDefinitionError, parse_form, validate_submission
 
 FORM = parse_form("""{"title": "Test", "fields": [
   {"name": "naam", "type": "text", "label": "Naam", "required": true, "max_length": 5},

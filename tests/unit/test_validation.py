@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from engine.calendar import WorkingDayCalendar, expression_functions
-from engine.validation import validate_bundle
-from engine.versions import read_bundle
+from engine.definitions.validation import validate_bundle
+from engine.definitions.versions import read_bundle
 from vroegsignalering.diagram_contract import vroegsignalering_contract
 
 DATA = Path(__file__).parent.parent / "data" / "basis"
@@ -182,7 +182,7 @@ def test_incoming_and_outgoing_must_name_sequence_flows(files):
 
 
 def test_a_failure_inside_the_variable_analysis_is_a_dutch_refusal_not_a_crash(files, monkeypatch, caplog):
-    import engine.validation as validation
+    import engine.definitions.validation as validation
 
     def broken(*args):
         raise RuntimeError("boom")

@@ -12,11 +12,11 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.calendar import WorkingDayCalendar, expression_functions
-from engine.diagram_contract import DiagramContract
+from engine.definitions.diagram_contract import DiagramContract
 from engine.spiff import ParsedProcess, isolate_event_subprocess_triggers, make_script_engine, new_workflow, \
     parse_bundle
-from engine.validation import validate_bundle
-from engine.versions import read_bundle
+from engine.definitions.validation import validate_bundle
+from engine.definitions.versions import read_bundle
 
 FLOW = Path(__file__).parent.parent / "data" / "flow"
 FUNCTIONS = expression_functions(WorkingDayCalendar())

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from engine.modeling.diff import LAYOUT_ONLY, diff_bundles
-from engine.versions import read_bundle
+from engine.definitions.versions import read_bundle
 
 ROOT = Path(__file__).parent.parent.parent
 BASIS = ROOT / "tests" / "data" / "basis"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine import access_log
+from engine.history import access_log
 
 from ..access import for_person
 

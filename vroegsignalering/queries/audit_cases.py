@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, undefer
 
-from engine.audit import case_chain, history
+from engine.history.audit import case_chain, history
 from engine.models import Case, Event, ProcessVersion
 
 from ..addresses import UNKNOWN_NAME, full_name
-from ..models import Signal
+from ..models import Signaal
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def case_summary(session, case_id: int) -> CaseSummary | None:
     if row is None:
         return None
     case, process_id, version = row
-    signals = session.scalars(select(Signal).where(Signal.case_id == case_id).order_by(Signal.id))
+    signals = session.scalars(select(Signaal).where(Signaal.case_id == case_id).order_by(Signaal.id))
     return CaseSummary(case.id, case.status, process_id, version, case.process_version_id, case.created_at,
                        case.completed_at, persons_named(signals))
 

@@ -15,7 +15,7 @@ from engine.models import Case, ProcessVersion
 
 from ..addresses import full_address
 from ..brp import bsn_valid
-from ..models import Signal
+from ..models import Signaal
 from ..zoektekst import fold
 from .audit_cases import persons_named
 
@@ -64,14 +64,14 @@ def free_text_conditions(text: str) -> list:
     if _CASE_NUMBER.fullmatch(compact):
         either.append(Case.id == int(compact))
     if bsn_valid(compact):
-        either.append(Case.id.in_(select(Signal.case_id).where(Signal.bsn == compact)))
+        either.append(Case.id.in_(select(Signaal.case_id).where(Signaal.bsn == compact)))
     words = fold(text).split()
     if compact.isdigit() and len(compact) < 4:  # a short number is a case number, not any house number
         words = []
     if words:
-        either.append(Case.id.in_(select(Signal.case_id).where(*_name_matches(text))))
-        either.append(Case.id.in_(select(Signal.case_id).where(
-            and_(*[Signal.zoekadres.like(f"%{w}%") for w in words]))))
+        either.append(Case.id.in_(select(Signaal.case_id).where(*_name_matches(text))))
+        either.append(Case.id.in_(select(Signaal.case_id).where(
+            and_(*[Signaal.zoekadres.like(f"%{w}%") for w in words]))))
     return [or_(*either)] if either else []
 
 
@@ -104,13 +104,13 @@ def _conditions(q: CaseSearch, tz) -> list:
     if q.zaaknummer is not None:
         conditions.append(Case.id == q.zaaknummer)
     if q.bsn:
-        conditions.append(Case.id.in_(select(Signal.case_id).where(Signal.bsn == q.bsn)))
+        conditions.append(Case.id.in_(select(Signaal.case_id).where(Signaal.bsn == q.bsn)))
     if q.naam:
-        conditions.append(Case.id.in_(select(Signal.case_id).where(*_name_matches(q.naam))))
+        conditions.append(Case.id.in_(select(Signaal.case_id).where(*_name_matches(q.naam))))
     if (q.van or q.tot) and q.datumsoort == "signaal":
-        dates = [Signal.signaaldatum >= q.van] if q.van else []
-        dates += [Signal.signaaldatum <= q.tot] if q.tot else []
-        conditions.append(Case.id.in_(select(Signal.case_id).where(*dates)))
+        dates = [Signaal.signaaldatum >= q.van] if q.van else []
+        dates += [Signaal.signaaldatum <= q.tot] if q.tot else []
+        conditions.append(Case.id.in_(select(Signaal.case_id).where(*dates)))
     elif q.van or q.tot:
         if q.van:
             conditions.append(Case.created_at >= _start_of(q.van, tz))
@@ -123,7 +123,7 @@ def _name_matches(naam: str) -> list:
     """Every word of the name in the names of the same signal, ignoring case and accents ("Yildiz" finds "Yıldız").
     Folded words hold only a-z and 0-9: nothing to escape in LIKE."""
     words = fold(naam).split()
-    return [and_(*[Signal.zoeknaam.like(f"%{w}%") for w in words])] if words else [false()]
+    return [and_(*[Signaal.zoeknaam.like(f"%{w}%") for w in words])] if words else [false()]
 
 
 def _start_of(day: date, tz) -> datetime:
@@ -135,10 +135,10 @@ def _persons(session, case_ids: list[int]) -> dict[int, tuple[tuple, tuple]]:
     if not case_ids:
         return {}
     rows = session.execute(
-        select(Signal.case_id, Signal.voornamen, Signal.voorletters, Signal.voorvoegsel, Signal.achternaam,
-               Signal.straatnaam, Signal.huisnummer, Signal.huisletter, Signal.huisnummertoevoeging, Signal.postcode,
-               Signal.plaatsnaam)
-        .where(Signal.case_id.in_(case_ids)).order_by(Signal.id)).all()
+        select(Signaal.case_id, Signaal.voornamen, Signaal.voorletters, Signaal.voorvoegsel, Signaal.achternaam,
+               Signaal.straatnaam, Signaal.huisnummer, Signaal.huisletter, Signaal.huisnummertoevoeging, Signaal.postcode,
+               Signaal.plaatsnaam)
+        .where(Signaal.case_id.in_(case_ids)).order_by(Signaal.id)).all()
     by_case: dict[int, list] = {}
     for row in rows:
         by_case.setdefault(row.case_id, []).append(row)

@@ -17,12 +17,12 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from engine.audit import case_chain
+from engine.history.audit import case_chain
 from engine.db import as_plain
 from engine.models import Case, Event, UserTask
 
 from ..addresses import full_address, full_name
-from ..models import Contactpoging, Partner, Signal, Terugmelding, Vroegsignaalzaak
+from ..models import Contactpoging, Partner, Signaal, Terugmelding, Vroegsignaalzaak
 from .deadlines import case_deadlines
 
 
@@ -78,13 +78,13 @@ def read_case(session, case_id: int) -> CaseFile | None:
                     last_error=row.last_error, zaak=as_plain(row.Vroegsignaalzaak))
     file.signals = [SimpleNamespace(signal=as_plain(signal), partner_naam=naam, partner_type=soort)
                     for signal, naam, soort in session.execute(
-                        select(Signal, Partner.naam, Partner.type).join(Partner, Partner.id == Signal.partner_id)
-                        .where(Signal.case_id == case_id)
-                        .order_by(Signal.signaaldatum, Signal.received_at, Signal.id))]
+                        select(Signaal, Partner.naam, Partner.type).join(Partner, Partner.id == Signaal.partner_id)
+                        .where(Signaal.case_id == case_id)
+                        .order_by(Signaal.signaaldatum, Signaal.received_at, Signaal.id))]
     file.feedback = list(session.execute(
         select(Terugmelding.code, Terugmelding.created_at, Partner.naam.label("partner_naam"),
-               Signal.externe_referentie)
-        .join(Partner, Partner.id == Terugmelding.partner_id).join(Signal, Signal.id == Terugmelding.signal_id)
+               Signaal.externe_referentie)
+        .join(Partner, Partner.id == Terugmelding.partner_id).join(Signaal, Signaal.id == Terugmelding.signal_id)
         .where(Terugmelding.case_id == case_id).order_by(Terugmelding.created_at, Terugmelding.id)))
     file.attempts = [as_plain(a) for a in session.scalars(
         select(Contactpoging).where(Contactpoging.case_id == case_id)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine.models import Case, Event
 
 from ..addresses import place_line, short_name, street_or_number
-from ..models import Partner, Signal, Vroegsignaalzaak
+from ..models import Partner, Signaal, Vroegsignaalzaak
 from .deadlines import case_deadlines
 
 
@@ -38,8 +38,8 @@ def case_header(session, case: Case) -> CaseHeader:
     if zaak is not None:
         header.prioriteit, header.crisis, header.eindresultaat = zaak.prioriteit, zaak.crisis, zaak.eindresultaat
     rows = session.execute(
-        select(Signal, Partner.type).join(Partner, Partner.id == Signal.partner_id)
-        .where(Signal.case_id == case.id).order_by(Signal.received_at, Signal.id)).all()
+        select(Signaal, Partner.type).join(Partner, Partner.id == Signaal.partner_id)
+        .where(Signaal.case_id == case.id).order_by(Signaal.received_at, Signaal.id)).all()
     header.has_plan = session.scalar(
         select(Event.id).where(Event.case_id == case.id, Event.kind == "taak_afgerond",
                                Event.element_id == "plan_van_aanpak").limit(1)) is not None

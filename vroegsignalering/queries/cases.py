@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from engine.audit import case_chain
+from engine.history.audit import case_chain
 from engine.errors import UnknownCase
 from engine.models import Case, CaseTimer, Event, ProcessVersion, UserTask
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.audit import verify_chains
+from engine.history.audit import verify_chains
 from engine.models import Event
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 
 from engine.models import CaseDeadline, UserTask
 
-from ..models import Signal, Vroegsignaalzaak
+from ..models import Signaal, Vroegsignaalzaak
 from ..termijnen import LEADING_KINDS
 
 GEEN_WERKVOORRAAD = "-"
@@ -64,7 +64,7 @@ def list_cases(session, now: datetime, watch_until: datetime, werkvoorraad: str,
     both = union_all(*[p.subquery().select() for p in parts]).subquery()
     first = (select(both).order_by(both.c.rang, both.c.wettelijk, both.c.case_id).limit(limit + 1)).subquery()
     counted = _count(chosen, now, statutory)
-    signal_date = select(func.min(Signal.signaaldatum)).where(Signal.case_id == first.c.case_id).scalar_subquery()
+    signal_date = select(func.min(Signaal.signaaldatum)).where(Signaal.case_id == first.c.case_id).scalar_subquery()
     stmt = (select(first.c.rang, first.c.wettelijk, z.case_id, z.postcode, z.werkvoorraad, z.crisis, z.prioriteit,
                    z.datum_opgepakt, signal_date.label("signaaldatum"), d.kind, d.due_at, d.status, d.closed_at,
                    counted.label("geteld"))

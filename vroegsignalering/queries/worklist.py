@@ -17,7 +17,7 @@ from engine.models import CaseDeadline, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
 
 from ..addresses import postcode_and_number
-from ..models import Partner, Signal, Vroegsignaalzaak
+from ..models import Partner, Signaal, Vroegsignaalzaak
 
 PAGE_SIZE = 50
 
@@ -126,8 +126,8 @@ def _filtered(stmt, filters, user, now, *, with_case: bool = True):
         stmt = stmt.where(UserTask.deadline_at < now)
     if filters.partnertype:
         stmt = stmt.where(exists(
-            select(Signal.id).join(Partner, Partner.id == Signal.partner_id)
-            .where(Signal.case_id == UserTask.case_id, Partner.type == filters.partnertype)))
+            select(Signaal.id).join(Partner, Partner.id == Signaal.partner_id)
+            .where(Signaal.case_id == UserTask.case_id, Partner.type == filters.partnertype)))
     if filters.postcode_van:
         stmt = stmt.where(func.substr(zaak.postcode, 1, 4) >= filters.postcode_van)
     if filters.postcode_tot:
@@ -143,11 +143,11 @@ def _add_signals(session, rows: list[Row]) -> None:
         by_case.setdefault(row.case_id, []).append(row)
     if not by_case:
         return
-    stmt = (select(Signal.case_id, Signal.soort, Signal.bedrag, Signal.postcode, Signal.huisnummer, Signal.huisletter,
-                   Signal.huisnummertoevoeging, Partner.type)
-            .join(Partner, Partner.id == Signal.partner_id)
-            .where(Signal.case_id.in_(list(by_case)))
-            .order_by(Signal.case_id, Signal.received_at, Signal.id))
+    stmt = (select(Signaal.case_id, Signaal.soort, Signaal.bedrag, Signaal.postcode, Signaal.huisnummer, Signaal.huisletter,
+                   Signaal.huisnummertoevoeging, Partner.type)
+            .join(Partner, Partner.id == Signaal.partner_id)
+            .where(Signaal.case_id.in_(list(by_case)))
+            .order_by(Signaal.case_id, Signaal.received_at, Signaal.id))
     for s in session.execute(stmt):
         for row in by_case[s.case_id]:
             if not row.adres:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import assignment
-from engine.assignment import AssignmentError, Reassigned, may_do
+from engine.runtime import assignment
+from engine.runtime.assignment import AssignmentError, Reassigned, may_do
 from engine.db import transactional
 from engine.errors import NotAllowed
 from engine.models import User, UserTask

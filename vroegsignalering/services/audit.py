@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.access_log import record_access
-from engine.audit import case_chain, verify_chains
+from engine.history.access_log import record_access
+from engine.history.audit import case_chain, verify_chains
 from engine.errors import NotAllowed, UnknownCase
-from engine.replay import UnknownEvent, replay
+from engine.history.replay import UnknownEvent, replay
 from engine.roles import AUDITOR
 
 from ..queries.access_log import for_case

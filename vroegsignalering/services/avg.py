@@ -3,8 +3,8 @@ it written to the access log (R29) in the same transaction; and rectification (a
 in its case's history. Deletion on request is services/retention.erase_on_request."""
 from __future__ import annotations
 
-from engine.access_log import record_access
-from engine.audit import append_event, case_chain
+from engine.history.access_log import record_access
+from engine.history.audit import append_event, case_chain
 from engine.db import transactional
 from engine.errors import NotAllowed
 from engine.roles import AUDITOR
@@ -12,7 +12,7 @@ from engine.roles import AUDITOR
 from ..correction import KIND, CorrectionError, apply_correction, check_request
 from ..ddas import aanleverende_organisatie
 from ..inzage import DETAIL, access_document, valid_bsn
-from ..models import Signal
+from ..models import Signaal
 from ..retention_models import Verwijdering
 from .tasks import Actor
 
@@ -47,7 +47,7 @@ def correct_signal(engine, signal_id: int, changes: dict[str, str], reason: str,
     values = check_request(changes, reason)
     with engine.uow() as uow:
         session = uow.session
-        signal = session.get(Signal, signal_id, with_for_update=True)
+        signal = session.get(Signaal, signal_id, with_for_update=True)
         if signal is None:
             raise CorrectionError([f"signaal {signal_id} bestaat niet"])
         if signal.case_id is not None and session.get(Verwijdering, signal.case_id) is not None:

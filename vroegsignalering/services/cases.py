@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.access_log import record_access
-from engine.audit import history
-from engine.cases import load_case
-from engine.replay import replay
+from engine.history.access_log import record_access
+from engine.history.audit import history
+from engine.runtime.cases import load_case
+from engine.history.replay import replay
 
 from ..queries.case_file import CaseFile, read_case
 from ..queries.cases import CaseDetail, case_detail

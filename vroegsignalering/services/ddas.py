@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 
-from engine.audit import SYSTEM_CHAIN, append_event
+from engine.history.audit import SYSTEM_CHAIN, append_event
 from engine.db import transactional
 from ..ddas import build_delivery
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
 
-from engine.audit import SYSTEM_CHAIN, append_event
+from engine.history.audit import SYSTEM_CHAIN, append_event
 from engine.db import transactional
 from engine.errors import DatabaseBusy, EngineError
 from engine.inputs import is_storable

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from engine.audit import SYSTEM_CHAIN, append_event
+from engine.history.audit import SYSTEM_CHAIN, append_event
 from engine.db import transactional
 from engine.errors import EngineError
 from .. import registries

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 
-from engine.audit import SYSTEM_CHAIN, append_event
+from engine.history.audit import SYSTEM_CHAIN, append_event
 from engine.db import transactional
 from ..models import Partner
 from ..partners import PartnerError, PartnerRef, add_partner, any_partner_by_name, partner_by_name, ref, rotate_token

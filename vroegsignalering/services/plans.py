@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from engine.access_log import record_access
+from engine.history.access_log import record_access
 from engine.errors import EngineError, NotAllowed, UnknownCase
 from engine.models import Case, Event
 from engine.roles import COORDINATOR, HULPVERLENER

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from engine.audit import append_event, case_chain
+from engine.history.audit import append_event, case_chain
 from engine.db import transactional
 from ..intake import Intake, receive_signal
 from ..assessment import rules_from_settings

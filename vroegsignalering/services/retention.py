@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.audit import SYSTEM_CHAIN, append_event, case_chain
+from engine.history.audit import SYSTEM_CHAIN, append_event, case_chain
 from engine.db import transactional
 from engine.models import Case, Event
 

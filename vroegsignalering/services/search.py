@@ -3,7 +3,7 @@ written to the access log (`gevonden`) in the same transaction as the search, as
 and addresses (R29)."""
 from __future__ import annotations
 
-from engine.access_log import record_access
+from engine.history.access_log import record_access
 
 from ..queries.audit_search import LIMIT, Hit, free_text_conditions, hits_where
 from .tasks import Actor

@@ -1,7 +1,7 @@
 """Signals from partners: who is calling (the partner token), and receiving one signal (R2-R5, R11)."""
 from __future__ import annotations
 
-from engine.accounts import EXPIRED, INACTIVE, UNKNOWN  # why a partner token is refused
+from engine.identity.accounts import EXPIRED, INACTIVE, UNKNOWN  # why a partner token is refused
 
 from ..partners import PartnerRef, check_partner_token, ref
 from .intake import SignalRef, UnknownPartner, receive

@@ -2,7 +2,7 @@
 
 Each function opens its own unit of work. Signing in is three of them, as before: the lockout check, the password
 check (committed only when the password was rehashed with newer parameters) and counting the attempt, so a failure
-is counted even though nothing else was stored (engine/login_throttle.py). Web sessions are read and written here;
+is counted even though nothing else was stored (engine/identity/login_throttle.py). Web sessions are read and written here;
 the cookie and Flask's session object stay in the web layer (webapp/web/sessions.py).
 """
 from __future__ import annotations
@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from engine import accounts, login_throttle, web_sessions
-from engine.accounts import EXPIRED, INACTIVE, REVOKED, UNKNOWN  # why a bearer token is refused
+from engine.identity import accounts
+
+from engine.identity import login_throttle
+
+from engine.identity import web_sessions
+from engine.identity.accounts import EXPIRED, INACTIVE, REVOKED, UNKNOWN  # why a bearer token is refused
 from engine.db import transactional
 from engine.models import User
-from engine.web_sessions import StoredSession
+from engine.identity.web_sessions import StoredSession
 
 SESSION_LIFETIME = web_sessions.LIFETIME  # a web session ends 8 hours after sign-in, however active
 LOCKED = "locked"  # too many failed attempts for this username or address: the password was not checked

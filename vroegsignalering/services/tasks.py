@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from sqlalchemy import or_, select
 
-from engine.access_log import record_access
-from engine.assignment import may_do
-from engine.cases import complete_task as run_completion
+from engine.history.access_log import record_access
+from engine.runtime.assignment import may_do
+from engine.runtime.cases import complete_task as run_completion
 from engine.db import transactional
 from engine.errors import NotAllowed, UnknownTask
 from engine.models import UserTask
@@ -87,7 +87,7 @@ def open_task(engine, actor: Actor, task: int | str, *, log: bool = True, detail
 def complete_task(engine, actor: Actor, task: int | str, data: dict, *, check_dates: bool = False) -> Completed:
     """Complete an open task with form data as this actor, in one transaction: the permission check, the
     validation against the task's form (with `check_dates`, as a person entering them gets it, also the sense of
-    its dates: engine/form_dates.py) and the run to the next wait. Raises UnknownTask, NotAllowed, TaskNotOpen,
+    its dates: engine/definitions/form_dates.py) and the run to the next wait. Raises UnknownTask, NotAllowed, TaskNotOpen,
     InvalidTaskData, StepFailed, or ConcurrentChange (from the unit of work) when someone else changed the case
     meanwhile."""
     with engine.uow() as uow:

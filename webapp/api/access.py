@@ -1,7 +1,7 @@
 """Who may call what: the staff API's role matrix, in one table, and the rule for completing a task."""
 from __future__ import annotations
 
-from engine.assignment import may_do
+from engine.runtime.assignment import may_do
 from engine.roles import AUDITOR, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 
 # operation -> roles allowed. Every guarded endpoint names one row; the OpenAPI document prints the row.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from engine.diagram_xml import DiagramXmlError, parse_diagram
+from engine.definitions.diagram_xml import DiagramXmlError, parse_diagram
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _CONTAINERS = {"process", "subProcess", "transaction", "adHocSubProcess"}

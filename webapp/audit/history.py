@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.audit import ChainBreak, event_content
+from engine.history.audit import ChainBreak, event_content
 from vroegsignalering.queries.audit_cases import AuditEvent
 
 from webapp.cases.history import EVENT_KINDS, actor_label as case_actor_label
@@ -21,7 +21,7 @@ KIND_LABELS = {"bericht_genegeerd": "Bericht genegeerd (de zaak wachtte er niet 
                "gegevens_gecorrigeerd": "Gegevens gecorrigeerd op verzoek",
                **EVENT_KINDS}
 
-# engine/audit.py's reasons (English, for logs and the CLI) -> what an auditor reads.
+# engine/history/audit.py's reasons (English, for logs and the CLI) -> what an auditor reads.
 _BREAK_REASONS = (
     ("sequence jumps", "Het volgnummer springt: een gebeurtenis is verwijderd of hernummerd."),
     ("does not link to the previous event",

@@ -2,7 +2,7 @@
 why, deadlines, contact attempts, tasks open and done, feedback to partners, the end result and a compact history.
 
 The deadlines are the case's deadline rows (what its diagram's timers say: running, late, met or done late) and its
-other waiting timers; each open task shows its deadline (engine/deadlines.py: `UserTask.deadline_at`).
+other waiting timers; each open task shows its deadline (engine/runtime/deadlines.py: `UserTask.deadline_at`).
 
 Reads only the queryable tables (vroegsignalering.queries.case_file, a fixed number of queries) and writes one
 access log entry (R29, action `zaak_bekeken`) in the same unit of work (services.cases.open_case_file): the page is

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import click
-from engine import accounts
+from engine.identity import accounts
 from engine.roles import ROLES
 from vroegsignalering.demo import load_demo
 

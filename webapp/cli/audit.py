@@ -1,13 +1,13 @@
 """`vroeg audit verify|checkpoint|keygen|public-key`: the hash chains, and signed checkpoints kept outside the
-database (engine/checkpoints.py)."""
+database (engine/history/checkpoints.py)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from engine import checkpoints
-from engine.checkpoints import CheckpointError
+from engine.history import checkpoints
+from engine.history.checkpoints import CheckpointError
 
 from webapp.cli.support import CommandFailed, cli_actor, pass_state, usage_error
 

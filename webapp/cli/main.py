@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from engine import log_privacy
-from engine.accounts import AccountError
+from engine.identity.accounts import AccountError
 from engine.config import is_loopback
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
 from vroegsignalering.services.database import backfill_deadlines, database_problem, upgrade_schema

@@ -42,7 +42,7 @@ class Job(NamedTuple):
 
 def worker_jobs(engine) -> list[Job]:
     """Every job the worker runs (one line per job)."""
-    from engine.checkpoints import daily_checkpoint
+    from engine.history.checkpoints import daily_checkpoint
     from vroegsignalering.services.retention import daily_retention
 
     return [

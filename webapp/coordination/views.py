@@ -3,7 +3,7 @@ past a deadline, and reassigning one or many cases.
 
 What it shows is read by `vroegsignalering.queries.coordinator` (five queries whatever the number of cases; at
 most MAX_CASES cases). The deadlines are the cases' deadline rows, what their diagram's timers say
-(engine/deadlines.py): nothing here knows how many days they are. Watched: open cases whose statutory deadline has
+(engine/runtime/deadlines.py): nothing here knows how many days they are. Watched: open cases whose statutory deadline has
 passed or is due within NEAR_DAYS days, or another of whose deadlines (the target) is, and crisis cases; overdue
 crisis cases first, then other overdue cases, then by the statutory deadline.
 Reassigning a case gives its open tasks that the chosen colleague may do to that colleague, through
@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from engine.assignment import AssignmentError
+from engine.runtime.assignment import AssignmentError
 from engine.errors import NotAllowed
 from engine.inputs import ascii_int
 from engine.roles import COORDINATOR

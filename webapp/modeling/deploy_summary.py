@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from flask import jsonify
 
-from engine.drafts import UnknownDraft
+from engine.definitions.drafts import UnknownDraft
 from engine.roles import PROCESEIGENAAR
 from vroegsignalering.queries.deploy_summary import deploy_summary
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from engine.drafts import InvalidDraft, StaleDraft, UnknownDraft
-from engine.forms import FormDefinitionError, parse_form
+from engine.definitions.drafts import InvalidDraft, StaleDraft, UnknownDraft
+from engine.definitions.forms import FormDefinitionError, parse_form
 from engine.inputs import ascii_int
 from engine.roles import PROCESEIGENAAR, ROLES
 from vroegsignalering.queries import process_versions

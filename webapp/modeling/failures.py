@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from engine.errors import UnknownCase
-from engine.failures import NotFailed
+from engine.runtime.failures import NotFailed
 from engine.modeling.errors import MigrationRefused, UnknownVersion
 from engine.roles import PROCESEIGENAAR
 from vroegsignalering.queries.process_versions import failed_cases

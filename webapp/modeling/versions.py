@@ -10,7 +10,7 @@ import json
 
 from flask import jsonify, redirect, render_template, request, url_for
 
-from engine.drafts import InvalidDraft
+from engine.definitions.drafts import InvalidDraft
 from engine.inputs import ascii_int
 from engine.modeling.errors import MigrationRefused
 from engine.roles import PROCESEIGENAAR

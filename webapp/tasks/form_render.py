@@ -1,4 +1,4 @@
-"""Render a task form definition (forms/NAME.json, see engine/forms.py) as accessible HTML fields.
+"""Render a task form definition (forms/NAME.json, see engine/definitions/forms.py) as accessible HTML fields.
 
 `render_form(definition, values, errors)` prepares one view of each field here (ids, shown values, the Dutch
 "verplicht" texts) and leaves the markup to the macros in templates/_form_fields.html. `values` may be stored
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field as dc_field
 from flask import current_app
 from markupsafe import Markup
 
-from engine.forms import required_values
+from engine.definitions.forms import required_values
 
 FIELD_ID_PREFIX = "veld-"
 BOOLEAN_CHOICES = (("ja", "Ja"), ("nee", "Nee"))

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import ConcurrentChange, InvalidTaskData, NotAllowed, StepFailed, TaskNotOpen, UnknownTask
-from engine.form_dates import local_today
-from engine.forms import validate_submission
+from engine.definitions.form_dates import local_today
+from engine.definitions.forms import validate_submission
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.queries.case_header import CaseHeader
 from vroegsignalering.queries.contact_history import earlier_attempts

@@ -19,7 +19,7 @@ from engine.errors import (
     ConcurrentChange, DatabaseBusy, InvalidTaskData, NoWaitingReceiver, StepFailed, TaskNotOpen, UnknownCase,
     UnknownProcess, UnknownTask,
 )
-from engine.replay import UnknownEvent
+from engine.history.replay import UnknownEvent
 from vroegsignalering.payload import flatten_messages
 
 PROBLEM_MIMETYPE = "application/problem+json"

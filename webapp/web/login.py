@@ -1,7 +1,7 @@
 """Staff login and logout with a server-side session: `/inloggen` (form) and `/uitloggen` (POST, CSRF-protected).
 
 Signing in and out is the staff service's (vroegsignalering/services/staff.py): failed logins are counted per
-username and per client address in the database (engine/login_throttle.py), so every web process sees the same
+username and per client address in the database (engine/identity/login_throttle.py), so every web process sees the same
 count. Locked out, a login is refused 429 without checking the password. Logging out ends every session of that
 user (on every device), so a cookie copied before cannot be used after.
 """

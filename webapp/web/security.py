@@ -8,7 +8,7 @@ header is only checked when a session user is signed in (without one it is refus
 Sessions live in the database (sessions.py): the cookie holds a random id only, and a session ends at logout (every
 session of that user), at a password change or when the account is disabled, after VROEG_SESSION_IDLE_MINUTES
 without a request and 8 hours after signing in. The failed-login lockout is in the database too
-(engine/login_throttle.py).
+(engine/identity/login_throttle.py).
 
 Behind a reverse proxy, VROEG_PROXY_HOPS (default 0) says how many proxies to trust: their X-Forwarded-For, -Proto,
 -Host and -Port headers then give the client's address (for the lockout) and the scheme and host the browser used.

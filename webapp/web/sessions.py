@@ -1,4 +1,4 @@
-"""Flask's session kept in the database (engine/web_sessions.py, read and written through the staff service
+"""Flask's session kept in the database (engine/identity/web_sessions.py, read and written through the staff service
 vroegsignalering/services/staff.py): the cookie holds only a random session id.
 
 Why not Flask-Session: its SQLAlchemy backend needs Flask-SQLAlchemy (Vroeg uses plain SQLAlchemy 2 with Alembic

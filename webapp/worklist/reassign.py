@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 
-from engine.assignment import AssignmentError
+from engine.runtime.assignment import AssignmentError
 from engine.errors import NotAllowed
 from engine.inputs import ascii_int
 from engine.roles import COORDINATOR

@@ -4,7 +4,7 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-07 10:00:00
 
-`case_deadlines` holds the timers a diagram marks with the property `termijn` (engine/deadlines.py), kept after
+`case_deadlines` holds the timers a diagram marks with the property `termijn` (engine/runtime/deadlines.py), kept after
 they fired or were cancelled. `user_tasks.deadline_at` is what the worklist sorts on, with three indexes in the
 shapes the worklist asks (everyone, per role, per assignee); `ix_case_deadlines_open_kind_due` answers
 the coordinator's open deadlines of a kind by due time, `ix_case_deadlines_case_open` a case's open deadlines, and

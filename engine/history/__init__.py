@@ -1,0 +1,1 @@
+"""The per-case hash-chained history, replay, signed checkpoints, the access log, and redaction."""

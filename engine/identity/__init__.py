@@ -1,0 +1,1 @@
+"""Staff accounts and tokens, server-side web sessions, the login lockout."""
