@@ -22,7 +22,7 @@ ANCHOR = "2026-12-28"
 
 @pytest.fixture
 def demo(vroeg):
-    result = vroeg("demo", "--datum", ANCHOR, **REAL)
+    result = vroeg("demo", "--datum", ANCHOR, "--huishoudens", "40", **REAL)  # a smaller demo: every state, fewer rows
     assert result.exit_code == 0, result.stderr
 
 

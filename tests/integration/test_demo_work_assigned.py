@@ -12,7 +12,7 @@ from webapp import create_app
 
 
 def test_the_demo_counsellor_has_tasks_of_their_own(vroeg_shipped, engine):
-    result = vroeg_shipped("demo", "--datum", "2026-12-28")
+    result = vroeg_shipped("demo", "--datum", "2026-12-28", "--huishoudens", "30")
     assert result.exit_code == 0, result.stderr
     assigned = int(re.search(r"demo work: (\d+) open tasks assigned to hulpverlener", result.stdout)[1])
     with engine.uow() as uow:

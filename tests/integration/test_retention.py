@@ -35,7 +35,7 @@ def months_for(result: str) -> int:
 
 @pytest.fixture
 def demo(vroeg):
-    result = vroeg("demo", "--datum", ANCHOR, **REAL)
+    result = vroeg("demo", "--datum", ANCHOR, "--huishoudens", "80", **REAL)  # a smaller demo: every state, fewer rows
     assert result.exit_code == 0, result.stderr
 
 
