@@ -68,17 +68,39 @@ def _database_template(tmp_path_factory):
     yield path
 
 
+@pytest.fixture(scope="session")
+def _emptying(_database_template):
+    """How a test's PostgreSQL database is emptied: every row deleted, children before parents, and every sequence
+    restarted, in one transaction. (A TRUNCATE of all tables took ~0.4 s per test; this takes ~15 ms.)"""
+    if not ON_POSTGRES:
+        yield None
+        return
+    import engine.models  # noqa: F401  (registers the tables)
+    import vroegsignalering.models  # noqa: F401
+    from engine.db import Base
+
+    db = make_engine(_database_template)
+    with db.connect() as conn:
+        tables = set(conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")).scalars())
+        sequences = conn.execute(text(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema='public'")).scalars().all()
+    known = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in tables]
+    unknown = sorted(tables - set(known))  # a table no model declares: deleted first (nothing refers to it)
+    statements = [text(f'DELETE FROM "{name}"') for name in unknown + known]
+    statements += [text(f'ALTER SEQUENCE "{name}" RESTART') for name in sequences]
+    yield db, statements
+    db.dispose()
+
+
 @pytest.fixture
-def database_url(_database_template, tmp_path):
+def database_url(_database_template, _emptying, tmp_path):
     """A migrated, empty database for this test."""
     if ON_POSTGRES:
-        db = make_engine(_database_template)
+        db, statements = _emptying
         with db.begin() as conn:
-            tables = conn.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
-            )).scalars().all()
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        db.dispose()
+            for statement in statements:
+                conn.execute(statement)
         return _database_template
     path = tmp_path / "vroeg.db"
     shutil.copy(_database_template, path)
