@@ -17,7 +17,7 @@ REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str
 
 
 def test_the_contact_attempt_form_advises_only_from_enough_attempts(vs, web, vroeg):
-    assert vroeg("demo", "--datum", "2026-12-28", **REAL).exit_code == 0
+    assert vroeg("demo", "--datum", "2026-12-28", "--huishoudens", "80", **REAL).exit_code == 0
     vs.add_user("cora", "coordinator", PASSWORD, actor="test")
     assert log_in(web, "cora").status_code == 302
     with vs.uow() as uow:
