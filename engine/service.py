@@ -6,11 +6,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from engine.history import access_log
-
 from engine.identity import accounts
-
 from engine.definitions import drafts
-
 from engine.identity import web_sessions
 from engine.history.audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
 from engine.calendar import WorkingDayCalendar, expression_functions

@@ -1,4 +1,5 @@
-"""What the vroegsignalering domain promises its diagrams, and the rule it holds them to (engine/definitions/diagram_contract.py).
+"""What the vroegsignalering domain promises its diagrams, and the rule it holds them to
+(engine/definitions/diagram_contract.py).
 
 - A new `vroegsignalering` case starts with `intake.case_data(...)`: START_VARIABLES (a test keeps them equal).
 - A later signal of the household arrives as the message `nieuw_signaal` with the same keys as its payload.

@@ -1,13 +1,12 @@
 """The resident's right of access (AVG art. 15): everything Vroeg holds about one BSN, as one JSON document for the
 privacy officer.
 
-`access_document(session, bsn, ...)` gathers, in the caller's transaction: the signals naming the BSN (every field
-as stored), each case those signals belong to (status, dates, end result, priority and its reason, tasks, contact
-attempts, feedback sent to partners, the whole history with its content) with who opened it (the access log), and
-the registers (debt help, objections). services/avg.inzage gives every case handed out an access-log entry `export`
-with the detail "AVG-inzage" in the same transaction, so the export is itself on record. A case whose data retention removed shows
-what is left (no personal data) and says so.
-"""
+`access_document(session, bsn, ...)` gathers, in the caller's transaction: the signals naming the BSN (every field as
+stored), each case those signals belong to (status, dates, end result, priority and its reason, tasks, contact attempts,
+feedback sent to partners, the whole history with its content) with who opened it (the access log), and the registers
+(debt help, objections). services/avg.inzage gives every case handed out an access-log entry `export` with the detail
+"AVG-inzage" in the same transaction, so the export is itself on record. A case whose data retention removed shows what
+is left (no personal data) and says so."""
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,5 +1,6 @@
-"""A bundle's diagrams as a graph of steps: what each element reads, sets and removes from the case data, and where
-the data goes next. The deploy check's analyses (engine/definitions/flow_names.py, engine/definitions/flow_values.py) run over it.
+"""A bundle's diagrams as a graph of steps: what each element reads, sets and removes from the case data, and where the
+data goes next. The deploy check's analyses (engine/definitions/flow_names.py, engine/definitions/flow_values.py) run
+over it.
 
 It mirrors what SpiffWorkflow 3.2 does with task data (checked against its source and by running it):
 - data flows along sequence flows; a join merges what its branches carry;

@@ -1,5 +1,5 @@
-"""The steps of one BPMN element (engine/definitions/flow_types.py), read from its XML: scripts, conditions, timers, messages,
-forms, DMN tables, data objects, loops. Used by engine/definitions/flow_model.py."""
+"""The steps of one BPMN element (engine/definitions/flow_types.py), read from its XML: scripts, conditions, timers,
+messages, forms, DMN tables, data objects, loops. Used by engine/definitions/flow_model.py."""
 from __future__ import annotations
 
 import ast

@@ -1,6 +1,6 @@
 """The steps an element of a diagram takes on the case data, in the order SpiffWorkflow takes them (see
-engine/definitions/flow_model.py). An analysis walks them with its own state: the names known (flow_names) or the values a
-variable may have (flow_values)."""
+engine/definitions/flow_model.py). An analysis walks them with its own state: the names known (flow_names) or the values
+a variable may have (flow_values)."""
 from __future__ import annotations
 
 from collections.abc import Mapping

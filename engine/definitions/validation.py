@@ -1,7 +1,7 @@
-"""Deploy-time checks of a bundle, in stages: every file parses (engine/definitions/diagram_xml.py: no DOCTYPE), fits the
-BPMN schema, refers to what exists, holds only safe expressions and existing forms; then SpiffWorkflow parses it;
-then the variables, calls and domain rules (engine/definitions/validation_flow.py). One Problem per finding, in Dutch, naming
-the file and the element."""
+"""Deploy-time checks of a bundle, in stages: every file parses (engine/definitions/diagram_xml.py: no DOCTYPE), fits
+the BPMN schema, refers to what exists, holds only safe expressions and existing forms; then SpiffWorkflow parses it;
+then the variables, calls and domain rules (engine/definitions/validation_flow.py). One Problem per finding, in Dutch,
+naming the file and the element."""
 from __future__ import annotations
 
 import ast

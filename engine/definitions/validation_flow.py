@@ -1,6 +1,6 @@
-"""The deploy check's last stage, once every file parses and SpiffWorkflow accepts the bundle: which variables exist
-at each element (engine/definitions/flow_names.py), calls that cannot work (engine/expressions/calls.py), and the domain's own
-checks from its DiagramContract (e.g. engine/definitions/flow_values.py's `required_end_value`)."""
+"""The deploy check's last stage, once every file parses and SpiffWorkflow accepts the bundle: which variables exist at
+each element (engine/definitions/flow_names.py), calls that cannot work (engine/expressions/calls.py), and the domain's
+own checks from its DiagramContract (e.g. engine/definitions/flow_values.py's `required_end_value`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

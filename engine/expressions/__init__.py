@@ -1,1 +1,2 @@
-"""The restricted evaluator for every expression and script from a diagram: parsing, the allow-list, the interpreter with its limits, names read and set, call signatures."""
+"""The restricted evaluator for every expression and script from a diagram: parsing, the allow-list, the interpreter
+with its limits, names read and set, call signatures."""

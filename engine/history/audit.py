@@ -75,8 +75,8 @@ def append_events(session: Session, *, chain: str, case_id: int | None, actor: s
                   events: list[dict], snapshot: dict | None = None, new_chain: bool = False) -> list[Event]:
     """Append the events of one step to a chain; the step's snapshot goes with its last event.
 
-    The chain head is locked once per step (FOR NO KEY UPDATE; engine/locks.py), or created without a lookup for a new chain.
-    """
+    The chain head is locked once per step (FOR NO KEY UPDATE; engine/locks.py), or created without a lookup for a new
+    chain."""
     if new_chain:
         head = ChainHead(chain=chain, seq=0, hash=None)
         session.add(head)

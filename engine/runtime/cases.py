@@ -246,8 +246,8 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
 
 
 def _retime(workflow, inputs: dict) -> list:
-    """Move the waiting timers whose inputs changed in this step (engine/runtime/retiming.py); a timer moved into the past
-    fires now, and what that sets off may move others (a few rounds at most)."""
+    """Move the waiting timers whose inputs changed in this step (engine/runtime/retiming.py); a timer moved into the
+    past fires now, and what that sets off may move others (a few rounds at most)."""
     moved = []
     for _ in range(MAX_ROUNDS):
         round_moved = retime_timers(workflow, inputs)

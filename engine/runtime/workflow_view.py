@@ -258,7 +258,8 @@ def snapshot(workflow, timers: list[TimerView], leading_kinds: tuple[str, ...] =
         "active": sorted(active),
         "data": case_data(workflow),
         "timers": [{"element_id": t.element_id, "due_at": t.due_at.isoformat()} for t in timers],
-        # each open user task's deadline as the worklist has it (engine/runtime/deadlines.py): the case's running leading
+        # each open user task's deadline as the worklist has it (engine/runtime/deadlines.py): the case's running
+        # leading
         # deadline, else the task's own due date (a replay need not redo it)
         "due": _task_deadlines(workflow, timers, leading_kinds),
         "finished": workflow.is_completed(),

@@ -284,6 +284,7 @@ def test_query_count_does_not_grow_with_the_cases(vs, web, partner, resident_cas
         set_task(vs, case_id, assignee="anna")
     many = [count_queries(vs, web, path) for path in ("/coordinatie", "/coordinatie?behandelaar=anna")]
     assert len(listed(page(web))) == 6 and len(listed(page(web, "/coordinatie?behandelaar=anna"))) == 27
-    # the session, the signed-in user, counts per queue, counts per counsellor, the staff, the cases with their deadlines, their
+    # the session, the signed-in user, counts per queue, counts per counsellor, the staff, the cases with their
+    # deadlines, their
     # open tasks
     assert few == many == [7, 7]

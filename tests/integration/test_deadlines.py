@@ -1,5 +1,5 @@
-"""Deadline rows (engine/runtime/deadlines.py): timers marked with the property `termijn` kept per case, from the step that
-reaches them, through firing, until the work they guard or the case ends; the leading one on each open task.
+"""Deadline rows (engine/runtime/deadlines.py): timers marked with the property `termijn` kept per case, from the step
+that reaches them, through firing, until the work they guard or the case ends; the leading one on each open task.
 
 The process (tests/data/termijnen): a subprocess `bewaakt` (user task `werk`) with a statutory (`wettelijk`,
 `dagen` days after `startdatum`), a target (`streef`, 5 days) and a plain reminder (2 days, no property) on its

@@ -1,5 +1,5 @@
-"""Re-timing a running timer when the data its expression reads changes (engine/runtime/retiming.py), on a small diagram:
-`deadline` reads the data object `planning`, which a task of the main flow and a message change while it waits."""
+"""Re-timing a running timer when the data its expression reads changes (engine/runtime/retiming.py), on a small
+diagram: `deadline` reads the data object `planning`, which a task of the main flow and a message change while it waits."""
 from datetime import datetime
 
 import pytest

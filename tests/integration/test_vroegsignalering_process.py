@@ -315,7 +315,8 @@ def test_regular_signal_has_14_and_28_day_deadlines(vs):
     assert timers(vs, case_id) == {"herinnering_14d": local(2026, 12, 11, 23, 59, 59),
                                    "termijn_verlopen": local(2026, 12, 25, 23, 59, 59)}
     [task] = open_tasks(vs, case_id)
-    # the task carries its case's statutory deadline (engine/runtime/deadlines.py), the target is a deadline row beside it
+    # the task carries its case's statutory deadline (engine/runtime/deadlines.py), the target is a deadline row beside
+    # it
     assert task.element_id == "contactpoging" and task.deadline_at == local(2026, 12, 25, 23, 59, 59)
 
 

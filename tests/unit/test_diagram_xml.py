@@ -1,6 +1,6 @@
-"""engine/definitions/diagram_xml.py: the one parser every reader of a diagram goes through, SpiffWorkflow's included. Issue 10:
-a DTD internal entity hid an expression from the deploy check (which left entities alone) while SpiffWorkflow's
-parser expanded it. Any DOCTYPE is now refused, with a Dutch reason, before anyone reads the file."""
+"""engine/definitions/diagram_xml.py: the one parser every reader of a diagram goes through, SpiffWorkflow's included.
+Issue 10: a DTD internal entity hid an expression from the deploy check (which left entities alone) while
+SpiffWorkflow's parser expanded it. Any DOCTYPE is now refused, with a Dutch reason, before anyone reads the file."""
 from __future__ import annotations
 
 from pathlib import Path

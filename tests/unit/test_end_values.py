@@ -1,6 +1,6 @@
-"""A domain rule over every path to an end (engine/definitions/flow_values.py): "this variable holds an allowed value whenever a
-case ends". Generic on tests/data/flow/eindes.bpmn; the vroegsignalering domain's DDAS end result (R25, R30) on the
-shipped diagram; and the whole analysis on the 21 OMG MIWG reference models, which must not crash it."""
+"""A domain rule over every path to an end (engine/definitions/flow_values.py): "this variable holds an allowed value
+whenever a case ends". Generic on tests/data/flow/eindes.bpmn; the vroegsignalering domain's DDAS end result (R25, R30)
+on the shipped diagram; and the whole analysis on the 21 OMG MIWG reference models, which must not crash it."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,7 +1,7 @@
-"""What the coordinator's view shows (R13, R14, R15), read from the queryable tables in five queries whatever the
-number of cases: open tasks per queue and per counsellor, the staff who can take cases, the listed cases
-(`coordinator_cases.list_cases`) with their deadline rows (what their diagram's timers say, engine/runtime/deadlines.py),
-and their open tasks."""
+"""What the coordinator's view shows (R13, R14, R15), read from the queryable tables in five queries whatever the number
+of cases: open tasks per queue and per counsellor, the staff who can take cases, the listed cases
+(`coordinator_cases.list_cases`) with their deadline rows (what their diagram's timers say,
+engine/runtime/deadlines.py), and their open tasks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

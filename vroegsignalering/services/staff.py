@@ -1,19 +1,16 @@
 """Staff sign-in and sign-out, bearer-token authentication, and the server-side web sessions behind the login.
 
-Each function opens its own unit of work. Signing in is three of them, as before: the lockout check, the password
-check (committed only when the password was rehashed with newer parameters) and counting the attempt, so a failure
-is counted even though nothing else was stored (engine/identity/login_throttle.py). Web sessions are read and written here;
-the cookie and Flask's session object stay in the web layer (webapp/web/sessions.py).
-"""
+Each function opens its own unit of work. Signing in is three of them, as before: the lockout check, the password check
+(committed only when the password was rehashed with newer parameters) and counting the attempt, so a failure is counted
+even though nothing else was stored (engine/identity/login_throttle.py). Web sessions are read and written here; the
+cookie and Flask's session object stay in the web layer (webapp/web/sessions.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.identity import accounts
-
 from engine.identity import login_throttle
-
 from engine.identity import web_sessions
 from engine.identity.accounts import EXPIRED, INACTIVE, REVOKED, UNKNOWN  # why a bearer token is refused
 from engine.db import transactional

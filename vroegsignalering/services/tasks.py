@@ -85,9 +85,9 @@ def open_task(engine, actor: Actor, task: int | str, *, log: bool = True, detail
 
 @transactional
 def complete_task(engine, actor: Actor, task: int | str, data: dict, *, check_dates: bool = False) -> Completed:
-    """Complete an open task with form data as this actor, in one transaction: the permission check, the
-    validation against the task's form (with `check_dates`, as a person entering them gets it, also the sense of
-    its dates: engine/definitions/form_dates.py) and the run to the next wait. Raises UnknownTask, NotAllowed, TaskNotOpen,
+    """Complete an open task with form data as this actor, in one transaction: the permission check, the validation
+    against the task's form (with `check_dates`, as a person entering them gets it, also the sense of its dates:
+    engine/definitions/form_dates.py) and the run to the next wait. Raises UnknownTask, NotAllowed, TaskNotOpen,
     InvalidTaskData, StepFailed, or ConcurrentChange (from the unit of work) when someone else changed the case
     meanwhile."""
     with engine.uow() as uow:

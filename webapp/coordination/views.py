@@ -1,14 +1,13 @@
 """The coordinator's view `/coordinatie` (R13, R14, R15): open tasks per queue and per counsellor, the cases near or
 past a deadline, and reassigning one or many cases.
 
-What it shows is read by `vroegsignalering.queries.coordinator` (five queries whatever the number of cases; at
-most MAX_CASES cases). The deadlines are the cases' deadline rows, what their diagram's timers say
-(engine/runtime/deadlines.py): nothing here knows how many days they are. Watched: open cases whose statutory deadline has
-passed or is due within NEAR_DAYS days, or another of whose deadlines (the target) is, and crisis cases; overdue
-crisis cases first, then other overdue cases, then by the statutory deadline.
-Reassigning a case gives its open tasks that the chosen colleague may do to that colleague, through
-`vroegsignalering.services.assignment` (`engine.assignment.reassign`: all or nothing, a `toegewezen` event per task).
-"""
+What it shows is read by `vroegsignalering.queries.coordinator` (five queries whatever the number of cases; at most
+MAX_CASES cases). The deadlines are the cases' deadline rows, what their diagram's timers say
+(engine/runtime/deadlines.py): nothing here knows how many days they are. Watched: open cases whose statutory deadline
+has passed or is due within NEAR_DAYS days, or another of whose deadlines (the target) is, and crisis cases; overdue
+crisis cases first, then other overdue cases, then by the statutory deadline. Reassigning a case gives its open tasks
+that the chosen colleague may do to that colleague, through `vroegsignalering.services.assignment`
+(`engine.assignment.reassign`: all or nothing, a `toegewezen` event per task)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,12 +1,11 @@
 """How a deadline reads on the worklist, the case page and the coordinator's view, in Dutch.
 
-A deadline is a row of `case_deadlines` (engine/runtime/deadlines.py) or an open task's own due time. Days are working days
-for a crisis case (R15), calendar days otherwise (R14), counted in Amsterdam dates. An open deadline is running
-("nog 5 dagen", "vandaag") or late ("Te laat sinds 3 december (4 dagen)"): it stays late until the work it guards
-is done. A closed one says how it ended: "Gehaald op 2 december", or "Te laat afgerond op 9 december (2 dagen na
-de termijn)". Pages show the badge ("Te laat", "Gehaald", "Te laat afgerond": a word, never colour alone) and then
-`text`; `sentence` is both as one phrase.
-"""
+A deadline is a row of `case_deadlines` (engine/runtime/deadlines.py) or an open task's own due time. Days are working
+days for a crisis case (R15), calendar days otherwise (R14), counted in Amsterdam dates. An open deadline is running
+("nog 5 dagen", "vandaag") or late ("Te laat sinds 3 december (4 dagen)"): it stays late until the work it guards is
+done. A closed one says how it ended: "Gehaald op 2 december", or "Te laat afgerond op 9 december (2 dagen na de
+termijn)". Pages show the badge ("Te laat", "Gehaald", "Te laat afgerond": a word, never colour alone) and then `text`;
+`sentence` is both as one phrase."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,13 +1,12 @@
 """The counsellor's worklist, `GET /werklijst`: open user tasks with their case's household, signals, priority and
 deadline.
 
-Reads only the queryable tables (user_tasks, case_deadlines, vroegsignaalzaken, signals, partners), never a
-workflow: one query for the page of tasks (with each task's deadline row and the total as a scalar count) and one
-for the signals of the cases on that page, whatever the number of rows. A task's deadline is its case's statutory
-deadline while that is open, also once passed (engine/runtime/deadlines.py: `UserTask.deadline_at`), else the task's own due
-time. Order: overdue crisis work, other overdue work, then by deadline and priority, tasks without one last.
-Hulpverleners start on "Mijn taken" (assigned to them); coordinators on "Alle taken".
-"""
+Reads only the queryable tables (user_tasks, case_deadlines, vroegsignaalzaken, signals, partners), never a workflow:
+one query for the page of tasks (with each task's deadline row and the total as a scalar count) and one for the signals
+of the cases on that page, whatever the number of rows. A task's deadline is its case's statutory deadline while that is
+open, also once passed (engine/runtime/deadlines.py: `UserTask.deadline_at`), else the task's own due time. Order:
+overdue crisis work, other overdue work, then by deadline and priority, tasks without one last. Hulpverleners start on
+"Mijn taken" (assigned to them); coordinators on "Alle taken"."""
 from __future__ import annotations
 
 import re
