@@ -18,6 +18,7 @@ from vroegsignalering.settings import load_settings
 from engine.db import make_engine
 from vroegsignalering.schema import upgrade
 from vroegsignalering.bootstrap import build_engine
+from tests.support.snapshots import read_rows, restore_rows
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -93,31 +94,103 @@ def _emptying(_database_template):
     db.dispose()
 
 
+def _deploy_shipped(engine):
+    deploy_vroegsignalering(engine)
+
+
+def _deploy_basis(engine):
+    engine.deploy(engine.read_bundle([DATA / "basis"], DATA / "basis" / "forms"), actor="test")
+
+
+# Database states a test may start from (tests/support/snapshots.py): the fixture that asks for one, and how it is made.
+STATES = {"_shipped": _deploy_shipped, "_basis": _deploy_basis}
+
+
+@pytest.fixture(scope="session")
+def _states(_database_template, tmp_path_factory):
+    """Each state of STATES, made once per run (per xdist worker) when a test first asks for it: the migrated database
+    with that deploy done by "test" at the default test clock's time; a file to copy on SQLite, rows to insert on
+    PostgreSQL."""
+    made = {}
+
+    def state(name):
+        if name not in made:
+            made[name] = _make_state(STATES[name], _database_template, tmp_path_factory.mktemp(name.strip("_")))
+        return made[name]
+    return state
+
+
+def _make_state(deploy, template, tmp_path):
+    def deploy_into(url):
+        eng = build_engine(_settings_for(url, tmp_path), _default_clock(), password_hasher=FAST_HASHER)
+        deploy(eng)
+        eng.db.dispose()
+
+    if ON_POSTGRES:
+        from engine.db import Base
+
+        with postgres_side_database("state") as url:
+            db = make_engine(url)
+            upgrade(db)
+            deploy_into(url)
+            rows = read_rows(db, Base.metadata)
+            db.dispose()
+        return rows
+    path = tmp_path / "state.db"
+    shutil.copy(template, path)
+    deploy_into(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def database_url(_database_template, _emptying, tmp_path):
-    """A migrated, empty database for this test."""
+def _shipped():
+    """Asked for by `vs`: the test's database starts with the shipped process deployed (see `database_url`)."""
+
+
+@pytest.fixture
+def _basis():
+    """Asked for by `basis`: the test's database starts with the basis test process deployed."""
+
+
+@pytest.fixture
+def database_url(request, _database_template, _emptying, tmp_path):
+    """A migrated, empty database for this test; with the shipped process or the basis process deployed when the test
+    uses `vs` or `basis` of this file (a module that defines its own `vs` gets an empty database)."""
+    wanted = [name for name in STATES if name in request.fixturenames]
+    assert len(wanted) <= 1, f"a test starts from one database state, not {wanted}"
+    state = request.getfixturevalue("_states")(wanted[0]) if wanted else None
     if ON_POSTGRES:
         db, statements = _emptying
         with db.begin() as conn:
             for statement in statements:
                 conn.execute(statement)
+            if state is not None:
+                restore_rows(conn, state)
         return _database_template
     path = tmp_path / "vroeg.db"
-    shutil.copy(_database_template, path)
+    shutil.copy(state or _database_template, path)
     return f"sqlite:///{path}"
 
 
-@pytest.fixture
-def clock():
+def _default_clock():
     return FixedClock(local(2026, 11, 27, 9, 0))
 
 
-@pytest.fixture
-def settings(database_url, tmp_path):
+def _settings_for(database_url, tmp_path):
     return load_settings({
         "database_url": database_url, "instance_path": tmp_path / "instance", "gemeentecode": "0363",
         "processes_path": DATA / "basis", "forms_path": DATA / "basis" / "forms", "testing": True,
     }, environ={})
+
+
+@pytest.fixture
+def clock():
+    return _default_clock()
+
+
+@pytest.fixture
+def settings(database_url, tmp_path):
+    return _settings_for(database_url, tmp_path)
 
 
 @pytest.fixture
@@ -128,9 +201,8 @@ def engine(settings, clock):
 
 
 @pytest.fixture
-def basis(engine):
-    """The engine with the basis test process deployed."""
-    engine.deploy(engine.read_bundle([DATA / "basis"], DATA / "basis" / "forms"), actor="test")
+def basis(engine, _basis):
+    """The engine with the basis test process deployed (restored from its database state, see `_states`)."""
     return engine
 
 
@@ -141,9 +213,10 @@ def deploy_vroegsignalering(engine):
 
 
 @pytest.fixture
-def vs(engine):
-    """The engine with the shipped vroegsignalering process deployed."""
-    return deploy_vroegsignalering(engine)
+def vs(engine, _shipped):
+    """The engine with the shipped vroegsignalering process deployed (restored from `_shipped_state`, not deployed
+    again: the deploy is the same in every test)."""
+    return engine
 
 
 @pytest.fixture
