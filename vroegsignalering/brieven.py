@@ -159,6 +159,12 @@ def organisation(settings) -> dict:
     return {name: getattr(settings, f"organisatie_{name}", "") or "" for name in names}
 
 
+def sample_fields(organisatie: dict, datum: str) -> dict:
+    """The fields of the made-up resident for a preview, with the municipality's own name and contact details."""
+    return letter_fields(naam=SAMPLE["naam"], adres=SAMPLE["adres"], postcode_woonplaats=SAMPLE["postcode_woonplaats"],
+                         zaaknummer=int(SAMPLE["zaaknummer"]), datum=datum, organisatie=organisatie)
+
+
 def contact_sentence(organisatie: dict) -> str:
     """How to reach the municipality with only what is known: never an empty phone number or address."""
     who = organisatie.get("contact_naam") or organisatie.get("naam") or "de gemeente"

@@ -110,12 +110,14 @@ def test_only_counsellors_and_coordinators_print_and_only_process_owners_edit(vs
     assert web.get("/brieven").status_code == 403
 
 
-def test_the_process_owner_previews_refuses_an_unknown_field_and_saves_a_version(vs, web):
+def test_the_process_owner_previews_refuses_an_unknown_field_and_saves_a_version(vs, web, clock):
+    clock.set(local(2026, 12, 7, 10, 0))
     sign_in(vs, web, "olga", PROCESEIGENAAR)
     overview = web.get("/brieven").get_data(as_text=True)
     assert "Kaartje na een huisbezoek" in overview and "Meegeleverde tekst" in overview
     page = web.get("/brieven/kaartje_huisbezoek").get_data(as_text=True)
     assert "Wij waren op 7 december 2026 bij u langs." in page and "{{ contact }}" in page
+    assert "bel 020 123 45 67 of mail naar vroeg@example.nl" in page  # the preview has the real contact details
     token = csrf_from(web, "/brieven/kaartje_huisbezoek")
     preview = web.post("/brieven/kaartje_huisbezoek", data={"titel": "Even langs", "tekst": "Hoi {{ naam }}",
                                                             "actie": "voorbeeld", "csrf_token": token})

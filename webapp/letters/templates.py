@@ -1,5 +1,5 @@
 """The process owner's letter templates: `GET /brieven` lists them, `GET|POST /brieven/<sleutel>` edits one with a
-preview (filled with a made-up resident) and the list of earlier versions. Saving goes through
+preview (a made-up resident, the municipality's own contact details) and the list of earlier versions. Saving goes through
 `vroegsignalering.services.letters.save_template`: an unknown field or a broken template is refused with a Dutch
 message naming it. Templates are those of this installation's municipality (settings' gemeentecode)."""
 from __future__ import annotations
@@ -8,7 +8,8 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import NotAllowed
 from engine.roles import PROCESEIGENAAR
-from vroegsignalering.brieven import DEFAULTS, FIELDS, SAMPLE, TemplateProblem, check_template, render_text
+from vroegsignalering.brieven import (DEFAULTS, FIELDS, TemplateProblem, check_template, dutch_date, organisation,
+                                      render_text, sample_fields)
 from vroegsignalering.queries.letters import current_templates, template_versions
 from vroegsignalering.services.letters import save_template
 from vroegsignalering.services.tasks import Actor
@@ -37,6 +38,7 @@ def sjabloon(sleutel: str):
     engine = current_engine()
     versions = template_versions(engine, engine.settings.gemeentecode, sleutel)
     titel, tekst, problems, preview = versions[0].titel, versions[0].tekst, [], None
+    sample = sample_fields(organisation(engine.settings), dutch_date(engine.calendar.local_date(engine.clock.now())))
     if request.method == "POST":
         titel = request.form.get("titel", "")[:_MAX_FIELD]
         tekst = request.form.get("tekst", "")[:_MAX_FIELD].replace("\r\n", "\n")
@@ -53,9 +55,9 @@ def sjabloon(sleutel: str):
         else:
             problems = check_template(titel.strip(), tekst.strip())
         if not problems:
-            preview = render_text(titel.strip(), tekst.strip(), SAMPLE)
+            preview = render_text(titel.strip(), tekst.strip(), sample)
     else:
-        preview = render_text(titel, tekst, SAMPLE)
+        preview = render_text(titel, tekst, sample)
     status = 422 if problems else 200
     return render_template("letters/sjabloon.html", sjabloon=versions[0], versies=versions, titel=titel,
-                           tekst=tekst, problems=problems, preview=preview, velden=FIELDS, voorbeeld=SAMPLE), status
+                           tekst=tekst, problems=problems, preview=preview, velden=FIELDS, voorbeeld=sample), status
