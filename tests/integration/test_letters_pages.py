@@ -65,6 +65,10 @@ def test_one_letter_from_the_case_page_prints_the_name_address_and_every_field(v
     assert b"/FontFile2" in pdf and b"DejaVuSans" in pdf
     page = web.get(f"/zaken/{cases[0]}").get_data(as_text=True)
     assert page.count("Eerste brief afgedrukt") == 2 and "Brief afgedrukt" in page  # attempts and history
+    with vs.uow() as uow:
+        task = uow.session.scalars(select(UserTask.id).where(UserTask.case_id == cases[0],
+                                                             UserTask.status == "open")).first()
+    assert "Eerste brief afgedrukt: Wij willen u graag helpen" in web.get(f"/taken/{task}").get_data(as_text=True)
 
 
 def test_the_worklist_prints_a_page_per_case_for_the_selected_tasks(vs, web, cases):
