@@ -41,37 +41,32 @@ class Default:
     tekst: str
 
 
+def _letter(*paragraphs: str) -> str:
+    return "\n\n".join(paragraphs)
+
+
+_GROET = "Met vriendelijke groet,\n{{ gemeente }}"
+_BEL = "{{ contact }} Noem dan uw zaaknummer: {{ zaaknummer }}."
 DEFAULTS = {d.sleutel: d for d in (
-    Default("eerste_brief", "Eerste brief", "Brief", "Wij willen u graag helpen", """{{ aanhef }},
-
-Wij zijn {{ gemeente }}. Wij hebben gehoord dat u een rekening niet op tijd hebt betaald. Bijvoorbeeld de huur, de energie, het water of de zorgverzekering. Dat kan iedereen overkomen.
-
-Wij willen u graag helpen. Dat is gratis. Samen kijken we wat u nodig hebt. U hoeft daar niets voor te doen: wij nemen contact met u op. Misschien komen wij bij u langs.
-
-Wilt u liever zelf contact opnemen? {{ contact }} Noem dan uw zaaknummer: {{ zaaknummer }}.
-
-Met vriendelijke groet,
-{{ gemeente }}"""),
-    Default("kaartje_huisbezoek", "Kaartje na een huisbezoek", "Kaartje", "Wij waren bij u langs", """{{ aanhef }},
-
-Wij waren op {{ datum }} bij u langs. U was niet thuis.
-
-Wij willen graag met u praten over uw rekeningen. Misschien kunnen wij u helpen. Dat is gratis.
-
-{{ contact }} Noem dan uw zaaknummer: {{ zaaknummer }}.
-
-Met vriendelijke groet,
-{{ gemeente }}"""),
-    Default("cak_brief", "Brief voor een CAK-lijst", "Brief", "Hulp bij uw zorgpremie", """{{ aanhef }},
-
-U hebt een achterstand bij uw zorgverzekering. Daarom betaalt u uw zorgpremie nu aan het CAK. Die premie is hoger dan normaal.
-
-Wij willen u helpen om dat op te lossen. Samen maken we een plan om de achterstand te betalen. Daarna betaalt u weer de gewone premie. Onze hulp is gratis.
-
-{{ contact }} Noem dan uw zaaknummer: {{ zaaknummer }}.
-
-Met vriendelijke groet,
-{{ gemeente }}"""),
+    Default("eerste_brief", "Eerste brief", "Brief", "Wij willen u graag helpen", _letter(
+        "{{ aanhef }},",
+        "Wij zijn {{ gemeente }}. Wij hebben gehoord dat u een rekening niet op tijd hebt betaald. Bijvoorbeeld de "
+        "huur, de energie, het water of de zorgverzekering. Dat kan iedereen overkomen.",
+        "Wij willen u graag helpen. Dat is gratis. Samen kijken we wat u nodig hebt. U hoeft daar niets voor te doen: "
+        "wij nemen contact met u op. Misschien komen wij bij u langs.",
+        "Wilt u liever zelf contact opnemen? " + _BEL, _GROET)),
+    Default("kaartje_huisbezoek", "Kaartje na een huisbezoek", "Kaartje", "Wij waren bij u langs", _letter(
+        "{{ aanhef }},",
+        "Wij waren op {{ datum }} bij u langs. U was niet thuis.",
+        "Wij willen graag met u praten over uw rekeningen. Misschien kunnen wij u helpen. Dat is gratis.",
+        _BEL, _GROET)),
+    Default("cak_brief", "Brief voor een CAK-lijst", "Brief", "Hulp bij uw zorgpremie", _letter(
+        "{{ aanhef }},",
+        "U hebt een achterstand bij uw zorgverzekering. Daarom betaalt u uw zorgpremie nu aan het CAK. Die premie is "
+        "hoger dan normaal.",
+        "Wij willen u helpen om dat op te lossen. Samen maken we een plan om de achterstand te betalen. Daarna betaalt "
+        "u weer de gewone premie. Onze hulp is gratis.",
+        _BEL, _GROET)),
 )}
 
 SAMPLE = {"aanhef": "Beste Y. Yıldız", "naam": "Y. Yıldız", "adres": "Javastraat 12", "postcode_woonplaats":

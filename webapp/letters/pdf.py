@@ -20,7 +20,8 @@ def letters_pdf(letters: list[Letter], compress: bool = True) -> bytes:
     for index, letter in enumerate(letters):
         if index:
             story.append(PageBreak())
-        story += [Paragraph(escape(letter.afzender[:1].upper() + letter.afzender[1:]), styles["label"]), Spacer(1, 18 * mm),
+        sender = letter.afzender[:1].upper() + letter.afzender[1:]
+        story += [Paragraph(escape(sender), styles["label"]), Spacer(1, 18 * mm),
                   Paragraph("<br/>".join(escape(line) for line in letter.adresblok), styles["tekst"]),
                   Spacer(1, 14 * mm), Paragraph(escape(letter.datum), styles["tekst"]),
                   Paragraph(escape(f"Zaaknummer {letter.case_id}"), styles["klein"]), Spacer(1, 8 * mm),

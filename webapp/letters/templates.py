@@ -1,7 +1,7 @@
-"""The process owner's letter templates: `GET /brieven` lists them, `GET|POST /brieven/<sleutel>` edits one with a
-preview (a made-up resident, the municipality's own contact details) and the list of earlier versions. Saving goes through
-`vroegsignalering.services.letters.save_template`: an unknown field or a broken template is refused with a Dutch
-message naming it. Templates are those of this installation's municipality (settings' gemeentecode)."""
+"""The process owner's letter templates: `GET /brieven` lists them, `GET|POST /brieven/<sleutel>` edits one with
+a preview (a made-up resident, the municipality's own contact details) and the list of earlier versions. Saving
+goes through `vroegsignalering.services.letters.save_template`: an unknown field or a broken template is refused
+with a Dutch message naming it. Templates are those of this installation's municipality (settings' gemeentecode)."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
