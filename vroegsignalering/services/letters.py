@@ -19,7 +19,8 @@ from engine.db import transactional
 from engine.errors import EngineError, NotAllowed
 from engine.history.access_log import record_access
 from engine.history.audit import SYSTEM_CHAIN, append_event, case_chain
-from engine.models import Case, Event
+from engine.locks import lock_cases
+from engine.models import Event
 from engine.roles import COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 
 from ..addresses import place_line, short_name, street_line
@@ -110,7 +111,7 @@ def print_letters(engine, actor: Actor, case_ids: list[int], sleutel: str, opnie
     organisatie = organisation(engine.settings)
     with engine.uow() as uow:
         session = uow.session
-        cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
+        cases = lock_cases(session, ids)  # the lock order's case rows: a concurrent print of one case waits here
         problems = _case_problems(session, ids, cases)
         if problems:
             raise LettersRefused(problems)
