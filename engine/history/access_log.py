@@ -19,6 +19,7 @@ Actions (`ACTIONS`; a short Dutch verb phrase, stored as is):
 | `replay_bekeken` | the case is replayed at one history event |
 | `export` | the case's data leaves Vroeg in an export (`detail` names which) |
 | `gevonden` | a counsellor's search (`/zoeken`) listed the case with its names and address (`detail`: "zoeken") |
+| `brief_afgedrukt` | a letter or card to the resident was printed (`detail`: the template and its version) |
 
 `detail` is optional free text of at most 300 characters (e.g. the task id or the event number), never personal data.
 """
@@ -34,7 +35,7 @@ from engine.models import AccessLogEntry
 
 ACTIONS = (
     "zaak_bekeken", "taak_bekeken", "plan_bekeken", "plan_gedownload", "geschiedenis_bekeken", "replay_bekeken",
-    "export", "gevonden",
+    "export", "gevonden", "brief_afgedrukt",
 )
 DETAIL_MAX = 300
 

@@ -61,7 +61,10 @@ def test_nothing_ticked_or_no_one_chosen_is_said_in_dutch(vs, web, partner):
 def test_only_coordinators_see_and_use_it(vs, web, partner):
     sign_in(vs, web, "anna", "hulpverlener")
     tasks = open_task_ids(vs, make_cases(vs, web, partner, 1))
-    assert 'name="taak"' not in web.get("/werklijst?weergave=alle").get_data(as_text=True)
+    page = web.get("/werklijst?weergave=alle").get_data(as_text=True)
+    # counsellors tick tasks too, to print letters (issue 16), but have no reassign bar
+    assert 'name="toewijzen_aan"' not in page and "Gekozen taken toewijzen" not in page
+    assert "Brief afdrukken voor de gekozen zaken" in page
     response = web.post("/werklijst/toewijzen", data={"csrf_token": csrf_from(web), "taak": tasks,
                                                       "toewijzen_aan": "anna"})
     assert response.status_code == 403 and assignees(vs, tasks) == [None]

@@ -17,6 +17,9 @@ FORBIDDEN = {
     "vroegsignalering": {"webapp", "flask", "werkzeug", "jinja2"},
 }
 ACYCLIC = ("engine", "vroegsignalering", "webapp")
+# The one exception, by module: letter templates are untrusted text rendered in Jinja's sandbox (a text-template
+# library here, not the web layer's page rendering), and the service that saves and prints them must check them.
+ALLOWED = {"vroegsignalering.brieven": {"jinja2", "jinja2.sandbox", "jinja2.exceptions"}}
 
 
 def _modules() -> dict[str, Path]:
@@ -61,7 +64,7 @@ GRAPH = _graph()
 def test_a_package_imports_nothing_from_the_layers_above_it(package):
     offending = sorted(f"{module} imports {target}" for module, targets in GRAPH.items()
                        if module.split(".")[0] == package for target in targets
-                       if target.split(".")[0] in FORBIDDEN[package])
+                       if target.split(".")[0] in FORBIDDEN[package] and target not in ALLOWED.get(module, ()))
     assert offending == []
 
 

@@ -23,6 +23,7 @@ EVENT_KINDS = {
     "terugmelding_geweigerd": "Terugmelding tegengehouden",
     "toegewezen": "Taak toegewezen",
     "gemigreerd": "Zaak overgezet naar een andere procesversie",
+    "brief_afgedrukt": "Brief afgedrukt",
 }
 HIDDEN = ("bericht_genegeerd",)
 SIGNAL_KINDS = {
@@ -101,6 +102,8 @@ def _summary(kind: str, element_id: str | None, data: dict) -> str:
         return f"{feedback_label(str(data.get('code')))} aan {data.get('partner') or 'de partner'}"
     if kind == "toegewezen":
         return f"aan {data['to']}" if data.get("to") else "toewijzing opgeheven"
+    if kind == "brief_afgedrukt":
+        return f"{data.get('naam') or data.get('sjabloon') or 'Brief'}" + (" (opnieuw)" if data.get("opnieuw") else "")
     if kind == "terugmelding_geweigerd":
         return str(data.get("reason") or "")
     return ""

@@ -21,6 +21,7 @@ NAVIGATION = (
     ("Signaal invoeren", "referral.nieuw", (HULPVERLENER, COORDINATOR)),
     ("Zoeken", "search.zoeken", (HULPVERLENER, COORDINATOR)),
     ("Processen", "modeling.processen", (PROCESEIGENAAR,)),
+    ("Brieven", "letters.sjablonen", (PROCESEIGENAAR,)),
     ("Audit", "audit.zoeken", (AUDITOR,)),
     ("Dashboard", "monitor.overzicht", (COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
     ("Bewaartermijnen", "retention.overzicht", (COORDINATOR, AUDITOR, BEHEERDER)),
