@@ -111,7 +111,9 @@ def version_counts(session: Session) -> dict[str, int]:
 
 
 class SpecCache:
-    """Parsed specs per process version id: a version is immutable, so it is parsed once per process."""
+    """Parsed specs per process version id: a version is immutable, so it is parsed once per process. Versions with
+    the same content (the same process deployed into several databases, as tests and the demo's scratch engine do)
+    share one parse through `_parsed_by_content`."""
 
     def __init__(self):
         self._specs: dict[int, ParsedProcess] = {}
@@ -124,12 +126,32 @@ class SpecCache:
             with self._lock:
                 parsed = self._specs.get(version_id)
                 if parsed is None:
-                    parsed = _parse_version(session.get(ProcessVersion, version_id))
+                    parsed = _parsed_by_content(session.get(ProcessVersion, version_id))
                     self._specs[version_id] = parsed
         return parsed
 
     def __len__(self) -> int:
         return len(self._specs)
+
+
+_SHARED_LIMIT = 32
+_shared: dict[tuple[str, str], ParsedProcess] = {}
+_shared_lock = threading.Lock()
+
+
+def _parsed_by_content(version: ProcessVersion) -> ParsedProcess:
+    """One parse per process and content hash in this Python process (a parsed spec is read-only once built; every
+    workflow gets its own task tree and script environment). Bounded: the oldest entry goes first."""
+    key = (version.process_id, version.content_hash)
+    with _shared_lock:
+        parsed = _shared.get(key)
+    if parsed is None or parsed.name != (version.name or version.process_id):
+        parsed = _parse_version(version)
+        with _shared_lock:
+            _shared[key] = parsed
+            while len(_shared) > _SHARED_LIMIT:
+                del _shared[next(iter(_shared))]
+    return parsed
 
 
 def _parse_version(version: ProcessVersion) -> ParsedProcess:

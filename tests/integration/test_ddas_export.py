@@ -42,9 +42,9 @@ def assert_valid(delivery: dict) -> None:
 
 
 @pytest.fixture
-def vs(settings, clock):
+def vs(settings, clock, _shipped):
     engine = build_engine(replace(settings, extra=ORGANISATION), clock)
-    yield deploy_vroegsignalering(engine)
+    yield engine  # the shipped process is in the database already (tests/conftest.py `_states`)
     engine.db.dispose()
 
 

@@ -13,14 +13,9 @@ from vroegsignalering import importer
 from vroegsignalering.services import imports
 from vroegsignalering.models import Bezwaar, SchuldhulpRegistratie, Signaal
 from vroegsignalering.services.partners import find_partner, register_partner
-from tests.conftest import DATA, deploy_vroegsignalering
+from tests.conftest import DATA
 
 FILES = DATA / "import"
-
-
-@pytest.fixture
-def vs(engine):
-    return deploy_vroegsignalering(engine)
 
 
 def partner(engine, naam: str, kind: str):

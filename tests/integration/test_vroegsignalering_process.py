@@ -55,8 +55,8 @@ class Observer:
 
 
 @pytest.fixture
-def vs(engine):
-    engine.deploy(engine.read_bundle([ROOT / "processes"], ROOT / "forms"), actor="test")
+def vs(engine, _shipped):
+    """The shipped process (restored, see tests/conftest.py `_states`) with an observer of every step."""
     engine.observer = Observer()
     engine.runtime.hooks = (*engine.runtime.hooks, engine.observer)
     return engine

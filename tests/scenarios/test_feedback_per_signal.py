@@ -20,7 +20,7 @@ from engine.service import Engine
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.services import intake as vroegsignalering
 from vroegsignalering.models import PARTNER_TYPES, Signaal, Vroegsignaalzaak
-from tests.conftest import DATA, deploy_vroegsignalering, local
+from tests.conftest import DATA, FAST_HASHER, local
 from tests.support.signals import add_partner
 from webapp import create_app
 from webapp.api import API_PREFIX
@@ -158,7 +158,7 @@ def households(path_index: int) -> list[Household]:
 
 
 @pytest.fixture
-def world(request, database_url, tmp_path, clock):
+def world(request, database_url, tmp_path, clock, _shipped):
     index = request.param
     fixture = tmp_path / "brp.json"
     fixture.write_text(json.dumps([p for h in households(index) for p in h.brp()]), encoding="utf-8")
@@ -166,8 +166,7 @@ def world(request, database_url, tmp_path, clock):
         "database_url": database_url, "instance_path": tmp_path / "instance", "gemeentecode": "0363",
         "processes_path": DATA / "basis", "forms_path": DATA / "basis" / "forms", "testing": True,
         "extra": {"brp_fixture": str(fixture)}}, environ={})
-    engine = build_engine(settings, clock)
-    deploy_vroegsignalering(engine)
+    engine = build_engine(settings, clock, password_hasher=FAST_HASHER)  # the shipped process is deployed already
     web = create_app(engine=engine).test_client()
     partners = {kind: add_partner(engine, f"Partner {kind}", kind) for kind in PARTNER_TYPES}
     yield World(index, engine, web, partners, clock)
