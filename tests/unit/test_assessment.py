@@ -475,4 +475,4 @@ def test_objection_import_through_the_engine_is_recorded(engine):
                                     .order_by(Event.id)).all()
         assert kinds == [{"register": "bezwaren", "rijen": 1}, {"register": "bezwaren", "rijen": 0}]
     with pytest.raises(ValueError):
-        import_registry(engine, "uitsluitingen", [], actor="beheerder")
+        import_registry(engine, "onbekend", [], actor="beheerder")

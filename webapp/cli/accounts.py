@@ -30,11 +30,15 @@ def user() -> None:
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input; without it the account has no "
                    "password and signs in with tokens only.")
+@click.option("--naam", "volledige_naam", help="Full name, shown to residents (e.g. in the plan van aanpak).")
+@click.option("--telefoon", help="Phone number at which residents reach this person.")
 @pass_state
-def add(state, username: str, role: str, password_stdin: bool) -> None:
+def add(state, username: str, role: str, password_stdin: bool, volledige_naam: str | None,
+        telefoon: str | None) -> None:
     """Create a staff account USERNAME with role ROL."""
     password = _read_password() if password_stdin else None
-    state.engine.add_user(username, role, password, actor=cli_actor())
+    state.engine.add_user(username, role, password, actor=cli_actor(), volledige_naam=volledige_naam,
+                          telefoon=telefoon)
     how = "with a password" if password else "without a password (token only: `vroeg user token`)"
     click.echo(f"user {username} added, role {role}, {how}")
 
