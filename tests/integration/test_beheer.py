@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import Event, User
-from vroegsignalering.models import Bezwaar, Uitsluiting
+from vroegsignalering.models import Bezwaar, Signaal, Terugmelding, Uitsluiting
+from tests.support.process import FATIMA_BSN
+from tests.support.signals import post, signaal
 from tests.support.web import csrf_from, log_in, sign_in
 from webapp import create_app
 
@@ -156,6 +158,17 @@ def test_registers_per_person_with_who_and_when(vs, admin, clock):
     assert actions == [("uitsluitingen", a, row_id) for a in ("toegevoegd", "gewijzigd", "verwijderd")]
     assert "999990019" not in json.dumps(system_events(vs, "register_gewijzigd"))
     assert admin.get("/beheer/registers/onbekend").status_code == 404
+
+
+def test_a_person_on_the_exclusion_list_is_not_picked_up_and_the_partner_learns_no_reason(vs, admin, stroomnet):
+    form(admin, "/beheer/registers/uitsluitingen", bsn=FATIMA_BSN, datum="2026-11-01", reden="Veiligheid")
+    answer = post(admin, stroomnet, signaal(product="gas"))
+    assert answer.status_code == 201
+    with vs.uow() as uow:
+        stored = uow.session.get(Signaal, answer.get_json()["id"])
+        assert stored.status == "Niet opgepakt: andere reden"
+        assert [t.code for t in uow.session.scalars(select(Terugmelding))] == ["niet-opgepakt"]
+        assert "Veiligheid" not in json.dumps([e.data for e in uow.session.scalars(select(Event))], default=str)
 
 
 def test_a_register_is_replaced_by_a_csv_import_all_or_nothing(vs, admin, clock):
