@@ -65,11 +65,17 @@ def add_account(engine, actor, username: str, change: AccountChange) -> NewPassw
     return NewPassword(username, password)
 
 
-@transactional
 def change_account(engine, actor, username: str, change: AccountChange) -> dict:
-    """Set role, full name and phone number; the history gets each changed field with its old and new value.
-    Returns the changes ({} when nothing changed: nothing is recorded)."""
+    """Set role, full name and phone number (an administrator in the browser); see `change_profile`."""
     _require_beheerder(actor)
+    return change_profile(engine, username, change, actor=actor.username, actor_id=actor.id)
+
+
+@transactional
+def change_profile(engine, username: str, change: AccountChange, *, actor: str, actor_id: int | None = None) -> dict:
+    """Set role, full name and phone number; the history gets each changed field with its old and new value.
+    Returns the changes ({} when nothing changed: nothing is recorded). `actor_id`: the acting account, which may
+    not take away its own administrator role."""
     problems = accounts.profile_problems(change.volledige_naam, change.telefoon)
     if change.role is not None and change.role not in ROLES:
         problems.append(f"role must be one of {', '.join(ROLES)}, got {change.role!r}")
@@ -77,17 +83,20 @@ def change_account(engine, actor, username: str, change: AccountChange) -> dict:
         raise AccountError("; ".join(problems))
     with engine.uow() as uow:
         user = accounts.get_user(uow.session, username)
-        if user.id == actor.id and change.role not in (None, BEHEERDER):
+        if user.id == actor_id and change.role not in (None, BEHEERDER):
             raise AccountError("an administrator cannot take away their own role")
         changes = {}
         for name in EDITABLE:
             new = getattr(change, name)
-            new = (new or None) if name != "role" else new
-            if (new is not None or name != "role") and getattr(user, name) != new:
-                changes[name] = {"oud": getattr(user, name), "nieuw": new}
+            if new is None:
+                continue  # left as it is
+            new = new or None if name != "role" else new
+            if getattr(user, name) != new:
+                changes[name] = {"oud": getattr(user, name) or None, "nieuw": new}
                 setattr(user, name, new)
         if changes:
-            _record(uow.session, engine, "account_gewijzigd", actor, username=username, wijzigingen=changes)
+            append_event(uow.session, chain=SYSTEM_CHAIN, kind="account_gewijzigd", actor=actor,
+                         at=engine.clock.now(), data={"username": username, "wijzigingen": changes})
             uow.commit()
     return changes
 
