@@ -101,3 +101,11 @@ def test_a_forged_token_a_disabled_account_and_a_local_namesake_are_refused(vs, 
         uow.commit()
     refused = sign_in_via_provider(sso_app.test_client())
     assert refused.status_code == 401 and "uitgeschakeld" in refused.get_data(as_text=True)
+
+
+def test_an_unreachable_provider_gets_a_dutch_answer(vs):
+    with Provider() as gone:
+        issuer = gone.issuer
+    app = create_app({"oidc_issuer": issuer, "oidc_client_id": CLIENT_ID}, engine=vs)
+    answer = app.test_client().get("/inloggen/sso")
+    assert answer.status_code == 503 and "niet bereikbaar" in answer.get_data(as_text=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+import requests
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("sso", __name__)
 EXTENSION = "vroeg_oidc"
 NEXT = "sso_next"
+UNREACHABLE = ("De inlogdienst van uw organisatie is nu niet bereikbaar. Probeer het later opnieuw, of log in met uw "
+               "gebruikersnaam en wachtwoord als u die hebt.")
 
 
 def init_app(app: Flask, settings) -> None:
@@ -51,7 +54,11 @@ def start():
     from webapp.web.login import safe_next
 
     session[NEXT] = safe_next(request.args.get("next")) or ""
-    return _client().authorize_redirect(url_for("sso.terug", _external=True))
+    try:
+        return _client().authorize_redirect(url_for("sso.terug", _external=True))
+    except requests.RequestException as exc:  # the provider's discovery document could not be read
+        log.warning("single sign-on: identity provider unreachable (%s)", type(exc).__name__)
+        return _refused(UNREACHABLE, 503)
 
 
 @bp.get("/inloggen/sso/terug")
@@ -64,6 +71,9 @@ def terug():
     except (OAuthError, JoseError, ValueError) as exc:  # a forged, expired or foreign id_token
         log.warning("single sign-on refused: %s", type(exc).__name__)
         return _refused("Het antwoord van de inlogdienst kon niet worden gecontroleerd. Probeer het opnieuw.")
+    except requests.RequestException as exc:
+        log.warning("single sign-on: identity provider unreachable (%s)", type(exc).__name__)
+        return _refused(UNREACHABLE, 503)
     claims = dict(token.get("userinfo") or {})
     if not claims.get("sub"):
         return _refused("De inlogdienst gaf geen gebruiker mee.")
@@ -83,5 +93,5 @@ def terug():
     return redirect(next_path or url_for("index"))
 
 
-def _refused(message: str):
-    return render_template("web/login.html", username="", next_path=None, error=message, field_errors={}), 401
+def _refused(message: str, status: int = 401):
+    return render_template("web/login.html", username="", next_path=None, error=message, field_errors={}), status
