@@ -4,7 +4,7 @@ Screenshots and axe on every page."""
 from __future__ import annotations
 
 
-def test_administrator_manages_accounts(live_app, page, login, shot, assert_accessible):
+def test_administrator_manages_accounts(live_app, page, login, shot, assert_accessible, readme_shot):
     login(page, "beheerder")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Beheer").click()
     page.wait_for_load_state()
@@ -34,6 +34,7 @@ def test_administrator_manages_accounts(live_app, page, login, shot, assert_acce
     assert page.get_by_role("status").filter(has_text="zijn opgeslagen").is_visible()
     shot(page, "beheer-gebruiker")
     assert_accessible(page, "beheer-gebruiker")
+    page.screenshot(path=str(readme_shot("beheer-gebruiker.png")))
     page.goto("/beheer/gebruikers")
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="s.bakker"))
     assert "Sanne de Bakker" in row.inner_text()
