@@ -210,10 +210,15 @@ class User(Base):
     """A staff account."""
 
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_oidc_subject", "oidc_subject", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
+    # NO_ROLE (''): signed in through single sign-on without a mapped role, waiting for an administrator; cannot sign in
     role: Mapped[str] = mapped_column(String(30))
+    volledige_naam: Mapped[str | None] = mapped_column(String(200))  # shown to residents, e.g. in the plan van aanpak
+    telefoon: Mapped[str | None] = mapped_column(String(40))
+    oidc_subject: Mapped[str | None] = mapped_column(String(500))  # "issuer sub" of the identity provider's account
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,3 +8,4 @@ BEHEERDER = "beheerder"
 BELEIDSMEDEWERKER = "beleidsmedewerker"  # reads the monitor dashboard, nothing else
 
 ROLES = (HULPVERLENER, COORDINATOR, PROCESEIGENAAR, AUDITOR, BEHEERDER, BELEIDSMEDEWERKER)
+NO_ROLE = ""  # an account from single sign-on that waits for an administrator to choose its role (cannot sign in)

@@ -129,13 +129,16 @@ class Engine:
 
     # --- staff accounts ---
     @transactional
-    def add_user(self, username: str, role: str, password: str | None, *, actor: str) -> None:
+    def add_user(self, username: str, role: str, password: str | None, *, actor: str,
+                 volledige_naam: str | None = None, telefoon: str | None = None) -> None:
         """Create a staff account (raises AccountError naming what is wrong); recorded in the system history."""
         with self.uow() as uow:
             now = self.clock.now()
-            accounts.add_user(uow.session, username, role, password, now, hasher=self.password_hasher)
+            accounts.add_user(uow.session, username, role, password, now, hasher=self.password_hasher,
+                              volledige_naam=volledige_naam, telefoon=telefoon)
             append_event(uow.session, chain=SYSTEM_CHAIN, kind="account_aangemaakt", actor=actor, at=now,
-                         data={"username": username, "role": role, "password": password is not None})
+                         data={"username": username, "role": role, "password": password is not None,
+                               **{k: v for k, v in (("volledige_naam", volledige_naam), ("telefoon", telefoon)) if v}})
             uow.commit()
 
     @transactional

@@ -8,6 +8,7 @@
     shv                      'lopend' | 'recent_afgesloten' (end decision < 6 months before the signal) | 'geen'
     shv_hulpverlener         the counsellor of that track, else None
     bezwaar                  an objection is on file for the BSN
+    uitgesloten              the BSN is on the exclusion list (R8): not picked up, "andere reden"
     herhaald                 same partner, household, soort and product, picked up, amount not higher
     onterecht, onterecht_reden   the legal conditions are not met, and why
     rechtspersoon            the client is a legal entity, not a natural person (R10)
@@ -26,12 +27,12 @@ from sqlalchemy.orm import Session
 from .brp import setting
 from .brp_lookup import brp_facts
 from .household import household_key, normalise_postcode
-from .models import Bezwaar, SchuldhulpRegistratie, Signaal
+from .models import Bezwaar, SchuldhulpRegistratie, Signaal, Uitsluiting
 from .names import is_entrepreneur, is_legal_entity
 
 __all__ = ["assess", "household_key", "normalise_postcode", "legal_conditions", "missing_incasso_steps",
-           "arrear_days", "debt_help", "has_objection", "is_repeat", "is_crisis", "age_on", "months_before",
-           "Rules", "rules_from_settings", "PICKED_UP", "STATUTORY_PARTNERS", "INCASSO_STEPS", "CRISIS_SOORTEN"]
+           "arrear_days", "debt_help", "has_objection", "is_excluded", "is_repeat", "is_crisis", "age_on",
+           "months_before", "Rules", "rules_from_settings", "PICKED_UP", "STATUTORY_PARTNERS", "INCASSO_STEPS", "CRISIS_SOORTEN"]
 PICKED_UP = "Nog niet opgepakt"  # DDAS has no 'opgepakt': a signal keeps this status unless it is turned down
 STATUTORY_PARTNERS = ("Huur", "Energie", "Water", "Zorg")  # the Bgs conditions (R3) bind these four
 INCASSO_STEPS = ("herinnering_verstuurd", "persoonlijk_contact_gezocht", "gewezen_op_schuldhulp",
@@ -93,6 +94,7 @@ def assess(session: Session, brp, signal: Signaal, partner_type: str, rules: Rul
     facts.update({
         "shv": shv, "shv_hulpverlener": counsellor,
         "bezwaar": has_objection(session, bsn),
+        "uitgesloten": is_excluded(session, bsn),
         "herhaald": is_repeat(session, signal, rules.herhaling_dagen),
         "onterecht": bool(reasons), "onterecht_reden": "; ".join(reasons) or None,
         "rechtspersoon": is_legal_entity(signal.voornamen, signal.voorvoegsel, signal.achternaam),
@@ -168,6 +170,13 @@ def has_objection(session: Session, bsn: str | None) -> bool:
     if not bsn:
         return False
     return session.scalar(select(Bezwaar.id).where(Bezwaar.bsn == bsn).limit(1)) is not None
+
+
+def is_excluded(session: Session, bsn: str | None) -> bool:
+    """R8: the person is on the exclusion list (safety, detention): not picked up, for a reason no partner learns."""
+    if not bsn:
+        return False
+    return session.scalar(select(Uitsluiting.id).where(Uitsluiting.bsn == bsn).limit(1)) is not None
 
 
 def is_repeat(session: Session, signal: Signaal, window_days: int) -> bool:

@@ -37,6 +37,9 @@ class Partner(Base):
     previous_token_hash: Mapped[str | None] = mapped_column(String(64))
     previous_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    contact_naam: Mapped[str | None] = mapped_column(String(200))  # the partner's contact person, for the administrator
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    contact_telefoon: Mapped[str | None] = mapped_column(String(40))
     # the last feedback number given to this partner: its row lock orders feedback the way it commits
     feedback_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -137,6 +140,8 @@ class SchuldhulpRegistratie(Base):
     hulpverlener: Mapped[str] = mapped_column(String(200))
     startdatum: Mapped[date] = mapped_column(Date)
     einddatum: Mapped[date | None] = mapped_column(Date)  # end decision; None while the track runs
+    gewijzigd_door: Mapped[str | None] = mapped_column(String(100))  # who added or changed the row (or imported it)
+    gewijzigd_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Bezwaar(Base):
@@ -148,6 +153,22 @@ class Bezwaar(Base):
     bsn: Mapped[str] = mapped_column(String(9), index=True)
     datum: Mapped[date] = mapped_column(Date)
     toelichting: Mapped[str | None] = mapped_column(Text)
+    gewijzigd_door: Mapped[str | None] = mapped_column(String(100))
+    gewijzigd_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Uitsluiting(Base):
+    """A person on the exclusion list (R8: safety, detention, ...): their signals are not picked up, for a reason the
+    partner never learns."""
+
+    __tablename__ = "uitsluitingen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bsn: Mapped[str] = mapped_column(String(9), index=True)
+    reden: Mapped[str] = mapped_column(Text)
+    datum: Mapped[date] = mapped_column(Date)
+    gewijzigd_door: Mapped[str | None] = mapped_column(String(100))
+    gewijzigd_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # DDAS v0.9 EnumEindresultaat

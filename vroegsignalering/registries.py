@@ -1,10 +1,13 @@
-"""The municipality's registries the assessment reads: debt-help tracks (R7) and objections (R9).
+"""The municipality's registries the assessment reads: debt-help tracks (R7), objections (R9) and the exclusion list
+(R8: safety, detention; the signal is not picked up and the partner never learns why).
 
 Each import replaces the whole registry (the source system is the truth) and is all or nothing: one bad row and
 nothing changes, so a typo can never silently drop someone's running track. Rows are dicts (from CSV or JSON);
 dates may be ISO strings or dates."""
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from engine.errors import EngineError
 from .brp import bsn_valid
-from .models import Bezwaar, SchuldhulpRegistratie
+from .models import Bezwaar, SchuldhulpRegistratie, Uitsluiting
 
 SCHULDHULP_FIELDS = ("bsn", "hulpverlener", "startdatum", "einddatum")
 BEZWAAR_FIELDS = ("bsn", "datum", "toelichting")
+UITSLUITING_FIELDS = ("bsn", "datum", "reden")
 
 
 @dataclass(frozen=True)
@@ -37,37 +41,78 @@ class RegistryImportError(EngineError):
         super().__init__("; ".join(str(e) for e in self.errors))
 
 
-def import_schuldhulp(session: Session, rows) -> int:
+def schuldhulp_values(checker: "_Row") -> dict:
+    values = {"bsn": checker.bsn("bsn"), "hulpverlener": checker.text("hulpverlener", 200, required=True),
+              "startdatum": checker.date("startdatum", required=True),
+              "einddatum": checker.date("einddatum", required=False)}
+    if values["startdatum"] and values["einddatum"] and values["einddatum"] < values["startdatum"]:
+        checker.error("einddatum", "ligt voor de startdatum")
+    return values
+
+
+def bezwaar_values(checker: "_Row") -> dict:
+    return {"bsn": checker.bsn("bsn"), "datum": checker.date("datum", required=True),
+            "toelichting": checker.text("toelichting", 4000, required=False)}
+
+
+def uitsluiting_values(checker: "_Row") -> dict:
+    return {"bsn": checker.bsn("bsn"), "datum": checker.date("datum", required=True),
+            "reden": checker.text("reden", 4000, required=True)}
+
+
+# register name -> (model, fields, the checks of one row)
+REGISTERS = {
+    "schuldhulp": (SchuldhulpRegistratie, SCHULDHULP_FIELDS, schuldhulp_values),
+    "bezwaren": (Bezwaar, BEZWAAR_FIELDS, bezwaar_values),
+    "uitsluitingen": (Uitsluiting, UITSLUITING_FIELDS, uitsluiting_values),
+}
+
+
+def checked_row(register: str, row: dict, number: int = 1) -> dict:
+    """The values of one row of a register, checked; RegistryImportError naming each problem."""
+    _model, fields, values_of = REGISTERS[register]
+    errors: list[RowError] = []
+    values = values_of(_Row(number, row, fields, errors))
+    if errors:
+        raise RegistryImportError(errors)
+    return values
+
+
+def import_register(session: Session, register: str, rows, *, by: str | None = None,
+                    at: datetime | None = None) -> int:
+    """Replace a whole register (all or nothing), each row marked as changed by `by` at `at`; the row count."""
+    model, fields, values_of = REGISTERS[register]
+    records, errors = [], []
+    for number, row in enumerate(rows, start=1):
+        records.append(values_of(_Row(number, row, fields, errors)))
+    return _replace(session, model, records, errors, by, at)
+
+
+def import_schuldhulp(session: Session, rows, **marks) -> int:
     """Replace the debt-help register; returns the number of rows imported."""
-    records, errors = [], []
-    for number, row in enumerate(rows, start=1):
-        checker = _Row(number, row, SCHULDHULP_FIELDS, errors)
-        values = {"bsn": checker.bsn("bsn"), "hulpverlener": checker.text("hulpverlener", 200, required=True),
-                  "startdatum": checker.date("startdatum", required=True),
-                  "einddatum": checker.date("einddatum", required=False)}
-        if values["startdatum"] and values["einddatum"] and values["einddatum"] < values["startdatum"]:
-            checker.error("einddatum", "ligt voor de startdatum")
-        records.append(values)
-    return _replace(session, SchuldhulpRegistratie, records, errors)
+    return import_register(session, "schuldhulp", rows, **marks)
 
 
-def import_bezwaren(session: Session, rows) -> int:
+def import_bezwaren(session: Session, rows, **marks) -> int:
     """Replace the objection register; returns the number of rows imported."""
-    records, errors = [], []
-    for number, row in enumerate(rows, start=1):
-        checker = _Row(number, row, BEZWAAR_FIELDS, errors)
-        records.append({"bsn": checker.bsn("bsn"), "datum": checker.date("datum", required=True),
-                        "toelichting": checker.text("toelichting", 4000, required=False)})
-    return _replace(session, Bezwaar, records, errors)
+    return import_register(session, "bezwaren", rows, **marks)
 
 
-def _replace(session: Session, model, records: list[dict], errors: list[RowError]) -> int:
+def _replace(session: Session, model, records: list[dict], errors: list[RowError], by, at) -> int:
     if errors:
         raise RegistryImportError(errors)
     session.execute(delete(model))
-    session.add_all([model(**values) for values in records])
+    session.add_all([model(**values, gewijzigd_door=by, gewijzigd_op=at) for values in records])
     session.flush()
     return len(records)
+
+
+def csv_rows(text: str) -> list[dict]:
+    """The rows of a register's CSV text (header line first; ';', ',' or tab, whichever the header uses most), each
+    without its empty fields."""
+    first = text.splitlines()[0] if text.strip() else ""
+    reader = csv.DictReader(io.StringIO(text), delimiter=max((";", ",", "\t"), key=first.count))
+    return [{(k or "").strip(): (v or "").strip() for k, v in row.items() if (v or "").strip()} for row in reader]
 
 
 class _Row:

@@ -25,12 +25,21 @@ class Settings(config.Settings):
     organisatie_contact_email: str = ""
     organisatie_contact_functie: str = ""
     gegevensleverancier_code: str = ""
+    # OpenID Connect sign-in beside local passwords (webapp/web/sso.py); off while oidc_issuer is empty
+    oidc_issuer: str = ""  # the identity provider's issuer URL (its discovery document is below it)
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid profile email"
+    oidc_username_claim: str = "preferred_username"
+    oidc_role_claim: str = "roles"  # a string or a list of strings in the id_token or userinfo
+    oidc_role_map: str = ""  # "claim value=role,..."; a value that is a role's own name maps to that role
+    oidc_label: str = "Inloggen met uw organisatieaccount"
 
     def problems(self) -> list[str]:
         problems = super().problems()
-        problem = brp_url_problem(self.brp_url)
-        if problem:
-            problems.append(problem)
+        for problem in (brp_url_problem(self.brp_url), oidc_problem(self)):
+            if problem:
+                problems.append(problem)
         return problems
 
 
@@ -49,6 +58,14 @@ Settings.ENV = {
     "VROEG_CONTACT_EMAIL": "organisatie_contact_email",
     "VROEG_CONTACT_FUNCTIE": "organisatie_contact_functie",
     "VROEG_GEGEVENSLEVERANCIER_CODE": "gegevensleverancier_code",
+    "VROEG_OIDC_ISSUER": "oidc_issuer",
+    "VROEG_OIDC_CLIENT_ID": "oidc_client_id",
+    "VROEG_OIDC_CLIENT_SECRET": "oidc_client_secret",
+    "VROEG_OIDC_SCOPES": "oidc_scopes",
+    "VROEG_OIDC_USERNAME_CLAIM": "oidc_username_claim",
+    "VROEG_OIDC_ROLE_CLAIM": "oidc_role_claim",
+    "VROEG_OIDC_ROLE_MAP": "oidc_role_map",
+    "VROEG_OIDC_LABEL": "oidc_label",
 }
 Settings.INT_RANGES = (*config.Settings.INT_RANGES, ("herhaling_termijn_dagen", 0, 100_000))
 
@@ -76,3 +93,33 @@ def brp_url_problem(url: str) -> str | None:
         return (f"VROEG_BRP_URL {url!r} uses plain http to another machine: personal data would cross the network "
                 f"unencrypted; use https (plain http is allowed only on the loopback address, e.g. 127.0.0.1)")
     return f"VROEG_BRP_URL must be an https URL (or http on the loopback address), got {url!r}"
+
+
+def oidc_problem(settings) -> str | None:
+    """Why the OpenID Connect settings cannot be used, or None (also when single sign-on is off)."""
+    if not settings.oidc_issuer:
+        return None
+    if not settings.oidc_client_id:
+        return "VROEG_OIDC_ISSUER is set but VROEG_OIDC_CLIENT_ID is not"
+    parts = urlsplit(settings.oidc_issuer)
+    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))):
+        return f"VROEG_OIDC_ISSUER must be an https URL (or http on the loopback address), got {settings.oidc_issuer!r}"
+    try:
+        oidc_role_map(settings.oidc_role_map)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def oidc_role_map(text: str) -> dict[str, str]:
+    """`"groep-a=hulpverlener,groep-b=beheerder"` as a dict; ValueError naming a bad entry or role."""
+    from engine.roles import ROLES
+
+    mapping = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        value, sep, role = (item.strip() for item in entry.rpartition("="))
+        if not sep or not value or role not in ROLES:
+            raise ValueError(f"VROEG_OIDC_ROLE_MAP: {entry!r} is not 'claim value=role' with a role of "
+                             f"{', '.join(ROLES)}")
+        mapping[value] = role
+    return mapping

@@ -30,19 +30,20 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, VROEG_SETTINGS=settings)
     app.extensions[EXTENSION] = engine or build_engine(settings)
 
-    from webapp import (audit, cases, coordination, letters, modeling, monitor, reach, referral, retention, search,
-                        tasks, worklist)
+    from webapp import (audit, beheer, cases, coordination, letters, modeling, monitor, reach, referral, retention,
+                        search, tasks, worklist)
     from webapp.api import API_PREFIX, bp as api_bp
-    from webapp.web import errors, formatting, inputs, login, pages, security
+    from webapp.web import errors, formatting, inputs, login, pages, security, sso
 
     inputs.init_app(app)  # first: the path converter applies to routes added after it
     errors.init_app(app)
     security.init_app(app, cookie_secure, settings.proxy_hops)
     login.init_app(app)
+    sso.init_app(app, settings)
     formatting.init_app(app, settings.timezone)
     pages.init_app(app)
     for feature in (worklist, cases, tasks, coordination, referral, modeling, audit, search, monitor, retention, reach,
-                    letters):
+                    letters, beheer):
         feature.init_app(app)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     app.add_url_rule("/", "index", _index)

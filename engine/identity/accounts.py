@@ -22,12 +22,14 @@ from engine.identity import web_sessions
 from engine.history.audit import SYSTEM_CHAIN, append_event
 from engine.errors import EngineError
 from engine.models import ApiToken, User
-from engine.roles import ROLES
+from engine.roles import NO_ROLE, ROLES
 
 # Production cost (argon2-cffi's defaults, RFC 9106's second recommendation). Whoever builds the engine may pass
 # another PasswordHasher (the tests pass a cheap one); check_password rehashes a password stored at other parameters.
 PRODUCTION_HASHER = PasswordHasher()
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,19}$")
+MAX_NAME_LENGTH = 200
 MIN_PASSWORD_LENGTH = 12
 DEFAULT_TOKEN_LIFETIME = timedelta(days=365)
 MAX_TOKEN_LENGTH = 200
@@ -41,24 +43,38 @@ class AccountError(EngineError):
 
 
 def add_user(session: Session, username: str, role: str, password: str | None, at: datetime, *,
-             hasher: PasswordHasher) -> User:
-    """Create a staff account; raise AccountError naming what is wrong."""
+             hasher: PasswordHasher, volledige_naam: str | None = None, telefoon: str | None = None,
+             oidc_subject: str | None = None) -> User:
+    """Create a staff account; raise AccountError naming what is wrong. Only an account from single sign-on
+    (`oidc_subject`) may wait for a role (NO_ROLE)."""
     problems = []
     if not _USERNAME.match(username or ""):
         problems.append("username must be 2-63 characters: lowercase letters, digits, '.', '_' or '-'")
-    if role not in ROLES:
+    if role not in ROLES and not (role == NO_ROLE and oidc_subject):
         problems.append(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if password is not None:
         problems.extend(_password_problems(password))
+    problems.extend(profile_problems(volledige_naam, telefoon))
     if not problems and session.scalar(select(User).where(User.username == username)) is not None:
         problems.append(f"user {username!r} already exists")
     if problems:
         raise AccountError("; ".join(problems))
     user = User(username=username, role=role, password_hash=hasher.hash(password) if password else None,
-                active=True, created_at=at)
+                active=True, created_at=at, volledige_naam=volledige_naam or None, telefoon=telefoon or None,
+                oidc_subject=oidc_subject)
     session.add(user)
     session.flush()
     return user
+
+
+def profile_problems(volledige_naam: str | None, telefoon: str | None) -> list[str]:
+    """What is wrong with a full name (shown to residents) and a phone number, in English."""
+    problems = []
+    if volledige_naam is not None and (len(volledige_naam) > MAX_NAME_LENGTH or not volledige_naam.isprintable()):
+        problems.append(f"full name must be at most {MAX_NAME_LENGTH} printable characters")
+    if telefoon and not _PHONE.match(telefoon):
+        problems.append("phone number must be 6-20 digits, spaces, '+', '-', '(' or ')'")
+    return problems
 
 
 def has_users(session: Session) -> bool:

@@ -122,6 +122,22 @@ def test_user_add_with_password_from_stdin(vroeg, engine):
         assert check_password(uow.session, "anna", "een-lang-wachtwoord", hasher=FAST_HASHER).role == "hulpverlener"
 
 
+def test_user_add_with_full_name_and_phone(vroeg, engine):
+    assert vroeg("user", "add", "anna", "--rol", "hulpverlener", "--naam", "Anna de Vries",
+                 "--telefoon", "020 555 0101").exit_code == 0
+    with engine.uow() as uow:
+        user = uow.session.scalar(select(User).where(User.username == "anna"))
+        assert (user.volledige_naam, user.telefoon) == ("Anna de Vries", "020 555 0101")
+    bad = vroeg("user", "add", "bram", "--rol", "auditor", "--telefoon", "bel me")
+    assert bad.exit_code != 0 and "phone number" in bad.stderr
+    changed = vroeg("user", "set", "anna", "--rol", "coordinator", "--telefoon", "")
+    assert changed.exit_code == 0 and "role changed, telefoon changed" in changed.stdout
+    with engine.uow() as uow:
+        user = uow.session.scalar(select(User).where(User.username == "anna"))
+        assert (user.role, user.volledige_naam, user.telefoon) == ("coordinator", "Anna de Vries", None)
+    assert vroeg("user", "set", "anna").exit_code == 2
+
+
 def test_user_add_without_password_is_token_only(vroeg, engine):
     assert vroeg("user", "add", "bram", "--rol", "auditor").exit_code == 0
     with engine.uow() as uow:

@@ -82,3 +82,17 @@ def test_without_contact_settings_the_letter_still_reads_whole(vs, bare_app, pla
     assert "Neem dan contact op met de gemeente." in resident and f"zaaknummer: {planned_case}" in resident
     for empty in ("bel .", "mail naar .", "is .", ": ."):
         assert empty not in resident
+
+
+def test_the_letter_names_the_counsellor_by_full_name_and_phone(vs, web, planned_case):
+    from vroegsignalering.services.beheer_accounts import AccountChange, change_account
+    from vroegsignalering.services.staff import StaffMember
+
+    sign_in(vs, web)  # anna, who completed the plan
+    change_account(vs, StaffMember(0, "bea", "beheerder"), "anna",
+                   AccountChange(volledige_naam="Anna de Vries", telefoon="020 555 0101"))
+    first = " ".join(pages_of(web, planned_case)[0].split())
+    assert "Uw hulpverlener is Anna de Vries. U bereikt uw hulpverlener op 020 555 0101." in first
+    assert "bel 020 123 45 67 of mail naar vroeg@example.nl" in first  # the municipality's details stay
+    html = web.get(f"/zaken/{planned_case}/plan-van-aanpak").get_data(as_text=True)
+    assert "Anna de Vries (anna)" in html.partition("dossierexemplaar")[2]

@@ -20,7 +20,7 @@ from vroegsignalering.names import fold, is_entrepreneur, is_legal_entity, surna
 ALL_STEPS = {"herinnering_verstuurd": True, "persoonlijk_contact_gezocht": True, "gewezen_op_schuldhulp": True,
              "aangeboden_gegevens_door_te_geven": True}
 FACT_KEYS = {"brp", "naam_afwijkend", "verhuisd_binnen_gemeente", "bsn", "shv", "shv_hulpverlener", "bezwaar",
-             "herhaald", "onterecht", "onterecht_reden", "rechtspersoon", "ondernemer"}
+             "uitgesloten", "herhaald", "onterecht", "onterecht_reden", "rechtspersoon", "ondernemer"}
 NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
 
 
@@ -475,4 +475,4 @@ def test_objection_import_through_the_engine_is_recorded(engine):
                                     .order_by(Event.id)).all()
         assert kinds == [{"register": "bezwaren", "rijen": 1}, {"register": "bezwaren", "rijen": 0}]
     with pytest.raises(ValueError):
-        import_registry(engine, "uitsluitingen", [], actor="beheerder")
+        import_registry(engine, "onbekend", [], actor="beheerder")

@@ -57,13 +57,13 @@ def receive(engine, partner_id: int, payload: dict, actor: str) -> SignalRef:
 
 @transactional
 def import_registry(engine, registry: str, rows, actor: str) -> int:
-    """Replace the 'schuldhulp' or 'bezwaren' register with these rows (all or nothing; RegistryImportError names
-    each bad row); the import is recorded in the system history. Returns the number of rows."""
-    importers = {"schuldhulp": registries.import_schuldhulp, "bezwaren": registries.import_bezwaren}
-    if registry not in importers:
-        raise ValueError(f"unknown registry {registry!r}: choose from {', '.join(importers)}")
+    """Replace the 'schuldhulp', 'bezwaren' or 'uitsluitingen' register with these rows (all or nothing;
+    RegistryImportError names each bad row); the import is recorded in the system history. Returns the number of
+    rows."""
+    if registry not in registries.REGISTERS:
+        raise ValueError(f"unknown registry {registry!r}: choose from {', '.join(registries.REGISTERS)}")
     with engine.uow() as uow:
-        count = importers[registry](uow.session, rows)
+        count = registries.import_register(uow.session, registry, rows, by=actor, at=engine.clock.now())
         append_event(uow.session, chain=SYSTEM_CHAIN, kind="register_geimporteerd", actor=actor,
                      at=engine.clock.now(), data={"register": registry, "rijen": count})
         uow.commit()

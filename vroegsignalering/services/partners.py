@@ -13,14 +13,18 @@ from ..partners import PartnerError, PartnerRef, add_partner, any_partner_by_nam
 
 
 @transactional
-def register_partner(engine, naam: str, type: str, *, actor: str) -> tuple[PartnerRef, str]:
-    """Create a partner and record it in the system history (without the token); (partner, token)."""
+def register_partner(engine, naam: str, type: str, *, actor: str, contact: dict | None = None) -> tuple[PartnerRef, str]:
+    """Create a partner (with its contact person, see set_partner_contact) and record it in the system history
+    (without the token); (partner, token)."""
+    _check_contact(contact or {})
     with engine.uow() as uow:
         now = engine.clock.now()
         partner, token = add_partner(uow.session, naam, type, now, timedelta(days=engine.settings.token_lifetime_days))
+        changes = _apply_contact(partner, contact or {})
         append_event(uow.session, chain=SYSTEM_CHAIN, kind="partner_aangemaakt", actor=actor, at=now,
                      data={"partner_id": partner.id, "naam": partner.naam, "type": partner.type,
-                           "token_geldig_tot": partner.token_expires_at.isoformat()})
+                           "token_geldig_tot": partner.token_expires_at.isoformat(),
+                           **{key: change["nieuw"] for key, change in changes.items()}})
         result = ref(partner)
         uow.commit()
     return result, token
@@ -82,3 +86,56 @@ def find_partner(engine, naam: str) -> PartnerRef:
     """The active partner with this name (PartnerError when there is none)."""
     with engine.uow() as uow:
         return ref(partner_by_name(uow.session, naam))
+
+
+MAX_CONTACT_LENGTH = 200
+
+
+@transactional
+def set_partner_contact(engine, naam: str, contact: dict, *, actor: str) -> dict:
+    """Set the partner's contact person (`contact_naam`, `contact_email`, `contact_telefoon`; '' clears one); the
+    history gets each changed field with its old and new value. Returns the changes."""
+    problems = [f"{key}: at most {MAX_CONTACT_LENGTH} printable characters" for key, value in contact.items()
+                if value and (len(value) > MAX_CONTACT_LENGTH or not value.isprintable())]
+    unknown = set(contact) - {"contact_naam", "contact_email", "contact_telefoon"}
+    if unknown:
+        problems.append(f"unknown fields: {', '.join(sorted(unknown))}")
+    if contact.get("contact_email") and "@" not in contact["contact_email"]:
+        problems.append("contact_email: not an e-mail address")
+    if problems:
+        raise PartnerError("; ".join(problems))
+    with engine.uow() as uow:
+        partner = any_partner_by_name(uow.session, naam)
+        changes = {}
+        for key, value in contact.items():
+            if getattr(partner, key) != (value or None):
+                changes[key] = {"oud": getattr(partner, key), "nieuw": value or None}
+                setattr(partner, key, value or None)
+        if changes:
+            append_event(uow.session, chain=SYSTEM_CHAIN, kind="partner_gewijzigd", actor=actor,
+                         at=engine.clock.now(), data={"partner_id": partner.id, "naam": partner.naam,
+                                                      "wijzigingen": changes})
+            uow.commit()
+    return changes
+
+
+def _check_contact(contact: dict) -> None:
+    problems = [f"{key}: at most {MAX_CONTACT_LENGTH} printable characters" for key, value in contact.items()
+                if value and (len(value) > MAX_CONTACT_LENGTH or not value.isprintable())]
+    unknown = set(contact) - {"contact_naam", "contact_email", "contact_telefoon"}
+    if unknown:
+        problems.append(f"unknown fields: {', '.join(sorted(unknown))}")
+    if contact.get("contact_email") and "@" not in contact["contact_email"]:
+        problems.append("contact_email: not an e-mail address")
+    if problems:
+        raise PartnerError("; ".join(problems))
+
+
+def _apply_contact(partner: Partner, contact: dict) -> dict:
+    """Set the contact fields; {field: {oud, nieuw}} of those that changed."""
+    changes = {}
+    for key, value in contact.items():
+        if getattr(partner, key) != (value or None):
+            changes[key] = {"oud": getattr(partner, key), "nieuw": value or None}
+            setattr(partner, key, value or None)
+    return changes

@@ -13,6 +13,7 @@ from engine.errors import EngineError, NotAllowed, UnknownCase
 from engine.models import Case, Event
 from engine.roles import COORDINATOR, HULPVERLENER
 
+from ..queries.beheer import counsellor_names
 from ..queries.case_header import CaseHeader, case_header
 from .tasks import Actor
 
@@ -45,6 +46,9 @@ class Plan:
     forms: dict  # form name -> definition, from the case's process version
     incassostop_einde: date | None
     organisatie: dict = field(default_factory=dict)
+    # the counsellor who completed the plan: full name and phone number as an administrator entered them (or None)
+    hulpverlener_naam: str | None = None
+    hulpverlener_telefoon: str | None = None
 
 
 def open_plan(engine, actor: Actor, case_id: int, action: str) -> Plan:
@@ -61,8 +65,9 @@ def open_plan(engine, actor: Actor, case_id: int, action: str) -> Plan:
         if PLAN not in done:
             raise NoPlan(case_id)
         forms = engine.specs.get(session, case.process_version_id).forms
+        naam, telefoon = counsellor_names(session, [done[PLAN].by]).get(done[PLAN].by, (None, None))
         plan = Plan(case_header(session, case), done[PLAN], done.get(GESPREK), forms,
-                    _incassostop_einde(session, case_id), _organisatie(engine.settings))
+                    _incassostop_einde(session, case_id), _organisatie(engine.settings), naam, telefoon)
         record_access(session, username=actor.username, role=actor.role, case_id=case_id, action=action,
                       at=engine.clock.now())
         uow.commit()

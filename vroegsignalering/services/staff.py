@@ -89,10 +89,10 @@ def authenticate_token(engine, token: str) -> tuple[StaffMember | None, str | No
 
 
 def active_member(engine, user_id: int) -> StaffMember | None:
-    """The staff member with this id while the account is active, else None (the session's user)."""
+    """The staff member with this id while the account is active and has a role, else None (the session's user)."""
     with engine.uow() as uow:
         user = uow.session.get(User, user_id)
-        return _member(user) if user is not None and user.active else None
+        return _member(user) if user is not None and user.active and user.role else None
 
 
 def _member(user: User) -> StaffMember:

@@ -15,6 +15,10 @@ KEY_LABELS = {
     "content_hash": "Controlegetal van de bestanden", "files": "Bestanden", "naam": "Naam", "type": "Soort",
     "partner_id": "Partnernummer", "token_geldig_tot": "Token geldig tot", "username": "Gebruikersnaam",
     "role": "Rol", "password": "Wachtwoord", "element_id": "Element", "reason": "Reden", "seq": "Volgnummer",
+    "volledige_naam": "Volledige naam", "telefoon": "Telefoonnummer", "wijzigingen": "Wijzigingen",
+    "oud": "Oud", "nieuw": "Nieuw", "register": "Register", "handeling": "Handeling", "rij": "Rij",
+    "rijen": "Rijen", "contact_naam": "Contactpersoon", "contact_email": "E-mailadres contactpersoon",
+    "contact_telefoon": "Telefoonnummer contactpersoon", "sso": "Single sign-on via",
 }
 VALUE_LABELS = {
     "kind": {"gateway": "splitsing (keuze in het diagram)", "dmn": "beslistabel"},

@@ -1,4 +1,4 @@
-"""`vroeg user add|token|password|disable|enable` and `vroeg demo`: staff accounts from the command line."""
+"""`vroeg user add|set|token|password|disable|enable` and `vroeg demo`: staff accounts from the command line."""
 from __future__ import annotations
 
 import sys
@@ -17,6 +17,14 @@ DEMO_PASSWORD = "vroeg-demo-2026"
 # (username, role): one account per role, and the counsellor for entrepreneurs that processes/werkvoorraad.dmn
 # assigns their cases to (`toewijzing`)
 DEMO_USERS = tuple((role, role) for role in ROLES) + (("ondernemersadviseur", "hulpverlener"),)
+# full name and phone number as residents read them in the plan van aanpak (made up; 020 555 01xx is not in use)
+DEMO_PROFILES = {
+    "hulpverlener": {"volledige_naam": "Sanne Visser", "telefoon": "020 555 0101"},
+    "ondernemersadviseur": {"volledige_naam": "Mehmet Yılmaz", "telefoon": "020 555 0102"},
+    "coordinator": {"volledige_naam": "Els de Groot", "telefoon": "020 555 0103"},
+    "proceseigenaar": {"volledige_naam": "Pieter Bakker"}, "auditor": {"volledige_naam": "Fenna Mulder"},
+    "beheerder": {"volledige_naam": "Ruud Jansen"}, "beleidsmedewerker": {"volledige_naam": "Noor El Idrissi"},
+}
 
 
 @click.group("user")
@@ -30,11 +38,15 @@ def user() -> None:
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input; without it the account has no "
                    "password and signs in with tokens only.")
+@click.option("--naam", "volledige_naam", help="Full name, shown to residents (e.g. in the plan van aanpak).")
+@click.option("--telefoon", help="Phone number at which residents reach this person.")
 @pass_state
-def add(state, username: str, role: str, password_stdin: bool) -> None:
+def add(state, username: str, role: str, password_stdin: bool, volledige_naam: str | None,
+        telefoon: str | None) -> None:
     """Create a staff account USERNAME with role ROL."""
     password = _read_password() if password_stdin else None
-    state.engine.add_user(username, role, password, actor=cli_actor())
+    state.engine.add_user(username, role, password, actor=cli_actor(), volledige_naam=volledige_naam,
+                          telefoon=telefoon)
     how = "with a password" if password else "without a password (token only: `vroeg user token`)"
     click.echo(f"user {username} added, role {role}, {how}")
 
@@ -102,6 +114,23 @@ def _when(engine, moment: datetime) -> str:
     return f"{moment.astimezone(ZoneInfo(engine.settings.timezone)):%Y-%m-%d %H:%M %Z}"
 
 
+@user.command("set")
+@click.argument("username")
+@click.option("--rol", "role", type=click.Choice(ROLES), help="A new role (e.g. for an account from single sign-on).")
+@click.option("--naam", "volledige_naam", help="Full name, shown to residents; '' clears it.")
+@click.option("--telefoon", help="Phone number for residents; '' clears it.")
+@pass_state
+def set_profile(state, username: str, role: str | None, volledige_naam: str | None, telefoon: str | None) -> None:
+    """Change the role, full name or phone number of USERNAME; each change is in the system history."""
+    from vroegsignalering.services.beheer_accounts import AccountChange, change_profile
+
+    if role is None and volledige_naam is None and telefoon is None:
+        raise usage_error("give at least one of --rol, --naam and --telefoon")
+    changes = change_profile(state.engine, username, AccountChange(role, volledige_naam, telefoon),
+                             actor=cli_actor())
+    click.echo(f"user {username}: " + (", ".join(f"{k} changed" for k in changes) or "nothing changed"))
+
+
 @user.command("password")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, required=True,
@@ -156,7 +185,7 @@ def demo(state, if_empty: bool, anchor, households) -> None:
     created = set()
     for username, role in DEMO_USERS:
         if username not in existing:
-            engine.add_user(username, role, DEMO_PASSWORD, actor="systeem")
+            engine.add_user(username, role, DEMO_PASSWORD, actor="systeem", **DEMO_PROFILES.get(username, {}))
             created.add(username)
     for line in deploy_if_present(engine):
         click.echo(line)

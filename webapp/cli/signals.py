@@ -1,9 +1,7 @@
-"""`vroeg partner add|token|disable|enable`, `vroeg import signalen|schuldhulp|bezwaren` and `vroeg export ddas`:
+"""`vroeg partner add|token|disable|enable`, `vroeg import signalen|schuldhulp|bezwaren|uitsluitingen` and `vroeg export ddas`:
 signals in, registration out."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from datetime import date
@@ -165,6 +163,14 @@ def import_bezwaren(state, file: Path) -> None:
     _import_registry(state, "bezwaren", file)
 
 
+@import_group.command("uitsluitingen")
+@click.argument("file", type=_FILE)
+@pass_state
+def import_uitsluitingen(state, file: Path) -> None:
+    """Replace the exclusion list (R8) with FILE (CSV: bsn, datum, reden); all or nothing."""
+    _import_registry(state, "uitsluitingen", file)
+
+
 def _import_registry(state, registry: str, file: Path) -> None:
     from vroegsignalering.registries import RegistryImportError
     from vroegsignalering.services.intake import import_registry
@@ -185,9 +191,9 @@ def _registry_rows(file: Path) -> list[dict]:
         text = file.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CommandFailed(f"Error: {file.name}: not UTF-8 text", 1) from None
-    first = text.splitlines()[0] if text.strip() else ""
-    reader = csv.DictReader(io.StringIO(text), delimiter=max((";", ",", "\t"), key=first.count))
-    return [{(k or "").strip(): (v or "").strip() for k, v in row.items() if (v or "").strip()} for row in reader]
+    from vroegsignalering.registries import csv_rows
+
+    return csv_rows(text)
 
 
 # --- export ---

@@ -101,10 +101,14 @@ def resident_sections(plan: Plan) -> list[tuple[str, list[str]]]:
 
 
 def _contact_lines(plan: Plan) -> list[str]:
-    """How to reach the municipality, with only what is known: never an empty field, never an account name as a
-    person's name (staff accounts carry no full names yet)."""
+    """The counsellor by full name (and phone number) when an administrator entered them, then how to reach the
+    municipality, with only what is known: never an empty field, never an account name as a person's name."""
     org = plan.organisatie
     lines = []
+    if plan.hulpverlener_naam:
+        lines.append(f"Uw hulpverlener is {plan.hulpverlener_naam}."
+                     + (f" U bereikt uw hulpverlener op {plan.hulpverlener_telefoon}."
+                        if plan.hulpverlener_telefoon else ""))
     who = org["contact_naam"] or org["naam"] or "de gemeente"
     reach = [f"bel {org['contact_telefoon']}" if org["contact_telefoon"] else "",
              f"mail naar {org['contact_email']}" if org["contact_email"] else ""]
@@ -128,7 +132,8 @@ def file_sections(plan: Plan) -> list[tuple[str, list[tuple[str, str]]]]:
             ("Signalen", "; ".join(f"{t}: {s}" + (f" ({bedrag(b)})" if b is not None else "")
                                    for t, s, b in h.signalen) or "geen"),
             ("Zaak aangemaakt", datum(h.aangemaakt)),
-            ("Hulpverlener", plan.plan.by), ("Plan vastgesteld op", datum(plan.plan.at))]
+            ("Hulpverlener", f"{plan.hulpverlener_naam} ({plan.plan.by})" if plan.hulpverlener_naam else plan.plan.by),
+            ("Plan vastgesteld op", datum(plan.plan.at))]
     if plan.gesprek:
         zaak.insert(-1, ("Eerste gesprek op", datum(plan.gesprek.at)))
     if plan.incassostop_einde:

@@ -26,6 +26,7 @@ NAVIGATION = (
     ("Dashboard", "monitor.overzicht", (COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
     ("Bewaartermijnen", "retention.overzicht", (COORDINATOR, AUDITOR, BEHEERDER)),
     ("Bereik", "reach.overzicht", (HULPVERLENER, COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
+    ("Beheer", "beheer.index", (BEHEERDER,)),
 )
 
 _FORBIDDEN = """{% extends "web/base.html" %}
