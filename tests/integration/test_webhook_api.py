@@ -73,3 +73,18 @@ def test_the_openapi_document_describes_the_webhook(client):
     operations = document["paths"]["/terugmeldingen/webhook"]
     assert set(operations) == {"put", "get", "delete"}
     assert "Vroeg-Signature" in operations["put"]["description"]
+
+
+def test_the_command_line_sets_lists_redelivers_and_removes(vroeg, hooks, receiver):
+    add_partner(hooks)
+    env = {"VROEG_TESTING": "1", "VROEG_WEBHOOK_TEST_LOCAL_RECEIVER": "1"}
+    refused = vroeg("partner", "webhook", "set", "Woonstad", "https://10.0.0.8/hook")
+    assert refused.exit_code == 2 and "10.0.0.8 is een privéadres" in refused.stderr
+    assert vroeg("partner", "webhook", "set", "Onbekend", receiver.url, **env).exit_code == 2
+    made = vroeg("partner", "webhook", "set", "Woonstad", receiver.url, **env)
+    assert made.exit_code == 0 and made.stdout.splitlines()[-1].startswith("whsec_")
+    listed = vroeg("partner", "webhook", "list", **env)
+    assert listed.stdout == f"Woonstad: actief, delivered up to 0, 0 waiting, {receiver.url}\n"
+    assert vroeg("partner", "webhook", "redeliver", "Woonstad", **env).exit_code == 0
+    assert vroeg("partner", "webhook", "remove", "Woonstad", **env).stdout == "partner Woonstad: webhook removed\n"
+    assert vroeg("partner", "webhook", "remove", "Woonstad", **env).exit_code == 2
