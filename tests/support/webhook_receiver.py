@@ -26,6 +26,7 @@ class Request:
     body: bytes
     status: int
     at: float  # time.monotonic() when it arrived
+    wall: float  # time.time() when it arrived (lag against the message's datum)
 
     @property
     def message(self) -> dict:
@@ -93,14 +94,14 @@ def _handler(receiver: Receiver):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            arrived = time.monotonic()
+            arrived, wall = time.monotonic(), time.time()
             behaviour = receiver.next_behaviour()
             receiver.arrived.set()
             status = {"500": 500, "302": 302}.get(behaviour, 200)
             if behaviour.startswith(("slow:", "hang:")):
                 time.sleep(float(behaviour.split(":", 1)[1]))
             with receiver.lock:
-                receiver.requests.append(Request(dict(self.headers), body, status, arrived))
+                receiver.requests.append(Request(dict(self.headers), body, status, arrived, wall))
             try:
                 self.send_response(status)
                 if status == 302:
