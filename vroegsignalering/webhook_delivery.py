@@ -87,18 +87,15 @@ def _free(now: datetime) -> tuple:
 
 def _deliver_one_partner(engine, hook_id: int, transmit, rng) -> int:
     delivered = 0
-    while delivered < MAX_PER_RUN:
-        claimed = claim(engine, hook_id)
-        if claimed is None:
-            break
-        now = engine.clock.now()
+    claimed = claim(engine, hook_id)
+    while claimed is not None:
         try:
-            transmit(claimed, now)
+            transmit(claimed, engine.clock.now())
         except (DeliveryFailed, WebhookRefused) as exc:
             record_failure(engine, claimed, str(exc), rng)
             break
-        record_success(engine, claimed)
         delivered += 1
+        claimed = record_success(engine, claimed, claim_next=delivered < MAX_PER_RUN)
     return delivered
 
 
@@ -108,36 +105,51 @@ def claim(engine, hook_id: int) -> Claimed | None:
     it is not due, or nothing waits."""
     with engine.uow() as uow:
         now = engine.clock.now()
-        lease = now + timedelta(seconds=2 * engine.settings.webhook_timeout_seconds + 5)
         taken = uow.session.execute(update(PartnerWebhook).where(PartnerWebhook.id == hook_id, *_free(now))
-                                    .values(bezig_tot=lease).execution_options(synchronize_session=False))
+                                    .values(bezig_tot=_lease(engine, now))
+                                    .execution_options(synchronize_session=False))
         if taken.rowcount != 1:
             return None
-        hook = uow.session.get(PartnerWebhook, hook_id)
-        row = uow.session.execute(
-            select(Terugmelding, Signaal.externe_referentie).join(Signaal, Signaal.id == Terugmelding.signal_id)
-            .where(Terugmelding.partner_id == hook.partner_id, Terugmelding.volgnummer > hook.afgeleverd_tot)
-            .order_by(Terugmelding.volgnummer).limit(1)).first()
-        if row is None:
-            hook.bezig_tot = None
-            uow.commit()
-            return None
-        claimed = Claimed(hook.id, hook.url, hook.geheim, row[0].volgnummer, message_body(*row))
+        claimed = _next_message(uow.session, uow.session.get(PartnerWebhook, hook_id))
         uow.commit()
     return claimed
 
 
 @transactional
-def record_success(engine, claimed: Claimed) -> None:
-    """The message was accepted: the next one is due at once."""
+def record_success(engine, claimed: Claimed, *, claim_next: bool = False) -> Claimed | None:
+    """The message was accepted: move the cursor past it. With `claim_next`, keep the lease and return the next
+    waiting message in the same transaction (None when nothing waits)."""
     with engine.uow() as uow:
+        now = engine.clock.now()
         hook = uow.session.get(PartnerWebhook, claimed.hook_id)
         if hook is None:
-            return  # removed meanwhile
+            return None  # removed meanwhile
         hook.afgeleverd_tot = max(hook.afgeleverd_tot, claimed.volgnummer)
         hook.pogingen, hook.eerste_fout_op, hook.volgende_poging_op, hook.laatste_fout = 0, None, None, None
-        hook.afgeleverd_op, hook.bezig_tot = engine.clock.now(), None
+        hook.afgeleverd_op, hook.bezig_tot = now, None
+        following = None
+        if claim_next and hook.dood_sinds is None:
+            hook.bezig_tot = _lease(engine, now)
+            following = _next_message(uow.session, hook)
         uow.commit()
+    return following
+
+
+def _lease(engine, now: datetime) -> datetime:
+    """Until when a worker holds a webhook: longer than one delivery may take, so a live worker is never overtaken."""
+    return now + timedelta(seconds=2 * engine.settings.webhook_timeout_seconds + 5)
+
+
+def _next_message(session, hook: PartnerWebhook) -> Claimed | None:
+    """The oldest feedback after the cursor, as the message to send; without one the lease is given back."""
+    row = session.execute(
+        select(Terugmelding, Signaal.externe_referentie).join(Signaal, Signaal.id == Terugmelding.signal_id)
+        .where(Terugmelding.partner_id == hook.partner_id, Terugmelding.volgnummer > hook.afgeleverd_tot)
+        .order_by(Terugmelding.volgnummer).limit(1)).first()
+    if row is None:
+        hook.bezig_tot = None
+        return None
+    return Claimed(hook.id, hook.url, hook.geheim, row[0].volgnummer, message_body(*row))
 
 
 @transactional
