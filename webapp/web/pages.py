@@ -25,6 +25,7 @@ NAVIGATION = (
     ("Dashboard", "monitor.overzicht", (COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
     ("Bewaartermijnen", "retention.overzicht", (COORDINATOR, AUDITOR, BEHEERDER)),
     ("Bereik", "reach.overzicht", (HULPVERLENER, COORDINATOR, PROCESEIGENAAR, BELEIDSMEDEWERKER)),
+    ("Webhooks", "webhooks.overzicht", (BEHEERDER,)),
 )
 
 _FORBIDDEN = """{% extends "web/base.html" %}
