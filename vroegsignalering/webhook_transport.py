@@ -88,7 +88,7 @@ def resolve(host: str, port: int, allow_loopback: bool = False) -> list[str]:
     for address in addresses:
         problem = address_problem(address, allow_loopback)
         if problem:
-            raise WebhookRefused(f"{host} wijst naar {problem}")
+            raise WebhookRefused(f"{host} wijst naar een verboden adres: {problem}")
     return addresses
 
 

@@ -4,6 +4,7 @@ in order, at least once with the pull API's numbers; slow, failing and recoverin
 from __future__ import annotations
 
 import random
+import socket
 from dataclasses import replace
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from engine.history.audit import SYSTEM_CHAIN
 from engine.models import Event
 from vroegsignalering.bootstrap import build_engine
-from vroegsignalering.services.partners import register_partner
+from vroegsignalering.services.partners import register_partner, set_partner_active
 from vroegsignalering.services.webhooks import WebhookError, redeliver, register_webhook
 from vroegsignalering.webhook_delivery import deliver_webhooks
 from vroegsignalering.webhook_models import PartnerWebhook
@@ -140,3 +141,28 @@ def test_without_the_test_setting_the_local_receiver_is_refused(settings, clock,
         assert "deze machine" in hook_row(eng, partner_id).laatste_fout and receiver.requests == []
     finally:
         eng.db.dispose()
+
+
+def test_a_name_that_later_resolves_inward_is_refused_at_delivery(settings, clock, receiver, monkeypatch):
+    eng = build_engine(replace(settings, webhook_ca_file=str(receiver.ca_file)), clock, password_hasher=FAST_HASHER)
+    try:
+        port = receiver.url.split(":")[2].split("/")[0]
+        partner_id, _ = partner_with_webhook(eng, f"https://partner.example:{port}/hook")  # public when registered
+        add_feedback(eng, partner_id, 1)
+        monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, **kw: [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))])  # ... and now points at us
+        assert deliver_webhooks(eng) == 0
+        row = hook_row(eng, partner_id)
+        assert "partner.example wijst naar een verboden adres: 127.0.0.1 is een loopbackadres" in row.laatste_fout
+        assert row.pogingen == 1 and receiver.requests == []
+    finally:
+        eng.db.dispose()
+
+
+def test_a_disabled_partner_gets_nothing_until_enabled(hooks, receiver):
+    partner_id, _ = partner_with_webhook(hooks, receiver.url)
+    add_feedback(hooks, partner_id, 2)
+    set_partner_active(hooks, "Woonstad", False, actor="test")
+    assert deliver_webhooks(hooks) == 0 and receiver.requests == []
+    set_partner_active(hooks, "Woonstad", True, actor="test")
+    assert deliver_webhooks(hooks) == 2
