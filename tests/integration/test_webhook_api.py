@@ -2,18 +2,14 @@
 receives is the `GET /terugmeldingen` result, with the same volgnummer."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.webhook_delivery import deliver_webhooks
 from webapp import create_app
 from webapp.api import API_PREFIX
-from tests.conftest import FAST_HASHER
 from tests.support.signals import add_partner
 from tests.support.webhook_receiver import Receiver
-from tests.support.webhooks import add_feedback
+from tests.support.webhooks import add_feedback, engine_with
 
 WEBHOOK = f"{API_PREFIX}/terugmeldingen/webhook"
 
@@ -26,10 +22,8 @@ def receiver(tmp_path):
 
 @pytest.fixture
 def hooks(settings, clock, receiver):
-    eng = build_engine(replace(settings, webhook_test_local_receiver=True, webhook_ca_file=str(receiver.ca_file)),
-                       clock, password_hasher=FAST_HASHER)
-    yield eng
-    eng.db.dispose()
+    with engine_with(settings, clock, webhook_test_local_receiver=True, webhook_ca_file=str(receiver.ca_file)) as eng:
+        yield eng
 
 
 @pytest.fixture

@@ -2,20 +2,17 @@
 "Opnieuw afleveren", which delivers the waiting feedback again; other roles are refused."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.services.partners import register_partner
 from vroegsignalering.services.webhooks import register_webhook
 from vroegsignalering.webhook_delivery import deliver_webhooks
 from webapp import create_app
-from tests.conftest import FAST_HASHER
 from tests.support.web import csrf_from, sign_in
 from tests.support.webhook_receiver import Receiver
-from tests.support.webhooks import add_feedback
+from tests.support.webhooks import add_feedback, engine_with
 
 BUTTON = "Opnieuw afleveren</button>"
 
@@ -28,10 +25,9 @@ def receiver(tmp_path):
 
 @pytest.fixture
 def hooks(settings, clock, receiver):
-    eng = build_engine(replace(settings, webhook_test_local_receiver=True, webhook_ca_file=str(receiver.ca_file),
-                               webhook_dead_after_hours=1), clock, password_hasher=FAST_HASHER)
-    yield eng
-    eng.db.dispose()
+    with engine_with(settings, clock, webhook_test_local_receiver=True, webhook_ca_file=str(receiver.ca_file),
+                     webhook_dead_after_hours=1) as eng:
+        yield eng
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,8 @@ from sqlalchemy import select
 from vroegsignalering.services.partners import register_partner
 from vroegsignalering.services.webhooks import register_webhook
 from vroegsignalering.webhook_models import PartnerWebhook
-from vroegsignalering.bootstrap import build_engine
-from tests.conftest import FAST_HASHER
 from tests.support.webhook_receiver import Receiver
-from tests.support.webhooks import add_feedback, in_order_without_loss
+from tests.support.webhooks import add_feedback, engine_with, in_order_without_loss
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,9 +38,8 @@ def wait_until(condition, seconds: float) -> bool:
 @pytest.fixture
 def local_engine(settings, clock):
     """The test's engine, allowed to register the local receiver (as the worker below is)."""
-    eng = build_engine(replace(settings, webhook_test_local_receiver=True), clock, password_hasher=FAST_HASHER)
-    yield eng
-    eng.db.dispose()
+    with engine_with(settings, clock, webhook_test_local_receiver=True) as eng:
+        yield eng
 
 
 def test_worker_killed_mid_delivery_and_restarted_loses_nothing(cli_env, local_engine, tmp_path):

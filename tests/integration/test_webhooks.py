@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import socket
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -13,15 +12,13 @@ from sqlalchemy import select
 
 from engine.history.audit import SYSTEM_CHAIN
 from engine.models import Event
-from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.services.partners import register_partner, set_partner_active
 from vroegsignalering.services.webhooks import WebhookError, redeliver, register_webhook
 from vroegsignalering.webhook_delivery import deliver_webhooks
 from vroegsignalering.webhook_models import PartnerWebhook
 from vroegsignalering.webhook_signing import SIGNATURE_HEADER, verify
-from tests.conftest import FAST_HASHER
 from tests.support.webhook_receiver import Receiver
-from tests.support.webhooks import add_feedback, in_order_without_loss
+from tests.support.webhooks import add_feedback, engine_with, in_order_without_loss
 
 
 @pytest.fixture
@@ -33,10 +30,9 @@ def receiver(tmp_path):
 @pytest.fixture
 def hooks(settings, clock, receiver):
     """An engine that may deliver to the local receiver (the test-only setting) and trusts its certificate."""
-    eng = build_engine(replace(settings, webhook_test_local_receiver=True, webhook_ca_file=str(receiver.ca_file),
-                               webhook_timeout_seconds=1), clock, password_hasher=FAST_HASHER)
-    yield eng
-    eng.db.dispose()
+    with engine_with(settings, clock, webhook_test_local_receiver=True, webhook_ca_file=str(receiver.ca_file),
+                     webhook_timeout_seconds=1) as eng:
+        yield eng
 
 
 def partner_with_webhook(engine, url, naam="Woonstad"):
@@ -126,26 +122,20 @@ def test_a_receiver_failing_for_too_long_is_dead_lettered_until_delivered_again(
 
 
 def test_without_the_test_setting_the_local_receiver_is_refused(settings, clock, receiver):
-    eng = build_engine(replace(settings, webhook_ca_file=str(receiver.ca_file)), clock, password_hasher=FAST_HASHER)
-    try:
+    with engine_with(settings, clock, webhook_ca_file=str(receiver.ca_file)) as eng:
         with pytest.raises(WebhookError, match="deze machine"):
             partner_with_webhook(eng, receiver.url)
         with pytest.raises(WebhookError, match="alleen https"):
             partner_with_webhook(eng, "http://partner.example/hook", "Ander")
-        local = build_engine(replace(settings, webhook_test_local_receiver=True,
-                                     webhook_ca_file=str(receiver.ca_file)), clock, password_hasher=FAST_HASHER)
-        partner_id, _ = partner_with_webhook(local, receiver.url, "Derde")
-        local.db.dispose()
+        with engine_with(settings, clock, webhook_test_local_receiver=True) as local:
+            partner_id, _ = partner_with_webhook(local, receiver.url, "Derde")
         add_feedback(eng, partner_id, 1)
         assert deliver_webhooks(eng) == 0
         assert "deze machine" in hook_row(eng, partner_id).laatste_fout and receiver.requests == []
-    finally:
-        eng.db.dispose()
 
 
 def test_a_name_that_later_resolves_inward_is_refused_at_delivery(settings, clock, receiver, monkeypatch):
-    eng = build_engine(replace(settings, webhook_ca_file=str(receiver.ca_file)), clock, password_hasher=FAST_HASHER)
-    try:
+    with engine_with(settings, clock, webhook_ca_file=str(receiver.ca_file)) as eng:
         port = receiver.url.split(":")[2].split("/")[0]
         partner_id, _ = partner_with_webhook(eng, f"https://partner.example:{port}/hook")  # public when registered
         add_feedback(eng, partner_id, 1)
@@ -155,8 +145,6 @@ def test_a_name_that_later_resolves_inward_is_refused_at_delivery(settings, cloc
         row = hook_row(eng, partner_id)
         assert "partner.example wijst naar een verboden adres: 127.0.0.1 is een loopbackadres" in row.laatste_fout
         assert row.pogingen == 1 and receiver.requests == []
-    finally:
-        eng.db.dispose()
 
 
 def test_a_disabled_partner_gets_nothing_until_enabled(hooks, receiver):

@@ -2,10 +2,14 @@
 it (feedback.next_volgnummer), so the webhook tests control exactly what waits."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 
+from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.feedback import next_volgnummer
 from vroegsignalering.models import Signaal, Terugmelding
+from tests.conftest import FAST_HASHER
 
 
 def add_feedback(engine, partner_id: int, count: int, code: str = "hulp-geaccepteerd") -> list[int]:
@@ -35,3 +39,14 @@ def in_order_without_loss(numbers: list[int], expected: list[int]) -> bool:
             return False  # ahead of one not yet delivered
         highest = max(highest, number)
     return list(dict.fromkeys(numbers)) == expected
+
+
+@contextmanager
+def engine_with(settings, clock, **changes):
+    """An engine on the test's database and clock with these settings changed (e.g. the test-only
+    webhook_test_local_receiver and the receiver's webhook_ca_file); disposed afterwards."""
+    engine = build_engine(replace(settings, **changes), clock, password_hasher=FAST_HASHER)
+    try:
+        yield engine
+    finally:
+        engine.db.dispose()
