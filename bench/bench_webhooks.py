@@ -17,7 +17,6 @@ import statistics
 import tempfile
 import threading
 import time
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
