@@ -158,8 +158,8 @@ def record_failure(engine, claimed: Claimed, error: str, rng) -> None:
     with engine.uow() as uow:
         now = engine.clock.now()
         hook = uow.session.get(PartnerWebhook, claimed.hook_id)
-        if hook is None:
-            return
+        if hook is None or hook.afgeleverd_tot >= claimed.volgnummer:
+            return  # removed, or delivered by another worker after this one's lease ran out
         hook.pogingen += 1
         hook.eerste_fout_op = hook.eerste_fout_op or now
         hook.laatste_fout, hook.bezig_tot = f"volgnummer {claimed.volgnummer}: {error}"[:1000], None
