@@ -2,7 +2,7 @@
 the DDAS delivery's organisation and the retention schedule. Load them with `load_settings` here, never the engine's."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from engine import config
@@ -34,12 +34,21 @@ class Settings(config.Settings):
     oidc_role_claim: str = "roles"  # a string or a list of strings in the id_token or userinfo
     oidc_role_map: str = ""  # "claim value=role,..."; a value that is a role's own name maps to that role
     oidc_label: str = "Inloggen met uw organisatieaccount"
+    # feedback pushed to partners' webhooks (README "Terugmeldingen per webhook")
+    webhook_timeout_seconds: int = 10
+    webhook_dead_after_hours: int = 24
+    webhook_ca_file: str = ""  # extra trusted CA certificates (PEM) besides the system's
+    # TEST ONLY: lets the worker deliver to a receiver on this machine's loopback address (never private ranges)
+    webhook_test_local_receiver: bool = False
 
     def problems(self) -> list[str]:
         problems = super().problems()
         for problem in (brp_url_problem(self.brp_url), oidc_problem(self)):
             if problem:
                 problems.append(problem)
+        if flag(self.webhook_test_local_receiver) and not flag(self.testing):
+            problems.append("VROEG_WEBHOOK_TEST_LOCAL_RECEIVER is for tests only and is refused in production "
+                            "(it needs VROEG_TESTING=1)")
         return problems
 
 
@@ -66,13 +75,28 @@ Settings.ENV = {
     "VROEG_OIDC_ROLE_CLAIM": "oidc_role_claim",
     "VROEG_OIDC_ROLE_MAP": "oidc_role_map",
     "VROEG_OIDC_LABEL": "oidc_label",
+    "VROEG_WEBHOOK_TIMEOUT_SECONDS": "webhook_timeout_seconds",
+    "VROEG_WEBHOOK_DEAD_AFTER_HOURS": "webhook_dead_after_hours",
+    "VROEG_WEBHOOK_CA_FILE": "webhook_ca_file",
+    "VROEG_WEBHOOK_TEST_LOCAL_RECEIVER": "webhook_test_local_receiver",
+    "VROEG_TESTING": "testing",
 }
-Settings.INT_RANGES = (*config.Settings.INT_RANGES, ("herhaling_termijn_dagen", 0, 100_000))
+Settings.INT_RANGES = (*config.Settings.INT_RANGES, ("herhaling_termijn_dagen", 0, 100_000),
+                       ("webhook_timeout_seconds", 1, 120), ("webhook_dead_after_hours", 1, 24 * 30))
+BOOLEAN_FIELDS = ("testing", "webhook_test_local_receiver")
+
+
+def flag(value) -> bool:
+    """A boolean setting as given in code (bool) or in the environment ("1", "true", "ja"; "0", "false", "nee")."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "ja", "on")
+    return bool(value)
 
 
 def load_settings(overrides: dict | None = None, environ=None) -> Settings:
     """Defaults, then VROEG_* environment variables, then explicit overrides (engine.config.load_settings)."""
-    return config.load_settings(overrides, environ, cls=Settings)
+    settings = config.load_settings(overrides, environ, cls=Settings)
+    return replace(settings, **{name: flag(getattr(settings, name)) for name in BOOLEAN_FIELDS})
 
 
 def brp_url_problem(url: str) -> str | None:

@@ -310,7 +310,7 @@ def test_accepted_help_is_the_partners_status_and_feedback(vs, client, huur, clo
     page = client.get(f"{API_PREFIX}/terugmeldingen", headers=huur).get_json()
     assert [(t["signaalId"], t["externeReferentie"], t["code"]) for t in page["results"]] == \
         [(signal_id, "HUUR-2026-0001", "hulp-geaccepteerd")]
-    assert set(page["results"][0]) == {"id", "signaalId", "externeReferentie", "code", "datum"}
+    assert set(page["results"][0]) == {"volgnummer", "id", "signaalId", "externeReferentie", "code", "datum"}
 
 
 def _feedback_rows(engine, count: int, partner_name: str) -> None:

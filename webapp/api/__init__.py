@@ -73,4 +73,4 @@ def _api_version(response):
     return response
 
 
-from webapp.api import openapi, processen, signalen, taken, terugmeldingen, zaken  # noqa: E402,F401  (register routes on bp)
+from webapp.api import openapi, processen, signalen, taken, terugmeldingen, webhook, zaken  # noqa: E402,F401  (register routes on bp)

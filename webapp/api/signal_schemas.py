@@ -52,6 +52,8 @@ class SignaalDetail(SignaalOntvangst):
 
 
 class Terugmelding(CamelSchema):
+    volgnummer = fields.Integer(metadata={"description": "Per partner 1, 2, 3, ...; hetzelfde nummer als in de "
+                                                         "webhookbericht (ontdubbelen)."})
     id = fields.Integer()
     signaal_id = fields.Integer()
     externe_referentie = fields.String()

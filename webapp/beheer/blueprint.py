@@ -22,7 +22,8 @@ SECTIONS = (
                                        "persoon bijhouden of in zijn geheel vervangen met een CSV-bestand."),
     ("Gemeenten", "beheer.gemeenten", "De gemeenten van deze installatie met hun gegevens voor brieven."),
     ("DDAS-aanlevering", "beheer.ddas", "De aanlevering aan het CBS (DDAS)."),
-    ("Webhooks", "beheer.webhooks", "Berichten aan andere systemen."),
+    ("Webhooks", "webhooks.overzicht", "Terugmeldingen die signaalpartners per webhook krijgen: wat vastloopt, en "
+                                        "opnieuw afleveren."),
 )
 
 

@@ -22,6 +22,7 @@ from webapp.cli.modeling import MODELING_COMMANDS
 from webapp.cli.processes import processes
 from webapp.cli.retention import retention
 from webapp.cli.signals import export, import_group, partner
+from webapp.cli.webhooks import webhook
 from webapp.cli.support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state, usage_error
 
 SERVE_THREADS = 8
@@ -74,6 +75,7 @@ for _command in MODELING_COMMANDS:  # vroeg processes diff | migrate | check-imp
 main.add_command(processes)
 main.add_command(user)
 main.add_command(demo)
+partner.add_command(webhook)  # vroeg partner webhook set | remove | list | redeliver
 main.add_command(partner)
 main.add_command(import_group)
 main.add_command(export)

@@ -44,12 +44,14 @@ def worker_jobs(engine) -> list[Job]:
     """Every job the worker runs (one line per job)."""
     from engine.history.checkpoints import daily_checkpoint
     from vroegsignalering.services.retention import daily_retention
+    from vroegsignalering.webhook_delivery import deliver_webhooks
 
     return [
         Job("timers", engine.fire_due_timers, "{} timers fired"),
         Job("sessies", engine.purge_expired_sessions, "{} ended web sessions removed", every=300),
         Job("controlepunt", lambda: daily_checkpoint(engine), "{} signed audit checkpoints made", every=3600),
         Job("bewaartermijnen", lambda: daily_retention(engine), "{} cases' personal data removed", every=3600),
+        Job("webhooks", lambda: deliver_webhooks(engine), "{} feedback messages pushed to webhooks", every=10),
     ]
 
 
