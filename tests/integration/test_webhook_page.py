@@ -45,7 +45,7 @@ def test_a_dead_letter_is_shown_and_delivered_again(hooks, web, receiver, clock)
     sign_in(hooks, web, "bert", "beheerder")
     page = web.get("/beheer/webhooks").get_data(as_text=True)
     assert "Woonstad" in page and "Gestopt" in page and "HTTP 500" in page and BUTTON in page
-    assert 'href="/beheer/webhooks">Webhooks<' in page.replace(" aria-current=\"page\"", "")  # in the menu
+    assert 'href="/beheer/webhooks"' in web.get("/beheer").get_data(as_text=True)  # a section of the beheer page
     receiver.plan = []
     answer = web.post(f"/beheer/webhooks/{partner.id}/opnieuw-afleveren",
                       data={"csrf_token": csrf_from(web, "/beheer/webhooks")})
