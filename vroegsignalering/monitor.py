@@ -116,7 +116,7 @@ def _reach(figures: Figures, cases: list[dict]) -> None:
         figures.bereikt += 1
         channels[attempts[first]["soort"]] += 1
         needed[ATTEMPT_BUCKETS[min(first, len(ATTEMPT_BUCKETS) - 1)]] += 1
-        started = date.fromisoformat(case["startdatum_matchtingperiode"])
+        started = date.fromisoformat(case["startdatumMatchingperiode"])
         figures.dagen_tot_contact.append((date.fromisoformat(attempts[first]["datum"]) - started).days)
     figures.kanaal_bereikt = {name: channels[name] for name in per_channel}
     figures.pogingen_nodig = {name: needed[name] for name in ATTEMPT_BUCKETS}
