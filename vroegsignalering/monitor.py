@@ -21,17 +21,18 @@ from sqlalchemy.orm import Session
 
 from engine.models import CaseDeadline
 from .ddas import build_delivery
-from .models import END_RESULTS, PARTNER_TYPES, SIGNAL_STATUSES, Vroegsignaalzaak
+from .models import CONTACT_KINDS, END_RESULTS, PARTNER_TYPES, SIGNAL_STATUSES, Vroegsignaalzaak
 from .termijnen import WETTELIJK
 
 ONTERECHT = "Niet opgepakt: onterecht signaal"
 HERHAALD = "Niet opgepakt: herhaalde melding"
 # End results in which the household accepted help, and those among them that hand the household over.
 HULP = ("(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
-        "Vervolghulp en/of verwijzing niet financieel", "Verwijzing zonder contact")
+        "Vervolghulp en/of verwijzing niet financieel", "Vervolghulp en/of verwijzing",
+        "Verwijzing zonder tussenkomst inwoner")
 OVERDRACHT = ("Vervolghulp en/of verwijzing financieel", "Vervolghulp en/of verwijzing niet financieel",
-              "Verwijzing zonder contact")
-CHANNELS = ("Huisbezoek", "Kaartje", "Telefoon", "SMS/Whatsapp", "Mail", "Brief", "Overige", "Administratief")  # DDAS
+              "Vervolghulp en/of verwijzing", "Verwijzing zonder tussenkomst inwoner")
+CHANNELS = CONTACT_KINDS  # DDAS
 TARGET_DAYS = 14
 ATTEMPT_BUCKETS = ("1", "2", "3", "4 of meer")
 

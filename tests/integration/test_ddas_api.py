@@ -235,3 +235,12 @@ def test_without_configuration_the_service_does_not_exist_and_half_a_configurati
     with pytest.raises(ValueError, match="VROEG_DDAS_OAUTH_JWKS .* must be https"):
         load_settings({**api_settings(pki, tokens), "ddas_oauth_jwks": "http://jwks.example/keys"}, environ={})
     assert load_settings(api_settings(pki, tokens), environ={}).ddas_oauth_scope == "read"
+
+
+def test_when_the_issuers_keys_cannot_be_had_cbs_is_asked_to_come_back(settings, clock, pki, tokens, tmp_path):
+    for source in (str(tmp_path / "geen.json"), str(pki.anchors)):  # missing, and not a JWKS
+        engine = build_engine(replace(settings, **api_settings(pki, tokens, ddas_oauth_jwks=source)), clock)
+        answer = post_gegevens(create_app(engine=engine).test_client(), NOVEMBER, token=tokens.issue(),
+                               signer=pki.cbs_signer())
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
+        engine.db.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 
 import jsonschema
 import pytest
@@ -13,7 +14,7 @@ from engine.models import Event
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.ddas import build_delivery
 from vroegsignalering.services.ddas import export_ddas
-from vroegsignalering.models import SIGNAL_STATUSES
+from vroegsignalering.models import SIGNAL_STATUSES, SchuldhulpRegistratie
 from vroegsignalering.services.partners import register_partner
 from tests.conftest import DATA, deploy_vroegsignalering, local
 from tests.support.ddas import ANNA, attempt, deliver
@@ -162,3 +163,48 @@ def test_vroeg_export_ddas_writes_a_valid_file(vroeg, tmp_path):
 def test_vroeg_export_ddas_refuses_a_bad_period_schema_or_municipality(vroeg, van, tot, more):
     result = vroeg("export", "ddas", "--van", van, "--tot", tot, *more)
     assert result.exit_code == 2 and result.stdout == ""
+
+
+def test_v12_values_are_used_and_map_back_to_v09(vs, clock):
+    """What v1.2 added comes out of the process: 'Opgepakt' after the first attempt, 'Inwoner al bekend bij
+    schuldhulpverlening' from the debt-help register, the contact kinds 'Afspraak op locatie' and 'Onbekend', and the
+    end result 'Vervolghulp en/of verwijzing' for a handover whose kind of help is not known yet."""
+    register_partner(vs, "Woonstad", "Huur", actor="test")
+    with vs.uow() as uow:
+        uow.session.add(SchuldhulpRegistratie(bsn="999990007", hulpverlener="j.devries", startdatum=date(2026, 1, 1)))
+        uow.commit()
+    clock.set(local(2026, 11, 3, 10, 0))
+    known = deliver(vs, "Woonstad", "H-SHV", dict(FATIMA))
+    handed = deliver(vs, "Woonstad", "H-ANNA", ANNA)
+    case_id = case_of(vs, handed).case_id
+    clock.set(local(2026, 11, 5, 10, 0))
+    vs.complete_task(open_tasks(vs, case_of(vs, known).case_id)["overdragen_shv"],
+                     {"contact_inwoner": True, "contact_partner": True}, actor="anna")
+    attempt(vs, case_id, kanaal="Afspraak op locatie", bereikt=False, vervolg="opnieuw")
+    attempt(vs, case_id, kanaal="Onbekend", bereikt=True)
+    vs.complete_task(open_tasks(vs, case_id)["eerste_gesprek"],
+                     {"uitkomst": "hulp", "bedreigende_situatie": False, "achterstanden": "Huur",
+                      "zelfredzaamheid": "beperkt"}, actor="anna")
+    vs.complete_task(open_tasks(vs, case_id)["plan_van_aanpak"],
+                     {"analyse": "a", "afspraken": "b", "aanpak": "overdracht"}, actor="anna")
+    vs.complete_task(open_tasks(vs, case_id)["warme_overdracht"],
+                     {"vervolghulp": "onbekend", "overgenomen_door": "Wijkteam", "driegesprek": True}, actor="anna")
+
+    delivery = export_ddas(vs, local(2026, 11, 1).date(), local(2026, 11, 30).date(), actor="test")
+    assert_valid(delivery)
+    [levering] = delivery["leveringen"]
+    statuses = {s["ID"]: s["status"] for s in levering["vroegsignalen"]}
+    assert statuses == {f"VS-{known}": "Inwoner al bekend bij schuldhulpverlening", f"VS-{handed}": "Opgepakt"}
+    cases = {z["vroegsignalen"][0]["ID"]: z for z in levering["vroegsignaalzaken"]}
+    assert cases[f"VS-{known}"]["resultaat"] == "Inwoner al bekend bij schuldhulpverlening"
+    assert cases[f"VS-{handed}"]["resultaat"] == "Vervolghulp en/of verwijzing"
+    assert [(a["soort"], a["bereikt"]) for a in cases[f"VS-{handed}"]["contactpogingen"]] == [
+        ("Afspraak op locatie", False), ("Onbekend", True)]
+
+    old = export_ddas(vs, local(2026, 11, 1).date(), local(2026, 11, 30).date(), actor="test", schema="0.9")
+    assert_valid(old, "0.9")
+    [levering] = old["leveringen"]
+    assert {s["status"] for s in levering["vroegsignalen"]} == {"Nog niet opgepakt"}
+    cases = {z["vroegsignalen"][0]["ID"]: z for z in levering["vroegsignaalzaken"]}
+    assert cases[f"VS-{handed}"]["resultaat"] == "Vervolghulp en/of verwijzing financieel"
+    assert [a["soort"] for a in cases[f"VS-{handed}"]["contactpogingen"]] == ["Overige", "Overige"]

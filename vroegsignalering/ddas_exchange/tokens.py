@@ -41,7 +41,8 @@ class Client:
 
 
 class JwksCache:
-    """The issuer's keys, loaded on first use and again (at most once a minute) when a token names an unknown kid."""
+    """The issuer's keys, loaded on first use and again (at most once a minute) when a token names an unknown kid.
+    Raises OSError when they cannot be had (the API answers 503)."""
 
     def __init__(self, source: str):
         self.source, self._keys, self._loaded_at, self._lock = source, None, None, threading.Lock()
@@ -51,7 +52,10 @@ class JwksCache:
             stale = self._loaded_at is None or (
                 kid is not None and not _has_kid(self._keys, kid) and (now - self._loaded_at).total_seconds() > 60)
             if stale:
-                self._keys, self._loaded_at = KeySet.import_key_set(_read(self.source)), now
+                try:
+                    self._keys, self._loaded_at = KeySet.import_key_set(_read(self.source)), now
+                except (JoseError, ValueError, TypeError) as error:  # not a JWKS: as unreachable as no answer
+                    raise OSError(f"no usable JWKS at {self.source}") from error
             return self._keys
 
 
