@@ -165,7 +165,8 @@ END_RESULTS = (
     "Definitief geen contact kunnen krijgen", "Geen reactie na eerder contact",
     "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering",
     "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
-    "(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel", "Verwijzing zonder tussenkomst inwoner",
+    "(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
+    "Verwijzing zonder tussenkomst inwoner",
     "Vervolghulp en/of verwijzing niet financieel", "Vervolghulp en/of verwijzing",
 )
 # v0.9 spellings that v1.2 renamed (migration 0013_ddas12 renames stored ones; hooks accept them from old diagrams)

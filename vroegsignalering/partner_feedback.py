@@ -2,8 +2,9 @@
 how many households were reached, how many got help, and its share of unjustified signals.
 
 Counts only, no personal data: the page can be sent to the partner. A signal is *picked up* when it joined a case
-and kept the status "Nog niet opgepakt" or "Opgepakt" (every not-picked-up outcome sets another DDAS status); *reached* when its
-case has a reached contact attempt; *helped* when the partner was told `hulp-geaccepteerd` about it.
+and kept the status "Nog niet opgepakt" or "Opgepakt" (every not-picked-up outcome sets another DDAS status);
+*reached* when its case has a reached contact attempt; *helped* when the partner was told `hulp-geaccepteerd` about
+it.
 """
 from __future__ import annotations
 

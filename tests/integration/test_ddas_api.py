@@ -140,7 +140,7 @@ def test_cbs_fetches_a_period_page_by_page_and_every_page_is_signed_valid_and_re
     sign_in(provider, cbs, "bea", "beheerder")
     page_html = cbs.get("/beheer/ddas").get_data(as_text=True)
     assert "Opgehaald via API" in page_html and f"cbs:{CLIENT_ID}" in page_html
-    assert "2026-11-01 t/m 2026-11-30" in page_html
+    assert "1 november 2026 t/m 30 november 2026" in page_html
     assert "staat aan" in page_html
 
 
@@ -154,7 +154,9 @@ def _fsc(response, status: int, code: str) -> None:
 
 def test_refusals_without_a_valid_token(cbs, clock, pki, tokens):
     signer = pki.cbs_signer()
-    _fsc(post_gegevens(cbs, NOVEMBER, token=None, signer=signer), 401, "ERROR_CODE_ACCESS_TOKEN_MISSING")
+    missing = post_gegevens(cbs, NOVEMBER, token=None, signer=signer)
+    _fsc(missing, 401, "ERROR_CODE_ACCESS_TOKEN_MISSING")
+    assert missing.headers["WWW-Authenticate"] == "Bearer"
     _fsc(post_gegevens(cbs, NOVEMBER, token="geen.echt.token", signer=signer), 401, "ERROR_CODE_ACCESS_TOKEN_INVALID")
     other = TokenServer(clock)  # signed by a key the issuer's JWKS does not hold
     _fsc(post_gegevens(cbs, NOVEMBER, token=other.issue(iss=tokens.issuer), signer=signer), 401,

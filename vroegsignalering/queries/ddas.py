@@ -3,7 +3,7 @@ history, newest first."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -17,8 +17,8 @@ class Delivery:
     at: datetime
     kind: str  # EXPORTED or DELIVERED
     actor: str
-    van: str
-    tot: str
+    van: date | None
+    tot: date | None
     gemeentecode: str | None
     schema: str | None
     vroegsignalen: int
@@ -39,7 +39,14 @@ def recent_deliveries(engine, limit: int = 200) -> list[Delivery]:
 
 def _delivery(event: Event) -> Delivery:
     data = event.data or {}
-    return Delivery(at=event.occurred_at, kind=event.kind, actor=event.actor, van=data.get("van", ""),
-                    tot=data.get("tot", ""), gemeentecode=data.get("gemeentecode"), schema=data.get("schema"),
+    return Delivery(at=event.occurred_at, kind=event.kind, actor=event.actor, van=_date(data.get("van")),
+                    tot=_date(data.get("tot")), gemeentecode=data.get("gemeentecode"), schema=data.get("schema"),
                     vroegsignalen=data.get("vroegsignalen", 0), vroegsignaalzaken=data.get("vroegsignaalzaken", 0),
                     pagina=data.get("pagina"), paginas=data.get("paginas"), records=data.get("records"))
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None

@@ -12,7 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from vroegsignalering.ddas import PageOutOfRange
 from vroegsignalering.ddas_exchange.jades import BadSignature, verify
-from vroegsignalering.ddas_exchange.tokens import SCOPE, TokenRefused, verify_token
+from vroegsignalering.ddas_exchange.tokens import MISSING, SCOPE, TokenRefused, verify_token
 from vroegsignalering.services.ddas import deliver_page
 
 from webapp.ddas_api.fsc import METHOD, NOT_FOUND, fsc_error
@@ -67,7 +67,9 @@ def gegevens():
                               audience=settings.ddas_oauth_audience, scope=settings.ddas_oauth_scope, now=now)
     except TokenRefused as refused:
         status = 403 if refused.code == SCOPE else 401
-        challenge = 'Bearer error="insufficient_scope"' if status == 403 else 'Bearer error="invalid_token"'
+        # RFC 6750 3.1: no error code when no token was sent
+        challenge = {SCOPE: 'Bearer error="insufficient_scope"', MISSING: "Bearer"}.get(refused.code,
+                                                                                    'Bearer error="invalid_token"')
         return fsc_error(status, refused.code, refused.detail, {"WWW-Authenticate": challenge})
     except OSError:
         return problem_response(503, "De sleutels van de tokenuitgever zijn nu niet op te halen.",
