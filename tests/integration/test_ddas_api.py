@@ -7,11 +7,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import replace
 from datetime import timedelta
 
 import jsonschema
 import pytest
+import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from joserfc import jws
@@ -32,6 +34,7 @@ from tests.support.signals import FATIMA
 from tests.support.web import sign_in
 
 SCHEMA = json.loads((DATA / "ddas" / "v1.2" / "json_schema_Uitwisselmodel.json").read_text(encoding="utf-8"))
+API = yaml.safe_load((DATA / "ddas" / "v1.2" / "DDAS-VS.yaml").read_text(encoding="utf-8"))
 NOVEMBER = {"aanleverperiodeStartdatum": "2026-11-01", "aanleverperiodeEinddatum": "2026-11-30"}
 LEGAL = {"achternaam": "Fietsenmakerij Groen B.V.", "huisnummer": 12, "postcode": "1103CP"}
 
@@ -72,9 +75,23 @@ def _november(engine, clock) -> None:
     clock.set(local(2026, 12, 2, 9, 0))
 
 
+def as_documented(value, schema: str) -> None:
+    """`value` matches the schema DDAS-VS.yaml gives (components.schemas), formats included."""
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    errors = [e.message for e in jsonschema.Draft202012Validator(API["components"]["schemas"][schema],
+                                                                 format_checker=checker).iter_errors(value)]
+    assert errors == [], (schema, value)
+
+
+def header_as_documented(response) -> None:
+    for name, key in (("Digest", "Digest"), ("nlgov-adr-payload-sig", "NlgovAdrPayloadSig")):
+        assert re.fullmatch(API["components"]["headers"][key]["schema"]["pattern"], response.headers[name]), name
+
+
 def verified(response, anchors_pem) -> dict:
     """What CBS checks on every answer: Digest over the exact body, the detached JWS (PS256, b64=false, sigD digest)
     with the key of the first x5c certificate, that certificate issued under the trusted root; then the JSON."""
+    header_as_documented(response)
     body = response.get_data()
     digest = response.headers["Digest"]
     assert digest == "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
@@ -113,6 +130,7 @@ def test_cbs_fetches_a_period_page_by_page_and_every_page_is_signed_valid_and_re
         answer = verified(response, pki.anchors.read_bytes())
         assert_valid(answer["gegevens"])
         paging = answer["paginering"]
+        as_documented(paging, "Paginering")
         pages = paging["totalPages"]
         assert (paging["pageSize"], paging["currentPage"]) == (4, page)
         [levering] = answer["gegevens"]["leveringen"]
@@ -149,7 +167,10 @@ def _fsc(response, status: int, code: str) -> None:
     assert response.headers["Fsc-Error-Code"] == code
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
+    as_documented(body, "FscError")
+    assert code in API["components"]["headers"]["Fsc-Error-Code"]["schema"]["enum"]
     assert body["code"] == code and body["domain"] == "ERROR_DOMAIN_INWAY" and body["status"] == status
+    assert str(status) in API["paths"]["/gegevens"]["post"]["responses"]
 
 
 def test_refusals_without_a_valid_token(cbs, clock, pki, tokens):
@@ -196,6 +217,7 @@ def test_refusals_of_the_request_itself(cbs, pki, tokens):
 
     out_of_range = post_gegevens(cbs, {**NOVEMBER, "page": 2}, token=token, signer=signer)
     assert out_of_range.status_code == 422
+    as_documented(out_of_range.get_json(), "ProblemDetails")
     assert out_of_range.get_json()["invalidParams"][0]["name"] == "page"
     for bad, field in (({**NOVEMBER, "page": 0}, "page"), ({**NOVEMBER, "pageSize": 50_001}, "pageSize"),
                        ({**NOVEMBER, "filter": "x"}, "filter"),
@@ -206,6 +228,7 @@ def test_refusals_of_the_request_itself(cbs, pki, tokens):
                        ({"aanleverperiodeStartdatum": "2026-11-01"}, "aanleverperiodeEinddatum")):
         response = post_gegevens(cbs, bad, token=token, signer=signer)
         assert response.status_code == 400, bad
+        as_documented(response.get_json(), "ProblemDetails")
         assert [p["name"] for p in response.get_json()["invalidParams"]] == [field]
     assert post_gegevens(cbs, b"[1]", token=token, signer=signer).status_code == 400
     assert post_gegevens(cbs, {**NOVEMBER, "aanleverendeOrganisatie": "Elders"}, token=token,
