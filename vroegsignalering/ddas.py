@@ -57,6 +57,14 @@ def signal_ddas_id(signal_id: int) -> str:
     return f"VS-{signal_id}"
 
 
+def unidentified(document: dict) -> list[str]:
+    """IDs of v1.2 signals whose client has neither a BSN nor postcode and house number (v1.2's identity rule fails:
+    a partner record without an address, or personal data removed by retention)."""
+    return [signal["ID"] for levering in document["leveringen"] for signal in levering["vroegsignalen"]
+            if "burgerservicenummer" not in signal["client"]
+            and not {"postcode", "huisnummer"} <= signal["client"].keys()]
+
+
 def missing_settings(settings) -> list[str]:
     """The organisation settings a delivery should have but this installation lacks."""
     names = ("organisatie_naam", "organisatie_kvk", "organisatie_contact_naam", "organisatie_contact_email")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from engine.models import Event
 from vroegsignalering.bootstrap import build_engine
-from vroegsignalering.ddas import build_delivery
+from vroegsignalering.ddas import build_delivery, unidentified
 from vroegsignalering.services.ddas import export_ddas
 from vroegsignalering.models import SIGNAL_STATUSES, SchuldhulpRegistratie
 from vroegsignalering.services.partners import register_partner
@@ -94,6 +94,10 @@ def test_a_month_with_signals_in_every_state(vs, clock):
         "signaalpartner": {"type": "CAK Zorgverzekeringen"}, "client": {"burgerservicenummer": "999990068"}}
     # without a BSN (a legal person is not in the BRP): postcode and house number, as v1.2's oneOf requires
     assert signals[f"VS-{legal}"]["client"] == {"postcode": "1103CP", "huisnummer": "12"}
+    assert unidentified(delivery) == []
+    levering["vroegsignalen"][0]["client"] = {"geboortedatum": "1975-09-12"}  # what v1.2 cannot take: named
+    assert unidentified(delivery) == [levering["vroegsignalen"][0]["ID"]]
+    levering["vroegsignalen"][0]["client"] = {"burgerservicenummer": "999990068"}
 
     cases = {tuple(ref["ID"] for ref in z["vroegsignalen"]): z for z in levering["vroegsignaalzaken"]}
     assert set(cases) == {(f"VS-{october}",), (f"VS-{unjust}",), (f"VS-{elsewhere}",), (f"VS-{legal}",)}

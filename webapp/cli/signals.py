@@ -216,6 +216,10 @@ def export_ddas(state, van, tot, out: Path | None, schema: str, gemeentecode: st
         click.echo(f"warning: setting {name} (VROEG_{name.upper()}) is not set", err=True)
     delivery = services_ddas.export_ddas(state.engine, start, end, actor=cli_actor(), schema=schema,
                                          gemeentecode=gemeentecode)
+    lacking = ddas.unidentified(delivery)
+    if lacking and schema == "1.2":
+        click.echo(f"warning: {len(lacking)} signal(s) without BSN or postcode and house number, which DDAS v1.2 "
+                   f"requires: {', '.join(lacking[:10])}{' ...' if len(lacking) > 10 else ''}", err=True)
     text = json.dumps(delivery, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         click.echo(text, nl=False)
