@@ -203,13 +203,14 @@ def test_refusals_of_the_request_itself(cbs, pki, tokens):
     token, signer = tokens.issue(), pki.cbs_signer()
     unsigned = post_gegevens(cbs, NOVEMBER, token=token, signer=None)
     assert unsigned.status_code == 400 and unsigned.mimetype == "application/problem+json"
-    assert "Digest" in unsigned.get_json()["detail"]
+    assert unsigned.get_json()["invalidParams"][0]["name"] == "Digest"
     body = json.dumps(NOVEMBER).encode()
     tampered = post_gegevens(cbs, body.replace(b"2026-11-01", b"2026-10-01"), token=token, signer=None,
                              **signer.headers(body))
     assert tampered.status_code == 400 and "past niet" in tampered.get_json()["detail"]
     stranger = post_gegevens(cbs, NOVEMBER, token=token, signer=pki.stranger_signer())
     assert stranger.status_code == 400 and "vertrouwd" in stranger.get_json()["detail"]
+    assert stranger.get_json()["invalidParams"][0]["name"] == "nlgov-adr-payload-sig"
     head, _, sig = signer.headers(body)["nlgov-adr-payload-sig"].partition("..")
     forged = post_gegevens(cbs, body, token=token, signer=None, **{
         "Digest": signer.headers(body)["Digest"], "nlgov-adr-payload-sig": f"{head}..{sig[:-6]}AAAAAA"})

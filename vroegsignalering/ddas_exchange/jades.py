@@ -35,7 +35,11 @@ HEADER = "nlgov-adr-payload-sig"
 
 
 class BadSignature(ValueError):
-    """Why a Digest or nlgov-adr-payload-sig is not accepted (Dutch, for the problem document)."""
+    """Why a Digest or nlgov-adr-payload-sig is not accepted (Dutch, for the problem document); `header` names it."""
+
+    def __init__(self, detail: str, header: str = "nlgov-adr-payload-sig"):
+        super().__init__(detail)
+        self.header = header
 
 
 class _Registry(jws.JWSRegistry):
@@ -100,9 +104,9 @@ def load_anchors(file: str | Path) -> tuple[x509.Certificate, ...]:
 def verify(body: bytes, digest_header: str | None, signature: str | None, anchors, now: datetime) -> x509.Certificate:
     """The signing certificate of a correctly signed `body`; raises BadSignature naming what is wrong."""
     if not digest_header:
-        raise BadSignature("De header Digest ontbreekt.")
+        raise BadSignature("De header Digest ontbreekt.", "Digest")
     if not hmac.compare_digest(digest_header.encode("ascii", "replace"), digest(body).encode("ascii")):
-        raise BadSignature("De header Digest past niet bij de inhoud van het verzoek.")
+        raise BadSignature("De header Digest past niet bij de inhoud van het verzoek.", "Digest")
     if not signature:
         raise BadSignature(f"De header {HEADER} ontbreekt.")
     header_segment, _, rest = signature.partition("..")

@@ -81,8 +81,7 @@ def gegevens():
     try:
         verify(body, request.headers.get("Digest"), request.headers.get("nlgov-adr-payload-sig"), state.anchors, now)
     except BadSignature as bad:
-        return problem_response(400, str(bad), invalid_params=[invalid_param("nlgov-adr-payload-sig", "signature",
-                                                                             str(bad))])
+        return problem_response(400, str(bad), invalid_params=[invalid_param(bad.header, "signature", str(bad))])
     return _deliver(engine, state, body, client.client_id)
 
 
