@@ -27,13 +27,12 @@ from sqlalchemy.orm import Session
 from .brp import setting
 from .brp_lookup import brp_facts
 from .household import household_key, normalise_postcode
-from .models import Bezwaar, SchuldhulpRegistratie, Signaal, Uitsluiting
+from .models import IN_PLAY, Bezwaar, SchuldhulpRegistratie, Signaal, Uitsluiting
 from .names import is_entrepreneur, is_legal_entity
 
 __all__ = ["assess", "household_key", "normalise_postcode", "legal_conditions", "missing_incasso_steps",
            "arrear_days", "debt_help", "has_objection", "is_excluded", "is_repeat", "is_crisis", "age_on",
-           "months_before", "Rules", "rules_from_settings", "PICKED_UP", "STATUTORY_PARTNERS", "INCASSO_STEPS", "CRISIS_SOORTEN"]
-PICKED_UP = "Nog niet opgepakt"  # DDAS has no 'opgepakt': a signal keeps this status unless it is turned down
+           "months_before", "Rules", "rules_from_settings", "STATUTORY_PARTNERS", "INCASSO_STEPS", "CRISIS_SOORTEN"]
 STATUTORY_PARTNERS = ("Huur", "Energie", "Water", "Zorg")  # the Bgs conditions (R3) bind these four
 INCASSO_STEPS = ("herinnering_verstuurd", "persoonlijk_contact_gezocht", "gewezen_op_schuldhulp",
                  "aangeboden_gegevens_door_te_geven")
@@ -192,7 +191,7 @@ def is_repeat(session: Session, signal: Signaal, window_days: int) -> bool:
         select(Signaal).where(
             Signaal.partner_id == signal.partner_id, Signaal.id != signal.id, Signaal.soort == signal.soort,
             Signaal.product == signal.product if signal.product is not None else Signaal.product.is_(None),
-            Signaal.status == PICKED_UP, or_(*same_household),
+            Signaal.status.in_(IN_PLAY), or_(*same_household),
             Signaal.signaaldatum >= signal.signaaldatum - timedelta(days=window_days),
             Signaal.signaaldatum <= signal.signaaldatum,
         ).order_by(Signaal.signaaldatum.desc(), Signaal.id.desc()).limit(1)

@@ -1,21 +1,26 @@
-"""The DDAS delivery (VNG Uitwisselmodel v0.9) for a period (R26): what CBS receives.
+"""The DDAS delivery (VNG Uitwisselmodel v1.2; v0.9 on request) for a period (R26): what CBS receives.
 
-What a delivery for [van, tot] (local dates, both included) holds, one `levering` per municipality:
+What a delivery for [van, tot] (local dates, both included) holds for one municipality (one `levering`):
 - `vroegsignalen`: every signal received in the period, with its DDAS status and partner type;
 - `vroegsignaalzaken`: every case closed in the period, with its end result, dates and contact attempts, and a
   reference to each of its signals (also those received in an earlier period: signal IDs are stable, `VS-<id>`).
 A case is delivered once, in the period it closes; open cases wait for the delivery that sees them closed.
 
+Which signals and cases belong to a municipality is decided in one place, `_of_municipality`. A delivery can be cut
+into pages of records (signals first, then cases, both in id order) for the exchange API (`build_page`).
+
 The supplying organisation comes from settings (`organisatie_naam`, `organisatie_kvk`, `organisatie_contact_naam`,
-`..._telefoon`, `..._email`, `..._functie`, `gegevensleverancier_code`; see `missing_settings`)."""
+`..._telefoon`, `..._email`, `..._functie`, `gegevensleverancier_code`; see `missing_settings`). Version 0.9 differs
+in names and enumerations only; `ddas_v09.py` converts."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.models import Case
@@ -23,17 +28,41 @@ from .assessment import is_crisis
 from .brp import setting
 from .models import Contactpoging, Partner, Signaal, Vroegsignaalzaak
 
+SCHEMAS = ("1.2", "0.9")
 DEFAULT_SUPPLIER_CODE = "VROEG"
 CONTACT_SETTINGS = {"naam": "organisatie_contact_naam", "telefoonnummer": "organisatie_contact_telefoon",
                     "email": "organisatie_contact_email", "functietitel": "organisatie_contact_functie"}
 _CHUNK = 500
-_CLIENT = (("Burgerservicenummer", "bsn"), ("Voorletters", "voorletters"), ("Voorvoegsel", "voorvoegsel"),
-           ("Achternaam", "achternaam"), ("Straatnaam", "straatnaam"), ("Postcode", "postcode"),
-           ("Plaatsnaam", "plaatsnaam"))
+
+
+@dataclass(frozen=True)
+class Period:
+    """[van, tot] in local dates, and the UTC instants [start, end) that bound it."""
+
+    van: date
+    tot: date
+    start: datetime
+    end: datetime
+
+
+def period(settings, van: date, tot: date) -> Period:
+    if tot < van:
+        raise ValueError("tot ligt voor van")
+    zone = ZoneInfo(settings.timezone)
+    start, end = (datetime.combine(day, time(0), zone).astimezone(timezone.utc) for day in (van, tot + timedelta(1)))
+    return Period(van, tot, start, end)
 
 
 def signal_ddas_id(signal_id: int) -> str:
     return f"VS-{signal_id}"
+
+
+def unidentified(document: dict) -> list[str]:
+    """IDs of v1.2 signals whose client has neither a BSN nor postcode and house number (v1.2's identity rule fails:
+    a partner record without an address, or personal data removed by retention)."""
+    return [signal["ID"] for levering in document["leveringen"] for signal in levering["vroegsignalen"]
+            if "burgerservicenummer" not in signal["client"]
+            and not {"postcode", "huisnummer"} <= signal["client"].keys()]
 
 
 def missing_settings(settings) -> list[str]:
@@ -42,27 +71,72 @@ def missing_settings(settings) -> list[str]:
     return [name for name in names if not setting(settings, name)]
 
 
+def build_delivery(session: Session, settings, van: date, tot: date, now: datetime, *,
+                   gemeentecode: str | None = None, schema: str = "1.2") -> dict:
+    """The Uitwisselmodel document for [van, tot] of one municipality (default: the installation's)."""
+    if schema not in SCHEMAS:
+        raise ValueError(f"onbekende DDAS-versie {schema!r}; kies uit {', '.join(SCHEMAS)}")
+    span = period(settings, van, tot)
+    code = gemeentecode or settings.gemeentecode
+    signals = [vroegsignaal(signal, kind, schema) for signal, kind in _signals_received(session, span, code)]
+    cases = _cases(session, _closed_case_ids(session, span, code), ZoneInfo(settings.timezone))
+    document = _document(settings, span, now, code, signals, cases)
+    if schema == "0.9":
+        from .ddas_v09 import to_v09
+        return to_v09(document)
+    return document
 
 
-def build_delivery(session: Session, settings, van: date, tot: date, now: datetime) -> dict:
-    """The Uitwisselmodel document for [van, tot] (see the module docstring)."""
-    if tot < van:
-        raise ValueError("tot ligt voor van")
-    zone = ZoneInfo(settings.timezone)
-    start, end = (datetime.combine(day, time(0), zone).astimezone(timezone.utc) for day in (van, tot + timedelta(1)))
-    signals = _signals_received(session, start, end)
-    cases = _cases_closed(session, van, tot, zone)
-    codes = sorted({code for code, _ in signals} | {code for code, _ in cases}) or [settings.gemeentecode]
-    organisation = aanleverende_organisatie(settings)
-    leveringen = [{"teller": number, "gemeentecode": code, "aanleverende_organisatie": organisation,
-                   "vroegsignalen": [item for c, item in signals if c == code],
-                   "vroegsignaalzaken": [item for c, item in cases if c == code]}
-                  for number, code in enumerate(codes, start=1)]
-    return {"startdatumLevering": van.isoformat(), "einddatumLevering": tot.isoformat(),
+@dataclass(frozen=True)
+class Page:
+    document: dict
+    page_size: int
+    current_page: int
+    total_pages: int
+    total_records: int
+    signals: int
+    cases: int
+
+    def paginering(self) -> dict:
+        return {"pageSize": self.page_size, "currentPage": self.current_page, "totalPages": self.total_pages,
+                "totalRecords": self.total_records}
+
+
+class PageOutOfRange(ValueError):
+    def __init__(self, page: int, total_pages: int):
+        super().__init__(f"pagina {page} bestaat niet; er zijn {total_pages} pagina's")
+        self.page, self.total_pages = page, total_pages
+
+
+def build_page(session: Session, settings, van: date, tot: date, now: datetime, *, gemeentecode: str,
+               page: int, page_size: int) -> Page:
+    """Page `page` (from 1) of the v1.2 delivery, `page_size` records each: signals first, then closed cases.
+    An empty delivery has one (empty) page."""
+    span, zone = period(settings, van, tot), ZoneInfo(settings.timezone)
+    signal_total = session.scalar(select(func.count()).select_from(Signaal).where(*_signal_filter(span, gemeentecode)))
+    case_ids = _closed_case_ids(session, span, gemeentecode)
+    total = signal_total + len(case_ids)
+    total_pages = max(1, -(-total // page_size))
+    if page > total_pages:
+        raise PageOutOfRange(page, total_pages)
+    first, last = (page - 1) * page_size, min(page * page_size, total)
+    signals = []
+    if first < signal_total:
+        rows = _signals_received(session, span, gemeentecode, offset=first, limit=min(last, signal_total) - first)
+        signals = [vroegsignaal(signal, kind, "1.2") for signal, kind in rows]
+    cases = _cases(session, case_ids[max(0, first - signal_total):max(0, last - signal_total)], zone)
+    document = _document(settings, span, now, gemeentecode, signals, cases)
+    return Page(document, page_size, page, total_pages, total, len(signals), len(cases))
+
+
+def _document(settings, span: Period, now: datetime, code: str, signals: list, cases: list) -> dict:
+    levering = {"teller": 1, "gemeentecode": code, "aanleverendeOrganisatie": aanleverende_organisatie(settings),
+                "vroegsignalen": signals, "vroegsignaalzaken": cases}
+    return {"startdatumLevering": span.van.isoformat(), "einddatumLevering": span.tot.isoformat(),
             "aanleverdatumEnTijd": now.astimezone(timezone.utc).replace(microsecond=0).isoformat()
             .replace("+00:00", "Z"),
             "codeGegevensleverancier": str(setting(settings, "gegevensleverancier_code", DEFAULT_SUPPLIER_CODE)),
-            "leveringen": leveringen}
+            "leveringen": [levering]}
 
 
 def aanleverende_organisatie(settings) -> dict:
@@ -72,20 +146,38 @@ def aanleverende_organisatie(settings) -> dict:
         organisation["kvk-nummer"] = str(setting(settings, "organisatie_kvk"))
     contact = {key: str(setting(settings, name)) for key, name in CONTACT_SETTINGS.items() if setting(settings, name)}
     if contact:
-        organisation["contactpersoonen"] = [contact]
+        organisation["contactpersonen"] = [contact]
     return organisation
+
+
+# --- which rows belong to a municipality and a period: the one place ------------------------------------------------
+
+def _of_municipality(gemeentecode: str) -> tuple:
+    """Signals and cases of one municipality (R37: every signal and case carries its gemeentecode)."""
+    return Signaal.gemeentecode == gemeentecode, Case.gemeentecode == gemeentecode
+
+
+def _signal_filter(span: Period, gemeentecode: str) -> tuple:
+    return (_of_municipality(gemeentecode)[0], Signaal.received_at >= span.start, Signaal.received_at < span.end)
+
+
+def _closed_case_ids(session: Session, span: Period, gemeentecode: str) -> list[int]:
+    return list(session.scalars(
+        select(Vroegsignaalzaak.case_id).join(Case, Case.id == Vroegsignaalzaak.case_id)
+        .where(_of_municipality(gemeentecode)[1], Vroegsignaalzaak.open.is_(False),
+               Vroegsignaalzaak.afgesloten_op >= span.van, Vroegsignaalzaak.afgesloten_op <= span.tot)
+        .order_by(Vroegsignaalzaak.case_id)))
 
 
 # --- signals --------------------------------------------------------------------------------------------------------
 
-def _signals_received(session: Session, start: datetime, end: datetime) -> list[tuple[str, dict]]:
-    rows = session.execute(select(Signaal, Partner.type).join(Partner, Partner.id == Signaal.partner_id)
-                           .where(Signaal.received_at >= start, Signaal.received_at < end)
-                           .order_by(Signaal.id).execution_options(yield_per=1000))
-    return [(signal.gemeentecode, vroegsignaal(signal, partner_type)) for signal, partner_type in rows]
+def _signals_received(session: Session, span: Period, gemeentecode: str, offset: int = 0, limit: int | None = None):
+    query = (select(Signaal, Partner.type).join(Partner, Partner.id == Signaal.partner_id)
+             .where(*_signal_filter(span, gemeentecode)).order_by(Signaal.id).offset(offset).limit(limit))
+    return session.execute(query.execution_options(yield_per=1000)).all()
 
 
-def vroegsignaal(signal: Signaal, partner_type: str) -> dict:
+def vroegsignaal(signal: Signaal, partner_type: str, schema: str = "1.2") -> dict:
     """One signal in DDAS shape (only the fields the model has; no contact details)."""
     item = {"ID": signal_ddas_id(signal.id), "crisissignaal": is_crisis(signal),
             "warmeOverdracht": bool(signal.warme_overdracht)}
@@ -94,36 +186,47 @@ def vroegsignaal(signal: Signaal, partner_type: str) -> dict:
     if signal.ontstaansdatum is not None:
         item["ontstaansdatum"] = signal.ontstaansdatum.isoformat()
     item.update({"signaaldatum": signal.signaaldatum.isoformat(), "status": signal.status,
-                 "signaalpartner": {"type": partner_type}, "client": client(signal)})
+                 "signaalpartner": {"type": partner_type}})
+    if schema == "0.9":
+        from .ddas_v09 import client_v09
+        item["client"] = client_v09(signal)
+    else:
+        item["client"] = client(signal)
     return item
 
 
 def client(signal: Signaal) -> dict:
-    """DDAS Client: identity and address; the house letter goes with the addition (DDAS has no field for it)."""
-    item = {key: getattr(signal, name) for key, name in _CLIENT if getattr(signal, name)}
+    """DDAS v1.2 Client: the BSN alone when known; without one, postcode and house number (the schema's `oneOf`),
+    with the date of birth. The house letter goes with the addition (DDAS has no field for it)."""
+    if signal.bsn:
+        return {"burgerservicenummer": signal.bsn}
+    item = {}
     if signal.geboortedatum is not None:
-        item["Geboortedatum"] = signal.geboortedatum.isoformat()
+        item["geboortedatum"] = signal.geboortedatum.isoformat()
+    if signal.postcode:
+        item["postcode"] = signal.postcode
     if signal.huisnummer is not None:
-        item["Huisnummer"] = str(signal.huisnummer)
+        item["huisnummer"] = str(signal.huisnummer)
     addition = f"{signal.huisletter or ''}{signal.huisnummertoevoeging or ''}"
     if addition:
-        item["Huisnummertoevoeging"] = addition
+        item["huisnummertoevoeging"] = addition
     return item
 
 
 # --- cases ----------------------------------------------------------------------------------------------------------
 
-def _cases_closed(session: Session, van: date, tot: date, zone: ZoneInfo) -> list[tuple[str, dict]]:
-    rows = session.execute(select(Vroegsignaalzaak, Case.gemeentecode, Case.created_at)
-                           .join(Case, Case.id == Vroegsignaalzaak.case_id)
-                           .where(Vroegsignaalzaak.open.is_(False), Vroegsignaalzaak.afgesloten_op >= van,
-                                  Vroegsignaalzaak.afgesloten_op <= tot)
-                           .order_by(Vroegsignaalzaak.case_id)).all()
-    ids = [zaak.case_id for zaak, _, _ in rows]
-    signals, attempts = _signals_of(session, ids), _attempts_of(session, ids)
-    return [(code, vroegsignaalzaak(zaak, created.astimezone(zone).date(), signals[zaak.case_id],
-                                    attempts[zaak.case_id], zone))
-            for zaak, code, created in rows]
+def _cases(session: Session, case_ids: list[int], zone: ZoneInfo) -> list[dict]:
+    if not case_ids:
+        return []
+    rows = {}
+    for chunk in _chunks(case_ids):
+        for zaak, created in session.execute(select(Vroegsignaalzaak, Case.created_at)
+                                             .join(Case, Case.id == Vroegsignaalzaak.case_id)
+                                             .where(Vroegsignaalzaak.case_id.in_(chunk))):
+            rows[zaak.case_id] = (zaak, created)
+    signals, attempts = _signals_of(session, case_ids), _attempts_of(session, case_ids)
+    return [vroegsignaalzaak(rows[i][0], rows[i][1].astimezone(zone).date(), signals[i], attempts[i], zone)
+            for i in case_ids]
 
 
 def vroegsignaalzaak(zaak: Vroegsignaalzaak, started: date, signals: list, attempts: list, zone: ZoneInfo) -> dict:
@@ -133,12 +236,13 @@ def vroegsignaalzaak(zaak: Vroegsignaalzaak, started: date, signals: list, attem
         item["resultaat"] = zaak.eindresultaat
     if signals:
         item["matchingsdatum"] = max(received for _, received in signals).astimezone(zone).date().isoformat()
-    item["startdatum_matchtingperiode"] = started.isoformat()  # sic: the schema spells it so
+    item["startdatumMatchingperiode"] = started.isoformat()
     if zaak.datum_opgepakt is not None:
-        item["datum_opgepakt"] = zaak.datum_opgepakt.isoformat()
+        item["datumOpgepakt"] = zaak.datum_opgepakt.isoformat()
     if zaak.afgesloten_op is not None:
-        item["einddatum_matchingperiode"] = zaak.afgesloten_op.isoformat()
-    item["vroegsignalen"] = [{"ID": signal_ddas_id(signal_id)} for signal_id, _ in signals]
+        item["einddatumMatchingperiode"] = zaak.afgesloten_op.isoformat()
+    if signals:
+        item["vroegsignalen"] = [{"ID": signal_ddas_id(signal_id)} for signal_id, _ in signals]
     item["contactpogingen"] = [contactpoging(attempt) for attempt in attempts]
     return item
 

@@ -231,7 +231,7 @@ EXEMPLAR_ADDRESSES = (("Zeeburgerdijk", "1094AA"), ("Ookmeerweg", "1067SM"), ("K
                       ("Buikslotermeerplein", "1025XL"), ("Bijlmerplein", "1102DB"), ("Haarlemmerweg", "1051KV"),
                       ("Amstelveenseweg", "1075XJ"), ("Jan Evertsenstraat", "1056EC"), ("Waterlooplein", "1011NV"),
                       ("Vespuccistraat", "1056SM"), ("Tolstraat", "1074VJ"), ("Zuiderzeeweg", "1095KJ"),
-                      ("Kraaiennest", "1104CE"))
+                      ("Kraaiennest", "1104CE"), ("Slotermeerlaan", "1064HB"))
 
 
 def _exemplars() -> list[tuple[int, str, dict, dict, str]]:
@@ -242,7 +242,7 @@ def _exemplars() -> list[tuple[int, str, dict, dict, str]]:
              (5, "Zorg", "ander_traject"), (5, "Huur", "hulp_lopend"), (20, "Water", "blijft_liggen"),
              (DAYS - 7, "Huur", "bezig"), (DAYS - 5, "Energie", "bezig"), (6, "Huur", "geen_reactie"),
              (6, "Water", "verwijzing"), (7, "Energie", "afgehaakt"), (7, "Zorg", "quick_fix_mislukt"),
-             (8, "Belastingdienst", "ondernemer")]
+             (8, "Belastingdienst", "ondernemer"), (8, "Huur", "soort_onbekend")]
     exemplars = []
     for number, ((offset, kind, scenario), (street, postcode)) in enumerate(zip(cases, EXEMPLAR_ADDRESSES)):
         voorvoegsel, achternaam = LAST[number]

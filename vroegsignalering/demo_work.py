@@ -57,6 +57,8 @@ def _attempts(scenario: str, rnd: random.Random) -> list:
         return [("Telefoon", True, None), ("Telefoon", False, "opnieuw"), ("Brief", False, "stoppen")]
     if scenario == "afgehaakt":  # reached and helped, drops out before the plan, no answer any more
         return [("Telefoon", True, None), ("SMS/Whatsapp", False, "opnieuw"), ("Huisbezoek", False, "stoppen")]
+    if scenario == "soort_onbekend":  # a missed appointment at the office, then reached; the kind of help comes later
+        return [("Afspraak op locatie", False, "opnieuw"), ("Telefoon", True, None)]
     misses = [(rnd.choice(("Telefoon", "SMS/Whatsapp", "Mail")), False, "opnieuw")] * rnd.randrange(0, 3)
     return misses + [(rnd.choice(("Telefoon", "Huisbezoek", "Telefoon")), True, None)]
 
@@ -102,6 +104,7 @@ def _form_data(element: str, plan: Plan, day: date) -> dict | None:
     return _FORMS[element](plan, day)
 
 
+_VERVOLGHULP = {"niet_financieel": "maatschappelijk_werk", "soort_onbekend": "onbekend"}  # DDAS v1.2: not known yet
 _AANPAK = {"quick_fix": "quick_fix", "quick_fix_mislukt": "quick_fix", "afgehaakt": "afgehaakt"}
 _UITKOMST = {"geen_hulp": "geen_hulp", "al_betaald": "al_betaald", "ander_traject": "ander_traject",
              "geen_reactie": "geen_reactie"}
@@ -128,8 +131,9 @@ _FORMS = {
         "quick_fix_resultaat": "niet_gelukt" if plan.scenario == "quick_fix_mislukt" else "gelukt",
         "acties": ["budgetadvies", "betalingsregeling"]},
     "warme_overdracht": lambda plan, day: {
-        "vervolghulp": "maatschappelijk_werk" if plan.scenario == "niet_financieel" else "schuldhulpverlening",
-        "overgenomen_door": "Wijkteam" if plan.scenario == "niet_financieel" else "Schuldhulp team 2",
+        "vervolghulp": _VERVOLGHULP.get(plan.scenario, "schuldhulpverlening"),
+        "overgenomen_door": {"niet_financieel": "Wijkteam", "soort_onbekend": "Sociaal loket"}.get(
+            plan.scenario, "Schuldhulp team 2"),
         "driegesprek": True},
 }
 

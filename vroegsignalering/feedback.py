@@ -35,6 +35,7 @@ STATUS_FOR_CODE = {
     "overleden": "Inwoner is overleden",
     "niet-opgepakt": "Niet opgepakt: andere reden",
     "bezwaar-inwoner": "Niet opgepakt: andere reden",
+    "bekend-bij-schuldhulpverlening": "Inwoner al bekend bij schuldhulpverlening",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.runtime.assignment import AssignmentError, reassign
 from engine.errors import InvalidTaskData, StepFailed
@@ -14,12 +14,12 @@ from engine.inputs import ascii_int
 from engine.models import UserTask
 from engine.roles import COORDINATOR
 from .feedback import feedback_hook
-from .models import END_RESULTS, Contactpoging, Vroegsignaalzaak
+from .models import (CONTACT_KINDS, END_RESULTS, NOT_PICKED_UP, PICKED_UP, RENAMED_END_RESULTS, Contactpoging, Signaal,
+                     Vroegsignaalzaak)
 
 CASE_VARIABLES = ("prioriteit", "prioriteit_reden", "werkvoorraad", "crisis", "eindresultaat")
 CONTACT_FORMS = ("contactpoging", "contact_herstellen")  # forms whose completion is a contact attempt (DDAS)
 ESCALATION_FORM = "termijn_overschreden"
-CONTACT_KINDS = ("Huisbezoek", "Kaartje", "Telefoon", "SMS/Whatsapp", "Mail", "Brief", "Overige", "Administratief")
 DAYPARTS = ("Ochtend", "Middag", "Avond")
 _MISSING = object()
 
@@ -51,7 +51,7 @@ def case_row_hook(ctx, zone: ZoneInfo) -> None:
             _apply(zaak, name, value, getattr(task.task_spec, "bpmn_id", None))
     attempt = contact_attempt(ctx)
     if attempt is not None and zaak.datum_opgepakt is None:
-        zaak.datum_opgepakt = _attempt_date(attempt, ctx, zone)
+        pick_up(ctx.session, zaak, _attempt_date(attempt, ctx, zone))
     if ctx.workflow.is_completed():
         if not zaak.eindresultaat:
             raise StepFailed(None, "de zaak eindigt zonder eindresultaat; elke zaak sluit met een "
@@ -84,6 +84,7 @@ def _apply(zaak: Vroegsignaalzaak, name: str, value, element_id: str | None) -> 
     if name == "prioriteit":
         zaak.prioriteit = _priority(value, element_id)
     elif name == "eindresultaat":
+        value = RENAMED_END_RESULTS.get(value, value)  # a case still running on a diagram from before v1.2
         if value is not None and value not in END_RESULTS:
             raise StepFailed(element_id, f"eindresultaat {value!r} is geen DDAS-eindresultaat")
         zaak.eindresultaat = value
@@ -180,3 +181,11 @@ def reassign_after_escalation(ctx) -> None:
         reassign(ctx.session, ctx.runtime, ids, assignee, actor=ctx.actor, now=ctx.now)
     except AssignmentError as exc:
         raise InvalidTaskData([FieldError("nieuwe_behandelaar", "invalid", " ".join(exc.problems))]) from None
+
+
+def pick_up(session, zaak: Vroegsignaalzaak, day) -> None:
+    """The case is picked up on its first contact attempt (a letter included): its date, and DDAS v1.2 "Opgepakt" for
+    every signal of it that was not turned down."""
+    zaak.datum_opgepakt = day
+    session.execute(update(Signaal).where(Signaal.case_id == zaak.case_id, Signaal.status == NOT_PICKED_UP)
+                    .values(status=PICKED_UP).execution_options(synchronize_session="fetch"))

@@ -17,9 +17,9 @@ from engine.runtime.cases import Runtime, deliver_message, start_case
 from engine.errors import NoWaitingReceiver
 from engine.locks import lock_case, lock_household, lock_person
 from engine.models import Case
-from .assessment import PICKED_UP, Rules, age_on, assess, household_key, is_crisis, normalise_postcode
+from .assessment import Rules, age_on, assess, household_key, is_crisis, normalise_postcode
 from .brp import BrpAdapter
-from .models import Partner, Signaal, Vroegsignaalzaak
+from .models import NOT_PICKED_UP, PICKED_UP, Partner, Signaal, Vroegsignaalzaak
 
 log = logging.getLogger(__name__)
 PROCESS_ID = "vroegsignalering"
@@ -81,7 +81,7 @@ def new_signal(partner: Partner, payload: dict, *, gemeentecode: str, now) -> Si
     values["warme_overdracht"] = bool(values["warme_overdracht"])
     values["sociaal_incasso"] = dict(values["sociaal_incasso"]) if values["sociaal_incasso"] else None
     key = household_key(values) or _own_household(partner.id, values["externe_referentie"])
-    return Signaal(partner_id=partner.id, gemeentecode=gemeentecode, household_key=key, status=PICKED_UP,
+    return Signaal(partner_id=partner.id, gemeentecode=gemeentecode, household_key=key, status=NOT_PICKED_UP,
                   received_at=now, **values)
 
 
@@ -147,6 +147,8 @@ def _join(rt: Runtime, session: Session, signal: Signaal, zaak: Vroegsignaalzaak
         log.warning("case %s does not wait for %s; signal %s starts its own case", case.id, MESSAGE, signal.id)
         signal.case_id = None
         return False
+    if zaak.datum_opgepakt is not None and signal.status == NOT_PICKED_UP:
+        signal.status = PICKED_UP  # the running case was picked up: so is the signal that joins it (DDAS v1.2)
     return True
 
 

@@ -13,13 +13,20 @@ from engine.models import Case, UTCDateTime
 
 from .zoektekst import search_address, search_name
 
-# DDAS v0.9 EnumSignaalpartner
+# DDAS v1.2 EnumSignaalpartner (unchanged since v0.9)
 PARTNER_TYPES = ("Energie", "Huur", "Hypotheek", "CAK Zorgverzekeringen", "Zorg", "Water", "DUO", "Belastingdienst",
                  "CAK Eigen bijdrage", "Overige", "Dienst Toeslagen")
-# DDAS v0.9 EnumSignaalstatus
-SIGNAL_STATUSES = ("Nog niet opgepakt", "Niet opgepakt: onterecht signaal", "Inwoner is overleden",
+# DDAS v1.2 EnumSignaalstatus. A signal starts "Nog niet opgepakt", becomes "Opgepakt" when its case is picked up
+# (the first contact attempt: hooks.case_row_hook) and gets the status that says why when it is turned down
+# (feedback.STATUS_FOR_CODE).
+SIGNAL_STATUSES = ("Nog niet opgepakt", "Opgepakt", "Niet opgepakt: onterecht signaal", "Inwoner is overleden",
                    "Persoon is geen inwoner (meer) in de gemeente", "Niet opgepakt: herhaalde melding",
-                   "Niet opgepakt: andere reden")
+                   "Niet opgepakt: andere reden", "Inwoner al bekend bij schuldhulpverlening")
+NOT_PICKED_UP, PICKED_UP = "Nog niet opgepakt", "Opgepakt"
+IN_PLAY = (NOT_PICKED_UP, PICKED_UP)  # the statuses of a signal that was not turned down
+# DDAS v1.2 EnumContactsoort
+CONTACT_KINDS = ("Huisbezoek", "Afspraak op locatie", "Kaartje", "Telefoon", "SMS/Whatsapp", "Mail", "Brief",
+                 "Overige", "Administratief", "Onbekend")
 
 
 class Partner(Base):
@@ -171,16 +178,22 @@ class Uitsluiting(Base):
     gewijzigd_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-# DDAS v0.9 EnumEindresultaat
+# DDAS v1.2 EnumEindresultaat; the order carries meaning (retention.RULE_OF: not picked up, no help, help)
 END_RESULTS = (
     "Niet opgepakt: herhaalde melding", "Niet opgepakt: onterecht signaal", "Inwoner is overleden",
     "Persoon is geen inwoner (meer) in de gemeente", "Niet opgepakt: andere reden",
     "Inwoner al bekend bij schuldhulpverlening", "Inwoner heeft al een ander lopend traject",
     "Definitief geen contact kunnen krijgen", "Geen reactie na eerder contact",
-    "Inwoner hoeft geen hulp vanuit vroegsignalering", "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
-    "(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel", "Verwijzing zonder contact",
-    "Vervolghulp en/of verwijzing niet financieel",
+    "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering",
+    "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
+    "(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
+    "Verwijzing zonder tussenkomst inwoner",
+    "Vervolghulp en/of verwijzing niet financieel", "Vervolghulp en/of verwijzing",
 )
+# v0.9 spellings that v1.2 renamed (migration 0013_ddas12 renames stored ones; hooks accept them from old diagrams)
+RENAMED_END_RESULTS = {"Verwijzing zonder contact": "Verwijzing zonder tussenkomst inwoner",
+                       "Inwoner hoeft geen hulp vanuit vroegsignalering":
+                           "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering"}
 
 
 class Vroegsignaalzaak(Base):

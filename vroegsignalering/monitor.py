@@ -21,17 +21,18 @@ from sqlalchemy.orm import Session
 
 from engine.models import CaseDeadline
 from .ddas import build_delivery
-from .models import END_RESULTS, PARTNER_TYPES, SIGNAL_STATUSES, Vroegsignaalzaak
+from .models import CONTACT_KINDS, END_RESULTS, PARTNER_TYPES, SIGNAL_STATUSES, Vroegsignaalzaak
 from .termijnen import WETTELIJK
 
 ONTERECHT = "Niet opgepakt: onterecht signaal"
 HERHAALD = "Niet opgepakt: herhaalde melding"
 # End results in which the household accepted help, and those among them that hand the household over.
 HULP = ("(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
-        "Vervolghulp en/of verwijzing niet financieel", "Verwijzing zonder contact")
+        "Vervolghulp en/of verwijzing niet financieel", "Vervolghulp en/of verwijzing",
+        "Verwijzing zonder tussenkomst inwoner")
 OVERDRACHT = ("Vervolghulp en/of verwijzing financieel", "Vervolghulp en/of verwijzing niet financieel",
-              "Verwijzing zonder contact")
-CHANNELS = ("Huisbezoek", "Kaartje", "Telefoon", "SMS/Whatsapp", "Mail", "Brief", "Overige", "Administratief")  # DDAS
+              "Vervolghulp en/of verwijzing", "Verwijzing zonder tussenkomst inwoner")
+CHANNELS = CONTACT_KINDS  # DDAS
 TARGET_DAYS = 14
 ATTEMPT_BUCKETS = ("1", "2", "3", "4 of meer")
 
@@ -116,7 +117,7 @@ def _reach(figures: Figures, cases: list[dict]) -> None:
         figures.bereikt += 1
         channels[attempts[first]["soort"]] += 1
         needed[ATTEMPT_BUCKETS[min(first, len(ATTEMPT_BUCKETS) - 1)]] += 1
-        started = date.fromisoformat(case["startdatum_matchtingperiode"])
+        started = date.fromisoformat(case["startdatumMatchingperiode"])
         figures.dagen_tot_contact.append((date.fromisoformat(attempts[first]["datum"]) - started).days)
     figures.kanaal_bereikt = {name: channels[name] for name in per_channel}
     figures.pogingen_nodig = {name: needed[name] for name in ATTEMPT_BUCKETS}

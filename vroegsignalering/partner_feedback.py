@@ -2,8 +2,9 @@
 how many households were reached, how many got help, and its share of unjustified signals.
 
 Counts only, no personal data: the page can be sent to the partner. A signal is *picked up* when it joined a case
-and kept the status "Nog niet opgepakt" (every not-picked-up outcome sets another DDAS status); *reached* when its
-case has a reached contact attempt; *helped* when the partner was told `hulp-geaccepteerd` about it.
+and kept the status "Nog niet opgepakt" or "Opgepakt" (every not-picked-up outcome sets another DDAS status);
+*reached* when its case has a reached contact attempt; *helped* when the partner was told `hulp-geaccepteerd` about
+it.
 """
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from .feedback import HELP
-from .models import Contactpoging, Partner, Signaal, Terugmelding
+from .models import IN_PLAY, Contactpoging, Partner, Signaal, Terugmelding
 
-OPEN_STATUS = "Nog niet opgepakt"
 ONTERECHT = "Niet opgepakt: onterecht signaal"
 
 
@@ -44,7 +44,7 @@ def partner_feedback(session: Session, zone: str, van: date, tot: date,
                   for day in (van, tot + timedelta(days=1)))
     reached = exists().where(Contactpoging.case_id == Signaal.case_id, Contactpoging.bereikt.is_(True))
     helped = exists().where(Terugmelding.signal_id == Signaal.id, Terugmelding.code == HELP)
-    picked = and_(Signaal.case_id.is_not(None), Signaal.status == OPEN_STATUS)
+    picked = and_(Signaal.case_id.is_not(None), Signaal.status.in_(IN_PLAY))
     query = (select(Partner.id, Partner.naam, Partner.type, func.count(Signaal.id),
                     func.count(case((picked, 1))), func.count(case((and_(picked, reached), 1))),
                     func.count(case((helped, 1))), func.count(case((Signaal.status == ONTERECHT, 1))))

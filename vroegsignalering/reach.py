@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from .models import Contactpoging, Partner, Signaal
 
 THRESHOLD = 30  # never advise from fewer attempts than this
-LEFT_OUT = ("Administratief",)  # not an attempt to reach the resident
+LEFT_OUT = ("Administratief", "Onbekend")  # not an attempt to reach the resident; no channel to advise
 AGE_GROUPS = ((0, 27, "tot 27 jaar"), (27, 45, "27 tot 45 jaar"), (45, 67, "45 tot 67 jaar"), (67, 200, "67 jaar en ouder"))
 EARLIER = ("geen eerdere poging", "1 eerdere poging", "2 of meer eerdere pogingen")
 

@@ -25,6 +25,17 @@ class Settings(config.Settings):
     organisatie_contact_email: str = ""
     organisatie_contact_functie: str = ""
     gegevensleverancier_code: str = ""
+    # the DDAS exchange API for CBS (POST /ddas/v1/gegevens); off unless all of DDAS_API_SETTINGS are set
+    ddas_oauth_issuer: str = ""  # expected `iss` of CBS's access tokens
+    ddas_oauth_jwks: str = ""  # the issuer's JWKS: an https URL or a file
+    ddas_oauth_audience: str = ""  # expected `aud`, if the issuer sets one
+    ddas_oauth_scope: str = "read"
+    ddas_signing_key: str = ""  # PEM file: RSA private key of the signing certificate (not the TLS one)
+    ddas_signing_cert: str = ""  # PEM file: signing certificate first, then its chain (sent as x5c)
+    ddas_signing_kid: str = ""  # kid in the signature header; default: the certificate's SHA-256 thumbprint
+    ddas_trust_anchors: str = ""  # PEM file: roots that a request's signing certificate must lead to (PKIoverheid)
+    ddas_page_size: int = 25_000  # records per page when the request gives no pageSize
+    ddas_rate_limit: int = 60  # requests per client per minute; more get 429
     # OpenID Connect sign-in beside local passwords (webapp/web/sso.py); off while oidc_issuer is empty
     oidc_issuer: str = ""  # the identity provider's issuer URL (its discovery document is below it)
     oidc_client_id: str = ""
@@ -46,6 +57,7 @@ class Settings(config.Settings):
         for problem in (brp_url_problem(self.brp_url), oidc_problem(self)):
             if problem:
                 problems.append(problem)
+        problems.extend(ddas_api_problems(self))
         if flag(self.webhook_test_local_receiver) and not flag(self.testing):
             problems.append("VROEG_WEBHOOK_TEST_LOCAL_RECEIVER is for tests only and is refused in production "
                             "(it needs VROEG_TESTING=1)")
@@ -80,9 +92,20 @@ Settings.ENV = {
     "VROEG_WEBHOOK_CA_FILE": "webhook_ca_file",
     "VROEG_WEBHOOK_TEST_LOCAL_RECEIVER": "webhook_test_local_receiver",
     "VROEG_TESTING": "testing",
+    "VROEG_DDAS_OAUTH_ISSUER": "ddas_oauth_issuer",
+    "VROEG_DDAS_OAUTH_JWKS": "ddas_oauth_jwks",
+    "VROEG_DDAS_OAUTH_AUDIENCE": "ddas_oauth_audience",
+    "VROEG_DDAS_OAUTH_SCOPE": "ddas_oauth_scope",
+    "VROEG_DDAS_SIGNING_KEY": "ddas_signing_key",
+    "VROEG_DDAS_SIGNING_CERT": "ddas_signing_cert",
+    "VROEG_DDAS_SIGNING_KID": "ddas_signing_kid",
+    "VROEG_DDAS_TRUST_ANCHORS": "ddas_trust_anchors",
+    "VROEG_DDAS_PAGE_SIZE": "ddas_page_size",
+    "VROEG_DDAS_RATE_LIMIT": "ddas_rate_limit",
 }
 Settings.INT_RANGES = (*config.Settings.INT_RANGES, ("herhaling_termijn_dagen", 0, 100_000),
-                       ("webhook_timeout_seconds", 1, 120), ("webhook_dead_after_hours", 1, 24 * 30))
+                       ("webhook_timeout_seconds", 1, 120), ("webhook_dead_after_hours", 1, 24 * 30),
+                       ("ddas_page_size", 1, 50_000), ("ddas_rate_limit", 1, 100_000))
 BOOLEAN_FIELDS = ("testing", "webhook_test_local_receiver")
 
 
@@ -91,6 +114,27 @@ def flag(value) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "ja", "on")
     return bool(value)
+
+
+DDAS_API_SETTINGS = ("ddas_oauth_issuer", "ddas_oauth_jwks", "ddas_signing_key", "ddas_signing_cert",
+                     "ddas_trust_anchors")
+
+
+def ddas_api_enabled(settings) -> bool:
+    return all(getattr(settings, name) for name in DDAS_API_SETTINGS)
+
+
+def ddas_api_problems(settings) -> list[str]:
+    """Half a DDAS API configuration is a mistake: name what is missing; the JWKS URL must be https (or loopback)."""
+    given = [name for name in DDAS_API_SETTINGS if getattr(settings, name)]
+    problems = []
+    if given and len(given) < len(DDAS_API_SETTINGS):
+        missing = [f"VROEG_{name.upper()}" for name in DDAS_API_SETTINGS if name not in given]
+        problems.append(f"the DDAS API needs {', '.join(missing)} as well (or none of the VROEG_DDAS_* settings)")
+    jwks = settings.ddas_oauth_jwks
+    if jwks.startswith("http://") and not is_loopback(urlsplit(jwks).hostname or ""):
+        problems.append(f"VROEG_DDAS_OAUTH_JWKS {jwks!r} must be https (plain http only on the loopback address)")
+    return problems
 
 
 def load_settings(overrides: dict | None = None, environ=None) -> Settings:

@@ -30,8 +30,8 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, VROEG_SETTINGS=settings)
     app.extensions[EXTENSION] = engine or build_engine(settings)
 
-    from webapp import (audit, beheer, cases, coordination, letters, modeling, monitor, reach, referral, retention,
-                        search, tasks, webhooks, worklist)
+    from webapp import (audit, beheer, cases, coordination, ddas_api, ddas_beheer, letters, modeling, monitor, reach,
+                        referral, retention, search, tasks, webhooks, worklist)
     from webapp.api import API_PREFIX, bp as api_bp
     from webapp.web import errors, formatting, inputs, login, pages, security, sso
 
@@ -43,7 +43,7 @@ def create_app(config: dict | None = None, engine: Engine | None = None) -> Flas
     formatting.init_app(app, settings.timezone)
     pages.init_app(app)
     for feature in (worklist, cases, tasks, coordination, referral, modeling, audit, search, monitor, retention, reach,
-                    letters, beheer, webhooks):
+                    letters, beheer, webhooks, ddas_api, ddas_beheer):
         feature.init_app(app)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     app.add_url_rule("/", "index", _index)

@@ -341,6 +341,8 @@ def test_an_auditor_cannot_change_anything_anywhere(vs, app, web, partner):
             continue
         if rule.endpoint == "audit.inzage_downloaden":  # a read (the AVG access export) posted to keep the BSN out of URLs
             continue
+        if rule.endpoint.startswith("ddas_api."):  # CBS's read-only API: no staff token opens it (test_ddas_api.py)
+            continue
         values = {arg: case_id if "id" in arg else "x" for arg in rule.arguments}
         url = rule.build(values)[1]
         for method in methods:

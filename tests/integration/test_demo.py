@@ -13,7 +13,7 @@ from vroegsignalering.models import PARTNER_TYPES, Partner, Signaal, Vroegsignaa
 from tests.conftest import ROOT
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
-END_RESULTS = set(DDAS_END_RESULTS)  # all 15 of DDAS v0.9 EnumEindresultaat
+END_RESULTS = set(DDAS_END_RESULTS)  # all 16 of DDAS v1.2 EnumEindresultaat
 
 # Anchors (the last simulated day) spread over a year, so that the ten weeks before each hold other weekends and
 # holidays: the Monday after Christmas, New Year's Day (a Friday), Easter Monday, Koningsdag and a Saturday in summer.
@@ -49,7 +49,7 @@ def test_vroeg_demo_loads_cases_in_every_state_on_any_date(vroeg, engine, anchor
         failed = session.scalar(select(func.count()).select_from(Case).where(Case.last_error.is_not(None)))
     assert open_cases >= (20 if whole else 10) and running >= open_cases and crisis >= 1 and overdue >= 1
     assert failed == 0
-    assert len(END_RESULTS) == 15 and END_RESULTS <= closed, END_RESULTS - closed
+    assert len(END_RESULTS) == 16 and END_RESULTS <= closed, END_RESULTS - closed
     assert entrepreneurs >= 1
 
     if whole:  # once is enough: a second run adds nothing

@@ -11,7 +11,7 @@ from engine.history.audit import SYSTEM_CHAIN
 from engine.models import Event
 from engine.roles import AUDITOR, BEHEERDER, BELEIDSMEDEWERKER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 from vroegsignalering.brieven import TemplateProblem
-from vroegsignalering.models import Contactpoging, Vroegsignaalzaak
+from vroegsignalering.models import Contactpoging, Signaal, Vroegsignaalzaak
 from vroegsignalering.queries.contact_history import earlier_attempts
 from vroegsignalering.queries.letters import current_templates, template_versions
 from vroegsignalering.services.ddas import export_ddas
@@ -57,6 +57,8 @@ def test_a_letter_is_a_contact_attempt_in_the_case_its_history_and_the_access_lo
         assert "brief_afgedrukt" in [e.action for e in vs.access_log_for_case(case_id)]
         with vs.uow() as uow:  # DDAS: the first contact attempt picks the case up
             assert uow.session.get(Vroegsignaalzaak, case_id).datum_opgepakt.isoformat() == "2026-11-05"
+            statuses = uow.session.scalars(select(Signaal.status).where(Signaal.case_id == case_id)).all()
+            assert statuses and set(statuses) == {"Opgepakt"}  # DDAS v1.2: its signals are picked up with it
 
 
 def test_the_card_after_a_missed_home_visit_counts_as_kaartje(vs, cases):

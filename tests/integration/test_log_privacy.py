@@ -59,7 +59,7 @@ def test_a_constraint_violation_in_a_request_logs_no_bsn_or_row(vs, client, monk
     """A NOT NULL violation while storing a signal: SQLite and PostgreSQL both put the failed INSERT (and
     PostgreSQL the failing row) in the exception that the 500 handler logs with its traceback."""
     headers = add_partner(vs)
-    monkeypatch.setattr(intake, "PICKED_UP", None)  # signals.status is NOT NULL
+    monkeypatch.setattr(intake, "NOT_PICKED_UP", None)  # signals.status is NOT NULL
     caplog.set_level(logging.DEBUG)
     response = post(client, headers, signaal(client={"burgerservicenummer": BSN}))
     assert response.status_code == 500

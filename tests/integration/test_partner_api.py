@@ -283,7 +283,7 @@ def _refused_help(engine, case_id):
 
 @pytest.mark.parametrize("path, end_result", [
     (_not_reached, "Definitief geen contact kunnen krijgen"),
-    (_refused_help, "Inwoner hoeft geen hulp vanuit vroegsignalering"),
+    (_refused_help, "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering"),
 ])
 def test_not_reached_or_refused_help_never_reaches_the_partner(vs, client, huur, path, end_result):
     signal_id = post(client, huur, signaal()).get_json()["id"]

@@ -5,6 +5,7 @@ emptied event still shows."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timezone
 
 import pytest
@@ -25,8 +26,9 @@ ANCHOR = "2026-03-02"  # the demo's cases close from late December 2025 to the s
 NOT_PICKED_UP = {"Niet opgepakt: herhaalde melding", "Niet opgepakt: onterecht signaal", "Inwoner is overleden",
                  "Persoon is geen inwoner (meer) in de gemeente", "Niet opgepakt: andere reden",
                  "Inwoner al bekend bij schuldhulpverlening", "Inwoner heeft al een ander lopend traject"}
-HELP = {"(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel", "Verwijzing zonder contact",
-        "Vervolghulp en/of verwijzing niet financieel"}
+HELP = {"(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
+        "Verwijzing zonder tussenkomst inwoner", "Vervolghulp en/of verwijzing niet financieel",
+        "Vervolghulp en/of verwijzing"}
 
 
 def months_for(result: str) -> int:
@@ -116,7 +118,8 @@ def test_a_year_and_a_half_of_retention_removes_exactly_what_the_schedule_says(v
         text += json.dumps([c.state for c in session.scalars(select(Case))], ensure_ascii=False)
         still_held = set().union(*(people.get(cid, set()) for cid in open_ids))
         gone = set().union(*(people.get(cid, set()) for cid in closed)) - still_held
-        assert gone and not [value for value in gone if value in text]
+        # as whole words: a surname such as "Jong" is also the start of "Jongere (onder 27)" in a priority reason
+        assert gone and not [value for value in gone if re.search(rf"\b{re.escape(value)}\b", text)]
         # the removal record says which rule and what went, without personal data
         [record] = [e for e in session.scalars(select(Event).where(Event.chain == case_chain(min(closed)),
                                                                      Event.kind == "gegevens_verwijderd"))]
@@ -256,4 +259,4 @@ def test_who_may_see_the_retention_overview(vs, web):
         if status == 200:
             text = response.get_data(as_text=True)
             assert "Er zijn geen bewaarblokkades." in text and "Er zijn nog geen gegevens verwijderd." in text
-            assert "Inwoner hoeft geen hulp vanuit vroegsignalering" in text
+            assert "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering" in text

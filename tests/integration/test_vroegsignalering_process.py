@@ -351,7 +351,7 @@ def test_attempts_continue_after_the_statutory_deadline_escalates(vs, clock):
     do(vs, case_id, "termijn_overschreden", besluit="doorgaan")
     assert "einde_escalatie" in vs.observer.ended[case_id]
     do(vs, case_id, "eerste_gesprek", **{**HELP, "uitkomst": "geen_hulp"})
-    assert_closed(vs, case_id, "Inwoner hoeft geen hulp vanuit vroegsignalering", "einde_geen_hulp")
+    assert_closed(vs, case_id, "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering", "einde_geen_hulp")
 
 
 def test_an_open_escalation_is_cancelled_when_the_case_closes(vs, clock):
@@ -517,7 +517,7 @@ def test_not_picking_up_needs_a_reason(vs):
 
 
 @pytest.mark.parametrize("uitkomst, end_result, end_event", [
-    ("geen_hulp", "Inwoner hoeft geen hulp vanuit vroegsignalering", "einde_geen_hulp"),
+    ("geen_hulp", "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering", "einde_geen_hulp"),
     ("al_betaald", "Inwoner heeft zelf al betaald/betalingsregeling getroffen", "einde_al_betaald"),
     ("ander_traject", "Inwoner heeft al een ander lopend traject", "einde_ander_traject"),
 ])
@@ -556,6 +556,7 @@ def test_accepted_help_is_reported_at_once_and_solved_with_a_quick_fix(vs, clock
     ("administratieve_hulp", "Vervolghulp en/of verwijzing financieel", "einde_financieel"),
     ("maatschappelijk_werk", "Vervolghulp en/of verwijzing niet financieel", "einde_niet_financieel"),
     ("overig", "Vervolghulp en/of verwijzing niet financieel", "einde_niet_financieel"),
+    ("onbekend", "Vervolghulp en/of verwijzing", "einde_vervolghulp"),  # DDAS v1.2: the kind is not known yet
 ])
 def test_a_warm_handover_ends_with_follow_up_help(vs, vervolghulp, end_result, end_event):
     case_id = start(vs)
@@ -826,7 +827,7 @@ def test_a_referral_without_contact(vs):
     do(vs, case_id, "kaartje_achterlaten", **{**ATTEMPT, "kanaal": "Kaartje"}, bereikt=False, vervolg="verwijzen",
        verwezen_naar="Bemoeizorg Noord")
     assert feedback(vs, case_id) == []
-    assert_closed(vs, case_id, "Verwijzing zonder contact", "einde_verwijzing")
+    assert_closed(vs, case_id, "Verwijzing zonder tussenkomst inwoner", "einde_verwijzing")
     assert data(vs, case_id)["verwezen_naar"] == "Bemoeizorg Noord"
 
 

@@ -325,7 +325,7 @@ def path_geen_reactie_na_hulp(w, h):
 def path_verwijzing(w, h):
     case_id = quiet(w, h)
     w.do(case_id, "contactpoging", **ATTEMPT, bereikt=False, vervolg="verwijzen", verwezen_naar="Bemoeizorg")
-    return case_id, "Verwijzing zonder contact"
+    return case_id, "Verwijzing zonder tussenkomst inwoner"
 
 
 def path_ander_traject_zonder_contact(w, h):
@@ -405,7 +405,8 @@ PATHS = [
     ("geen_contact", path_geen_contact), ("geen_reactie_na_gesprek", path_geen_reactie_na_gesprek),
     ("geen_reactie_na_hulp", path_geen_reactie_na_hulp), ("verwijzing", path_verwijzing),
     ("ander_traject_zonder_contact", path_ander_traject_zonder_contact), ("niet_oppakken", path_niet_oppakken),
-    ("geen_hulp", conversation_without_help("geen_hulp", "Inwoner hoeft geen hulp vanuit vroegsignalering")),
+    ("geen_hulp", conversation_without_help("geen_hulp",
+                                            "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering")),
     ("al_betaald", conversation_without_help("al_betaald",
                                              "Inwoner heeft zelf al betaald/betalingsregeling getroffen")),
     ("ander_traject", conversation_without_help("ander_traject", "Inwoner heeft al een ander lopend traject")),

@@ -96,7 +96,7 @@ def test_reached_but_refuses_help_and_the_partner_hears_nothing(vs, client, part
     case_id = case_of(vs, signal_id)
     do(vs, case_id, "contactpoging", **ATTEMPT, bereikt=True)
     do(vs, case_id, "eerste_gesprek", uitkomst="geen_hulp", bedreigende_situatie=False)
-    closed_with(vs, case_id, "Inwoner hoeft geen hulp vanuit vroegsignalering")
+    closed_with(vs, case_id, "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering")
     assert received(client, huur) == [] and receipt_status(client, huur, signal_id) == "ontvangen"
 
 

@@ -27,6 +27,7 @@ from ..addresses import place_line, short_name, street_line
 from ..brief_models import BriefSjabloon
 from ..brieven import (DEFAULTS, TemplateProblem, check_template, dutch_date, letter_fields, organisation,
                        render_text)
+from ..hooks import pick_up
 from ..models import Contactpoging, Signaal, Vroegsignaalzaak
 from ..queries.letters import Template, current_template
 from .tasks import Actor
@@ -187,7 +188,7 @@ def _record(session, actor: Actor, case_id: int, template: Template, now: dateti
     notitie = f"{template.naam} afgedrukt: {template.titel}"
     zaak = session.get(Vroegsignaalzaak, case_id)
     if zaak.datum_opgepakt is None:  # DDAS: a case is picked up on its first contact attempt, a letter included
-        zaak.datum_opgepakt = today
+        pick_up(session, zaak, today)
     session.add(Contactpoging(case_id=case_id, soort=template.soort, datum=today, dagdeel=None, bereikt=False,
                               notitie=notitie[:500], recorded_by=actor.username, recorded_at=now))
     append_event(session, chain=case_chain(case_id), case_id=case_id, kind=PRINTED, actor=actor.username, at=now,

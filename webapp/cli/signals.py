@@ -207,15 +207,25 @@ def export() -> None:
 @click.option("--tot", required=True, type=_DATE, help="Last day of the period, included (YYYY-MM-DD).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write the delivery to this file (default: standard output).")
+@click.option("--schema", type=click.Choice(ddas.SCHEMAS), default="1.2", show_default=True,
+              help="Version of VNG's Uitwisselmodel (0.9 while municipalities move to 1.2).")
+@click.option("--gemeente", "gemeentecode", help="Gemeentecode of the municipality (default: VROEG_GEMEENTECODE).")
 @pass_state
-def export_ddas(state, van, tot, out: Path | None) -> None:
-    """The DDAS v0.9 delivery (Uitwisselmodel) for the signals received and the cases closed from VAN to TOT."""
+def export_ddas(state, van, tot, out: Path | None, schema: str, gemeentecode: str | None) -> None:
+    """The DDAS delivery (Uitwisselmodel) for the signals received and the cases closed from VAN to TOT."""
     start, end = van.date(), tot.date()
     if end < start:
         raise usage_error(f"--tot {end} lies before --van {start}")
+    if gemeentecode is not None and not (len(gemeentecode) == 4 and gemeentecode.isascii() and gemeentecode.isdigit()):
+        raise usage_error(f"--gemeente must be four digits (a CBS gemeentecode), got {gemeentecode!r}")
     for name in ddas.missing_settings(state.settings):
         click.echo(f"warning: setting {name} (VROEG_{name.upper()}) is not set", err=True)
-    delivery = services_ddas.export_ddas(state.engine, start, end, actor=cli_actor())
+    delivery = services_ddas.export_ddas(state.engine, start, end, actor=cli_actor(), schema=schema,
+                                         gemeentecode=gemeentecode)
+    lacking = ddas.unidentified(delivery)
+    if lacking and schema == "1.2":
+        click.echo(f"warning: {len(lacking)} signal(s) without BSN or postcode and house number, which DDAS v1.2 "
+                   f"requires: {', '.join(lacking[:10])}{' ...' if len(lacking) > 10 else ''}", err=True)
     text = json.dumps(delivery, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         click.echo(text, nl=False)

@@ -29,6 +29,7 @@ from webapp.web.errors import Problem
 from webapp.web.sessions import DatabaseSessionInterface
 
 CSRF_SESSION_KEY = "_csrf_token"
+DDAS_API_PATH = "/ddas/v1/"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -93,6 +94,8 @@ def check_csrf() -> None:
     """Refuse a state-changing, cookie-authenticated request without the session's token (403)."""
     if request.method not in UNSAFE_METHODS or bearer_token() is not None:
         return
+    if request.path.startswith(DDAS_API_PATH):
+        return  # the DDAS exchange API takes no cookie: only OAuth2 tokens and signed bodies (webapp/ddas_api)
     is_api = request.path == "/api" or request.path.startswith("/api/")
     if is_api and "user_id" not in session:
         return
