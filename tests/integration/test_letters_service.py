@@ -79,7 +79,7 @@ def test_the_ddas_export_carries_the_letter_as_contactpoging_brief(vs, cases, cl
     assert zaak["contactpogingen"] == [
         {"soort": "Brief", "bereikt": False, "datum": "2026-11-05"},
         {"soort": "Huisbezoek", "bereikt": True, "datum": "2026-11-09", "dagdeel": "Middag"}]
-    assert zaak["datum_opgepakt"] == "2026-11-05"
+    assert zaak["datumOpgepakt"] == "2026-11-05"
 
 
 @pytest.mark.parametrize("role", [AUDITOR, PROCESEIGENAAR, BEHEERDER, BELEIDSMEDEWERKER])
