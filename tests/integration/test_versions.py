@@ -2,7 +2,8 @@
 from sqlalchemy import select
 
 from engine.models import Case, ProcessVersion, UserTask
-from tests.conftest import DATA
+from tests.conftest import DATA, FAST_HASHER
+from vroegsignalering.bootstrap import build_engine
 
 BUNDLE = DATA / "basis"
 
@@ -60,10 +61,15 @@ def test_specs_are_parsed_once_per_version(engine, monkeypatch):
     engine.deploy(_files(engine), actor="po")
     calls = []
     original = versions._parse_version
+    monkeypatch.setattr(versions, "_shared", {})  # nothing parsed in this Python process yet
     monkeypatch.setattr(versions, "_parse_version", lambda v: calls.append(v.id) or original(v))
     for _ in range(3):
         engine.start_case("basis", {"crisis": False, "signaaldatum": "2026-11-27"}, actor="t")
     assert len(calls) == 1
+    again = build_engine(engine.settings, engine.clock, password_hasher=FAST_HASHER)  # a second engine, same content
+    again.start_case("basis", {"crisis": False, "signaaldatum": "2026-11-27"}, actor="t")
+    assert len(calls) == 1 and len(again.specs) == 1
+    again.db.dispose()
 
 
 INTERMEDIATE = """<?xml version="1.0" encoding="UTF-8"?>

@@ -50,12 +50,10 @@ def downgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('gewijzigd_op')
             batch_op.drop_column('gewijzigd_door')
-    with op.batch_alter_table('partners', schema=None) as batch_op:
-        batch_op.drop_column('contact_telefoon')
-        batch_op.drop_column('contact_email')
-        batch_op.drop_column('contact_naam')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index('ix_users_oidc_subject')
-        batch_op.drop_column('oidc_subject')
-        batch_op.drop_column('telefoon')
-        batch_op.drop_column('volledige_naam')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+), not a batch rebuild: rebuilding partners or users drops a
+    # table that signals, tokens and webhooks refer to, which SQLite refuses once rows exist.
+    for column in ('contact_telefoon', 'contact_email', 'contact_naam'):
+        op.drop_column('partners', column)
+    op.drop_index('ix_users_oidc_subject', table_name='users')
+    for column in ('oidc_subject', 'telefoon', 'volledige_naam'):
+        op.drop_column('users', column)
