@@ -1,0 +1,136 @@
+"""The counsellors of a simulated municipality: each working day they have the staffing's productive minutes, and
+spend them on the open tasks most urgent first (statutory deadline, then the earliest timer, then the oldest), one
+task per case a day and a few days between two attempts of one case. A task that no longer fits in the day waits
+for the next. A contact attempt's outcome is drawn from the reach rates for its channel and part of day; what a
+reached household wants is drawn once per case (Divosa: about a third accept help). Everything else the counsellor
+fills in is the demo's form data (demo_work.py), valid for the shipped forms. The coordinator answers an escalation
+on the working day it arrives (and costs the counsellors nothing)."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from engine.errors import EngineError
+from engine.models import UserTask
+from engine.roles import COORDINATOR
+
+from ..demo_work import FORMS, Plan
+
+COUNSELLOR, COORDINATOR_ACTOR = "simulatie-hulpverlener", "simulatie-coordinator"
+CONTACT_TASKS = ("contactpoging", "kaartje_achterlaten", "contact_herstellen")
+MAX_ATTEMPTS = 4  # then the counsellor stops: "definitief geen contact"
+# What a reached household wants (demo scenarios, see demo_work.py), after Divosa's 35% accepting help.
+WISHES = (("quick_fix", 17), ("overdracht", 13), ("niet_financieel", 5), ("geen_hulp", 35), ("al_betaald", 20),
+          ("ander_traject", 10))
+PARTS_OF_DAY = (("Ochtend", 40), ("Middag", 45), ("Avond", 15))
+
+
+@dataclass
+class CaseWork:
+    """A case as the counsellors know it: its own generator, its attempts so far, the first day it may be worked."""
+
+    rnd: random.Random
+    plan: Plan
+    has_phone: bool
+    attempts: int = 0
+    next_day: date = date.min
+    stuck: str | None = None
+
+
+@dataclass
+class Workday:
+    """What a day's work did, for the figures."""
+
+    done: int = 0
+    minutes: float = 0
+    escalations_answered: int = 0
+    stuck: list = field(default_factory=list)
+
+
+def new_case_work(seed: int, case_id: int, day: date, has_phone: bool) -> CaseWork:
+    rnd = random.Random(f"vroeg-simulatie-{seed}-{case_id}")
+    wish = rnd.choices([w for w, _ in WISHES], [n for _, n in WISHES])[0]
+    return CaseWork(rnd, Plan(wish, day, rnd, [], same_person=rnd.random() < 0.95), has_phone)
+
+
+def work_day(engine, cases: dict[int, CaseWork], staffing, reach, day: date) -> Workday:
+    """One working day of the team: the coordinator's escalations, then counsellor tasks until the minutes run out."""
+    result = Workday()
+    budget = staffing.minutes_per_working_day()
+    worked: set[int] = set()
+    for task_id, case_id, element, role in _open_tasks(engine):
+        work = cases.get(case_id)
+        if work is None or work.stuck or case_id in worked:
+            continue
+        if role == COORDINATOR:
+            if _complete(engine, task_id, {"besluit": "doorgaan", "toelichting": "Pogingen gaan door"},
+                         COORDINATOR_ACTOR, work, element, result):
+                result.escalations_answered += 1
+            continue
+        if work.next_day > day:
+            continue
+        data, channel = _answer(element, work, reach, day)
+        if data is None:
+            work.stuck = f"geen gesimuleerd antwoord voor taak '{element}'"
+            result.stuck.append(case_id)
+            continue
+        minutes = staffing.minutes_for(element, channel)
+        if minutes > budget:
+            continue
+        budget -= minutes
+        worked.add(case_id)
+        if _complete(engine, task_id, data, COUNSELLOR, work, element, result):
+            result.done += 1
+            result.minutes += minutes
+            failed_attempt = channel is not None and not data["bereikt"]
+            work.next_day = day + timedelta(days=work.rnd.randrange(2, 5) if failed_attempt else 1)
+    return result
+
+
+def _open_tasks(engine) -> list[tuple]:
+    with engine.uow() as uow:
+        return uow.session.execute(
+            select(UserTask.task_id, UserTask.case_id, UserTask.element_id, UserTask.role)
+            .where(UserTask.status == "open")
+            .order_by(UserTask.deadline_at.is_(None), UserTask.deadline_at, UserTask.due_at.is_(None),
+                      UserTask.due_at, UserTask.id)).all()
+
+
+def _complete(engine, task_id, data, actor, work: CaseWork, element: str, result: Workday) -> bool:
+    try:
+        engine.complete_task(task_id, data, actor=actor)
+        return True
+    except EngineError as exc:  # a draft whose form refuses the simulated answer: the case stops here
+        work.stuck = f"taak '{element}': {exc}"
+        result.stuck.append(task_id)
+        return False
+
+
+def _answer(element: str, work: CaseWork, reach, day: date) -> tuple[dict | None, str | None]:
+    """The form data for this task and, for a contact attempt, its channel."""
+    if element in CONTACT_TASKS:
+        return _attempt(element, work, reach, day)
+    form = FORMS.get(element)
+    return (form(work.plan, day), None) if form else (None, None)
+
+
+def _attempt(element: str, work: CaseWork, reach, day: date) -> tuple[dict, str]:
+    rnd = work.rnd
+    work.attempts += 1
+    channel = "Kaartje" if element == "kaartje_achterlaten" else _channel(work)
+    part = rnd.choices([p for p, _ in PARTS_OF_DAY], [n for _, n in PARTS_OF_DAY])[0]
+    reached = rnd.random() < reach.chance(channel, part)
+    data = {"kanaal": channel, "datum": day.isoformat(), "dagdeel": part, "bereikt": reached}
+    if not reached:
+        data["vervolg"] = "stoppen" if work.attempts >= MAX_ATTEMPTS else "opnieuw"
+    return data, channel
+
+
+def _channel(work: CaseWork) -> str:
+    """A letter first when there is no phone number; then phone and a home visit in turn."""
+    order = ("Telefoon", "Huisbezoek", "Telefoon", "Brief") if work.has_phone else \
+        ("Brief", "Huisbezoek", "Huisbezoek", "Brief")
+    return order[min(work.attempts - 1, len(order) - 1)]
