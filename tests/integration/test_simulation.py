@@ -1,0 +1,91 @@
+"""The what-if simulation (vroegsignalering/simulation/, `vroeg processes simulate`): small volumes (a few dozen
+signals over two months), the same seed giving the same figures, a draft that shortens a deadline showing it beside
+the running version, and the live database left alone."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.models import Case, ProcessVersion
+from vroegsignalering.services import simulation
+from vroegsignalering.simulation.inputs import SOURCE_DIVOSA, reach_rates, signal_profile
+
+START = date(2027, 1, 4)
+SMALL = {"months": 2, "signals_per_month": 15, "counsellors": 1, "start": START}
+
+
+def running_id(engine) -> int:
+    with engine.uow() as uow:
+        return uow.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == "vroegsignalering"))
+
+
+def without_time(figures):
+    return replace(figures, seconds=0.0)
+
+
+def test_the_same_seed_gives_the_same_figures_and_the_live_database_stays_empty(vs):
+    params = simulation.parameters(vs, **SMALL)
+    first = simulation.simulate_version(vs, running_id(vs), params)
+    again = simulation.simulate_version(vs, running_id(vs), params)
+    assert first.running is None  # the running version itself: one column
+    assert without_time(first.subject) == without_time(again.subject)
+    figures = first.subject
+    assert figures.signals >= 30 and figures.cases > 20
+    assert figures.attempts > 0 and figures.target.decided > 0 and figures.statutory.decided > 0
+    assert sum(figures.end_results.values()) == figures.closed
+    assert len(figures.queues) == 8  # one per Friday of January and February 2027
+    assert figures.failed == 0 and figures.stuck == 0
+    with vs.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_a_draft_that_shortens_the_target_shows_beside_the_running_version(vs):
+    files = vs.draft(vs.create_draft_from_version(running_id(vs), actor="test")).files
+    files["vroegsignalering.bpmn"] = files["vroegsignalering.bpmn"].replace(
+        "dagen_na(signaaldatum, 14)", "dagen_na(signaaldatum, 2)")
+    draft_id = vs.create_draft("Streeftermijn twee dagen", files, actor="test")
+    comparison = simulation.simulate_draft(vs, draft_id, simulation.parameters(vs, **SMALL))
+    draft, running = comparison.subject, comparison.running
+    assert draft.label == "Concept Streeftermijn twee dagen" and running.label.startswith("In gebruik")
+    assert draft.signals == running.signals  # the same signals meet both diagrams
+    assert draft.target.share_met < running.target.share_met
+    lines = simulation.as_text(comparison)
+    assert any(line.startswith("Binnen streeftermijn (14 dagen)") for line in lines)
+
+
+@pytest.mark.parametrize("changes, named", [({"months": 0}, "maanden"), ({"signals_per_month": 0}, "signalen"),
+                                            ({"counsellors": 0}, "hulpverleners"), ({"hours_per_week": 60}, "uren")])
+def test_parameters_out_of_range_are_refused_naming_the_parameter(vs, changes, named):
+    with pytest.raises(simulation.InvalidSimulation, match=named):
+        simulation.parameters(vs, **{**SMALL, **changes})
+
+
+def test_without_history_the_rates_are_divosa_s(vs):
+    with vs.uow() as uow:
+        profile = signal_profile(uow.session, START, None, 240)
+        reach = reach_rates(uow.session)
+    assert profile.source == SOURCE_DIVOSA and profile.per_month == 240
+    assert round(sum(profile.mix.values()), 6) == 1 and profile.mix["Zorg"] > profile.mix["Water"]
+    assert reach.chance("Huisbezoek", "Avond") > reach.chance("Brief", "Ochtend")
+    assert set(reach.sources.values()) == {SOURCE_DIVOSA}
+
+
+def test_cli_prints_the_figures_as_a_table(vroeg_shipped, engine):
+    version_id = running_id(engine)
+    result = vroeg_shipped("processes", "simulate", "--versie", str(version_id), "--maanden", "1",
+                           "--signalen-per-maand", "10", "--start", "2027-01-04")
+    assert result.exit_code == 0, result.output
+    assert "Binnen wettelijke termijn" in result.stdout and "Eindresultaten (DDAS)" in result.stdout
+    assert f"Versie-id {version_id}" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--versie", "999"), "versie-id 999 bestaat niet"), (("--concept", "999"), "no draft 999"),
+    (("--maanden", "3"), "exactly one of"), (("--versie", "1", "--maanden", "99"), "maanden"),
+])
+def test_cli_bad_id_or_argument_is_bad_usage(vroeg_shipped, args, message):
+    result = vroeg_shipped("processes", "simulate", *args)
+    assert result.exit_code == 2 and message in result.stderr
