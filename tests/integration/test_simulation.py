@@ -89,3 +89,51 @@ def test_cli_prints_the_figures_as_a_table(vroeg_shipped, engine):
 def test_cli_bad_id_or_argument_is_bad_usage(vroeg_shipped, args, message):
     result = vroeg_shipped("processes", "simulate", *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+class _Inline:
+    """threading.Thread that runs its target on start(): the page's job finishes before the redirect is followed."""
+
+    def __init__(self, target, args=(), **_):
+        self.target, self.args = target, args
+
+    def start(self):
+        self.target(*self.args)
+
+
+@pytest.fixture
+def owner_web(vs, web):
+    from engine.roles import PROCESEIGENAAR
+    from tests.support import process_owner
+
+    token = process_owner.sign_in(vs, web, PROCESEIGENAAR, "piet")
+    return web, token, process_owner.new_draft(web, token, running_id(vs))
+
+
+def test_page_beside_the_draft_refuses_bad_input_in_dutch(owner_web):
+    web, token, draft_id = owner_web
+    page = web.get(f"/processen/concepten/{draft_id}/simulatie")
+    assert page.status_code == 200 and "Wat-als-simulatie" in page.get_data(as_text=True)
+    assert f"/processen/concepten/{draft_id}/simulatie" in web.get(f"/processen/concepten/{draft_id}").get_data(
+        as_text=True)
+    response = web.post(f"/processen/concepten/{draft_id}/simulatie",
+                        data={"maanden": "13", "signalen": "veel", "hulpverleners": "2", "uren": "32",
+                              "csrf_token": token})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Aantal maanden: kies een getal van 1 tot en met 12." in text
+    assert "Signalen per maand: vul een heel getal in." in text
+    assert web.get("/processen/concepten/999/simulatie").status_code == 404
+
+
+def test_page_runs_the_simulation_as_a_job_and_shows_the_figures(owner_web, monkeypatch):
+    monkeypatch.setattr(simulation.threading, "Thread", _Inline)
+    web, token, draft_id = owner_web
+    response = web.post(f"/processen/concepten/{draft_id}/simulatie",
+                        data={"maanden": "1", "signalen": "10", "hulpverleners": "1", "uren": "32",
+                              "csrf_token": token})
+    assert response.status_code == 303 and "taak=" in response.headers["Location"]
+    text = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kerncijfers" in text and "Binnen wettelijke termijn" in text and "<svg" in text
+    assert "In gebruik (versie-id" in text and "Afgesloten zaken per eindresultaat (DDAS)" in text
+    assert 'http-equiv="refresh"' not in text  # done: no more refreshing
