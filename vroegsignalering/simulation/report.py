@@ -1,7 +1,15 @@
 """The figures of a comparison as rows of text (Dutch), shared by the command line's table and the page."""
 from __future__ import annotations
 
+from datetime import date
+
 from .figures import DeadlineFigures, RunFigures
+
+MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def month_label(day: date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 def percent(share: float | None) -> str:
@@ -18,8 +26,8 @@ def summary_rows(runs: list[RunFigures]) -> list[tuple[str, ...]]:
         ("Signalen ontvangen", *(str(r.signals) for r in runs)),
         ("Zaken", *(str(r.cases) for r in runs)),
         ("Zaken afgesloten", *(str(r.closed) for r in runs)),
-        ("Binnen streeftermijn (14 dagen)", *(deadline_cell(r.target) for r in runs)),
-        ("Binnen wettelijke termijn", *(deadline_cell(r.statutory) for r in runs)),
+        ("Binnen de streeftermijn", *(deadline_cell(r.target) for r in runs)),
+        ("Binnen de wettelijke termijn", *(deadline_cell(r.statutory) for r in runs)),
         ("Termijnen nog lopend aan het eind", *(str(r.statutory.running) for r in runs)),
         ("Escalaties naar de coördinator", *(str(r.escalations) for r in runs)),
         ("Contactpogingen", *(str(r.attempts) for r in runs)),
@@ -39,9 +47,17 @@ def queue_rows(runs: list[RunFigures]) -> list[tuple[str, ...]]:
     """Per simulated month: the open counsellor tasks on its last Friday, per run."""
     months: dict[str, list] = {}
     for index, run in enumerate(runs):
-        for friday, tasks, _cases in run.queues:
-            months.setdefault(f"{friday:%Y-%m}", [0] * len(runs))[index] = tasks
+        for month, tasks in monthly_queue(run):
+            months.setdefault(month, [0] * len(runs))[index] = tasks
     return [(month, *(str(n) for n in values)) for month, values in months.items()]
+
+
+def monthly_queue(run: RunFigures) -> list[tuple[str, int]]:
+    """(month, open counsellor tasks on its last Friday) for one run."""
+    last: dict[str, int] = {}
+    for friday, tasks, _cases in run.queues:
+        last[month_label(friday)] = tasks
+    return list(last.items())
 
 
 def text_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:

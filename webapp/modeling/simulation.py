@@ -72,20 +72,13 @@ def _charts(runs) -> list[tuple[Table, object]]:
     tables = [
         Table("termijn", "Binnen de wettelijke termijn (procent)", ("Diagram", "Procent"),
               tuple((r.label, _percent(r.statutory.share_met)) for r in runs)),
-        Table("streef", "Binnen de streeftermijn van 14 dagen (procent)", ("Diagram", "Procent"),
+        Table("streef", "Binnen de streeftermijn (procent)", ("Diagram", "Procent"),
               tuple((r.label, _percent(r.target.share_met)) for r in runs)),
     ]
     for index, run in enumerate(runs):
         tables.append(Table(f"wachtrij-{index}", f"Open taken van hulpverleners per maand: {run.label}",
-                            ("Maand", "Open taken"), _queue_rows(run)))
+                            ("Maand", "Open taken"), tuple(report.monthly_queue(run))))
     return [(table, bar_chart(table, f"grafiek-{table.key}")) for table in tables]
-
-
-def _queue_rows(run) -> tuple:
-    last_per_month: dict[str, int] = {}
-    for friday, tasks, _cases in run.queues:
-        last_per_month[f"{friday:%Y-%m}"] = tasks
-    return tuple(last_per_month.items())
 
 
 def _percent(share) -> int:
