@@ -3,6 +3,7 @@ signals over two months), the same seed giving the same figures, a draft that sh
 the running version, and the live database left alone."""
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
@@ -46,12 +47,17 @@ def test_a_draft_that_shortens_the_target_shows_beside_the_running_version(vs):
     files = vs.draft(vs.create_draft_from_version(running_id(vs), actor="test")).files
     files["vroegsignalering.bpmn"] = files["vroegsignalering.bpmn"].replace(
         "dagen_na(signaaldatum, 14)", "dagen_na(signaaldatum, 2)")
+    form = json.loads(files["forms/eerste_gesprek.json"])  # a required field the simulation has never seen
+    form["fields"].append({"name": "budgetcoach", "type": "choice", "label": "Budgetcoach ingezet?", "required": True,
+                           "choices": [{"value": "ja", "label": "Ja"}, {"value": "nee", "label": "Nee"}]})
+    files["forms/eerste_gesprek.json"] = json.dumps(form)
     draft_id = vs.create_draft("Streeftermijn twee dagen", files, actor="test")
     comparison = simulation.simulate_draft(vs, draft_id, simulation.parameters(vs, **SMALL))
     draft, running = comparison.subject, comparison.running
     assert draft.label == "Concept Streeftermijn twee dagen" and running.label.startswith("In gebruik")
     assert draft.signals == running.signals  # the same signals meet both diagrams
     assert draft.target.share_met < running.target.share_met
+    assert draft.stuck == 0 and draft.failed == 0  # the new required field got a plain answer
     lines = simulation.as_text(comparison)
     assert any(line.startswith("Binnen de streeftermijn") for line in lines)
 

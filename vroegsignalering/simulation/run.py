@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from engine.clock import FixedClock
 from engine.db import make_engine
-from engine.runtime.cases import SYSTEM_ACTOR
+from engine.definitions.forms import parse_form
 
 from ..bootstrap import build_engine
 from ..importer import NIEUW
@@ -57,6 +57,8 @@ def _simulate(settings, db, files: dict, params, profile, reach, label: str) -> 
     engine = build_engine(settings, clock, db_engine=db)
     engine.deploy(files, actor=ACTOR)
     partners = {kind: register_partner(engine, f"Simulatie {kind}", kind, actor=ACTOR)[0] for kind in profile.mix}
+    forms = {path[len("forms/"):-len(".json")]: parse_form(text, path) for path, text in files.items()
+             if path.startswith("forms/") and path.endswith(".json")}
     working_day = engine.calendar.is_working_day
     schedule = arrivals(random.Random(params.seed), profile, params.start, params.months, working_day)
     end = month_starts(params.start, params.months)[-1]
@@ -70,7 +72,7 @@ def _simulate(settings, db, files: dict, params, profile, reach, label: str) -> 
                 clock.set(datetime.combine(day, time(9, 0), zone) + timedelta(seconds=minute))
                 _receive(engine, partners[arrival.partner_type], arrival, cases, params.seed, day)
             clock.set(datetime.combine(day, time(14, 0), zone))
-            work_day(engine, cases, params.staffing, reach, day)
+            work_day(engine, cases, params.staffing, reach, day, forms)
         if day.weekday() == 4:  # Friday evening: how much waits
             queues.append((day, *open_work(engine)))
         day += timedelta(days=1)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from engine.definitions.forms import required_values
 from engine.errors import EngineError
 from engine.models import UserTask
 from engine.roles import COORDINATOR
@@ -56,27 +57,26 @@ def new_case_work(seed: int, case_id: int, day: date, has_phone: bool) -> CaseWo
     return CaseWork(rnd, Plan(wish, day, rnd, [], same_person=rnd.random() < 0.95), has_phone)
 
 
-def work_day(engine, cases: dict[int, CaseWork], staffing, reach, day: date) -> Workday:
-    """One working day of the team: the coordinator's escalations, then counsellor tasks until the minutes run out."""
+def work_day(engine, cases: dict[int, CaseWork], staffing, reach, day: date, forms: dict) -> Workday:
+    """One working day of the team: the coordinator's escalations, then counsellor tasks until the minutes run out.
+    `forms`: the bundle's form definitions by name."""
     result = Workday()
     budget = staffing.minutes_per_working_day()
     worked: set[int] = set()
-    for task_id, case_id, element, role in _open_tasks(engine):
+    for task_id, case_id, element, role, form_name in _open_tasks(engine):
+        form = forms.get(form_name)
         work = cases.get(case_id)
         if work is None or work.stuck or case_id in worked:
             continue
         if role == COORDINATOR:
-            if _complete(engine, task_id, {"besluit": "doorgaan", "toelichting": "Pogingen gaan door"},
-                         COORDINATOR_ACTOR, work, element, result):
+            decision = fit({"besluit": "doorgaan", "toelichting": "Pogingen gaan door"}, form, day)
+            if _complete(engine, task_id, decision, COORDINATOR_ACTOR, work, element, result):
                 result.escalations_answered += 1
             continue
         if work.next_day > day:
             continue
         data, channel = _answer(element, work, reach, day)
-        if data is None:
-            work.stuck = f"geen gesimuleerd antwoord voor taak '{element}'"
-            result.stuck.append(case_id)
-            continue
+        data = fit(data or {}, form, day)
         minutes = staffing.minutes_for(element, channel)
         if minutes > budget:
             continue
@@ -85,7 +85,7 @@ def work_day(engine, cases: dict[int, CaseWork], staffing, reach, day: date) -> 
         if _complete(engine, task_id, data, COUNSELLOR, work, element, result):
             result.done += 1
             result.minutes += minutes
-            failed_attempt = channel is not None and not data["bereikt"]
+            failed_attempt = channel is not None and not data.get("bereikt")
             work.next_day = day + timedelta(days=work.rnd.randrange(2, 5) if failed_attempt else 1)
     return result
 
@@ -93,7 +93,7 @@ def work_day(engine, cases: dict[int, CaseWork], staffing, reach, day: date) -> 
 def _open_tasks(engine) -> list[tuple]:
     with engine.uow() as uow:
         return uow.session.execute(
-            select(UserTask.task_id, UserTask.case_id, UserTask.element_id, UserTask.role)
+            select(UserTask.task_id, UserTask.case_id, UserTask.element_id, UserTask.role, UserTask.form)
             .where(UserTask.status == "open")
             .order_by(UserTask.deadline_at.is_(None), UserTask.deadline_at, UserTask.due_at.is_(None),
                       UserTask.due_at, UserTask.id)).all()
@@ -115,6 +115,29 @@ def _answer(element: str, work: CaseWork, reach, day: date) -> tuple[dict | None
         return _attempt(element, work, reach, day)
     form = FORMS.get(element)
     return (form(work.plan, day), None) if form else (None, None)
+
+
+def fit(data: dict, form: dict | None, day: date) -> dict:
+    """`data` made to fit the form: fields it does not have left out, required ones it lacks answered plainly."""
+    if form is None:
+        return data
+    fields = {field["name"]: field for field in form["fields"]}
+    fitted = {name: value for name, value in data.items() if name in fields}
+    for name, field in fields.items():
+        condition = field.get("required_when")
+        needed = (fitted.get(condition["field"]) in required_values(condition)) if condition else field.get("required")
+        if needed and fitted.get(name) in (None, "", []):
+            fitted[name] = _plain_answer(field, day)
+    return fitted
+
+
+def _plain_answer(field: dict, day: date):
+    kind = field["type"]
+    if kind in ("choice", "multichoice"):
+        first = field["choices"][0]["value"]
+        return first if kind == "choice" else [first]
+    return {"boolean": True, "date": day.isoformat(), "number": field.get("min", 0) or 0,
+            "bedrag": "0.00"}.get(kind, "Gesimuleerd")
 
 
 def _attempt(element: str, work: CaseWork, reach, day: date) -> tuple[dict, str]:
