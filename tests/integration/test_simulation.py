@@ -143,3 +143,31 @@ def test_page_runs_the_simulation_as_a_job_and_shows_the_figures(owner_web, monk
     assert "Kerncijfers" in text and "Binnen de wettelijke termijn" in text and "<svg" in text
     assert "In gebruik (versie-id" in text and "Afgesloten zaken per eindresultaat (DDAS)" in text
     assert 'http-equiv="refresh"' not in text  # done: no more refreshing
+
+
+class _Never:
+    """threading.Thread that never runs: the job stays 'bezig'."""
+
+    def __init__(self, **_):
+        pass
+
+    def start(self):
+        pass
+
+
+def test_a_running_job_refreshes_its_page_and_a_second_one_waits(owner_web, monkeypatch):
+    monkeypatch.setattr(simulation, "_jobs", {})  # this test's jobs only, gone after it
+    monkeypatch.setattr(simulation.threading, "Thread", _Never)
+    web, token, draft_id = owner_web
+    form = {"maanden": "1", "signalen": "", "hulpverleners": "2", "uren": "32", "csrf_token": token}
+    running = web.get(web.post(f"/processen/concepten/{draft_id}/simulatie", data=form).headers["Location"])
+    text = running.get_data(as_text=True)
+    assert 'http-equiv="refresh"' in text and "De simulatie loopt" in text
+    again = web.post(f"/processen/concepten/{draft_id}/simulatie", data=form)
+    assert again.status_code == 400 and "Er loopt al een simulatie" in again.get_data(as_text=True)
+
+
+def test_only_process_owners_open_the_page(vs, counsellor_web):
+    draft_id = vs.create_draft("x", vs.draft(vs.create_draft_from_version(running_id(vs), actor="t")).files,
+                               actor="t")
+    assert counsellor_web.get(f"/processen/concepten/{draft_id}/simulatie").status_code == 403
