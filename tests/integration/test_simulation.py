@@ -171,3 +171,24 @@ def test_only_process_owners_open_the_page(vs, counsellor_web):
     draft_id = vs.create_draft("x", vs.draft(vs.create_draft_from_version(running_id(vs), actor="t")).files,
                                actor="t")
     assert counsellor_web.get(f"/processen/concepten/{draft_id}/simulatie").status_code == 403
+
+
+def test_with_history_the_rates_are_the_municipality_s_own(vs, vroeg):
+    from collections import Counter
+
+    from tests.conftest import ROOT
+    from vroegsignalering.models import Contactpoging
+    from vroegsignalering.reach import THRESHOLD
+    from vroegsignalering.simulation.inputs import SOURCE_OWN
+
+    real = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
+    assert vroeg("demo", "--datum", "2026-12-28", "--huishoudens", "40", **real).exit_code == 0
+    with vs.uow() as uow:
+        profile = signal_profile(uow.session, date(2026, 12, 29), None, 240)
+        reach = reach_rates(uow.session)
+        combos = Counter((a.soort, a.dagdeel) for a in uow.session.scalars(select(Contactpoging)))
+    assert profile.source == SOURCE_OWN and profile.per_month > 0
+    assert {"Huur", "Energie", "Water", "Zorg"} <= set(profile.mix)
+    assert set(profile.season.values()) == {1.0}  # ten weeks of history: no seasonal pattern
+    for combo, source in reach.sources.items():
+        assert source == (SOURCE_OWN if combos[combo] >= THRESHOLD else SOURCE_DIVOSA), combo
