@@ -192,3 +192,13 @@ def test_with_history_the_rates_are_the_municipality_s_own(vs, vroeg):
     assert set(profile.season.values()) == {1.0}  # ten weeks of history: no seasonal pattern
     for combo, source in reach.sources.items():
         assert source == (SOURCE_OWN if combos[combo] >= THRESHOLD else SOURCE_DIVOSA), combo
+
+
+def test_a_version_of_another_process_is_refused(vs):
+    from tests.conftest import DATA
+
+    vs.deploy(vs.read_bundle([DATA / "basis"], DATA / "basis" / "forms"), actor="test")
+    with vs.uow() as uow:
+        basis = uow.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == "basis"))
+    with pytest.raises(simulation.InvalidSimulation, match="Alleen het proces 'vroegsignalering'"):
+        simulation.simulate_version(vs, basis, simulation.parameters(vs, **SMALL))

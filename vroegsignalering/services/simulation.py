@@ -110,6 +110,8 @@ def _run(engine, job: Job) -> None:
 def _reason(exc: Exception, error_id: str) -> str:
     from engine.errors import InvalidDiagram
 
+    if isinstance(exc, InvalidSimulation):
+        return str(exc)
     if isinstance(exc, InvalidDiagram):
         return "Het concept kan niet in gebruik worden genomen, dus ook niet gesimuleerd: " + "; ".join(
             str(problem) for problem in exc.problems[:5])

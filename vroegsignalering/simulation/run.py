@@ -19,12 +19,14 @@ from engine.definitions.forms import parse_form
 
 from ..bootstrap import build_engine
 from ..importer import NIEUW
+from ..intake import PROCESS_ID
 from ..models import Signaal
 from ..schema import upgrade
 from ..services.imports import import_signal
 from ..services.partners import register_partner
 from .arrivals import arrivals, month_starts
 from .figures import RunFigures, open_work, read_figures
+from .params import InvalidSimulation
 from .staffing import new_case_work, work_day
 
 ACTOR = "simulatie"
@@ -55,7 +57,9 @@ def _simulate(settings, db, files: dict, params, profile, reach, label: str) -> 
     zone = ZoneInfo(settings.timezone)
     clock = FixedClock(datetime.combine(params.start, time(8, 0), zone))
     engine = build_engine(settings, clock, db_engine=db)
-    engine.deploy(files, actor=ACTOR)
+    if PROCESS_ID not in {process_id for process_id, _ in engine.deploy(files, actor=ACTOR)}:
+        raise InvalidSimulation(f"Alleen het proces '{PROCESS_ID}' kan gesimuleerd worden: deze bestanden hebben het "
+                                "niet.")
     partners = {kind: register_partner(engine, f"Simulatie {kind}", kind, actor=ACTOR)[0] for kind in profile.mix}
     forms = {path[len("forms/"):-len(".json")]: parse_form(text, path) for path, text in files.items()
              if path.startswith("forms/") and path.endswith(".json")}
