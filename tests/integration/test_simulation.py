@@ -130,6 +130,8 @@ def test_page_beside_the_draft_refuses_bad_input_in_dutch(owner_web):
     assert "Aantal maanden: kies een getal van 1 tot en met 12." in text
     assert "Signalen per maand: vul een heel getal in." in text
     assert web.get("/processen/concepten/999/simulatie").status_code == 404
+    lost = web.get(f"/processen/concepten/{draft_id}/simulatie?taak=onbekend").get_data(as_text=True)
+    assert "Deze simulatie is niet (meer) bekend" in lost
 
 
 def test_page_runs_the_simulation_as_a_job_and_shows_the_figures(owner_web, monkeypatch):

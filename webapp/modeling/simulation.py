@@ -29,9 +29,11 @@ DEFAULTS = {"maanden": "12", "signalen": "", "hulpverleners": "2", "uren": "32"}
 def simulatie(draft_id: int):
     """The form, and the job named by ?taak= (running: the page refreshes itself; done: the figures)."""
     draft = _draft(draft_id)
-    job = simulation.job(request.args.get("taak", ""), draft_id) if request.args.get("taak") else None
+    asked = request.args.get("taak")
+    job = simulation.job(asked, draft_id) if asked else None
     values = DEFAULTS if job is None else _values_of(job.params)
-    return _page(draft, values, [], job)
+    lost = ["Deze simulatie is niet (meer) bekend: start haar opnieuw."] if asked and job is None else []
+    return _page(draft, values, lost, job)
 
 
 @bp.post("/processen/concepten/<int:draft_id>/simulatie")
