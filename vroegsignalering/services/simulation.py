@@ -27,7 +27,7 @@ KEEP_JOBS = 20
 
 
 def parameters(engine, *, months: int = 12, signals_per_month: int | None = None, counsellors: int = 2,
-               hours_per_week: float = 32, seed: int = 2026, start: date | None = None) -> SimulationParams:
+               hours_per_week: float = 36, seed: int = 2026, start: date | None = None) -> SimulationParams:
     """Checked parameters (InvalidSimulation names what is out of range); the period starts today by default."""
     start = start or engine.calendar.local_date(engine.clock.now())
     return check(SimulationParams(start, months, signals_per_month,

@@ -1,5 +1,5 @@
-"""The simulated signals: per month the profile's volume (times its seasonal weight), partner types drawn by its
-mix, each on a random working day, about one household in seven reported again by a second partner within weeks
+"""The simulated signals: per month the profile's volume (times its seasonal weight; second signals included), partner
+types drawn by its mix, each on a random working day, about one household in seven reported again within weeks
 (Divosa: 11% have two or more signals in a month), and crisis signals as often as Divosa counts them (a quarter of
 energy signals are end-of-supply; a few percent of rent, water and health). Made-up residents the BRP does not
 know: a counsellor confirms each by hand, as most municipalities without a BRP link do. All drawn from one seeded
@@ -41,7 +41,8 @@ def arrivals(rnd: random.Random, profile, start: date, months: int, working_day)
     for first, after in zip(bounds, bounds[1:]):
         days = [first + timedelta(days=n) for n in range((after - first).days) if working_day(first + timedelta(n))]
         share = len(days) / max(1, _working_days_in_month(first, working_day))
-        for _ in range(round(profile.per_month * profile.season.get(first.month, 1.0) * share)):
+        households = profile.per_month * profile.season.get(first.month, 1.0) * share / (1 + SECOND_SIGNAL_SHARE)
+        for _ in range(round(households)):
             number += 1
             day, kind = rnd.choice(days), rnd.choices(kinds, weights)[0]
             person = _person(rnd, number)

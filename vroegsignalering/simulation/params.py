@@ -14,17 +14,17 @@ MAX_SIGNALS_PER_MONTH = 2_000
 MAX_COUNSELLORS = 50
 DEFAULT_SIGNALS_PER_MONTH = 240
 DEFAULT_COUNSELLORS = 2
-DEFAULT_HOURS_PER_WEEK = 32
+DEFAULT_HOURS_PER_WEEK = 36  # a full-time post in the municipal CAO
 DEFAULT_SEED = 2026
-PRODUCTIVE_SHARE = 0.7  # the rest of a counsellor's hours goes to travel, meetings, registration and leave
+PRODUCTIVE_SHARE = 0.85  # the rest of a counsellor's hours goes to meetings, registration and leave
 
 # Minutes of counsellor work per task (an attempt by channel, the other tasks by element id); unknown kinds: OTHER.
-ATTEMPT_MINUTES = {"Telefoon": 15, "SMS/Whatsapp": 5, "Mail": 10, "Brief": 15, "Kaartje": 5, "Huisbezoek": 60}
-TASK_MINUTES = {"brp_controle": 10, "brp_controle_nieuw": 10, "doorsturen_gemeente": 10,
-                "doorsturen_gemeente_nieuw": 10, "overdragen_shv": 20, "overdragen_shv_nieuw": 20,
-                "besluit_incassostop": 10, "eerste_gesprek": 75, "plan_van_aanpak": 60, "quick_fix": 90,
-                "warme_overdracht": 60, "contact_herstellen": 15}
-OTHER_MINUTES = 20
+ATTEMPT_MINUTES = {"Telefoon": 10, "SMS/Whatsapp": 5, "Mail": 5, "Brief": 10, "Kaartje": 5, "Huisbezoek": 40}
+TASK_MINUTES = {"brp_controle": 5, "brp_controle_nieuw": 5, "doorsturen_gemeente": 5,
+                "doorsturen_gemeente_nieuw": 5, "overdragen_shv": 15, "overdragen_shv_nieuw": 15,
+                "besluit_incassostop": 5, "eerste_gesprek": 60, "plan_van_aanpak": 45, "quick_fix": 60,
+                "warme_overdracht": 45, "contact_herstellen": 10}
+OTHER_MINUTES = 15
 
 
 class InvalidSimulation(ValueError):

@@ -153,7 +153,8 @@ def _attempt(element: str, work: CaseWork, reach, day: date) -> tuple[dict, str]
 
 
 def _channel(work: CaseWork) -> str:
-    """A letter first when there is no phone number; then phone and a home visit in turn."""
-    order = ("Telefoon", "Huisbezoek", "Telefoon", "Brief") if work.has_phone else \
+    """By phone twice (another part of the day), then a home visit, then a letter; without a phone number a letter
+    first, then home visits."""
+    order = ("Telefoon", "Telefoon", "Huisbezoek", "Brief") if work.has_phone else \
         ("Brief", "Huisbezoek", "Huisbezoek", "Brief")
     return order[min(work.attempts - 1, len(order) - 1)]

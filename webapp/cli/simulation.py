@@ -20,7 +20,7 @@ from webapp.cli.support import pass_state, usage_error
 @click.option("--signalen-per-maand", "signals_per_month", type=int,
               help="Signals a month on average (default: the municipality's own history, else 240).")
 @click.option("--hulpverleners", "counsellors", type=int, default=2, show_default=True, help="Counsellors.")
-@click.option("--uren", "hours", type=float, default=32, show_default=True, help="Contract hours per week each.")
+@click.option("--uren", "hours", type=float, default=36, show_default=True, help="Contract hours per week each.")
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day (default: today).")
 @click.option("--seed", type=int, default=2026, show_default=True, help="The same seed gives the same result.")
 @pass_state

@@ -21,7 +21,7 @@ WEB_MAX_MONTHS = 12  # bounded on the page: a run of a year takes minutes, more 
 WEB_MAX_SIGNALS = 500
 FIELDS = (("maanden", "Aantal maanden", 1, WEB_MAX_MONTHS), ("signalen", "Signalen per maand", 1, WEB_MAX_SIGNALS),
           ("hulpverleners", "Aantal hulpverleners", 1, 50), ("uren", "Uren per week per hulpverlener", 1, 40))
-DEFAULTS = {"maanden": "12", "signalen": "", "hulpverleners": "2", "uren": "32"}
+DEFAULTS = {"maanden": "12", "signalen": "", "hulpverleners": "2", "uren": "36"}
 
 
 @bp.get("/processen/concepten/<int:draft_id>/simulatie")
