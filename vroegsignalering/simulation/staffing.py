@@ -22,7 +22,7 @@ from ..demo_work import FORMS, Plan
 
 COUNSELLOR, COORDINATOR_ACTOR = "simulatie-hulpverlener", "simulatie-coordinator"
 CONTACT_TASKS = ("contactpoging", "kaartje_achterlaten", "contact_herstellen")
-MAX_ATTEMPTS = 4  # then the counsellor stops: "definitief geen contact"
+MAX_ATTEMPTS = 5  # then the counsellor stops: "definitief geen contact"
 # What a reached household wants (demo scenarios, see demo_work.py), after Divosa's 35% accepting help.
 WISHES = (("quick_fix", 17), ("overdracht", 13), ("niet_financieel", 5), ("geen_hulp", 35), ("al_betaald", 20),
           ("ander_traject", 10))
@@ -75,12 +75,12 @@ def work_day(engine, cases: dict[int, CaseWork], staffing, reach, day: date, for
             continue
         if work.next_day > day:
             continue
-        data, channel = _answer(element, work, reach, day)
-        data = fit(data or {}, form, day)
+        channel = _next_channel(element, work)
         minutes = staffing.minutes_for(element, channel)
-        if minutes > budget:
+        if minutes > budget:  # waits for another day; nothing drawn for it yet
             continue
         budget -= minutes
+        data = fit(_answer(element, channel, work, reach, day) or {}, form, day)
         worked.add(case_id)
         if _complete(engine, task_id, data, COUNSELLOR, work, element, result):
             result.done += 1
@@ -109,12 +109,12 @@ def _complete(engine, task_id, data, actor, work: CaseWork, element: str, result
         return False
 
 
-def _answer(element: str, work: CaseWork, reach, day: date) -> tuple[dict | None, str | None]:
-    """The form data for this task and, for a contact attempt, its channel."""
-    if element in CONTACT_TASKS:
-        return _attempt(element, work, reach, day)
+def _answer(element: str, channel: str | None, work: CaseWork, reach, day: date) -> dict | None:
+    """The form data for this task (None: the demo has none; the form's plain answers then)."""
+    if channel is not None:
+        return _attempt(channel, work, reach, day)
     form = FORMS.get(element)
-    return (form(work.plan, day), None) if form else (None, None)
+    return form(work.plan, day) if form else None
 
 
 def fit(data: dict, form: dict | None, day: date) -> dict:
@@ -140,21 +140,25 @@ def _plain_answer(field: dict, day: date):
             "bedrag": "0.00"}.get(kind, "Gesimuleerd")
 
 
-def _attempt(element: str, work: CaseWork, reach, day: date) -> tuple[dict, str]:
+def _attempt(channel: str, work: CaseWork, reach, day: date) -> dict:
     rnd = work.rnd
     work.attempts += 1
-    channel = "Kaartje" if element == "kaartje_achterlaten" else _channel(work)
     part = rnd.choices([p for p, _ in PARTS_OF_DAY], [n for _, n in PARTS_OF_DAY])[0]
     reached = rnd.random() < reach.chance(channel, part)
     data = {"kanaal": channel, "datum": day.isoformat(), "dagdeel": part, "bereikt": reached}
     if not reached:
         data["vervolg"] = "stoppen" if work.attempts >= MAX_ATTEMPTS else "opnieuw"
-    return data, channel
+    return data
 
 
-def _channel(work: CaseWork) -> str:
-    """By phone twice (another part of the day), then a home visit, then a letter; without a phone number a letter
-    first, then home visits."""
-    order = ("Telefoon", "Telefoon", "Huisbezoek", "Brief") if work.has_phone else \
-        ("Brief", "Huisbezoek", "Huisbezoek", "Brief")
-    return order[min(work.attempts - 1, len(order) - 1)]
+def _next_channel(element: str, work: CaseWork) -> str | None:
+    """The channel of this task's attempt (None: not a contact attempt): by phone twice (another part of the day),
+    then a home visit (the diagram asks for a card when nobody is home), then a letter; without a phone number a
+    letter, a home visit and its card, another visit and its card. The card counts as an attempt, as in DDAS."""
+    if element not in CONTACT_TASKS:
+        return None
+    if element == "kaartje_achterlaten":
+        return "Kaartje"
+    order = ("Telefoon", "Telefoon", "Huisbezoek", "Brief", "Brief") if work.has_phone else \
+        ("Brief", "Huisbezoek", "Brief", "Huisbezoek", "Brief")
+    return order[min(work.attempts, len(order) - 1)]
