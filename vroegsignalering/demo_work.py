@@ -99,7 +99,7 @@ def _form_data(element: str, plan: Plan, day: date) -> dict | None:
     if plan.scenario == "blijft_liggen" or (plan.scenario == "hulp_lopend" and element in ("warme_overdracht",
                                                                                           "besluit_incassostop")):
         return None
-    return FORMS[element](plan, day)
+    return _FORMS[element](plan, day)
 
 
 _AANPAK = {"quick_fix": "quick_fix", "quick_fix_mislukt": "quick_fix", "afgehaakt": "afgehaakt"}
@@ -107,7 +107,7 @@ _UITKOMST = {"geen_hulp": "geen_hulp", "al_betaald": "al_betaald", "ander_trajec
              "geen_reactie": "geen_reactie"}
 _VERVOLG = {"verwijzen": {"verwezen_naar": "Sociaal wijkteam"}, "ander_traject": {"overgenomen_door": "Stadsbank"},
             "niet_oppakken": {"reden_niet_oppakken": "verblijfplaats_onbekend"}}
-FORMS = {
+_FORMS = {
     "brp_controle": lambda plan, day: {"zelfde_persoon": plan.same_person,
                                        "toelichting": "Gecontroleerd op adres en geboortedatum"},
     "brp_controle_nieuw": lambda plan, day: {"zelfde_persoon": True,
@@ -139,3 +139,6 @@ def _conversation(plan: Plan) -> dict:
     return {"uitkomst": _UITKOMST.get(plan.scenario, "hulp"), "bedreigende_situatie": False,
             "achterstanden": "Huur en energie, twee maanden", "zelfredzaamheid": "beperkt",
             "toestemming_terugmelding": True}
+
+
+FORMS = _FORMS  # the form data per task, public for the what-if simulation (vroegsignalering/simulation/staffing.py)

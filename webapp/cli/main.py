@@ -19,9 +19,9 @@ from webapp.cli.accounts import demo, user
 from webapp.cli.audit import audit
 from webapp.cli.avg import avg
 from webapp.cli.modeling import MODELING_COMMANDS
+from webapp.cli.simulation import simulate
 from webapp.cli.processes import processes
 from webapp.cli.retention import retention
-from webapp.cli.simulation import simulate
 from webapp.cli.signals import export, import_group, partner
 from webapp.cli.support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state, usage_error
 
