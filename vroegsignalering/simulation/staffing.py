@@ -1,10 +1,12 @@
 """The counsellors of a simulated municipality: each working day they have the staffing's productive minutes, and
-spend them on the open tasks most urgent first (statutory deadline, then the earliest timer, then the oldest), one
-task per case a day and a few days between two attempts of one case. A task that no longer fits in the day waits
-for the next. A contact attempt's outcome is drawn from the reach rates for its channel and part of day; what a
-reached household wants is drawn once per case (Divosa: about a third accept help). Everything else the counsellor
-fills in is the demo's form data (demo_work.py), valid for the shipped forms. The coordinator answers an escalation
-on the working day it arrives (and costs the counsellors nothing)."""
+spend them on the open tasks most urgent first (statutory deadline, else the earliest timer, else two weeks after the
+task came), one task per case a day and a few days between two attempts of one case. A task that no longer fits in
+the day waits for the next, and nothing is drawn for it until it is done. A contact attempt's outcome is drawn from
+the reach rates for its channel and part of day; what a reached household wants is drawn once per case (Divosa:
+about a third accept help). Everything else the counsellor fills in is the demo's form data (demo_work.py), fitted
+to the simulated diagram's own forms: a required field the demo does not know (a task or field a draft added) gets a
+plain answer (the first choice, yes, the day's date, "Gesimuleerd"), and what the form no longer has is left out.
+The coordinator answers an escalation on the working day it arrives (and costs the counsellors nothing)."""
 from __future__ import annotations
 
 import random
@@ -22,6 +24,7 @@ from ..demo_work import FORMS, Plan
 
 COUNSELLOR, COORDINATOR_ACTOR = "simulatie-hulpverlener", "simulatie-coordinator"
 CONTACT_TASKS = ("contactpoging", "kaartje_achterlaten", "contact_herstellen")
+AFTERCARE = timedelta(days=14)  # when work without a deadline counts as due
 MAX_ATTEMPTS = 5  # then the counsellor stops: "definitief geen contact"
 # What a reached household wants (demo scenarios, see demo_work.py), after Divosa's 35% accepting help.
 WISHES = (("quick_fix", 17), ("overdracht", 13), ("niet_financieel", 5), ("geen_hulp", 35), ("al_betaald", 20),
@@ -91,12 +94,16 @@ def work_day(engine, cases: dict[int, CaseWork], staffing, reach, day: date, for
 
 
 def _open_tasks(engine) -> list[tuple]:
+    """Open tasks, most urgent first: by the statutory deadline, else the earliest timer, else (a helped household's
+    plan, quick fix or handover) two weeks after the task came, so that work without a deadline is not starved by
+    the stream of new cases."""
     with engine.uow() as uow:
-        return uow.session.execute(
-            select(UserTask.task_id, UserTask.case_id, UserTask.element_id, UserTask.role, UserTask.form)
-            .where(UserTask.status == "open")
-            .order_by(UserTask.deadline_at.is_(None), UserTask.deadline_at, UserTask.due_at.is_(None),
-                      UserTask.due_at, UserTask.id)).all()
+        rows = uow.session.execute(
+            select(UserTask.task_id, UserTask.case_id, UserTask.element_id, UserTask.role, UserTask.form,
+                   UserTask.deadline_at, UserTask.due_at, UserTask.created_at, UserTask.id)
+            .where(UserTask.status == "open")).all()
+    rows.sort(key=lambda r: (r.deadline_at or r.due_at or r.created_at + AFTERCARE, r.id))
+    return [tuple(row[:5]) for row in rows]
 
 
 def _complete(engine, task_id, data, actor, work: CaseWork, element: str, result: Workday) -> bool:
