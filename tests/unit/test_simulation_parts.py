@@ -50,4 +50,4 @@ def test_staffing_minutes():
     staffing = Staffing(counsellors=2, hours_per_week=36)
     assert staffing.minutes_per_working_day() == 2 * 36 * 60 * 0.85 / 5
     assert staffing.minutes_for("contactpoging", "Huisbezoek") == 40
-    assert staffing.minutes_for("eerste_gesprek") == 60 and staffing.minutes_for("nieuwe_taak") == 15
+    assert staffing.minutes_for("eerste_gesprek") == 45 and staffing.minutes_for("nieuwe_taak") == 15

@@ -22,8 +22,8 @@ PRODUCTIVE_SHARE = 0.85  # the rest of a counsellor's hours goes to meetings, re
 ATTEMPT_MINUTES = {"Telefoon": 10, "SMS/Whatsapp": 5, "Mail": 5, "Brief": 10, "Kaartje": 5, "Huisbezoek": 40}
 TASK_MINUTES = {"brp_controle": 5, "brp_controle_nieuw": 5, "doorsturen_gemeente": 5,
                 "doorsturen_gemeente_nieuw": 5, "overdragen_shv": 15, "overdragen_shv_nieuw": 15,
-                "besluit_incassostop": 5, "eerste_gesprek": 60, "plan_van_aanpak": 45, "quick_fix": 60,
-                "warme_overdracht": 45, "contact_herstellen": 10}
+                "besluit_incassostop": 5, "eerste_gesprek": 45, "plan_van_aanpak": 30, "quick_fix": 45,
+                "warme_overdracht": 30, "contact_herstellen": 10}
 OTHER_MINUTES = 15
 
 

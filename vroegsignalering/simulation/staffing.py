@@ -1,5 +1,5 @@
 """The counsellors of a simulated municipality: each working day they have the staffing's productive minutes, and
-spend them on the open tasks most urgent first (statutory deadline, else the earliest timer, else two weeks after the
+spend them on the open tasks most urgent first (statutory deadline, else the earliest timer, else four weeks after the
 task came), one task per case a day and a few days between two attempts of one case. A task that no longer fits in
 the day waits for the next, and nothing is drawn for it until it is done. A contact attempt's outcome is drawn from
 the reach rates for its channel and part of day; what a reached household wants is drawn once per case (Divosa:
@@ -24,7 +24,7 @@ from ..demo_work import FORMS, Plan
 
 COUNSELLOR, COORDINATOR_ACTOR = "simulatie-hulpverlener", "simulatie-coordinator"
 CONTACT_TASKS = ("contactpoging", "kaartje_achterlaten", "contact_herstellen")
-AFTERCARE = timedelta(days=14)  # when work without a deadline counts as due
+AFTERCARE = timedelta(days=28)  # when work without a deadline counts as due: the statutory horizon
 MAX_ATTEMPTS = 5  # then the counsellor stops: "definitief geen contact"
 # What a reached household wants (demo scenarios, see demo_work.py), after Divosa's 35% accepting help.
 WISHES = (("quick_fix", 17), ("overdracht", 13), ("niet_financieel", 5), ("geen_hulp", 35), ("al_betaald", 20),
@@ -95,7 +95,7 @@ def work_day(engine, cases: dict[int, CaseWork], staffing, reach, day: date, for
 
 def _open_tasks(engine) -> list[tuple]:
     """Open tasks, most urgent first: by the statutory deadline, else the earliest timer, else (a helped household's
-    plan, quick fix or handover) two weeks after the task came, so that work without a deadline is not starved by
+    plan, quick fix or handover) four weeks after the task came, so that work without a deadline is not starved by
     the stream of new cases."""
     with engine.uow() as uow:
         rows = uow.session.execute(
