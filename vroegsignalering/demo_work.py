@@ -143,3 +143,6 @@ def _conversation(plan: Plan) -> dict:
     return {"uitkomst": _UITKOMST.get(plan.scenario, "hulp"), "bedreigende_situatie": False,
             "achterstanden": "Huur en energie, twee maanden", "zelfredzaamheid": "beperkt",
             "toestemming_terugmelding": True}
+
+
+FORMS = _FORMS  # the form data per task, public for the what-if simulation (vroegsignalering/simulation/staffing.py)

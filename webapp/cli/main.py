@@ -19,6 +19,7 @@ from webapp.cli.accounts import demo, user
 from webapp.cli.audit import audit
 from webapp.cli.avg import avg
 from webapp.cli.modeling import MODELING_COMMANDS
+from webapp.cli.simulation import simulate
 from webapp.cli.processes import processes
 from webapp.cli.retention import retention
 from webapp.cli.signals import export, import_group, partner
@@ -72,6 +73,7 @@ def main(ctx: click.Context) -> None:
 
 for _command in MODELING_COMMANDS:  # vroeg processes diff | migrate | check-import
     processes.add_command(_command)
+processes.add_command(simulate)  # vroeg processes simulate
 main.add_command(processes)
 main.add_command(user)
 main.add_command(demo)

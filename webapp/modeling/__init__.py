@@ -7,7 +7,7 @@ from __future__ import annotations
 
 def init_app(app) -> None:
     from webapp.modeling import (  # noqa: F401  (their routes hang on the blueprint)
-        deploy_summary, drafts, failures, versions, views,
+        deploy_summary, drafts, failures, simulation, versions, views,
     )
     from webapp.modeling.blueprint import bp
 

@@ -1,0 +1,61 @@
+"""The what-if simulation end to end: the shipped process as the running version, `--maanden` months of
+`--signalen-per-maand` signals (default 12 × 250 = 3,000, a mid-size municipality's year) on a scratch database, with
+the default staffing. Prints the wall time, signals per second and the key figures; exits 1 if a case failed or got
+stuck. Runs the version alone (`--naast` also runs it a second time as if it were a draft beside it, which is what
+the page and `--concept` do: twice the time).
+
+    .venv/bin/python bench/bench_simulation.py [--maanden 12] [--signalen-per-maand 250] [--naast]
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from _benchlib import ROOT, BenchFailure, fresh_database, local
+
+from engine.clock import FixedClock
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.services import simulation
+from vroegsignalering.settings import load_settings
+from vroegsignalering.simulation.compare import running_version
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--maanden", type=int, default=12)
+    parser.add_argument("--signalen-per-maand", type=int, default=250)
+    parser.add_argument("--hulpverleners", type=int, default=2)
+    parser.add_argument("--naast", action="store_true", help="also the same diagram as a draft beside it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        url = fresh_database(None, workdir)
+        settings = load_settings({"database_url": url, "instance_path": workdir / "instance", "testing": True,
+                                  "processes_path": ROOT / "processes", "forms_path": ROOT / "forms"}, environ={})
+        engine = build_engine(settings, FixedClock(local(2027, 1, 1, 8, 0)))
+        engine.deploy(engine.read_bundle(), actor="bench")
+        params = simulation.parameters(engine, months=args.maanden, signals_per_month=args.signalen_per_maand,
+                                       counsellors=args.hulpverleners, start=date(2027, 1, 4))
+        started = time.perf_counter()
+        if args.naast:
+            draft_id = engine.create_draft("bench", running_version(engine)[1], actor="bench")
+            comparison = simulation.simulate_draft(engine, draft_id, params)
+        else:
+            comparison = simulation.simulate_version(engine, running_version(engine)[0], params)
+        elapsed = time.perf_counter() - started
+        engine.db.dispose()
+    for line in simulation.as_text(comparison):
+        print(line)
+    signals = comparison.subject.signals
+    print(f"\nsimulation of {args.maanden} months, {signals} signals{' (twice: beside itself)' if args.naast else ''}: "
+          f"{elapsed:.1f} s, {signals / comparison.subject.seconds:.1f} signals/s per run")
+    runs = [comparison.subject] + ([comparison.running] if comparison.running else [])
+    if any(run.failed or run.stuck for run in runs):
+        raise BenchFailure("cases failed or got stuck in the simulation")
+
+
+if __name__ == "__main__":
+    main()
