@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -84,9 +85,11 @@ def age_on(born: date | None, day: date) -> int | None:
 
 # --- the facts ---------------------------------------------------------------------------------------------
 
-def assess(session: Session, brp, signal: Signaal, partner_type: str, rules: Rules) -> dict:
-    """Every fact about a stored signal (see the module docstring). Raises BrpError when the BRP cannot answer."""
-    facts = brp_facts(brp, signal, signal.gemeentecode)
+def assess(session: Session, brp, signal: Signaal, partner_type: str, rules: Rules,
+           gemeenten: Collection[str] | None = None) -> dict:
+    """Every fact about a stored signal (see the module docstring); `gemeenten`: the installation's municipalities
+    (default: the signal's). Raises BrpError when the BRP cannot answer."""
+    facts = brp_facts(brp, signal, gemeenten or (signal.gemeentecode,))
     bsn = facts["bsn"] or signal.bsn
     shv, counsellor = debt_help(session, bsn, signal.signaaldatum)
     reasons = legal_conditions(partner_type, signal, rules)

@@ -195,3 +195,4 @@ def _fill_search_text(_mapper, _connection, signal) -> None:
 
 
 from .retention_models import Bewaarblokkade, Verwijdering  # noqa: E402,F401  (registers the retention tables)
+from .gemeente_models import Gemeente, MedewerkerGemeente  # noqa: E402,F401  (registers the municipality tables)

@@ -9,6 +9,7 @@ import click
 from engine.identity import accounts
 from engine.roles import ROLES
 from vroegsignalering.demo import load_demo
+from vroegsignalering.services.gemeenten import add_staff, set_staff_gemeenten
 
 from webapp.cli.support import cli_actor, deploy_if_present, pass_state, usage_error
 
@@ -30,13 +31,27 @@ def user() -> None:
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input; without it the account has no "
                    "password and signs in with tokens only.")
+@click.option("--gemeente", "gemeenten", metavar="CODE", multiple=True,
+              help="A municipality the user works for (repeat for several; default: the first municipality). "
+                   "They see only these municipalities' cases.")
 @pass_state
-def add(state, username: str, role: str, password_stdin: bool) -> None:
-    """Create a staff account USERNAME with role ROL."""
+def add(state, username: str, role: str, password_stdin: bool, gemeenten: tuple[str, ...]) -> None:
+    """Create a staff account USERNAME with role ROL, working for the municipalities given."""
     password = _read_password() if password_stdin else None
-    state.engine.add_user(username, role, password, actor=cli_actor())
+    codes = add_staff(state.engine, username, role, password, gemeenten, actor=cli_actor())
     how = "with a password" if password else "without a password (token only: `vroeg user token`)"
-    click.echo(f"user {username} added, role {role}, {how}")
+    click.echo(f"user {username} added, role {role}, gemeente {', '.join(codes)}, {how}")
+
+
+@user.command("gemeente")
+@click.argument("username")
+@click.option("--gemeente", "gemeenten", metavar="CODE", multiple=True, required=True,
+              help="A municipality the user works for (repeat for several).")
+@pass_state
+def set_gemeenten(state, username: str, gemeenten: tuple[str, ...]) -> None:
+    """Set the municipalities USERNAME works for (replacing the ones before)."""
+    codes = set_staff_gemeenten(state.engine, username, gemeenten, actor=cli_actor())
+    click.echo(f"user {username} works for gemeente {', '.join(codes)}")
 
 
 @user.command("token")

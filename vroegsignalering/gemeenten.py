@@ -1,0 +1,102 @@
+"""The municipalities of a regional installation (R37), in the caller's transaction.
+
+The first municipality of a fresh install is VROEG_GEMEENTECODE (`settings.gemeentecode`): `ensure_first` adds it
+when none is there yet (`vroeg db upgrade`, the first account, the first signal). A staff member without a
+municipality of their own works for that first one."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import User
+
+from .gemeente_models import Gemeente, MedewerkerGemeente
+
+_CODE = re.compile(r"\d{4}")
+
+
+class GemeenteError(ValueError):
+    """A municipality that cannot be added or used; the message says why (Dutch)."""
+
+
+@dataclass(frozen=True)
+class GemeenteInfo:
+    code: str
+    naam: str
+    contact_adres: str | None = None
+    contact_telefoon: str | None = None
+    contact_email: str | None = None
+    contact_website: str | None = None
+
+
+def info(row: Gemeente) -> GemeenteInfo:
+    return GemeenteInfo(row.code, row.naam, row.contact_adres, row.contact_telefoon, row.contact_email,
+                        row.contact_website)
+
+
+def ensure_first(session: Session, settings, now: datetime) -> None:
+    """Add the installation's first municipality (settings.gemeentecode) when there is none yet."""
+    if session.scalar(select(Gemeente.code).limit(1)) is None:
+        name = getattr(settings, "organisatie_naam", "") or f"Gemeente {settings.gemeentecode}"
+        session.add(Gemeente(code=settings.gemeentecode, naam=name, created_at=now))
+        session.flush()
+
+
+def add(session: Session, code: str, naam: str, now: datetime, **details) -> Gemeente:
+    """A new municipality; GemeenteError for a code that is not four digits, is taken, or an empty name."""
+    code, naam = (code or "").strip(), (naam or "").strip()
+    if not _CODE.fullmatch(code):
+        raise GemeenteError(f"De gemeentecode moet uit vier cijfers bestaan (CBS-code), niet {code!r}.")
+    if not naam:
+        raise GemeenteError("Geef de naam van de gemeente op.")
+    if session.get(Gemeente, code) is not None:
+        raise GemeenteError(f"Gemeente {code} bestaat al.")
+    row = Gemeente(code=code, naam=naam, created_at=now, **details)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def all_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(Gemeente.code).order_by(Gemeente.code)))
+
+
+def listed(session: Session) -> list[GemeenteInfo]:
+    return [info(row) for row in session.scalars(select(Gemeente).order_by(Gemeente.code))]
+
+
+def find(session: Session, code: str) -> Gemeente | None:
+    return session.get(Gemeente, code)
+
+
+def require(session: Session, codes) -> list[str]:
+    """The codes, each checked to be a municipality of this installation (GemeenteError naming the unknown ones)."""
+    codes = sorted({(code or "").strip() for code in codes})
+    known = set(session.scalars(select(Gemeente.code).where(Gemeente.code.in_(codes))))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise GemeenteError(f"Onbekende gemeente: {', '.join(unknown)} (zie vroeg gemeente list).")
+    return codes
+
+
+def codes_of(session: Session, user_id: int, first: str) -> tuple[str, ...]:
+    """The municipalities a staff member works for; without any of their own, the first municipality."""
+    codes = tuple(session.scalars(select(MedewerkerGemeente.gemeentecode)
+                                  .where(MedewerkerGemeente.user_id == user_id)
+                                  .order_by(MedewerkerGemeente.gemeentecode)))
+    return codes or (first,)
+
+
+def set_for_user(session: Session, user: User, codes) -> list[str]:
+    """Make the staff member work for exactly these municipalities (checked to exist)."""
+    codes = require(session, codes)
+    for row in session.scalars(select(MedewerkerGemeente).where(MedewerkerGemeente.user_id == user.id)):
+        session.delete(row)
+    session.flush()
+    session.add_all(MedewerkerGemeente(user_id=user.id, gemeentecode=code) for code in codes)
+    session.flush()
+    return codes

@@ -1,0 +1,92 @@
+"""Which municipalities' cases a staff member may see (R37): the one place where scoping happens.
+
+A `Scope` names the municipalities. While `acting_in(scope)` is active, every ORM statement of every session the
+engine opens (reads, and ORM updates and deletes) gets the scope's criteria for each case-bound table (SQLAlchemy's
+`with_loader_criteria`): cases of other municipalities, their tasks, timers, deadlines, signals, feedback, contact
+attempts, history and access log simply are not there. A case id of another municipality is then an unknown case
+(404, never 403: its existence is not confirmed); a count counts only what the scope sees.
+
+The web layer enters the scope of the signed-in staff member around each view (webapp/web/auth.py); outside any
+scope (the worker, the CLI, the partner API's intake) nothing is filtered. Intake runs `unscoped()` even inside
+a staff request: a staff referral for a resident of another municipality must find that municipality's open case."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from sqlalchemy import event, or_, select
+from sqlalchemy.orm import with_loader_criteria
+
+from engine.models import AccessLogEntry, Case, CaseDeadline, CaseTimer, Event, UserTask
+
+from .models import Bewaarblokkade, Contactpoging, Signaal, Terugmelding, Verwijdering, Vroegsignaalzaak
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The municipalities (CBS codes) whose cases are visible."""
+
+    gemeenten: frozenset[str]
+
+    def allows(self, gemeentecode: str) -> bool:
+        return gemeentecode in self.gemeenten
+
+
+def scope_of(member) -> Scope:
+    """The scope of a staff member (anything with `gemeenten`, e.g. services.staff.StaffMember)."""
+    return Scope(frozenset(member.gemeenten))
+
+
+_current: ContextVar[Scope | None] = ContextVar("vroeg_scope", default=None)
+
+
+def current_scope() -> Scope | None:
+    """The scope in force, or None: not restricted."""
+    return _current.get()
+
+
+@contextmanager
+def acting_in(scope: Scope | None):
+    """Run the block within `scope` (None: unrestricted)."""
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+
+
+def unscoped():
+    """Run the block without restriction (intake: routing needs every municipality's open cases)."""
+    return acting_in(None)
+
+
+def _criteria(scope: Scope) -> list:
+    codes = tuple(sorted(scope.gemeenten))
+    visible_cases = select(Case.id).where(Case.gemeentecode.in_(codes))
+    visible_signals = select(Signaal.id).where(Signaal.gemeentecode.in_(codes))
+    per_case = [with_loader_criteria(model, model.case_id.in_(visible_cases), include_aliases=True)
+                for model in (UserTask, CaseTimer, CaseDeadline, AccessLogEntry, Vroegsignaalzaak, Contactpoging,
+                              Bewaarblokkade, Verwijdering)]
+    return [
+        with_loader_criteria(Case, Case.gemeentecode.in_(codes), include_aliases=True),
+        with_loader_criteria(Signaal, Signaal.gemeentecode.in_(codes), include_aliases=True),
+        # events without a case are the system chain (deployments, accounts): not a municipality's
+        with_loader_criteria(Event, or_(Event.case_id.is_(None), Event.case_id.in_(visible_cases)),
+                             include_aliases=True),
+        with_loader_criteria(Terugmelding, Terugmelding.signal_id.in_(visible_signals), include_aliases=True),
+        *per_case,
+    ]
+
+
+def _apply(execute_state) -> None:
+    scope = _current.get()
+    if scope is None or execute_state.is_column_load or execute_state.is_relationship_load:
+        return
+    if execute_state.is_select or execute_state.is_update or execute_state.is_delete:
+        execute_state.statement = execute_state.statement.options(*_criteria(scope))
+
+
+def install(session_factory) -> None:
+    """Apply the scope in force to every session this factory makes (bootstrap.build_engine calls this once)."""
+    event.listen(session_factory, "do_orm_execute", _apply)
