@@ -3,7 +3,7 @@
 A `Scope` names the municipalities. While `acting_in(scope)` is active, every ORM statement of every session the
 engine opens (reads, and ORM updates and deletes) gets the scope's criteria for each case-bound table (SQLAlchemy's
 `with_loader_criteria`): cases of other municipalities, their tasks, timers, deadlines, signals, feedback, contact
-attempts, history and access log simply are not there. A case id of another municipality is then an unknown case
+attempts, history (events and chain heads) and access log simply are not there. A case id of another municipality is then an unknown case
 (404, never 403: its existence is not confirmed); a count counts only what the scope sees.
 
 The web layer enters the scope of the signed-in staff member around each view (webapp/web/auth.py); outside any
@@ -15,10 +15,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import event, or_, select
+from sqlalchemy import String, cast, event, literal, or_, select
 from sqlalchemy.orm import with_loader_criteria
 
-from engine.models import AccessLogEntry, Case, CaseDeadline, CaseTimer, Event, UserTask
+from engine.history.audit import SYSTEM_CHAIN
+from engine.models import AccessLogEntry, Case, CaseDeadline, CaseTimer, ChainHead, Event, UserTask
 
 from .models import Bewaarblokkade, Contactpoging, Signaal, Terugmelding, Verwijdering, Vroegsignaalzaak
 
@@ -74,6 +75,10 @@ def _criteria(scope: Scope) -> list:
         # events without a case are the system chain (deployments, accounts): not a municipality's
         with_loader_criteria(Event, or_(Event.case_id.is_(None), Event.case_id.in_(visible_cases)),
                              include_aliases=True),
+        # the chains' heads: the system chain and the visible cases' chains ("zaak:<id>", engine.history.audit)
+        with_loader_criteria(ChainHead, or_(ChainHead.chain == SYSTEM_CHAIN, ChainHead.chain.in_(
+            select(literal("zaak:").concat(cast(Case.id, String))).where(Case.gemeentecode.in_(codes)))),
+            include_aliases=True),
         with_loader_criteria(Terugmelding, Terugmelding.signal_id.in_(visible_signals), include_aliases=True),
         *per_case,
     ]
