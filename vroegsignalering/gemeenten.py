@@ -83,6 +83,14 @@ def require(session: Session, codes) -> list[str]:
     return codes
 
 
+def require_one(session: Session, code: str) -> Gemeente:
+    """The municipality with this code (GemeenteError when it is none of the installation's)."""
+    found = session.get(Gemeente, (code or "").strip())
+    if found is None:
+        raise GemeenteError(f"Onbekende gemeente: {code} (zie vroeg gemeente list).")
+    return found
+
+
 def codes_of(session: Session, user_id: int, first: str) -> tuple[str, ...]:
     """The municipalities a staff member works for; without any of their own, the first municipality."""
     codes = tuple(session.scalars(select(MedewerkerGemeente.gemeentecode)

@@ -201,15 +201,17 @@ def export() -> None:
 @click.option("--tot", required=True, type=_DATE, help="Last day of the period, included (YYYY-MM-DD).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write the delivery to this file (default: standard output).")
+@click.option("--gemeente", "gemeentecode", metavar="CODE",
+              help="Only this municipality's signals and cases (default: every municipality, one levering each).")
 @pass_state
-def export_ddas(state, van, tot, out: Path | None) -> None:
+def export_ddas(state, van, tot, out: Path | None, gemeentecode: str | None) -> None:
     """The DDAS v0.9 delivery (Uitwisselmodel) for the signals received and the cases closed from VAN to TOT."""
     start, end = van.date(), tot.date()
     if end < start:
         raise usage_error(f"--tot {end} lies before --van {start}")
     for name in ddas.missing_settings(state.settings):
         click.echo(f"warning: setting {name} (VROEG_{name.upper()}) is not set", err=True)
-    delivery = services_ddas.export_ddas(state.engine, start, end, actor=cli_actor())
+    delivery = services_ddas.export_ddas(state.engine, start, end, actor=cli_actor(), gemeentecode=gemeentecode)
     text = json.dumps(delivery, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         click.echo(text, nl=False)
