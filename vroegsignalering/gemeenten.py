@@ -41,9 +41,14 @@ def info(row: Gemeente) -> GemeenteInfo:
 def ensure_first(session: Session, settings, now: datetime) -> None:
     """Add the installation's first municipality (settings.gemeentecode) when there is none yet."""
     if session.scalar(select(Gemeente.code).limit(1)) is None:
-        name = getattr(settings, "organisatie_naam", "") or f"Gemeente {settings.gemeentecode}"
+        name = getattr(settings, "organisatie_naam", "") or placeholder_name(settings.gemeentecode)
         session.add(Gemeente(code=settings.gemeentecode, naam=name, created_at=now))
         session.flush()
+
+
+def placeholder_name(code: str) -> str:
+    """The name of a municipality nobody named yet (the first one, or one found on existing cases)."""
+    return f"Gemeente {code}"
 
 
 def add(session: Session, code: str, naam: str, now: datetime, **details) -> Gemeente:
@@ -108,3 +113,21 @@ def set_for_user(session: Session, user: User, codes) -> list[str]:
     session.add_all(MedewerkerGemeente(user_id=user.id, gemeentecode=code) for code in codes)
     session.flush()
     return codes
+
+
+def letter_contact(session: Session, settings, code: str) -> dict:
+    """Who residents of municipality `code` contact, for letters (the plan van aanpak): the municipality's own
+    contact details where it has them, else the installation's (VROEG_ORGANISATIE_NAAM, VROEG_CONTACT_*). The name is
+    the municipality's in a regional installation, else the organisation's."""
+    names = ("naam", "contact_naam", "contact_telefoon", "contact_email", "contact_functie")
+    contact = {name: getattr(settings, f"organisatie_{name}", "") or "" for name in names}
+    contact.update(contact_adres="", contact_website="")
+    row = session.get(Gemeente, code)
+    if row is None:
+        return contact
+    for name in ("contact_telefoon", "contact_email", "contact_adres", "contact_website"):
+        contact[name] = getattr(row, name) or contact[name]
+    regional = session.scalar(select(Gemeente.code).where(Gemeente.code != code).limit(1)) is not None
+    if (regional or not contact["naam"]) and row.naam != placeholder_name(code):  # a placeholder is no name
+        contact["naam"] = row.naam
+    return contact

@@ -15,6 +15,7 @@ from vroegsignalering.services.gemeenten import add_gemeente, add_staff
 from tests.conftest import DATA
 from tests.support.process import closed_case, deliver, gas
 from tests.support.signals import add_partner
+from tests.support.web import PASSWORD, log_in
 
 KEVIN = {"voorletters": "K.", "voornamen": "Kevin", "achternaam": "Brouwer", "geboortedatum": "1984-04-04",
          "straatnaam": "Westzijde", "huisnummer": 55, "huisnummertoevoeging": None, "postcode": "1506EE",
@@ -137,3 +138,20 @@ def test_the_ddas_export_per_municipality(vroeg_shipped, engine, clock):
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(zaanstad)) == []
     unknown = vroeg_shipped(*args, "--gemeente", "0599")
     assert unknown.exit_code == 2 and "Onbekende gemeente" in unknown.stderr
+
+
+# --- letters ---
+
+def test_the_plan_van_aanpak_gives_the_municipality_s_contact_details(vs, clock):
+    from webapp import create_app
+
+    add_gemeente(vs, "0479", "Gemeente Zaanstad", actor="test", contact_telefoon="075 655 1234",
+                 contact_email="vroeg@zaanstad.example", contact_adres="Postbus 2000, 1500 GA Zaandam")
+    add_staff(vs, "zaan", "hulpverlener", PASSWORD, ["0479"], actor="test")
+    app = create_app(engine=vs)
+    web = app.test_client()
+    case = closed_case(vs, web, add_partner(vs, "Stroomnet", "Energie"), clock, ref="S-1", client=KEVIN)
+    assert log_in(web, "zaan").status_code == 302
+    page = web.get(f"/zaken/{case}/plan-van-aanpak").get_data(as_text=True)
+    assert "Gemeente Zaanstad" in page and "075 655 1234" in page and "vroeg@zaanstad.example" in page
+    assert "Postbus 2000, 1500 GA Zaandam" in page
