@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from engine.models import User
 
+from .assessment import rules_from_settings
 from .gemeente_models import Gemeente, MedewerkerGemeente
+from .retention import RetentionError, schedule_from_settings
 
 _CODE = re.compile(r"\d{4}")
 
@@ -60,10 +63,33 @@ def add(session: Session, code: str, naam: str, now: datetime, **details) -> Gem
         raise GemeenteError("Geef de naam van de gemeente op.")
     if session.get(Gemeente, code) is not None:
         raise GemeenteError(f"Gemeente {code} bestaat al.")
+    _check_settings(details)
     row = Gemeente(code=code, naam=naam, created_at=now, **details)
     session.add(row)
     session.flush()
     return row
+
+
+def own_minimums(session: Session) -> dict[str, str]:
+    """The municipalities with a minimum amount of their own: code -> amount (as VROEG_MINIMUM_BEDRAG)."""
+    return dict(session.execute(select(Gemeente.code, Gemeente.minimum_bedrag)
+                                .where(Gemeente.minimum_bedrag.is_not(None), Gemeente.minimum_bedrag != "")).all())
+
+
+def own_retention(session: Session) -> dict[str, str]:
+    """The municipalities with retention terms of their own: code -> terms (as VROEG_BEWAARTERMIJNEN)."""
+    return dict(session.execute(select(Gemeente.code, Gemeente.bewaartermijnen)
+                                .where(Gemeente.bewaartermijnen.is_not(None), Gemeente.bewaartermijnen != "")).all())
+
+
+def _check_settings(details: dict) -> None:
+    try:
+        if details.get("minimum_bedrag"):
+            rules_from_settings(SimpleNamespace(minimum_bedrag=details["minimum_bedrag"], extra={}))
+        if details.get("bewaartermijnen"):
+            schedule_from_settings(SimpleNamespace(bewaartermijnen=details["bewaartermijnen"], extra={}))
+    except (ValueError, RetentionError) as error:
+        raise GemeenteError(f"Ongeldige instelling: {error}") from None
 
 
 def all_codes(session: Session) -> list[str]:

@@ -66,7 +66,8 @@ def _receive(intake: Intake, session: Session, partner: Partner, payload: dict, 
     if winner is not signal:
         return winner, False
     lock_household(session, signal.household_key)
-    facts = assess(session, intake.brp, signal, partner.type, intake.rules, installation(session, intake.runtime))
+    facts = assess(session, intake.brp, signal, partner.type, intake.rules, installation(session, intake.runtime),
+                   gemeenten.own_minimums(session))
     signal.bsn = facts["bsn"] or signal.bsn
     # R37: to the municipality where the BRP registers the person; otherwise (not found, another municipality:
     # "geen inwoner") the installation's first municipality, whose staff forward it

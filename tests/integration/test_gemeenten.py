@@ -12,7 +12,7 @@ from engine.models import Case, Event, User
 from vroegsignalering.gemeente_models import MedewerkerGemeente
 from vroegsignalering.models import Signaal
 from vroegsignalering.services.gemeenten import add_gemeente, add_staff
-from tests.conftest import DATA
+from tests.conftest import DATA, local
 from tests.support.process import closed_case, deliver, gas
 from tests.support.signals import add_partner
 from tests.support.web import PASSWORD, log_in
@@ -155,3 +155,33 @@ def test_the_plan_van_aanpak_gives_the_municipality_s_contact_details(vs, clock)
     page = web.get(f"/zaken/{case}/plan-van-aanpak").get_data(as_text=True)
     assert "Gemeente Zaanstad" in page and "075 655 1234" in page and "vroeg@zaanstad.example" in page
     assert "Postbus 2000, 1500 GA Zaandam" in page
+
+
+# --- settings of their own ---
+
+def test_a_municipality_s_own_minimum_amount_and_retention_terms(vroeg, vs, web, clock):
+    bad = vroeg("gemeente", "add", "0479", "--naam", "Zaanstad", "--bewaartermijnen", "hulp=zes")
+    assert bad.exit_code == 2 and "Ongeldige instelling" in bad.stderr
+    assert vroeg("gemeente", "add", "0479", "--naam", "Gemeente Zaanstad", "--minimum-bedrag", "1000",
+                 "--bewaartermijnen", "hulp=1").exit_code == 0
+    partner = add_partner(vs, "Stroomnet", "Energie")
+    fatima = deliver(web, partner, gas("S-1", bedrag=500))
+    kevin = deliver(web, partner, gas("S-2", bedrag=500, client=KEVIN))
+    with vs.uow() as uow:
+        facts = {s.id: next(e for e in uow.session.scalars(select(Event).where(Event.case_id == s.case_id))
+                            if e.kind == "zaak_gestart").data["data"]["feiten"]
+                 for s in uow.session.scalars(select(Signaal))}
+    assert (facts[fatima]["onterecht"], facts[kevin]["onterecht"]) == (False, True)  # under Zaanstad's 1000
+    assert "500" in facts[kevin]["onterecht_reden"] or "1000" in facts[kevin]["onterecht_reden"]
+
+
+def test_retention_follows_the_case_s_municipality(vs, web, clock):
+    from vroegsignalering.services.retention import run_retention
+
+    add_gemeente(vs, "0479", "Gemeente Zaanstad", actor="test", bewaartermijnen="hulp=1,zonder_hulp=1")
+    partner = add_partner(vs, "Stroomnet", "Energie")
+    fatima = closed_case(vs, web, partner, clock, ref="S-1")
+    kevin = closed_case(vs, web, partner, clock, ref="S-2", client=KEVIN)
+    run = run_retention(vs, dry_run=True, now=local(2027, 2, 20, 9, 0))
+    assert [item.case_id for item in run.due] == [kevin]  # Zaanstad keeps a month; the installation 18 (R28)
+    assert fatima not in run.held

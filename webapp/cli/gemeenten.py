@@ -20,6 +20,12 @@ def gemeente() -> None:
 @click.option("--telefoon", "contact_telefoon", help="Telephone number for residents.")
 @click.option("--email", "contact_email", help="E-mail address for residents.")
 @click.option("--website", "contact_website", help="Website for residents.")
+@click.option("--minimum-bedrag", "minimum_bedrag",
+              help="Its own minimum amount, as VROEG_MINIMUM_BEDRAG ('50' or 'Huur=100,*=25'; default: that setting).")
+@click.option("--bewaartermijnen", help="Its own retention terms in months, as VROEG_BEWAARTERMIJNEN "
+                                        "('niet_opgepakt=6,zonder_hulp=12,hulp=18'; default: that setting).")
+@click.option("--ddas-leverancier", "ddas_leverancier",
+              help="Its DDAS supplier code (default: VROEG_GEGEVENSLEVERANCIER_CODE).")
 @pass_state
 def add(state, code: str, naam: str, **details) -> None:
     """Add the municipality with CBS code CODE (four digits); its staff are added with `vroeg user add --gemeente`."""
