@@ -3,7 +3,8 @@
 A `Scope` names the municipalities. While `acting_in(scope)` is active, every ORM statement of every session the
 engine opens (reads, and ORM updates and deletes) gets the scope's criteria for each case-bound table (SQLAlchemy's
 `with_loader_criteria`): cases of other municipalities, their tasks, timers, deadlines, signals, feedback, contact
-attempts, history (events and chain heads) and access log simply are not there. A case id of another municipality is then an unknown case
+attempts, history (events and chain heads) and access log simply are not there, nor are other municipalities'
+staff (nobody to list or to hand work to). A case id of another municipality is then an unknown case
 (404, never 403: its existence is not confirmed); a count counts only what the scope sees.
 
 The web layer enters the scope of the signed-in staff member around each view (webapp/web/auth.py); outside any
@@ -19,24 +20,27 @@ from sqlalchemy import String, cast, event, literal, or_, select
 from sqlalchemy.orm import with_loader_criteria
 
 from engine.history.audit import SYSTEM_CHAIN
-from engine.models import AccessLogEntry, Case, CaseDeadline, CaseTimer, ChainHead, Event, UserTask
+from engine.models import AccessLogEntry, Case, CaseDeadline, CaseTimer, ChainHead, Event, User, UserTask
 
+from .gemeente_models import MedewerkerGemeente
 from .models import Bewaarblokkade, Contactpoging, Signaal, Terugmelding, Verwijdering, Vroegsignaalzaak
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The municipalities (CBS codes) whose cases are visible."""
+    """The municipalities (CBS codes) whose cases, and whose staff, are visible. `first`: the installation's first
+    municipality, where an account without municipalities of its own works (gemeenten.codes_of)."""
 
     gemeenten: frozenset[str]
+    first: str | None = None
 
     def allows(self, gemeentecode: str) -> bool:
         return gemeentecode in self.gemeenten
 
 
-def scope_of(member) -> Scope:
+def scope_of(member, first: str | None = None) -> Scope:
     """The scope of a staff member (anything with `gemeenten`, e.g. services.staff.StaffMember)."""
-    return Scope(frozenset(member.gemeenten))
+    return Scope(frozenset(member.gemeenten), first)
 
 
 _current: ContextVar[Scope | None] = ContextVar("vroeg_scope", default=None)
@@ -69,8 +73,14 @@ def _criteria(scope: Scope) -> list:
     per_case = [with_loader_criteria(model, model.case_id.in_(visible_cases), include_aliases=True)
                 for model in (UserTask, CaseTimer, CaseDeadline, AccessLogEntry, Vroegsignaalzaak, Contactpoging,
                               Bewaarblokkade, Verwijdering)]
+    members = select(MedewerkerGemeente.user_id)
+    colleagues = User.id.in_(members.where(MedewerkerGemeente.gemeentecode.in_(codes)))
+    if scope.first in scope.gemeenten:
+        colleagues = or_(colleagues, User.id.not_in(members))
     return [
         with_loader_criteria(Case, Case.gemeentecode.in_(codes), include_aliases=True),
+        # staff of other municipalities: not listed, and no one to hand work to
+        with_loader_criteria(User, colleagues, include_aliases=True),
         with_loader_criteria(Signaal, Signaal.gemeentecode.in_(codes), include_aliases=True),
         # events without a case are the system chain (deployments, accounts): not a municipality's
         with_loader_criteria(Event, or_(Event.case_id.is_(None), Event.case_id.in_(visible_cases)),

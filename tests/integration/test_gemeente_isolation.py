@@ -29,7 +29,8 @@ KEVIN = {"voorletters": "K.", "voornamen": "Kevin", "achternaam": "Brouwer", "ge
          "straatnaam": "Westzijde", "huisnummer": 55, "huisnummertoevoeging": None, "postcode": "1506EE",
          "plaatsnaam": "Zaandam"}
 KEVIN_BSN = "999990457"
-MARKERS = ("Brouwer", "Kevin", "Westzijde", "1506", KEVIN_BSN, "Zaandam", "Zaanstad")
+MARKERS = ("Brouwer", "Kevin", "Westzijde", "1506", KEVIN_BSN, "Zaandam", "Zaanstad", "hulpverlener-b",
+           "coordinator-b")
 SKIPPED = {"static", "web.login", "web.logout", "api.openapi_document",
            # the partner API: a partner's own signals and feedback, not a staff member's view
            "api.post_signaal", "api.get_signaal", "api.list_terugmeldingen"}
@@ -210,3 +211,16 @@ def test_writes_to_b_cases_are_refused_as_unknown(region, clock):
     after = open_tasks(engine, b["running"])
     assert {t.element_id for t in after.values()} == open_before
     assert all(t.assignee != f"{HULPVERLENER}-a" for t in after.values())
+
+
+def test_work_cannot_be_handed_to_staff_of_another_municipality(region):
+    engine, _partner, a_case = region
+    app = create_app(engine=engine)
+    coordinator = _signed_in(app, f"{COORDINATOR}-a")
+    page = coordinator.get("/werklijst?weergave=alle").get_data(as_text=True)
+    assert f"{HULPVERLENER}-a" in page and f"{HULPVERLENER}-b" not in page
+    row = next(iter(open_tasks(engine, a_case).values()))
+    token = csrf_from(coordinator, "/werklijst")
+    coordinator.post("/werklijst/toewijzen", data={"csrf_token": token, "taak": str(row.id),
+                                                   "toewijzen_aan": f"{HULPVERLENER}-b"})
+    assert open_tasks(engine, a_case)[row.element_id].assignee != f"{HULPVERLENER}-b"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import click
 from engine.identity import accounts
 from engine.roles import ROLES
-from vroegsignalering.demo import load_demo
+from vroegsignalering.demo import ZAANSTAD, ZAANSTAD_COUNSELLOR, demo_gemeenten, load_demo
 from vroegsignalering.services.gemeenten import add_staff, set_staff_gemeenten
 
 from webapp.cli.support import cli_actor, deploy_if_present, pass_state, usage_error
@@ -18,6 +18,10 @@ DEMO_PASSWORD = "vroeg-demo-2026"
 # (username, role): one account per role, and the counsellor for entrepreneurs that processes/werkvoorraad.dmn
 # assigns their cases to (`toewijzing`)
 DEMO_USERS = tuple((role, role) for role in ROLES) + (("ondernemersadviseur", "hulpverlener"),)
+# (username, role, municipality): the demo's second municipality has staff of its own (R37); the ones above work for
+# the first (VROEG_GEMEENTECODE)
+DEMO_REGION_USERS = ((ZAANSTAD_COUNSELLOR, "hulpverlener", ZAANSTAD["code"]),
+                     ("coordinator.zaanstad", "coordinator", ZAANSTAD["code"]))
 
 
 @click.group("user")
@@ -164,15 +168,18 @@ def demo(state, if_empty: bool, anchor, households) -> None:
     engine = state.engine
     if if_empty and engine.has_users():
         click.echo("the database already has staff accounts: demo data not loaded")
-        click.echo(f"demo accounts, if loaded before: {', '.join(u for u, _ in DEMO_USERS)} "
+        click.echo(f"demo accounts, if loaded before: {', '.join(u for u, *_ in DEMO_USERS + DEMO_REGION_USERS)} "
                    f"(password {DEMO_PASSWORD})")
         return
     existing = engine.usernames()
     created = set()
-    for username, role in DEMO_USERS:
+    region_lines = demo_gemeenten(engine)
+    for username, role, *gemeente in DEMO_USERS + DEMO_REGION_USERS:
         if username not in existing:
-            engine.add_user(username, role, DEMO_PASSWORD, actor="systeem")
+            add_staff(engine, username, role, DEMO_PASSWORD, gemeente, actor="systeem")
             created.add(username)
+    for line in region_lines:
+        click.echo(line)
     for line in deploy_if_present(engine):
         click.echo(line)
     _echo_accounts(created)
@@ -182,8 +189,10 @@ def demo(state, if_empty: bool, anchor, households) -> None:
 
 def _echo_accounts(created: set) -> None:
     click.echo(f"demo accounts (password {DEMO_PASSWORD} for each; demo only):")
-    for username, role in DEMO_USERS:
-        click.echo(f"  {username:<16} role {role:<16} {'created' if username in created else 'existed already'}")
+    for username, role, *gemeente in DEMO_USERS + DEMO_REGION_USERS:
+        where = f"gemeente {gemeente[0] if gemeente else 'first'}"
+        click.echo(f"  {username:<22} role {role:<17} {where:<15} "
+                   f"{'created' if username in created else 'existed already'}")
 
 
 def _read_password() -> str:

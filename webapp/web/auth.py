@@ -53,7 +53,7 @@ def run_as(user: StaffUser, view, *args, **kwargs):
     """Run a view as this staff member: g.user set, and every database read and write within the scope of their
     municipalities (vroegsignalering/scope.py), so no view can show another municipality's cases."""
     g.user = user
-    with acting_in(scope_of(user)):
+    with acting_in(scope_of(user, current_engine().settings.gemeentecode)):
         return view(*args, **kwargs)
 
 
