@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base
@@ -24,7 +24,6 @@ class Gemeente(Base):
     contact_telefoon: Mapped[str | None] = mapped_column(String(30))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_website: Mapped[str | None] = mapped_column(String(254))
-    gesloten_dagen: Mapped[list | None] = mapped_column(JSON)  # ISO dates the municipality is closed
     minimum_bedrag: Mapped[str | None] = mapped_column(String(200))  # as VROEG_MINIMUM_BEDRAG
     bewaartermijnen: Mapped[str | None] = mapped_column(String(200))  # as VROEG_BEWAARTERMIJNEN
     ddas_leverancier: Mapped[str | None] = mapped_column(String(100))  # as VROEG_GEGEVENSLEVERANCIER_CODE

@@ -2,7 +2,7 @@
 
 The first municipality of a fresh install is VROEG_GEMEENTECODE (`settings.gemeentecode`): `ensure_first` adds it
 when none is there yet (`vroeg db upgrade`, the first account, the first signal). A staff member without a
-municipality of their own works for that first one."""
+municipality of their own works for that first one (scope.py)."""
 from __future__ import annotations
 
 import re
@@ -120,14 +120,6 @@ def require_one(session: Session, code: str) -> Gemeente:
     if found is None:
         raise GemeenteError(f"Onbekende gemeente: {code} (zie vroeg gemeente list).")
     return found
-
-
-def codes_of(session: Session, user_id: int, first: str) -> tuple[str, ...]:
-    """The municipalities a staff member works for; without any of their own, the first municipality."""
-    codes = tuple(session.scalars(select(MedewerkerGemeente.gemeentecode)
-                                  .where(MedewerkerGemeente.user_id == user_id)
-                                  .order_by(MedewerkerGemeente.gemeentecode)))
-    return codes or (first,)
 
 
 def set_for_user(session: Session, user: User, codes) -> list[str]:

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, event, literal, or_, select
-from sqlalchemy.orm import with_loader_criteria
+from sqlalchemy import String, and_, cast, event, literal, or_, select
+from sqlalchemy.orm import aliased, with_loader_criteria
 
 from engine.history.audit import SYSTEM_CHAIN
 from engine.models import AccessLogEntry, Case, CaseDeadline, CaseTimer, ChainHead, Event, User, UserTask
@@ -28,19 +28,19 @@ from .models import Bewaarblokkade, Contactpoging, Signaal, Terugmelding, Verwij
 
 @dataclass(frozen=True)
 class Scope:
-    """The municipalities (CBS codes) whose cases, and whose staff, are visible. `first`: the installation's first
-    municipality, where an account without municipalities of its own works (gemeenten.codes_of)."""
+    """Whose cases, and whose staff, are visible: those of the municipalities `gemeenten` (CBS codes), or of the ones
+    the account `user_id` works for, read within each statement (no query of its own, and a change of membership
+    counts at once). `first`: the installation's first municipality, where an account without municipalities of its
+    own works."""
 
-    gemeenten: frozenset[str]
+    gemeenten: frozenset[str] = frozenset()
+    user_id: int | None = None
     first: str | None = None
-
-    def allows(self, gemeentecode: str) -> bool:
-        return gemeentecode in self.gemeenten
 
 
 def scope_of(member, first: str | None = None) -> Scope:
-    """The scope of a staff member (anything with `gemeenten`, e.g. services.staff.StaffMember)."""
-    return Scope(frozenset(member.gemeenten), first)
+    """The scope of a signed-in staff member (anything with the account's `id`, e.g. services.staff.StaffMember)."""
+    return Scope(user_id=member.id, first=first)
 
 
 _current: ContextVar[Scope | None] = ContextVar("vroeg_scope", default=None)
@@ -66,28 +66,41 @@ def unscoped():
     return acting_in(None)
 
 
+def _visible(scope: Scope):
+    """A function giving, for a column holding a municipality code, the condition that the scope sees it."""
+    if scope.user_id is None:
+        codes = tuple(sorted(scope.gemeenten))
+        return lambda column: column.in_(codes)
+    mine = aliased(MedewerkerGemeente)
+    own = select(mine.gemeentecode).where(mine.user_id == scope.user_id)
+    if scope.first is None:
+        return lambda column: column.in_(own)
+    return lambda column: or_(column.in_(own), and_(column == scope.first, ~own.exists()))
+
+
 def _criteria(scope: Scope) -> list:
-    codes = tuple(sorted(scope.gemeenten))
-    visible_cases = select(Case.id).where(Case.gemeentecode.in_(codes))
-    visible_signals = select(Signaal.id).where(Signaal.gemeentecode.in_(codes))
+    visible = _visible(scope)
+    visible_cases = select(Case.id).where(visible(Case.gemeentecode))
+    visible_signals = select(Signaal.id).where(visible(Signaal.gemeentecode))
     per_case = [with_loader_criteria(model, model.case_id.in_(visible_cases), include_aliases=True)
                 for model in (UserTask, CaseTimer, CaseDeadline, AccessLogEntry, Vroegsignaalzaak, Contactpoging,
                               Bewaarblokkade, Verwijdering)]
-    members = select(MedewerkerGemeente.user_id)
-    colleagues = User.id.in_(members.where(MedewerkerGemeente.gemeentecode.in_(codes)))
-    if scope.first in scope.gemeenten:
-        colleagues = or_(colleagues, User.id.not_in(members))
+    staff = aliased(MedewerkerGemeente)
+    colleagues = User.id.in_(select(staff.user_id).where(visible(staff.gemeentecode)))
+    if scope.first is not None:  # an account without municipalities works for the first one
+        colleagues = or_(colleagues, and_(visible(literal(scope.first)),
+                                          User.id.not_in(select(staff.user_id))))
     return [
-        with_loader_criteria(Case, Case.gemeentecode.in_(codes), include_aliases=True),
+        with_loader_criteria(Case, visible(Case.gemeentecode), include_aliases=True),
+        with_loader_criteria(Signaal, visible(Signaal.gemeentecode), include_aliases=True),
         # staff of other municipalities: not listed, and no one to hand work to
         with_loader_criteria(User, colleagues, include_aliases=True),
-        with_loader_criteria(Signaal, Signaal.gemeentecode.in_(codes), include_aliases=True),
         # events without a case are the system chain (deployments, accounts): not a municipality's
         with_loader_criteria(Event, or_(Event.case_id.is_(None), Event.case_id.in_(visible_cases)),
                              include_aliases=True),
         # the chains' heads: the system chain and the visible cases' chains ("zaak:<id>", engine.history.audit)
         with_loader_criteria(ChainHead, or_(ChainHead.chain == SYSTEM_CHAIN, ChainHead.chain.in_(
-            select(literal("zaak:").concat(cast(Case.id, String))).where(Case.gemeentecode.in_(codes)))),
+            select(literal("zaak:").concat(cast(Case.id, String))).where(visible(Case.gemeentecode)))),
             include_aliases=True),
         with_loader_criteria(Terugmelding, Terugmelding.signal_id.in_(visible_signals), include_aliases=True),
         *per_case,

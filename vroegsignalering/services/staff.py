@@ -17,8 +17,6 @@ from engine.db import transactional
 from engine.models import User
 from engine.identity.web_sessions import StoredSession
 
-from .. import gemeenten
-
 SESSION_LIFETIME = web_sessions.LIFETIME  # a web session ends 8 hours after sign-in, however active
 LOCKED = "locked"  # too many failed attempts for this username or address: the password was not checked
 WRONG = "wrong"  # unknown user, disabled account or wrong password
@@ -31,7 +29,6 @@ class StaffMember:
     id: int
     username: str
     role: str
-    gemeenten: tuple[str, ...] = ()  # the municipalities whose cases they see (R37, scope.py)
 
 
 @dataclass(frozen=True)
@@ -88,19 +85,18 @@ def authenticate_token(engine, token: str) -> tuple[StaffMember | None, str | No
         return None, UNKNOWN
     with engine.uow() as uow:
         user, refusal = accounts.check_token(uow.session, token, engine.clock.now())
-        return (_member(uow.session, engine, user) if user is not None else None), refusal
+        return (_member(user) if user is not None else None), refusal
 
 
 def active_member(engine, user_id: int) -> StaffMember | None:
     """The staff member with this id while the account is active, else None (the session's user)."""
     with engine.uow() as uow:
         user = uow.session.get(User, user_id)
-        return _member(uow.session, engine, user) if user is not None and user.active else None
+        return _member(user) if user is not None and user.active else None
 
 
-def _member(session, engine, user: User) -> StaffMember:
-    return StaffMember(id=user.id, username=user.username, role=user.role,
-                       gemeenten=gemeenten.codes_of(session, user.id, engine.settings.gemeentecode))
+def _member(user: User) -> StaffMember:
+    return StaffMember(id=user.id, username=user.username, role=user.role)
 
 
 # --- web sessions --------------------------------------------------------------------------------------------------

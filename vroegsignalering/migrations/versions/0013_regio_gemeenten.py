@@ -31,7 +31,6 @@ def upgrade():
         sa.Column('contact_telefoon', sa.String(length=30), nullable=True),
         sa.Column('contact_email', sa.String(length=254), nullable=True),
         sa.Column('contact_website', sa.String(length=254), nullable=True),
-        sa.Column('gesloten_dagen', sa.JSON(), nullable=True),
         sa.Column('minimum_bedrag', sa.String(length=200), nullable=True),
         sa.Column('bewaartermijnen', sa.String(length=200), nullable=True),
         sa.Column('ddas_leverancier', sa.String(length=100), nullable=True),
