@@ -185,3 +185,23 @@ def test_retention_follows_the_case_s_municipality(vs, web, clock):
     run = run_retention(vs, dry_run=True, now=local(2027, 2, 20, 9, 0))
     assert [item.case_id for item in run.due] == [kevin]  # Zaanstad keeps a month; the installation 18 (R28)
     assert fatima not in run.held
+
+
+def test_a_referral_for_a_resident_of_another_municipality_goes_there(vs, clock):
+    from tests.support.web import REFERRAL, csrf_from
+    from webapp import create_app
+
+    add_gemeente(vs, "0479", "Gemeente Zaanstad", actor="test")
+    add_staff(vs, "ams", "hulpverlener", PASSWORD, ["0363"], actor="test")
+    web = create_app(engine=vs).test_client()
+    assert log_in(web, "ams").status_code == 302
+    kevin = {**REFERRAL, "bsn": "999990457", "voorletters": "K.", "voornamen": "Kevin", "achternaam": "Brouwer",
+             "geboortedatum": "1984-04-04", "postcode": "1506 EE", "huisnummer": "55", "huisnummertoevoeging": "",
+             "straatnaam": "Westzijde", "plaatsnaam": "Zaandam"}
+    response = web.post("/signalen/nieuw", data={**kevin, "csrf_token": csrf_from(web, "/signalen/nieuw")})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/signalen/nieuw")
+    assert "andere gemeente (0479)" in web.get("/signalen/nieuw").get_data(as_text=True)
+    with vs.uow() as uow:
+        signal = uow.session.scalar(select(Signaal).where(Signaal.bsn == "999990457"))
+        assert uow.session.get(Case, signal.case_id).gemeentecode == "0479"
+    assert vs.verify()[1] == []  # the referral's event joined the case's chain
