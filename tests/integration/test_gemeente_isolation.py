@@ -224,3 +224,16 @@ def test_work_cannot_be_handed_to_staff_of_another_municipality(region):
     coordinator.post("/werklijst/toewijzen", data={"csrf_token": token, "taak": str(row.id),
                                                    "toewijzen_aan": f"{HULPVERLENER}-b"})
     assert open_tasks(engine, a_case)[row.element_id].assignee != f"{HULPVERLENER}-b"
+
+
+def test_the_access_document_of_a_b_resident_holds_nothing_of_b(region, clock):
+    engine, partner, _a_case = region
+    app = create_app(engine=engine)
+    _fill_b(engine, app.test_client(), partner, clock)
+    auditor = _signed_in(app, f"{AUDITOR}-a")
+    response = auditor.post("/audit/inzage", data={"bsn": KEVIN_BSN, "csrf_token": csrf_from(auditor, "/audit/inzage")})
+    text = response.get_data(as_text=True)
+    assert not [marker for marker in MARKERS if marker in text and marker != KEVIN_BSN], text[:2000]
+    own = _signed_in(app, f"{AUDITOR}-b")
+    mine = own.post("/audit/inzage", data={"bsn": KEVIN_BSN, "csrf_token": csrf_from(own, "/audit/inzage")})
+    assert "Brouwer" in mine.get_data(as_text=True)  # the marker means it
