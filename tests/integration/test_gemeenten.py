@@ -205,3 +205,18 @@ def test_a_referral_for_a_resident_of_another_municipality_goes_there(vs, clock)
         signal = uow.session.scalar(select(Signaal).where(Signaal.bsn == "999990457"))
         assert uow.session.get(Case, signal.case_id).gemeentecode == "0479"
     assert vs.verify()[1] == []  # the referral's event joined the case's chain
+
+
+def test_the_process_owner_sees_which_version_is_a_municipality_s_variant(basis):
+    from webapp import create_app
+
+    add_gemeente(basis, "0479", "Gemeente Zaanstad", actor="test")
+    bundle = basis.read_bundle([DATA / "basis"], DATA / "basis" / "forms")
+    basis.deploy({name: text.replace('name="Basis', 'name="Basis Zaanstad') if name.endswith(".bpmn") else text
+                  for name, text in bundle.items()}, actor="test", gemeentecode="0479")
+    add_staff(basis, "pe", "proceseigenaar", PASSWORD, ["0363"], actor="test")
+    web = create_app(engine=basis).test_client()
+    assert log_in(web, "pe").status_code == 302
+    assert "alleen gemeente 0479" in web.get("/processen").get_data(as_text=True)
+    assert "alle gemeenten" in web.get("/processen/versies/1").get_data(as_text=True)
+    assert "alleen gemeente 0479 (eigen variant)" in web.get("/processen/versies/2").get_data(as_text=True)
