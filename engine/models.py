@@ -52,6 +52,8 @@ class ProcessVersion(Base):
     files: Mapped[dict] = mapped_column(JSON, deferred=True)  # {relative path: text}: loaded only to parse
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str] = mapped_column(String(200))
+    # a municipality's own variant (its new cases start on it); None: shared by every municipality
+    gemeentecode: Mapped[str | None] = mapped_column(String(4))
 
 
 class Case(Base):

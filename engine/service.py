@@ -79,10 +79,12 @@ class Engine:
         return [], sorted(parse_bundle(files, validate_xsd=False).get_process_ids())
 
     @transactional
-    def deploy(self, files: dict[str, str], actor: str) -> list[tuple[str, int]]:
-        """Validate and deploy; returns (process id, version) of each new version (empty when unchanged)."""
+    def deploy(self, files: dict[str, str], actor: str, gemeentecode: str | None = None) -> list[tuple[str, int]]:
+        """Validate and deploy (shared, or as `gemeentecode`'s own variant); returns (process id, version) of each
+        new version (empty when unchanged)."""
         with self.uow() as uow:
-            created = deploy_bundle(uow.session, files, actor, self.clock.now(), self.functions, self.contract)
+            created = deploy_bundle(uow.session, files, actor, self.clock.now(), self.functions, self.contract,
+                                    gemeentecode)
             result = [(v.process_id, v.version) for v in created]
             uow.commit()
         return result

@@ -17,7 +17,9 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -65,6 +67,15 @@ def rules_from_settings(settings) -> Rules:
     return Rules(_amount(minimum), per_type, int(setting(settings, "herhaling_termijn_dagen", 180)))
 
 
+def with_minimum(rules: Rules, minimum: str | None) -> Rules:
+    """The rules with a municipality's own minimum amount (as VROEG_MINIMUM_BEDRAG), or unchanged without one."""
+    if not minimum:
+        return rules
+    own = rules_from_settings(SimpleNamespace(minimum_bedrag=minimum, herhaling_termijn_dagen=rules.herhaling_dagen,
+                                              extra={}))
+    return own
+
+
 def _amount(value) -> Decimal:
     try:
         return Decimal(str(value))
@@ -84,9 +95,13 @@ def age_on(born: date | None, day: date) -> int | None:
 
 # --- the facts ---------------------------------------------------------------------------------------------
 
-def assess(session: Session, brp, signal: Signaal, partner_type: str, rules: Rules) -> dict:
-    """Every fact about a stored signal (see the module docstring). Raises BrpError when the BRP cannot answer."""
-    facts = brp_facts(brp, signal, signal.gemeentecode)
+def assess(session: Session, brp, signal: Signaal, partner_type: str, rules: Rules,
+           gemeenten: Collection[str] | None = None, minimums: dict | None = None) -> dict:
+    """Every fact about a stored signal (see the module docstring); `gemeenten`: the installation's municipalities
+    (default: the signal's); `minimums`: a municipality's own minimum amount by code, for the municipality the BRP
+    places the resident in. Raises BrpError when the BRP cannot answer."""
+    facts = brp_facts(brp, signal, gemeenten or (signal.gemeentecode,))
+    rules = with_minimum(rules, (minimums or {}).get(facts["gemeente"] or signal.gemeentecode))
     bsn = facts["bsn"] or signal.bsn
     shv, counsellor = debt_help(session, bsn, signal.signaaldatum)
     reasons = legal_conditions(partner_type, signal, rules)

@@ -10,11 +10,15 @@ from engine.service import Engine
 
 from .diagram_contract import vroegsignalering_contract
 from .hooks import default_hooks
+from .scope import install as install_scope
 from .termijnen import LEADING_KINDS
 
 
 def build_engine(settings, clock: Clock | None = None, *, db_engine=None, password_hasher=None) -> Engine:
     """The engine for vroegsignalering: step hooks (feedback outbox, case row, contact attempts, reassignment after
-    an escalation), the domain's diagram contract, and the statutory deadline as the one that makes work late."""
-    return Engine(settings, clock, db_engine, contract=vroegsignalering_contract(), hooks=default_hooks(settings),
-                  leading_deadline_kinds=LEADING_KINDS, password_hasher=password_hasher)
+    an escalation), the domain's diagram contract, the statutory deadline as the one that makes work late, and
+    the municipality scope on every session (scope.py)."""
+    engine = Engine(settings, clock, db_engine, contract=vroegsignalering_contract(), hooks=default_hooks(settings),
+                    leading_deadline_kinds=LEADING_KINDS, password_hasher=password_hasher)
+    install_scope(engine.session_factory)  # a staff member sees only their municipalities' cases (scope.py)
+    return engine

@@ -6,6 +6,7 @@ RaadpleegMetBurgerservicenummer then fetches what the facts need for all of them
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from .brp import RAADPLEEG_BSN, ZOEK_ADRES, ZOEK_NAAM, address_of, is_deceased
 from .household import household_key
@@ -23,27 +24,33 @@ _NAME = re.compile(r"[a-zA-Z0-9\u00C0-\u017E .\-']{1,200}")
 _PREFIX = re.compile(r"[a-zA-Z ']{1,10}")
 
 
-def brp_facts(brp, client, gemeentecode: str) -> dict:
-    """brp, naam_afwijkend, verhuisd_binnen_gemeente and bsn for a signal's client (any object with the Signal
-    column names as attributes)."""
+def brp_facts(brp, client, gemeenten: str | Collection[str]) -> dict:
+    """brp, naam_afwijkend, verhuisd_binnen_gemeente, bsn and gemeente for a signal's client (any object with the
+    Signal column names as attributes). `gemeenten`: the installation's municipality codes (R37): registered in one
+    of them is `ingeschreven`, and `gemeente` is that municipality (None otherwise), where the signal goes."""
     person, unsure = find_person(brp, client)
     if person is None:
-        return {"brp": "onbekend", "naam_afwijkend": False, "verhuisd_binnen_gemeente": False, "bsn": None}
-    status = registration(person, gemeentecode)
+        return {"brp": "onbekend", "naam_afwijkend": False, "verhuisd_binnen_gemeente": False, "bsn": None,
+                "gemeente": None}
+    status = registration(person, gemeenten)
     signal_address = _address_key(_client_address(client)) if _searchable_address(client) else None
     moved = status == "ingeschreven" and signal_address is not None and \
         _address_key(address_of(person)) != signal_address
+    here = (person.get("gemeenteVanInschrijving") or {}).get("code") if status == "ingeschreven" else None
     return {"brp": status, "naam_afwijkend": unsure, "verhuisd_binnen_gemeente": moved,
-            "bsn": person.get("burgerservicenummer")}
+            "bsn": person.get("burgerservicenummer"), "gemeente": here}
 
 
-def registration(person: dict, gemeentecode: str) -> str:
-    """'overleden', 'niet_ingeschreven' (another municipality, abroad, RNI) or 'ingeschreven' (here)."""
+def registration(person: dict, gemeenten: str | Collection[str]) -> str:
+    """'overleden', 'niet_ingeschreven' (a municipality outside the installation, abroad, RNI) or 'ingeschreven'
+    (in one of `gemeenten`)."""
+    if isinstance(gemeenten, str):
+        gemeenten = (gemeenten,)
     if is_deceased(person):
         return "overleden"
     suspended = ((person.get("opschortingBijhouding") or {}).get("reden") or {}).get("code")
     municipality = (person.get("gemeenteVanInschrijving") or {}).get("code")
-    if suspended in _GONE or municipality != gemeentecode:
+    if suspended in _GONE or municipality not in gemeenten:
         return "niet_ingeschreven"
     return "ingeschreven"
 

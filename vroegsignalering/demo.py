@@ -26,14 +26,19 @@ from engine.clock import FixedClock
 from engine.models import ProcessVersion
 from .bootstrap import build_engine
 from .brp import BUNDLED_FIXTURE, address_of, is_deceased
-from .demo_assign import assign_demo_work
+from . import gemeenten
+from .demo_assign import DEMO_COUNSELLOR, assign_demo_work
 from .demo_work import plan_new_case, work
 from .importer import NIEUW
 from vroegsignalering.services.imports import import_signal
 from .intake import PROCESS_ID
 from .models import Bezwaar, Partner, SchuldhulpRegistratie, Signaal
 from .partners import ref
+from .scope import Scope, acting_in
+from vroegsignalering.services.gemeenten import add_gemeente
 from vroegsignalering.services.partners import register_partner
+
+ZAANSTAD_COUNSELLOR = "hulpverlener.zaanstad"
 
 DAYS = 70
 PARTNERS = (("Woonstichting Amstelwonen", "Huur"), ("Polderstroom Energie", "Energie"), ("Duinwater", "Water"),
@@ -77,7 +82,7 @@ def load_demo(engine, today: date | None = None, households: int | None = None) 
     state is there with any number."""
     zone = ZoneInfo(engine.settings.timezone)
     now = engine.clock.now()
-    lines = _partners(engine)
+    lines = demo_gemeenten(engine) + _partners(engine)
     with engine.uow() as uow:
         if uow.session.scalar(select(Signaal.id).limit(1)) is not None:
             return lines + ["the database already has signals: demo signals not loaded"]
@@ -129,8 +134,11 @@ def _simulate(engine, today: date, zone: ZoneInfo, households: int | None) -> li
         work(sim, plans, day)
     clock.set(datetime.combine(today, time(8, 0), zone))
     sim.fire_due_timers()
-    return ([f"demo signals: {received} received in the {DAYS} days before {today:%Y-%m-%d}, with their cases"]
-            + assign_demo_work(sim, SYSTEM_ACTOR))
+    lines = [f"demo signals: {received} received in the {DAYS} days before {today:%Y-%m-%d}, with their cases"]
+    for code, counsellor in ((engine.settings.gemeentecode, DEMO_COUNSELLOR), (ZAANSTAD["code"], ZAANSTAD_COUNSELLOR)):
+        with acting_in(Scope(frozenset({code}))):  # each counsellor gets work of their own municipality
+            lines += assign_demo_work(sim, SYSTEM_ACTOR, counsellor)
+    return lines
 
 
 def _schedule(rnd: random.Random, start: date, today: date, households: int | None) -> dict[date, list]:
@@ -149,6 +157,10 @@ def _schedule(rnd: random.Random, start: date, today: date, households: int | No
         add(day, kind, _signal(rnd, kind, person, day, extra, f"S{number}-"), Household(f"S{number}", scenario))
     for day, kind, record, household in _repeats(rnd, start):
         add(day, kind, record, household)
+    region = random.Random(479)  # drawn apart, so the households below come out as they always did
+    for number, (offset, kind, person, scenario) in enumerate(_zaanstad()):
+        day = start + timedelta(days=offset)
+        add(day, kind, _signal(region, kind, person, day, {}, f"Z{number}-"), Household(f"SZ{number}", scenario))
     for number, person in enumerate(_households(rnd)[:households]):
         household = Household(f"H{number}", SCENARIOS[number % len(SCENARIOS)] if rnd.random() < 0.85 else "bezig")
         day = start + timedelta(days=rnd.randrange(2, DAYS - 1))
@@ -210,9 +222,9 @@ def _specials() -> list[tuple[int, str, dict, dict, str]]:
     maiden = {**people["999990044"], "voorvoegsel": "de", "achternaam": "Vries"}  # known by her husband's name
     return [
         (3, "Water", people["999990172"], {}, "geen_hulp"),  # deceased: the household is still offered help
-        (4, "Zorg", people["999990226"], {}, "quick_fix"),  # not residents here: forwarded
+        (4, "Zorg", people["999990226"], {}, "quick_fix"),  # not residents of the installation: forwarded
         (6, "Energie", people["999990445"], {}, "quick_fix"),
-        (8, "Huur", people["999990457"], {}, "quick_fix"),
+        (8, "Huur", people["999990457"], {}, "quick_fix"),  # a resident of Zaanstad: Zaanstad's case
         (5, "Huur", people["999990147"], {}, "quick_fix"),  # running debt-help track: handed over
         (7, "Energie", people["999990299"], {}, "overdracht"),  # debt help closed three months ago
         (9, "Huur", people["999990251"], {}, "geen_hulp"),  # objection on file: a landlord's signal is refused,
@@ -224,6 +236,32 @@ def _specials() -> list[tuple[int, str, dict, dict, str]]:
         (30, "Energie", people["999990238"], {"soort": "eindelevering", "crisissignaal": True},
          "blijft_liggen"),  # a crisis nobody picks up: overdue after 3 working days
     ]
+
+
+# The second municipality of the demo (R37): its residents in the BRP fixture, each a household with a fixed path.
+ZAANSTAD = {"code": "0479", "naam": "Gemeente Zaanstad", "contact_telefoon": "14 075",
+            "contact_email": "vroegsignalering@zaanstad.example", "contact_adres": "Postbus 2000, 1500 GA Zaandam"}
+_ZAANSTAD_PATHS = ((3, "Huur", "quick_fix"), (5, "Energie", "overdracht"), (9, "Water", "geen_hulp"),
+                   (14, "Zorg", "geen_contact"), (DAYS - 12, "Huur", "bezig"), (DAYS - 6, "Energie", "bezig"),
+                   (DAYS - 3, "Water", "bezig"))
+
+
+def _zaanstad() -> list[tuple[int, str, dict, str]]:
+    """(day offset, partner type, client, scenario) for each fixture resident of Zaanstad besides the special one."""
+    people = [_client(p) for bsn, p in _fixture().items() if p["_gemeente"] == ZAANSTAD["code"]
+              and bsn not in SPECIAL_BSNS]
+    return [(offset, kind, person, scenario) for (offset, kind, scenario), person in zip(_ZAANSTAD_PATHS, people)]
+
+
+def demo_gemeenten(engine) -> list[str]:
+    """The demo's second municipality, Zaanstad, when it is not there yet (report lines)."""
+    with engine.uow() as uow:
+        known = gemeenten.all_codes(uow.session)
+    if ZAANSTAD["code"] in known:
+        return []
+    details = {name: value for name, value in ZAANSTAD.items() if name not in ("code", "naam")}
+    add_gemeente(engine, ZAANSTAD["code"], ZAANSTAD["naam"], actor=SYSTEM_ACTOR, **details)
+    return [f"demo municipality: {ZAANSTAD['code']} {ZAANSTAD['naam']} (besides {engine.settings.gemeentecode})"]
 
 
 EXEMPLAR_ADDRESSES = (("Zeeburgerdijk", "1094AA"), ("Ookmeerweg", "1067SM"), ("Kinkerstraat", "1053DV"),

@@ -18,8 +18,10 @@ from engine.errors import NoWaitingReceiver
 from engine.locks import lock_case, lock_household, lock_person
 from engine.models import Case
 from .assessment import Rules, age_on, assess, household_key, is_crisis, normalise_postcode
+from . import gemeenten
 from .brp import BrpAdapter
 from .models import NOT_PICKED_UP, PICKED_UP, Partner, Signaal, Vroegsignaalzaak
+from .scope import unscoped
 
 log = logging.getLogger(__name__)
 PROCESS_ID = "vroegsignalering"
@@ -46,7 +48,13 @@ def receive_signal(intake: Intake, session: Session, partner: Partner, payload: 
     same partner again returns the stored signal with created False and changes nothing (R4).
 
     Locks in the engine's order (engine/locks.py): the signal's insert, the household, the person (when the BRP
-    or the partner gave a BSN), then the case joined."""
+    or the partner gave a BSN), then the case joined. Unscoped (scope.py) even in a staff member's request: the
+    household's open case may be another municipality's."""
+    with unscoped():
+        return _receive(intake, session, partner, payload, actor=actor)
+
+
+def _receive(intake: Intake, session: Session, partner: Partner, payload: dict, *, actor: str) -> tuple[Signaal, bool]:
     unknown = set(payload) - set(SIGNAL_FIELDS) - set(CLIENT_FIELDS)
     if unknown:
         raise ValueError(f"unknown signal fields: {', '.join(sorted(unknown))}")
@@ -58,8 +66,12 @@ def receive_signal(intake: Intake, session: Session, partner: Partner, payload: 
     if winner is not signal:
         return winner, False
     lock_household(session, signal.household_key)
-    facts = assess(session, intake.brp, signal, partner.type, intake.rules)
+    facts = assess(session, intake.brp, signal, partner.type, intake.rules, installation(session, intake.runtime),
+                   gemeenten.own_minimums(session))
     signal.bsn = facts["bsn"] or signal.bsn
+    # R37: to the municipality where the BRP registers the person; otherwise (not found, another municipality:
+    # "geen inwoner") the installation's first municipality, whose staff forward it
+    signal.gemeentecode = facts.pop("gemeente") or signal.gemeentecode
     data = case_data(signal, partner.type, facts)
     same_person = facts["bsn"] if not facts["naam_afwijkend"] else None
     if same_person:
@@ -69,6 +81,12 @@ def receive_signal(intake: Intake, session: Session, partner: Partner, payload: 
     if zaak is None or not _join(intake.runtime, session, signal, zaak, data, actor):
         _start(intake.runtime, session, signal, data, actor)
     return signal, True
+
+
+def installation(session: Session, runtime: Runtime) -> list[str]:
+    """The municipalities this installation serves (the first one added if there is none yet)."""
+    gemeenten.ensure_first(session, runtime, runtime.clock.now())
+    return gemeenten.all_codes(session)
 
 
 def new_signal(partner: Partner, payload: dict, *, gemeentecode: str, now) -> Signaal:

@@ -20,8 +20,10 @@ read in queries/retention.py.
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -102,16 +104,23 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
-def due_cases(session: Session, schedule: dict[str, int], today: date) -> tuple[list[Due], list[int]]:
-    """Closed cases not yet removed whose term has passed on `today`: (due, held back by a legal hold)."""
-    rows = session.execute(
-        select(Vroegsignaalzaak.case_id, Vroegsignaalzaak.eindresultaat, Vroegsignaalzaak.afgesloten_op,
-               Bewaarblokkade.case_id)
-        .outerjoin(Verwijdering, Verwijdering.case_id == Vroegsignaalzaak.case_id)
-        .outerjoin(Bewaarblokkade, Bewaarblokkade.case_id == Vroegsignaalzaak.case_id)
-        .where(Vroegsignaalzaak.open.is_(False), Vroegsignaalzaak.afgesloten_op.is_not(None),
-               Verwijdering.case_id.is_(None))
-        .order_by(Vroegsignaalzaak.case_id))
+def due_cases(session: Session, schedule: dict[str, int], today: date, *, only: str | None = None,
+              besides: Collection[str] = ()) -> tuple[list[Due], list[int]]:
+    """Closed cases not yet removed whose term has passed on `today`: (due, held back by a legal hold). `only`:
+    just this municipality's cases; `besides`: not these municipalities' (they have terms of their own, R37)."""
+    stmt = (select(Vroegsignaalzaak.case_id, Vroegsignaalzaak.eindresultaat, Vroegsignaalzaak.afgesloten_op,
+                   Bewaarblokkade.case_id)
+            .join(Case, Case.id == Vroegsignaalzaak.case_id)
+            .outerjoin(Verwijdering, Verwijdering.case_id == Vroegsignaalzaak.case_id)
+            .outerjoin(Bewaarblokkade, Bewaarblokkade.case_id == Vroegsignaalzaak.case_id)
+            .where(Vroegsignaalzaak.open.is_(False), Vroegsignaalzaak.afgesloten_op.is_not(None),
+                   Verwijdering.case_id.is_(None))
+            .order_by(Vroegsignaalzaak.case_id))
+    if only is not None:
+        stmt = stmt.where(Case.gemeentecode == only)
+    if besides:
+        stmt = stmt.where(Case.gemeentecode.not_in(list(besides)))
+    rows = session.execute(stmt)
     due, held = [], []
     for case_id, result, closed, hold in rows:
         rule = RULE_OF.get(result, "hulp")  # an unknown result keeps the data longest
@@ -123,6 +132,18 @@ def due_cases(session: Session, schedule: dict[str, int], today: date) -> tuple[
         else:
             due.append(Due(case_id, rule, schedule[rule], closed, expires))
     return due, held
+
+
+def due_per_municipality(session: Session, settings, today: date, own_terms: dict[str, str]
+                         ) -> tuple[list[Due], list[int]]:
+    """due_cases for the whole installation: a municipality with retention terms of its own (`own_terms`: code ->
+    terms as VROEG_BEWAARTERMIJNEN, R37) by those, every other by the installation's."""
+    due, held = due_cases(session, schedule_from_settings(settings), today, besides=own_terms)
+    for code, terms in sorted(own_terms.items()):
+        own = schedule_from_settings(SimpleNamespace(bewaartermijnen=terms, extra={}))
+        more_due, more_held = due_cases(session, own, today, only=code)
+        due, held = due + more_due, held + more_held
+    return sorted(due, key=lambda item: item.case_id), sorted(held)
 
 
 def erase_case(session: Session, case: Case, item: Due, *, actor: str, now: datetime, note: str | None = None) -> None:

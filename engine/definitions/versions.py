@@ -40,8 +40,9 @@ def content_hash(files: dict[str, str]) -> str:
 
 
 def deploy_bundle(session: Session, files: dict[str, str], actor: str, at, functions,
-                  contract: DiagramContract | None = NO_CONTRACT) -> list[ProcessVersion]:
-    """Validate, then store a new version of each executable process whose content changed; return the new ones."""
+                  contract: DiagramContract | None = NO_CONTRACT, gemeentecode: str | None = None) -> list[ProcessVersion]:
+    """Validate, then store a new version of each executable process whose content changed; return the new ones.
+    With `gemeentecode` the versions are that municipality's own variant (its cases start on it), else shared."""
     problems = validate_bundle(files, functions, contract)
     if problems:
         raise InvalidDiagram(problems)
@@ -49,7 +50,7 @@ def deploy_bundle(session: Session, files: dict[str, str], actor: str, at, funct
     created = []
     for process_id in parser.get_process_ids():
         version_files = _files_for_process(parser, process_id, files)
-        version = _new_version_if_changed(session, parser, process_id, version_files, actor, at)
+        version = _new_version_if_changed(session, parser, process_id, version_files, actor, at, gemeentecode)
         if version is not None:
             created.append(version)
     return created
@@ -73,13 +74,14 @@ def _form_names(spec, subprocess_specs) -> set[str]:
     return names
 
 
-def _new_version_if_changed(session, parser, process_id, files, actor, at) -> ProcessVersion | None:
+def _new_version_if_changed(session, parser, process_id, files, actor, at, gemeentecode) -> ProcessVersion | None:
     digest = content_hash(files)
-    latest = latest_version(session, process_id)
+    latest = latest_version(session, process_id, gemeentecode)
     if latest is not None and latest.content_hash == digest:
         return None
+    highest = session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == process_id))
     version = ProcessVersion(
-        process_id=process_id, version=(latest.version + 1) if latest else 1,
+        process_id=process_id, version=(highest or 0) + 1, gemeentecode=gemeentecode,
         name=parser.get_process_parser(process_id).get_name(), content_hash=digest, files=files,
         deployed_at=at, deployed_by=actor,
     )
@@ -88,19 +90,23 @@ def _new_version_if_changed(session, parser, process_id, files, actor, at) -> Pr
     append_event(session, chain=SYSTEM_CHAIN, kind="versie_gedeployed", actor=actor, at=at,
                  element_id=process_id,
                  data={"process_id": process_id, "version": version.version, "content_hash": digest,
-                       "files": sorted(files)})
+                       "files": sorted(files), **({"gemeentecode": gemeentecode} if gemeentecode else {})})
     return version
 
 
-def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
+def latest_version(session: Session, process_id: str, gemeentecode: str | None = None) -> ProcessVersion | None:
+    """The newest shared version (gemeentecode None), or the newest of that municipality's own variant."""
+    own = ProcessVersion.gemeentecode.is_(None) if gemeentecode is None else ProcessVersion.gemeentecode == gemeentecode
     return session.scalars(
-        select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id, own)
         .order_by(ProcessVersion.version.desc()).limit(1)
     ).first()
 
 
-def require_latest_version(session: Session, process_id: str) -> ProcessVersion:
-    version = latest_version(session, process_id)
+def require_latest_version(session: Session, process_id: str, gemeentecode: str | None = None) -> ProcessVersion:
+    """The version a new case starts on: the municipality's own variant if it has one, else the shared one."""
+    version = (gemeentecode is not None and latest_version(session, process_id, gemeentecode)) or \
+        latest_version(session, process_id)
     if version is None:
         raise UnknownProcess(process_id)
     return version

@@ -86,14 +86,16 @@ class _Primary:
 
 def start_case(rt: Runtime, session: Session, process_id: str, data: dict, *, actor: str,
                correlation_key: str | None = None, gemeentecode: str | None = None, on_created=None) -> Case:
-    """Start a case on the latest version of a process and run it to its first wait.
+    """Start a case on the latest version of a process (the municipality's own variant if it has one) and run it
+    to its first wait.
 
     on_created(case) runs once the case has its id, before the step's hooks (e.g. to link the signal to it).
     """
-    version = require_latest_version(session, process_id)
+    gemeentecode = gemeentecode or rt.gemeentecode
+    version = require_latest_version(session, process_id, gemeentecode)
     process = rt.specs.get(session, version.id)
     now = rt.clock.now()
-    case = Case(gemeentecode=gemeentecode or rt.gemeentecode, process_version_id=version.id,
+    case = Case(gemeentecode=gemeentecode, process_version_id=version.id,
                 correlation_key=correlation_key, created_at=now)
     workflow = new_workflow(process, rt.script_engine)
     initial = json_safe(data)

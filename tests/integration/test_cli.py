@@ -12,7 +12,7 @@ from engine.identity.accounts import check_password, user_for_token
 from engine.models import Event, ProcessVersion, User
 from tests.conftest import DATA, FAST_HASHER
 from webapp.cli.main import SERVE_THREADS
-from webapp.cli.accounts import DEMO_PASSWORD, DEMO_USERS
+from webapp.cli.accounts import DEMO_PASSWORD, DEMO_REGION_USERS, DEMO_USERS
 
 PROBLEM_LINE = re.compile(r"^[^:\s]+: [^:\s]+: .+$")
 
@@ -229,10 +229,10 @@ def test_demo_twice_is_harmless(vroeg, engine):
     second = vroeg("demo")
     assert (first.exit_code, second.exit_code) == (0, 0), first.output + second.output
     assert "process basis: version 1 deployed" in first.stdout and "unchanged" in second.stdout
-    assert DEMO_PASSWORD in first.stdout and all(name in first.stdout for name, _ in DEMO_USERS)
-    assert count(engine, User) == len(DEMO_USERS)
+    assert DEMO_PASSWORD in first.stdout and all(name in first.stdout for name, *_ in DEMO_USERS + DEMO_REGION_USERS)
+    assert count(engine, User) == len(DEMO_USERS) + len(DEMO_REGION_USERS)
     with engine.uow() as uow:
-        for username, role in DEMO_USERS:
+        for username, role, *_gemeente in DEMO_USERS + DEMO_REGION_USERS:
             assert check_password(uow.session, username, DEMO_PASSWORD, hasher=FAST_HASHER).role == role
 
 
@@ -246,7 +246,7 @@ def test_demo_if_empty_leaves_a_database_with_users_alone(vroeg, engine):
 def test_demo_without_processes_still_creates_the_accounts(vroeg, engine, tmp_path):
     result = vroeg("demo", "--if-empty", VROEG_PROCESSES_PATH=str(tmp_path / "leeg"))
     assert result.exit_code == 0, result.output
-    assert "nothing deployed" in result.stdout and count(engine, User) == len(DEMO_USERS)
+    assert "nothing deployed" in result.stdout and count(engine, User) == len(DEMO_USERS) + len(DEMO_REGION_USERS)
 
 
 # --- serve (waitress replaced: the test checks the wiring, not the server) ---

@@ -39,8 +39,10 @@ def csv_table(web, name: str, **period) -> dict:
 
 
 def ddas_counts(vroeg, tmp_path, van: str, tot: str) -> dict:
+    """The counts of the DDAS delivery of the first municipality (0363), whose staff the dashboard's reader is: the
+    demo's second municipality is not theirs to count (R37)."""
     out = tmp_path / f"ddas-{van}.json"
-    result = vroeg("export", "ddas", "--van", van, "--tot", tot, "--out", str(out), **REAL)
+    result = vroeg("export", "ddas", "--van", van, "--tot", tot, "--gemeente", "0363", "--out", str(out), **REAL)
     assert result.exit_code == 0, result.stderr
     delivery = json.loads(out.read_text(encoding="utf-8"))
     signals = [s for lv in delivery["leveringen"] for s in lv["vroegsignalen"]]

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from engine.models import UserTask
-from tests.support.web import sign_in
+from tests.support.web import log_in, sign_in
 from webapp import create_app
 
 
@@ -30,3 +30,25 @@ def test_an_empty_my_tasks_explains_where_the_work_is(vs):
     assert "Er staan nu geen taken op uw naam." in html
     assert "De taken die nog niemand heeft, staan bij" in html and "weergave=alle" in html
     assert "Een coördinator kan ook taken aan u toewijzen" in html
+
+
+def test_the_demo_has_two_municipalities_each_with_its_own_staff_and_cases(vroeg_shipped, engine):
+    from engine.models import Case
+    from vroegsignalering.gemeente_models import Gemeente
+
+    result = vroeg_shipped("demo", "--datum", "2026-12-28", "--huishoudens", "10")
+    assert result.exit_code == 0, result.stderr
+    assert "0479 Gemeente Zaanstad" in result.stdout and "hulpverlener.zaanstad" in result.stdout
+    with engine.uow() as uow:
+        assert set(uow.session.scalars(select(Gemeente.code))) == {"0363", "0479"}
+        cases = dict(uow.session.execute(select(Case.gemeentecode, func.count()).group_by(Case.gemeentecode)).all())
+        zaanstad_work = uow.session.scalars(select(Case.gemeentecode).join(UserTask, UserTask.case_id == Case.id)
+                                            .where(UserTask.assignee == "hulpverlener.zaanstad")).all()
+    assert cases["0479"] >= 6 and cases["0363"] > cases["0479"]
+    assert zaanstad_work and set(zaanstad_work) == {"0479"}
+    web = create_app(engine=engine).test_client()
+    assert log_in(web, "hulpverlener.zaanstad", "vroeg-demo-2026").status_code == 302
+    page = web.get("/werklijst?weergave=alle").get_data(as_text=True)
+    main = page.split("<main", 1)[1]
+    assert re.search(r"\b15\d\d [A-Z]{2}\b", main)  # households in Zaanstad (15xx)
+    assert not re.search(r"\b1[01]\d\d [A-Z]{2}\b", main)  # and none in Amsterdam (10xx, 11xx)

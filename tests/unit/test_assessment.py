@@ -287,7 +287,8 @@ def test_a_letter_in_the_wrong_field_is_no_move(brp):
 def test_unknown_person(brp):
     facts = brp_facts(brp, signal(voornamen="Piet", achternaam="Puk", geboortedatum=date(1970, 1, 1),
                                   postcode="1011AA", huisnummer=1, huisnummertoevoeging=None), "0363")
-    assert facts == {"brp": "onbekend", "naam_afwijkend": False, "verhuisd_binnen_gemeente": False, "bsn": None}
+    assert facts == {"brp": "onbekend", "naam_afwijkend": False, "verhuisd_binnen_gemeente": False, "bsn": None,
+                     "gemeente": None}
 
 
 class Recording(FixtureBrp):
@@ -417,7 +418,8 @@ def test_assess_returns_exactly_the_contract_keys(engine, brp):
         uow.session.add(new)
         uow.session.flush()
         facts = assess(uow.session, brp, new, "Huur", Rules())
-    assert set(facts) == FACT_KEYS
+    assert set(facts) == FACT_KEYS | {"gemeente"}  # and where it goes (R37), which intake takes out
+    assert facts["gemeente"] == "0363"
     assert facts["bezwaar"] and facts["rechtspersoon"] and facts["onterecht"]
     assert facts["onterecht_reden"] == "achterstand jonger dan 30 dagen (16 dagen)"
     assert (facts["shv"], facts["shv_hulpverlener"], facts["herhaald"]) == ("geen", None, False)

@@ -23,6 +23,7 @@ class VersionSummary:
     name: str
     deployed_at: datetime
     deployed_by: str
+    gemeentecode: str | None = None  # a municipality's own variant (R37); None: shared
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class VersionRow:
     deployed_by: str
     open: int
     closed: int
+    gemeentecode: str | None = None  # a municipality's own variant (R37); None: shared
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ class VersionCounts:
 
 
 def _summary(v: ProcessVersion) -> VersionSummary:
-    return VersionSummary(v.id, v.process_id, v.version, v.name or v.process_id, v.deployed_at, v.deployed_by)
+    return VersionSummary(v.id, v.process_id, v.version, v.name or v.process_id, v.deployed_at, v.deployed_by,
+                          v.gemeentecode)
 
 
 def _get(session, version_id: int) -> ProcessVersion:
@@ -78,14 +81,14 @@ def version_rows(engine) -> list[VersionRow]:
     closed = func.coalesce(func.sum(case((Case.status == "completed", 1), else_=0)), 0)
     total = func.count(Case.id)
     columns = (ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.version, ProcessVersion.name,
-               ProcessVersion.deployed_at, ProcessVersion.deployed_by)
+               ProcessVersion.deployed_at, ProcessVersion.deployed_by, ProcessVersion.gemeentecode)
     stmt = (select(*columns, total.label("total"), closed.label("closed"))
             .outerjoin(Case, Case.process_version_id == ProcessVersion.id)
             .group_by(*columns)
             .order_by(ProcessVersion.process_id, ProcessVersion.version.desc()))
     with engine.uow() as uow:
         return [VersionRow(r.id, r.process_id, r.version, r.name or r.process_id, r.deployed_at, r.deployed_by,
-                           int(r.total) - int(r.closed), int(r.closed))
+                           int(r.total) - int(r.closed), int(r.closed), r.gemeentecode)
                 for r in uow.session.execute(stmt)]
 
 

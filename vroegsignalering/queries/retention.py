@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from ..retention import Due, due_cases, schedule_from_settings
+from .. import gemeenten
+from ..retention import Due, due_per_municipality, schedule_from_settings
 from ..retention_models import Bewaarblokkade, Verwijdering
 
 
@@ -45,7 +46,8 @@ def read_overview(engine, *, days: int = 31, limit: int = 50) -> Overview:
     today = engine.calendar.local_date(engine.clock.now())
     with engine.uow() as uow:
         session = uow.session
-        due, _ = due_cases(session, schedule, date.fromordinal(today.toordinal() + days))
+        due, _ = due_per_municipality(session, engine.settings, date.fromordinal(today.toordinal() + days),
+                                      gemeenten.own_retention(session))
         holds = [Hold(h.case_id, h.reden, h.geplaatst_door, h.geplaatst_op)
                  for h in session.scalars(select(Bewaarblokkade).order_by(Bewaarblokkade.geplaatst_op))]
         recent = [Removal(r.case_id, r.regel, r.termijn_maanden, r.afgesloten_op, r.verwijderd_op, r.door)

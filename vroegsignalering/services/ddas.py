@@ -3,23 +3,42 @@
 period and municipality, how many records (no personal data)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from engine.db import transactional
 from engine.history.audit import SYSTEM_CHAIN, append_event
+from .. import gemeenten
 from ..ddas import Page, build_delivery, build_page
+from ..scope import Scope, acting_in
 
 EXPORTED, DELIVERED = "ddas_geexporteerd", "ddas_geleverd"
+
+
+def _for_gemeente(settings, gemeente):
+    """The installation's settings as one municipality's delivery sees them: its code, its supplier code, and its
+    name as the supplying organisation unless VROEG_ORGANISATIE_NAAM names one (a regional credit bank)."""
+    changes = {"gemeentecode": gemeente.code}
+    if not settings.organisatie_naam:
+        changes["organisatie_naam"] = gemeente.naam
+    if gemeente.ddas_leverancier:
+        changes["gegevensleverancier_code"] = gemeente.ddas_leverancier
+    return replace(settings, **changes)
 
 
 @transactional
 def export_ddas(engine, van: date, tot: date, *, actor: str, gemeentecode: str | None = None,
                 schema: str = "1.2") -> dict:
-    """The delivery for [van, tot] of one municipality (default: the installation's); recorded in the history."""
+    """The delivery for [van, tot] of one municipality (default: the installation's first; R37: only its signals
+    and cases, its DDAS supplier code when it has one; GemeenteError for an unknown code); the export (period and
+    counts, no personal data) is recorded in the history."""
     code = gemeentecode or engine.settings.gemeentecode
-    with engine.uow() as uow:
+    with engine.uow() as uow, acting_in(Scope(frozenset({code}))):
         now = engine.clock.now()
-        delivery = build_delivery(uow.session, engine.settings, van, tot, now, gemeentecode=code, schema=schema)
+        settings = engine.settings
+        if gemeentecode is not None:
+            settings = _for_gemeente(settings, gemeenten.require_one(uow.session, gemeentecode))
+        delivery = build_delivery(uow.session, settings, van, tot, now, gemeentecode=code, schema=schema)
         [levering] = delivery["leveringen"]
         append_event(uow.session, chain=SYSTEM_CHAIN, kind=EXPORTED, actor=actor, at=now,
                      data={"van": van.isoformat(), "tot": tot.isoformat(), "gemeentecode": code, "schema": schema,

@@ -24,6 +24,8 @@ class SignalRef:
     id: int
     created: bool
     case_id: int | None
+    gemeentecode: str | None = None  # the municipality the signal went to (R37)
+    mine: bool = True  # the case is in the acting staff member's municipalities
 
 
 class UnknownPartner(EngineError):

@@ -1,6 +1,6 @@
 """The plan van aanpak of a case, as the counsellor prints it for the resident and the file: the answers of the
-completed plan and first conversation, the case header, the collection pause's end and the organisation's contact
-details. Reading it is written to the access log in the same transaction."""
+completed plan and first conversation, the case header, the collection pause's end and the contact details of the
+case's municipality (R37). Reading it is written to the access log in the same transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,6 +14,7 @@ from engine.models import Case, Event
 from engine.roles import COORDINATOR, HULPVERLENER
 
 from ..queries.beheer import counsellor_names
+from .. import gemeenten
 from ..queries.case_header import CaseHeader, case_header
 from .tasks import Actor
 
@@ -67,7 +68,8 @@ def open_plan(engine, actor: Actor, case_id: int, action: str) -> Plan:
         forms = engine.specs.get(session, case.process_version_id).forms
         naam, telefoon = counsellor_names(session, [done[PLAN].by]).get(done[PLAN].by, (None, None))
         plan = Plan(case_header(session, case), done[PLAN], done.get(GESPREK), forms,
-                    _incassostop_einde(session, case_id), _organisatie(engine.settings), naam, telefoon)
+                    _incassostop_einde(session, case_id),
+                    gemeenten.letter_contact(session, engine.settings, case.gemeentecode), naam, telefoon)
         record_access(session, username=actor.username, role=actor.role, case_id=case_id, action=action,
                       at=engine.clock.now())
         uow.commit()
@@ -91,7 +93,3 @@ def _incassostop_einde(session, case_id: int) -> date | None:
     except ValueError:
         return None
 
-
-def _organisatie(settings) -> dict:
-    names = ("naam", "contact_naam", "contact_telefoon", "contact_email", "contact_functie")
-    return {name: getattr(settings, f"organisatie_{name}", "") or "" for name in names}

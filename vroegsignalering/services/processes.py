@@ -12,6 +12,8 @@ from engine.errors import EngineError, InvalidDiagram
 
 from vroegsignalering.queries.process_versions import VersionSummary, versions_by_number
 
+from .. import gemeenten
+
 
 class DraftChangedMeanwhile(EngineError):
     """Someone else saved the draft while this save was being written (the row version moved under it)."""
@@ -34,10 +36,15 @@ def validate_files(engine, paths, forms_path=None) -> tuple[list, list[str]]:
     return engine.validate(engine.read_bundle(paths, forms_path))
 
 
-def deploy_files(engine, paths=None, forms_path=None, *, actor: str) -> list[tuple[str, int]]:
+def deploy_files(engine, paths=None, forms_path=None, *, actor: str,
+                 gemeentecode: str | None = None) -> list[tuple[str, int]]:
     """Check and deploy files on disk (default: the configured processes directory) as new versions of what changed:
-    (process id, version) per new version. Raises InvalidDiagram, and then nothing is stored."""
-    return engine.deploy(engine.read_bundle(paths, forms_path), actor=actor)
+    (process id, version) per new version; with `gemeentecode` as that municipality's own variant (R37, checked to
+    be one of the installation's). Raises InvalidDiagram, and then nothing is stored; GemeenteError."""
+    if gemeentecode is not None:
+        with engine.uow() as uow:
+            gemeenten.require(uow.session, [gemeentecode])
+    return engine.deploy(engine.read_bundle(paths, forms_path), actor=actor, gemeentecode=gemeentecode)
 
 
 def create_draft(engine, name: str, files: dict, *, actor: str) -> int:

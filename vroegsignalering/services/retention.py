@@ -14,10 +14,11 @@ from engine.models import Case, Event
 
 from ..models import Vroegsignaalzaak
 from ..retention import (
-    HOLD_KIND, RELEASE_KIND, REQUEST_RULE, RUN_KIND, Due, RetentionError, RetentionRun, due_cases, erase_case,
-    schedule_from_settings,
+    HOLD_KIND, RELEASE_KIND, REQUEST_RULE, RUN_KIND, Due, RetentionError, RetentionRun, due_per_municipality,
+    erase_case,
 )
 from ..retention_models import Bewaarblokkade, Verwijdering
+from .. import gemeenten
 
 
 def run_retention(engine, *, dry_run: bool = False, actor: str = "systeem",
@@ -25,10 +26,9 @@ def run_retention(engine, *, dry_run: bool = False, actor: str = "systeem",
     """Remove the personal data of every case that is due today (`now`, default the engine's clock): each case its
     own transaction, then the run recorded in the system history. A dry run only lists."""
     now = now or engine.clock.now()
-    schedule = schedule_from_settings(engine.settings)
     today = engine.calendar.local_date(now)
     with engine.uow() as uow:
-        due, held = due_cases(uow.session, schedule, today)
+        due, held = due_per_municipality(uow.session, engine.settings, today, gemeenten.own_retention(uow.session))
     run = RetentionRun(today, dry_run, due, held)
     if dry_run:
         return run

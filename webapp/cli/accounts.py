@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import click
 from engine.identity import accounts
 from engine.roles import ROLES
-from vroegsignalering.demo import load_demo
+from vroegsignalering.demo import ZAANSTAD, ZAANSTAD_COUNSELLOR, demo_gemeenten, load_demo
+from vroegsignalering.services.gemeenten import add_staff, set_staff_gemeenten
 
 from webapp.cli.support import cli_actor, deploy_if_present, pass_state, usage_error
 
@@ -24,7 +25,13 @@ DEMO_PROFILES = {
     "coordinator": {"volledige_naam": "Els de Groot", "telefoon": "020 555 0103"},
     "proceseigenaar": {"volledige_naam": "Pieter Bakker"}, "auditor": {"volledige_naam": "Fenna Mulder"},
     "beheerder": {"volledige_naam": "Ruud Jansen"}, "beleidsmedewerker": {"volledige_naam": "Noor El Idrissi"},
+    "hulpverlener.zaanstad": {"volledige_naam": "Daan Koster", "telefoon": "075 555 0101"},
+    "coordinator.zaanstad": {"volledige_naam": "Iris van Dam", "telefoon": "075 555 0102"},
 }
+# (username, role, municipality): the demo's second municipality has staff of its own (R37); the ones above work for
+# the first (VROEG_GEMEENTECODE)
+DEMO_REGION_USERS = ((ZAANSTAD_COUNSELLOR, "hulpverlener", ZAANSTAD["code"]),
+                     ("coordinator.zaanstad", "coordinator", ZAANSTAD["code"]))
 
 
 @click.group("user")
@@ -40,15 +47,29 @@ def user() -> None:
                    "password and signs in with tokens only.")
 @click.option("--naam", "volledige_naam", help="Full name, shown to residents (e.g. in the plan van aanpak).")
 @click.option("--telefoon", help="Phone number at which residents reach this person.")
+@click.option("--gemeente", "gemeenten", metavar="CODE", multiple=True,
+              help="A municipality the user works for (repeat for several; default: the first municipality). "
+                   "They see only these municipalities' cases.")
 @pass_state
-def add(state, username: str, role: str, password_stdin: bool, volledige_naam: str | None,
-        telefoon: str | None) -> None:
-    """Create a staff account USERNAME with role ROL."""
+def add(state, username: str, role: str, password_stdin: bool, volledige_naam: str | None, telefoon: str | None,
+        gemeenten: tuple[str, ...]) -> None:
+    """Create a staff account USERNAME with role ROL, working for the municipalities given."""
     password = _read_password() if password_stdin else None
-    state.engine.add_user(username, role, password, actor=cli_actor(), volledige_naam=volledige_naam,
-                          telefoon=telefoon)
+    codes = add_staff(state.engine, username, role, password, gemeenten, actor=cli_actor(),
+                      volledige_naam=volledige_naam, telefoon=telefoon)
     how = "with a password" if password else "without a password (token only: `vroeg user token`)"
-    click.echo(f"user {username} added, role {role}, {how}")
+    click.echo(f"user {username} added, role {role}, gemeente {', '.join(codes)}, {how}")
+
+
+@user.command("gemeente")
+@click.argument("username")
+@click.option("--gemeente", "gemeenten", metavar="CODE", multiple=True, required=True,
+              help="A municipality the user works for (repeat for several).")
+@pass_state
+def set_gemeenten(state, username: str, gemeenten: tuple[str, ...]) -> None:
+    """Set the municipalities USERNAME works for (replacing the ones before)."""
+    codes = set_staff_gemeenten(state.engine, username, gemeenten, actor=cli_actor())
+    click.echo(f"user {username} works for gemeente {', '.join(codes)}")
 
 
 @user.command("token")
@@ -178,15 +199,19 @@ def demo(state, if_empty: bool, anchor, households) -> None:
     engine = state.engine
     if if_empty and engine.has_users():
         click.echo("the database already has staff accounts: demo data not loaded")
-        click.echo(f"demo accounts, if loaded before: {', '.join(u for u, _ in DEMO_USERS)} "
+        click.echo(f"demo accounts, if loaded before: {', '.join(u for u, *_ in DEMO_USERS + DEMO_REGION_USERS)} "
                    f"(password {DEMO_PASSWORD})")
         return
     existing = engine.usernames()
     created = set()
-    for username, role in DEMO_USERS:
+    region_lines = demo_gemeenten(engine)
+    for username, role, *gemeente in DEMO_USERS + DEMO_REGION_USERS:
         if username not in existing:
-            engine.add_user(username, role, DEMO_PASSWORD, actor="systeem", **DEMO_PROFILES.get(username, {}))
+            add_staff(engine, username, role, DEMO_PASSWORD, gemeente, actor="systeem",
+                      **DEMO_PROFILES.get(username, {}))
             created.add(username)
+    for line in region_lines:
+        click.echo(line)
     for line in deploy_if_present(engine):
         click.echo(line)
     _echo_accounts(created)
@@ -196,8 +221,10 @@ def demo(state, if_empty: bool, anchor, households) -> None:
 
 def _echo_accounts(created: set) -> None:
     click.echo(f"demo accounts (password {DEMO_PASSWORD} for each; demo only):")
-    for username, role in DEMO_USERS:
-        click.echo(f"  {username:<16} role {role:<16} {'created' if username in created else 'existed already'}")
+    for username, role, *gemeente in DEMO_USERS + DEMO_REGION_USERS:
+        where = f"gemeente {gemeente[0] if gemeente else 'first'}"
+        click.echo(f"  {username:<22} role {role:<17} {where:<15} "
+                   f"{'created' if username in created else 'existed already'}")
 
 
 def _read_password() -> str:

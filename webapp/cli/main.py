@@ -13,11 +13,14 @@ from engine import log_privacy
 from engine.identity.accounts import AccountError
 from engine.config import is_loopback
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
+from vroegsignalering.gemeenten import GemeenteError
+from vroegsignalering.services.gemeenten import ensure_first_gemeente
 from vroegsignalering.services.database import backfill_deadlines, database_problem, upgrade_schema
 
 from webapp.cli.accounts import demo, user
 from webapp.cli.audit import audit
 from webapp.cli.avg import avg
+from webapp.cli.gemeenten import gemeente
 from webapp.cli.modeling import MODELING_COMMANDS
 from webapp.cli.simulation import simulate
 from webapp.cli.processes import processes
@@ -27,7 +30,7 @@ from webapp.cli.webhooks import webhook
 from webapp.cli.support import CliState, CommandFailed, configure_logging, deploy_if_present, pass_state, usage_error
 
 SERVE_THREADS = 8
-_USAGE_ERRORS = (AccountError, UnknownCase, UnknownProcess, FileNotFoundError)
+_USAGE_ERRORS = (AccountError, GemeenteError, UnknownCase, UnknownProcess, FileNotFoundError)
 
 
 class _VroegGroup(click.Group):
@@ -76,6 +79,7 @@ for _command in MODELING_COMMANDS:  # vroeg processes diff | migrate | check-imp
 processes.add_command(simulate)  # vroeg processes simulate
 main.add_command(processes)
 main.add_command(user)
+main.add_command(gemeente)
 main.add_command(demo)
 partner.add_command(webhook)  # vroeg partner webhook set | remove | list | redeliver
 main.add_command(partner)
@@ -98,6 +102,7 @@ def db_upgrade(state: CliState) -> None:
     """Create or migrate the schema to the newest revision (Alembic); safe to repeat."""
     upgraded = upgrade_schema(state.settings)
     click.echo(f"database {upgraded.database}: at revision {upgraded.revision}")
+    ensure_first_gemeente(state.engine)  # a fresh install's first municipality: VROEG_GEMEENTECODE
     backfilled = backfill_deadlines(state.engine)
     if backfilled:
         click.echo(f"deadline rows derived for {backfilled} running case{'' if backfilled == 1 else 's'}")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from vroegsignalering.gemeenten import GemeenteError
 from vroegsignalering.services.processes import validate_files
 
 from webapp.cli.support import CommandFailed, cli_actor, deploy_report, pass_state
@@ -37,11 +38,19 @@ def validate(state, paths, forms_path) -> None:
 @processes.command("deploy")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @_FORMS_OPTION
+@click.option("--gemeente", "gemeentecode", metavar="CODE",
+              help="Deploy as this municipality's own variant: its new cases start on it (default: shared).")
 @pass_state
-def deploy(state, paths, forms_path) -> None:
+def deploy(state, paths, forms_path, gemeentecode) -> None:
     """Validate, then store a new version of each process that changed (default: VROEG_PROCESSES_PATH).
 
-    Identical processes are left alone; a refused bundle prints its problems, stores nothing and exits 1.
+    Identical processes are left alone; a refused bundle prints its problems, stores nothing and exits 1. With
+    --gemeente the versions are that municipality's variant; other municipalities keep the shared one.
     """
-    for line in deploy_report(state.engine, list(paths) or None, forms_path, actor=cli_actor()):
+    try:
+        lines = deploy_report(state.engine, list(paths) or None, forms_path, actor=cli_actor(),
+                              gemeentecode=gemeentecode)
+    except GemeenteError as error:
+        raise CommandFailed([str(error)], 2) from None
+    for line in lines:
         click.echo(line)

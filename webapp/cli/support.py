@@ -83,9 +83,11 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
 
 
-def deploy_report(engine: Engine, paths=None, forms_path: Path | None = None, actor: str = SYSTEM_ACTOR) -> list[str]:
-    """Deploy what changed; one line per new version. InvalidDiagram (nothing stored) propagates."""
-    created = deploy_files(engine, paths, forms_path, actor=actor)
+def deploy_report(engine: Engine, paths=None, forms_path: Path | None = None, actor: str = SYSTEM_ACTOR,
+                  gemeentecode: str | None = None) -> list[str]:
+    """Deploy what changed (shared, or as one municipality's variant); one line per new version. InvalidDiagram
+    (nothing stored) propagates."""
+    created = deploy_files(engine, paths, forms_path, actor=actor, gemeentecode=gemeentecode)
     if not created:
         return ["unchanged: nothing deployed"]
     return [f"process {process_id}: version {version} deployed" for process_id, version in created]

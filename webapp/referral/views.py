@@ -80,6 +80,10 @@ def invoeren():
     except BrpError:
         return _form(values, {"formulier": "Het BRP is nu niet bereikbaar; er is niets opgeslagen. Probeer het "
                                            "over een paar minuten opnieuw."}), 503
+    if not ref.mine:  # the BRP places the resident in another municipality of the installation (R37)
+        flash(f"Het signaal is ingevoerd ({KINDS[values['verwijzing']]}). Volgens het BRP woont de inwoner in een "
+              f"andere gemeente ({ref.gemeentecode}); de zaak is bij die gemeente.", "success")
+        return redirect(url_for("referral.nieuw"))
     if ref.created:
         flash(f"Het signaal is ingevoerd ({KINDS[values['verwijzing']]}) en hoort bij zaak {ref.case_id}.",
               "success")

@@ -121,6 +121,7 @@ def _contact_lines(plan: Plan) -> list[str]:
     lines.append(f"Noem dan uw zaaknummer: {plan.header.case_id}. Dan weten we meteen over wie het gaat.")
     if org["naam"] and org["naam"] != who:
         lines.append(org["naam"])
+    lines.extend(org[name] for name in ("contact_adres", "contact_website") if org.get(name))
     return lines
 
 

@@ -2,7 +2,8 @@
 
 `current_user()` is the one hook: it tries `Authorization: Bearer <token>` first, then `session["user_id"]`.
 `roles_required(*roles)` guards a view: no or bad credentials 401 (with `WWW-Authenticate: Bearer`; the detail says
-whether the token is unknown, revoked, expired or belongs to a disabled account), wrong role 403.
+whether the token is unknown, revoked, expired or belongs to a disabled account), wrong role 403. Both guards (and
+`pages.page_for`) run the view within the user's municipality scope (`run_as`).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import wraps
 
 from flask import g, request, session
 
+from vroegsignalering.scope import acting_in, scope_of
 from vroegsignalering.services import staff
 
 from webapp.web.context import current_engine
@@ -39,13 +41,20 @@ def roles_required(*roles: str):
                 raise _unauthorized()
             if user.role not in roles:
                 raise Problem(403, f"De rol {user.role} geeft geen toegang tot dit onderdeel.")
-            g.user = user
-            return view(*args, **kwargs)
+            return run_as(user, view, *args, **kwargs)
 
         guarded.allowed_roles = tuple(roles)
         return guarded
 
     return decorator
+
+
+def run_as(user: StaffUser, view, *args, **kwargs):
+    """Run a view as this staff member: g.user set, and every database read and write within the scope of their
+    municipalities (vroegsignalering/scope.py), so no view can show another municipality's cases."""
+    g.user = user
+    with acting_in(scope_of(user, current_engine().settings.gemeentecode)):
+        return view(*args, **kwargs)
 
 
 def bearer_token() -> str | None:

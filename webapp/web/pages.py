@@ -12,7 +12,7 @@ from flask import current_app, g, redirect, render_template_string, request, url
 
 from engine.roles import AUDITOR, BEHEERDER, BELEIDSMEDEWERKER, COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 
-from webapp.web.auth import current_user
+from webapp.web.auth import current_user, run_as
 
 # (label, endpoint, roles): the main menu, in order.
 NAVIGATION = (
@@ -50,8 +50,7 @@ def page_for(*roles: str):
                 return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
             if user.role not in roles:
                 return render_template_string(_FORBIDDEN, user=user), 403
-            g.user = user
-            return view(*args, **kwargs)
+            return run_as(user, view, *args, **kwargs)
 
         guarded.allowed_roles = tuple(roles)
         return guarded

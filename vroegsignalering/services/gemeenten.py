@@ -1,0 +1,74 @@
+"""Application services for a regional installation (R37): municipalities, and staff accounts with the
+municipalities they work for. Each is one unit of work, recorded in the system history."""
+from __future__ import annotations
+
+from engine.db import transactional
+from engine.history.audit import SYSTEM_CHAIN, append_event
+from engine.identity import accounts
+
+from .. import gemeenten
+from ..gemeenten import GemeenteInfo
+
+
+@transactional
+def ensure_first_gemeente(engine) -> None:
+    """A fresh install's first municipality, VROEG_GEMEENTECODE (nothing when there is one)."""
+    with engine.uow() as uow:
+        gemeenten.ensure_first(uow.session, engine.settings, engine.clock.now())
+        uow.commit()
+
+
+@transactional
+def add_gemeente(engine, code: str, naam: str, *, actor: str, **details) -> GemeenteInfo:
+    """Add a municipality (GemeenteError naming what is wrong); contact details etc. as keyword arguments."""
+    with engine.uow() as uow:
+        now = engine.clock.now()
+        gemeenten.ensure_first(uow.session, engine.settings, now)
+        row = gemeenten.add(uow.session, code, naam, now, **details)
+        append_event(uow.session, chain=SYSTEM_CHAIN, kind="gemeente_toegevoegd", actor=actor, at=now,
+                     data={"code": row.code, "naam": row.naam})
+        added = gemeenten.info(row)
+        uow.commit()
+    return added
+
+
+@transactional
+def list_gemeenten(engine) -> list[GemeenteInfo]:
+    """The installation's municipalities by code (the first one added if there is none yet)."""
+    with engine.uow() as uow:
+        gemeenten.ensure_first(uow.session, engine.settings, engine.clock.now())
+        listed = gemeenten.listed(uow.session)
+        uow.commit()
+    return listed
+
+
+@transactional
+def add_staff(engine, username: str, role: str, password: str | None, codes=(), *, actor: str,
+              volledige_naam: str | None = None, telefoon: str | None = None) -> list[str]:
+    """A staff account working for these municipalities (none given: the first municipality), with the full name and
+    phone number residents read in letters, in one transaction; raises AccountError or GemeenteError naming what is
+    wrong. Returns the municipalities."""
+    with engine.uow() as uow:
+        session, now = uow.session, engine.clock.now()
+        gemeenten.ensure_first(session, engine.settings, now)
+        user = accounts.add_user(session, username, role, password, now, hasher=engine.password_hasher,
+                                 volledige_naam=volledige_naam, telefoon=telefoon)
+        codes = gemeenten.set_for_user(session, user, list(codes) or [engine.settings.gemeentecode])
+        append_event(session, chain=SYSTEM_CHAIN, kind="account_aangemaakt", actor=actor, at=now,
+                     data={"username": username, "role": role, "password": password is not None,
+                           "gemeenten": codes,
+                           **{k: v for k, v in (("volledige_naam", volledige_naam), ("telefoon", telefoon)) if v}})
+        uow.commit()
+    return codes
+
+
+@transactional
+def set_staff_gemeenten(engine, username: str, codes, *, actor: str) -> list[str]:
+    """Make a staff member work for exactly these municipalities (AccountError, GemeenteError)."""
+    with engine.uow() as uow:
+        session, now = uow.session, engine.clock.now()
+        codes = gemeenten.set_for_user(session, accounts.get_user(session, username), codes)
+        append_event(session, chain=SYSTEM_CHAIN, kind="account_gemeenten_gewijzigd", actor=actor, at=now,
+                     data={"username": username, "gemeenten": codes})
+        uow.commit()
+    return codes
