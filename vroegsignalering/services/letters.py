@@ -25,8 +25,9 @@ from engine.roles import COORDINATOR, HULPVERLENER, PROCESEIGENAAR
 
 from ..addresses import place_line, short_name, street_line
 from ..brief_models import BriefSjabloon
-from ..brieven import (DEFAULTS, TemplateProblem, check_template, dutch_date, letter_fields, organisation,
+from ..brieven import (DEFAULTS, TemplateProblem, check_template, dutch_date, letter_fields,
                        render_text)
+from ..gemeenten import letter_contact
 from ..hooks import pick_up
 from ..models import Contactpoging, Signaal, Vroegsignaalzaak
 from ..queries.letters import Template, current_template
@@ -109,7 +110,6 @@ def print_letters(engine, actor: Actor, case_ids: list[int], sleutel: str, opnie
     now = engine.clock.now()
     zone = ZoneInfo(engine.settings.timezone)
     today = now.astimezone(zone).date()
-    organisatie = organisation(engine.settings)
     with engine.uow() as uow:
         session = uow.session
         cases = lock_cases(session, ids)  # the lock order's case rows: a concurrent print of one case waits here
@@ -123,7 +123,9 @@ def print_letters(engine, actor: Actor, case_ids: list[int], sleutel: str, opnie
         residents = _residents(session, ids)
         letters = []
         for case_id in ids:
-            template = current_template(session, cases[case_id].gemeentecode, sleutel)
+            code = cases[case_id].gemeentecode
+            template = current_template(session, code, sleutel)
+            organisatie = letter_contact(session, engine.settings, code)  # the case's municipality (R37)
             letter = _letter(template, case_id, residents.get(case_id), dutch_date(today), organisatie)
             _record(session, actor, case_id, template, now, today, opnieuw)
             letters.append(letter)
