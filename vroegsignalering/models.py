@@ -231,3 +231,4 @@ def _fill_search_text(_mapper, _connection, signal) -> None:
 from .retention_models import Bewaarblokkade, Verwijdering  # noqa: E402,F401  (registers the retention tables)
 from .brief_models import BriefSjabloon  # noqa: E402,F401  (registers the letter templates' table)
 from .webhook_models import PartnerWebhook  # noqa: E402,F401  (registers the webhook table)
+from .overdracht_models import Overdrachtsbericht  # noqa: E402,F401  (registers the handover outbox table)

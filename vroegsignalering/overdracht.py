@@ -17,20 +17,19 @@ ANSWERED_TASKS = {"eerste_gesprek": "eersteGesprek", "plan_van_aanpak": "planVan
                   "warme_overdracht": "overdracht"}
 
 
-def build_dossier(session, case_id: int, *, now: datetime, organisatie: dict) -> dict | None:
+def build_dossier(session, case_id: int, *, now: datetime, settings) -> dict | None:
     """The dossier of a case as plain JSON data, or None for an unknown case."""
     file = read_case(session, case_id)
     if file is None:
         return None
     dossier = {
         "$schema": SCHEMA_ID, "dossierVersie": DOSSIER_VERSION, "aangemaaktOp": _moment(now),
-        "gemeente": {key: organisatie.get(key) or None for key in ("naam", "contact_naam", "contact_telefoon",
-                                                                  "contact_email")},
+        "gemeente": {_camel(key): getattr(settings, f"organisatie_{key}", "") or None
+                     for key in ("naam", "contact_naam", "contact_telefoon", "contact_email")},
         "zaak": _zaak(file), "inwoners": [_inwoner(p) for p in file.persons], "adressen": list(file.addresses),
         "signalen": [_signaal(row) for row in file.signals],
         "contactpogingen": [_contactpoging(a) for a in file.attempts],
     }
-    dossier["gemeente"] = {_camel(k): v for k, v in dossier["gemeente"].items()}
     dossier.update({name: None for name in ANSWERED_TASKS.values()})
     dossier.update(completed_answers(file.events))
     return dossier

@@ -2,30 +2,16 @@
 to counsellors and coordinators only, and its download written to the access log."""
 from __future__ import annotations
 
-import json
-
-import jsonschema
 import pytest
 from sqlalchemy import select
 
 from engine.models import AccessLogEntry
 from engine.roles import ROLES
-from tests.conftest import ROOT, local
+from tests.conftest import local
+from tests.support.overdracht import HANDOVER, assert_valid
 from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, signaal
 from tests.support.signals import add_partner
 from tests.support.web import organisation_app, sign_in
-
-SCHEMA = json.loads((ROOT / "docs" / "overdrachtsdossier.schema.json").read_text(encoding="utf-8"))
-HANDOVER = {"vervolghulp": "schuldhulpverlening", "overgenomen_door": "Schuldhulp Oost, M. Bakker",
-            "driegesprek": True, "toelichting": "Driegesprek op 4 december."}
-
-
-def assert_valid(dossier: dict) -> None:
-    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
-    assert {"date", "date-time"} <= set(checker.checkers)
-    validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=checker)
-    assert [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(dossier)] == []
-
 
 @pytest.fixture
 def app(vs):

@@ -6,7 +6,6 @@ from engine.history.access_log import record_access
 from engine.roles import COORDINATOR, HULPVERLENER
 
 from ..overdracht import build_dossier
-from .plans import organisatie
 from .tasks import Actor
 
 READERS = (HULPVERLENER, COORDINATOR)
@@ -20,7 +19,7 @@ def download_dossier(engine, actor: Actor, case_id: int) -> dict:
         raise NotAllowed(f"De rol {actor.role} mag een overdrachtsdossier niet downloaden.")
     with engine.uow() as uow:
         now = engine.clock.now()
-        dossier = build_dossier(uow.session, case_id, now=now, organisatie=organisatie(engine.settings))
+        dossier = build_dossier(uow.session, case_id, now=now, settings=engine.settings)
         if dossier is None:
             raise UnknownCase(case_id)
         record_access(uow.session, username=actor.username, role=actor.role, case_id=case_id, action="export",

@@ -67,7 +67,7 @@ def open_plan(engine, actor: Actor, case_id: int, action: str) -> Plan:
         forms = engine.specs.get(session, case.process_version_id).forms
         naam, telefoon = counsellor_names(session, [done[PLAN].by]).get(done[PLAN].by, (None, None))
         plan = Plan(case_header(session, case), done[PLAN], done.get(GESPREK), forms,
-                    _incassostop_einde(session, case_id), organisatie(engine.settings), naam, telefoon)
+                    _incassostop_einde(session, case_id), _organisatie(engine.settings), naam, telefoon)
         record_access(session, username=actor.username, role=actor.role, case_id=case_id, action=action,
                       at=engine.clock.now())
         uow.commit()
@@ -92,7 +92,6 @@ def _incassostop_einde(session, case_id: int) -> date | None:
         return None
 
 
-def organisatie(settings) -> dict:
-    """The organisation's name and contact details from the settings (blank ones as "")."""
+def _organisatie(settings) -> dict:
     names = ("naam", "contact_naam", "contact_telefoon", "contact_email", "contact_functie")
     return {name: getattr(settings, f"organisatie_{name}", "") or "" for name in names}

@@ -24,6 +24,8 @@ EVENT_KINDS = {
     "toegewezen": "Taak toegewezen",
     "gemigreerd": "Zaak overgezet naar een andere procesversie",
     "brief_afgedrukt": "Brief afgedrukt",
+    "overdracht_verstuurd": "Overdrachtsdossier verstuurd",
+    "overdracht_mislukt": "Overdrachtsdossier niet aangekomen (wordt opnieuw geprobeerd)",
 }
 HIDDEN = ("bericht_genegeerd",)
 SIGNAL_KINDS = {
