@@ -34,6 +34,7 @@ SIGNAL_KINDS = {
     "afsluiting": "Afsluiting",
     "ontruiming": "Ontruiming",
     "opzegging-zorgverzekering": "Opzegging zorgverzekering",
+    "adressignaal": "Adressignaal (LAA)",
 }
 FEEDBACK_CODES = {
     "hulp-geaccepteerd": "Hulp geaccepteerd",

@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from engine.inputs import ascii_int
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.brp import BrpError
-from vroegsignalering.payload import SOORTEN, SignaalSchema, camelcase, flatten_messages
+from vroegsignalering.payload import LAA_SOORT, SOORTEN, SignaalSchema, camelcase, flatten_messages
 from vroegsignalering.referral import INTERNAL_TYPE, KINDS
 from vroegsignalering.services.referrals import receive_referral
 
@@ -161,5 +161,6 @@ def _form(values: dict, errors: dict):
     values.setdefault("toestemming", False)
     for name in TEXT_FIELDS:
         values.setdefault(name, "")
-    return render_template("referral/invoeren.html", values=values, errors=errors, soorten=SOORTEN,
+    return render_template("referral/invoeren.html", values=values, errors=errors,
+                           soorten=[s for s in SOORTEN if s != LAA_SOORT],
                            soort_labels=SOORT_LABELS, labels=LABELS)
