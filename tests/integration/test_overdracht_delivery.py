@@ -14,6 +14,7 @@ from tests.support.overdracht import HANDOVER, assert_valid
 from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, signaal
 from tests.support.signals import add_partner
 from tests.support.webhook_receiver import Receiver
+from tests.support.web import sign_in
 from tests.support.webhooks import engine_with
 from vroegsignalering.overdracht_delivery import claim, deliver_handovers, due
 from vroegsignalering.overdracht_models import Overdrachtsbericht
@@ -65,6 +66,9 @@ def test_a_failing_receiver_gets_the_dossier_again_later_and_the_case_history_sa
     assert deliver_handovers(sender) == 1
     assert deliver_handovers(sender) == 0  # done: never posted again
     assert history(sender, case) == ["overdracht_mislukt", "overdracht_verstuurd"]
+    sign_in(sender, web)
+    page = web.get(f"/zaken/{case}").get_data(as_text=True)
+    assert "Overdrachtsdossier verstuurd" in page and "Overdrachtsdossier niet aangekomen" in page
     first, second = receiver.requests
     assert first.headers["Vroeg-Bericht"] == second.headers["Vroeg-Bericht"]  # the receiver de-duplicates on it
     assert second.headers["Authorization"] == f"Bearer {TOKEN}"

@@ -129,3 +129,11 @@ def test_ddas_gets_the_partner_type_the_v12_schema_gives_them(vs, web, rvig):
     assert types == ["DUO", "Overige"]
     [address_signal] = [s for s in levering["vroegsignalen"] if s["signaalpartner"]["type"] == "Overige"]
     assert "bedrag" not in address_signal and address_signal["crisissignaal"] is False
+
+
+def test_the_openapi_document_names_the_kinds_and_their_rules(web):
+    document = web.get(f"{API_PREFIX}/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    [soort] = [s["properties"]["soort"] for s in schemas.values() if "soort" in s.get("properties", {})][:1]
+    assert "adressignaal" in soort["enum"]
+    assert "LAA" in soort["description"] and "Wgs art. 10" in soort["description"]
