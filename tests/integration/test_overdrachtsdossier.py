@@ -9,7 +9,7 @@ from engine.models import AccessLogEntry
 from engine.roles import ROLES
 from tests.conftest import local
 from tests.support.overdracht import HANDOVER, assert_valid
-from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, signaal
+from tests.support.process import ATTEMPT, HELP, case_of, deliver, do, open_tasks, signaal
 from tests.support.signals import add_partner
 from tests.support.web import organisation_app, sign_in
 
@@ -79,6 +79,15 @@ def test_the_download_is_in_the_access_log_and_an_unknown_case_is_404(vs, web, h
     assert [tuple(e) for e in entries] == [("export", "overdrachtsdossier")]
 
 
-def test_the_case_page_and_the_task_page_offer_the_download(vs, web, handed_over):
+def test_the_case_page_and_the_handover_task_offer_the_download(vs, web, clock):
+    stroomnet = add_partner(vs, "Stroomnet", "Energie")
+    case = case_of(vs, deliver(web, stroomnet, signaal(product="gas")))
+    clock.set(local(2026, 11, 30, 14, 0))
+    do(vs, case, "contactpoging", **ATTEMPT, bereikt=True)
+    do(vs, case, "eerste_gesprek", **HELP)
+    do(vs, case, "plan_van_aanpak", analyse="a", afspraken="b", aanpak="overdracht")
+    link = f'href="/zaken/{case}/overdrachtsdossier.json" download>Overdrachtsdossier downloaden (JSON)'
     sign_in(vs, web)
-    assert f"/zaken/{handed_over}/overdrachtsdossier.json" in web.get(f"/zaken/{handed_over}").get_data(as_text=True)
+    assert link in web.get(f"/zaken/{case}").get_data(as_text=True)
+    handover = open_tasks(vs, case)["warme_overdracht"]
+    assert link in web.get(f"/taken/{handover.id}").get_data(as_text=True)

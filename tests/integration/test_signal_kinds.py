@@ -13,6 +13,7 @@ from tests.conftest import DATA, local
 from tests.support.process import case_of, deliver, open_tasks, signaal
 from tests.support.signals import add_partner
 from vroegsignalering.payload import EXPERIMENT_PARTNERS
+from vroegsignalering import importer
 from vroegsignalering.services import imports
 from vroegsignalering.services.ddas import export_ddas
 from vroegsignalering.services.partners import find_partner, register_partner
@@ -113,6 +114,17 @@ def test_the_import_applies_the_same_rules(vs):
     results = imports.import_signals(vs, sender, [laa("LAA-1"), laa("LAA-2", bedrag=10)], actor="test")
     assert [r.result for r in results] == ["nieuw", "geweigerd"]
     assert results[1].reasons[0].startswith("bedrag: Een adressignaal (LAA) heeft geen bedrag")
+
+
+def test_a_csv_of_address_signals_with_empty_arrear_columns_is_imported(vs, tmp_path):
+    register_partner(vs, "RvIG LAA", "Overige", actor="test")
+    path = tmp_path / "laa.csv"
+    path.write_text("externeReferentie;soort;bedrag;ontstaansdatum;signaaldatum;client.achternaam;client.huisnummer;"
+                    "client.postcode\nLAA-10;adressignaal;;;2026-11-20;Jansen;45;1093BS\n"
+                    "LAA-11;adressignaal;12,50;;2026-11-20;Jansen;47;1093BS\n", encoding="utf-8")
+    results = imports.import_signals(vs, find_partner(vs, "RvIG LAA"), importer.read_signal_file(path), actor="test")
+    assert [r.result for r in results] == ["nieuw", "geweigerd"]
+    assert [reason.split(":")[0] for reason in results[1].reasons] == ["bedrag"]
 
 
 def test_ddas_gets_the_partner_type_the_v12_schema_gives_them(vs, web, rvig):
