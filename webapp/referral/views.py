@@ -99,6 +99,8 @@ def validate(values: dict, today) -> tuple[dict | None, dict[str, str]]:
         errors["bron"] = f"Geef hoogstens {MAX_SOURCE} tekens."
     if len(values["notitie"]) > MAX_NOTE:
         errors["notitie"] = f"Geef hoogstens {MAX_NOTE} tekens."
+    if values["soort"] == LAA_SOORT:  # LAA address signals come from RvIG through the partner API or the import
+        errors["soort"] = "Een adressignaal (LAA) komt van de LAA-partner, niet uit een interne verwijzing."
     amount = _amount(values["bedrag"])
     if amount is False:
         errors["bedrag"] = "Geef een bedrag in euro's, bijvoorbeeld 1.234,56."
