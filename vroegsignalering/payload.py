@@ -261,9 +261,8 @@ class SignaalSchema(_CamelSchema):
             if soort is not None and soort != "betalingsachterstand":
                 errors["soort"] = [f"Partnertype {self.partner_type} (experiment Wgs art. 10) meldt alleen een "
                                    f"betalingsachterstand."]
-            if "bedrag" not in given:
-                errors["bedrag"] = [f"{MESSAGES['required']} Een experimentsignaal (Wgs art. 10) noemt het bedrag "
-                                    f"van de achterstand."]
+            if "bedrag" not in given:  # the experiment's signal is the arrear itself: its amount is asked
+                errors["bedrag"] = [MESSAGES["required"]]
 
     def _dates(self, data: dict, errors: dict) -> None:
         signaaldatum, ontstaansdatum = data.get("signaaldatum"), data.get("ontstaansdatum")

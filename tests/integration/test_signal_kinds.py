@@ -101,8 +101,9 @@ def test_experiment_partners_report_an_arrear_with_its_amount(vs, web, kind):
     assert list(open_tasks(vs, case)) == ["contactpoging"]
     without = experiment("X-2")
     without.pop("bedrag")
-    assert problems(web.post(f"{API_PREFIX}/signalen", headers=creditor, json=without))["bedrag"].startswith(
-        "Dit veld is verplicht.")
+    refused = web.post(f"{API_PREFIX}/signalen", headers=creditor, json=without)
+    assert problems(refused)["bedrag"] == "Dit veld is verplicht."
+    assert [(p["name"], p["code"]) for p in refused.get_json()["invalidParams"]] == [("bedrag", "required")]
     crisis = experiment("X-3", soort="eindelevering")
     assert "alleen een betalingsachterstand" in problems(
         web.post(f"{API_PREFIX}/signalen", headers=creditor, json=crisis))["soort"]
