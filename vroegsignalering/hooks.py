@@ -14,6 +14,7 @@ from engine.inputs import ascii_int
 from engine.models import UserTask
 from engine.roles import COORDINATOR
 from .feedback import feedback_hook
+from .overdracht_delivery import handover_hook
 from .models import (CONTACT_KINDS, END_RESULTS, NOT_PICKED_UP, PICKED_UP, RENAMED_END_RESULTS, Contactpoging, Signaal,
                      Vroegsignaalzaak)
 
@@ -25,8 +26,8 @@ _MISSING = object()
 
 
 def default_hooks(settings) -> tuple:
-    """Hooks run inside every step's transaction: feedback outbox, case row, contact attempts, and the
-    coordinator's reassignment after an escalation."""
+    """Hooks run inside every step's transaction: feedback outbox, case row, contact attempts, the
+    coordinator's reassignment after an escalation, and the handover outbox."""
     zone = ZoneInfo(settings.timezone)
 
     def case_row(ctx) -> None:
@@ -35,7 +36,10 @@ def default_hooks(settings) -> tuple:
     def contact_attempts(ctx) -> None:
         contact_attempt_hook(ctx, zone)
 
-    return (feedback_hook, case_row, contact_attempts, reassign_after_escalation)
+    def handover_outbox(ctx) -> None:
+        handover_hook(ctx, settings)
+
+    return (feedback_hook, case_row, contact_attempts, reassign_after_escalation, handover_outbox)
 
 
 # --- the case row ------------------------------------------------------------------------------------------

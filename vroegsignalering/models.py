@@ -232,3 +232,4 @@ from .retention_models import Bewaarblokkade, Verwijdering  # noqa: E402,F401  (
 from .brief_models import BriefSjabloon  # noqa: E402,F401  (registers the letter templates' table)
 from .webhook_models import PartnerWebhook  # noqa: E402,F401  (registers the webhook table)
 from .gemeente_models import Gemeente, MedewerkerGemeente  # noqa: E402,F401  (registers the municipality tables)
+from .overdracht_models import Overdrachtsbericht  # noqa: E402,F401  (registers the handover outbox table)

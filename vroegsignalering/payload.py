@@ -18,9 +18,16 @@ from .assessment import INCASSO_STEPS, STATUTORY_PARTNERS
 from .brp import bsn_valid
 from .household import normalise_postcode
 
-SOORTEN = ("betalingsachterstand", "eindelevering", "afsluiting", "ontruiming", "opzegging-zorgverzekering")
+SOORTEN = ("betalingsachterstand", "eindelevering", "afsluiting", "ontruiming", "opzegging-zorgverzekering",
+           "adressignaal")
 PRODUCTEN = ("elektra", "gas", "warmte")
 PRODUCT_PARTNERS = ("Energie",)
+# LAA (Landelijke Aanpak Adreskwaliteit, RvIG): an address whose BRP registration is doubted. No arrear, so no amount,
+# no date of origin, no sociaal incasso. DDAS v1.2 has no partner type of its own for it: the LAA partner is "Overige".
+LAA_SOORT, LAA_PARTNERS = "adressignaal", ("Overige",)
+LAA_FORBIDDEN = {"bedrag": "bedrag", "ontstaansdatum": "ontstaansdatum", "sociaalIncasso": "sociaal incasso"}
+# the creditors of the Wgs art. 10 experiments (DDAS v1.2 EnumSignaalpartner): payment arrears only, with their amount
+EXPERIMENT_PARTNERS = ("DUO", "Belastingdienst", "Dienst Toeslagen", "CAK Eigen bijdrage", "Hypotheek")
 MAX_BEDRAG = Decimal("1000000")
 MIN_DATE = date(1900, 1, 1)  # no arrear, signal or living client is older; year 1 breaks date arithmetic
 POSTCODE_PATTERN = r"^[1-9][0-9]{3} ?[A-Za-z]{2}$"
@@ -102,7 +109,8 @@ class Amount(fields.Decimal):
                     "special": "Geef een bedrag in euro's, bijvoorbeeld 450.25.",
                     "too_large": "Het bedrag is te groot."}
         metadata = {"minimum": 0, "exclusiveMinimum": True, "maximum": float(MAX_BEDRAG), "multipleOf": 0.01,
-                    "description": "Euro's, hoogstens twee decimalen; meer dan 0 en hoogstens 1.000.000."}
+                    "description": "Euro's, hoogstens twee decimalen; meer dan 0 en hoogstens 1.000.000. Verplicht "
+                                   "voor experimentpartners (Wgs art. 10); niet bij een adressignaal (LAA)."}
         super().__init__(allow_none=True, error_messages=messages, metadata=metadata, **kwargs)
 
     def _validated(self, value):
@@ -187,9 +195,13 @@ class SignaalSchema(_CamelSchema):
     """A vroegsignaal as the partner API and the file import receive it; loads the intake payload."""
 
     externe_referentie = Text(100, required=True, metadata={"description": "Uw eigen kenmerk, uniek per partner."})
-    soort = Choice(SOORTEN, "Soort signaal.", required=True)
+    soort = Choice(SOORTEN, "Soort signaal. 'adressignaal' is een LAA-signaal (twijfel over de inschrijving op het "
+                            "adres): alleen van partnertype Overige, zonder bedrag, ontstaansdatum en sociaal "
+                            "incasso. Experimentpartners (Wgs art. 10: DUO, Belastingdienst, Dienst Toeslagen, CAK "
+                            "Eigen bijdrage, Hypotheek) melden alleen een betalingsachterstand, met bedrag.",
+                   required=True)
     product = Choice(PRODUCTEN, "Alleen en verplicht bij partnertype Energie.")
-    bedrag = Amount()
+    bedrag = Amount()  # required from the experiment partners, absent from an adressignaal (_kind_rules)
     ontstaansdatum = Day(metadata={"description": "Begin van de achterstand; niet na de signaaldatum."})
     signaaldatum = Day(required=True, metadata={"description": "Niet in de toekomst."})
     crisissignaal = Flag(load_default=False)
@@ -221,6 +233,7 @@ class SignaalSchema(_CamelSchema):
         elif self.partner_type not in PRODUCT_PARTNERS and "product" in given:
             errors["product"] = [f"Alleen energiebedrijven geven een product op (uw partnertype: "
                                  f"{self.partner_type})."]
+        self._kind_rules(data, given, errors)
         if self.partner_type not in STATUTORY_PARTNERS:
             return
         if "sociaalIncasso" not in given:
@@ -229,6 +242,27 @@ class SignaalSchema(_CamelSchema):
             missing = _unanswered_steps(self.partner_type, data["sociaal_incasso"])
             if missing:
                 errors["sociaalIncasso"] = {camelcase(step): [MESSAGES["required"]] for step in missing}
+
+    def _kind_rules(self, data: dict, given: set, errors: dict) -> None:
+        """LAA address signals come from the LAA partner (type Overige) and carry no arrear; the experiment
+        partners of Wgs art. 10 report payment arrears, with their amount (R1)."""
+        soort = data.get("soort")
+        if soort == LAA_SOORT:
+            if self.partner_type not in LAA_PARTNERS:
+                errors["soort"] = [f"Een adressignaal (LAA) komt alleen van een partner van het type "
+                                   f"{' of '.join(LAA_PARTNERS)} (uw partnertype: {self.partner_type})."]
+            for name, what in LAA_FORBIDDEN.items():
+                if name in given:
+                    errors[name] = [f"Een adressignaal (LAA) heeft geen {what}: het gaat om de "
+                                    f"inschrijving op het adres, niet om een achterstand."]
+            if data.get("crisissignaal"):
+                errors["crisissignaal"] = ["Een adressignaal (LAA) is geen crisissignaal."]
+        elif self.partner_type in EXPERIMENT_PARTNERS:
+            if soort is not None and soort != "betalingsachterstand":
+                errors["soort"] = [f"Partnertype {self.partner_type} (experiment Wgs art. 10) meldt alleen een "
+                                   f"betalingsachterstand."]
+            if "bedrag" not in given:  # the experiment's signal is the arrear itself: its amount is asked
+                errors["bedrag"] = [MESSAGES["required"]]
 
     def _dates(self, data: dict, errors: dict) -> None:
         signaaldatum, ontstaansdatum = data.get("signaaldatum"), data.get("ontstaansdatum")

@@ -51,6 +51,9 @@ class Settings(config.Settings):
     webhook_ca_file: str = ""  # extra trusted CA certificates (PEM) besides the system's
     # TEST ONLY: lets the worker deliver to a receiver on this machine's loopback address (never private ranges)
     webhook_test_local_receiver: bool = False
+    # the handover dossier posted to the debt-help system (README "Overdrachtsdossier"); off while the URL is empty
+    overdracht_url: str = ""  # https endpoint that receives POST application/json (docs/overdrachtsdossier.schema.json)
+    overdracht_token: str = ""  # sent as "Authorization: Bearer <token>"
 
     def problems(self) -> list[str]:
         problems = super().problems()
@@ -58,6 +61,10 @@ class Settings(config.Settings):
             if problem:
                 problems.append(problem)
         problems.extend(ddas_api_problems(self))
+        if self.overdracht_url and not self.overdracht_url.startswith("https://"):
+            problems.append("VROEG_OVERDRACHT_URL must start with https://")
+        if self.overdracht_url and not self.overdracht_token:
+            problems.append("VROEG_OVERDRACHT_URL is set but VROEG_OVERDRACHT_TOKEN is empty")
         if flag(self.webhook_test_local_receiver) and not flag(self.testing):
             problems.append("VROEG_WEBHOOK_TEST_LOCAL_RECEIVER is for tests only and is refused in production "
                             "(it needs VROEG_TESTING=1)")
@@ -91,6 +98,8 @@ Settings.ENV = {
     "VROEG_WEBHOOK_DEAD_AFTER_HOURS": "webhook_dead_after_hours",
     "VROEG_WEBHOOK_CA_FILE": "webhook_ca_file",
     "VROEG_WEBHOOK_TEST_LOCAL_RECEIVER": "webhook_test_local_receiver",
+    "VROEG_OVERDRACHT_URL": "overdracht_url",
+    "VROEG_OVERDRACHT_TOKEN": "overdracht_token",
     "VROEG_TESTING": "testing",
     "VROEG_DDAS_OAUTH_ISSUER": "ddas_oauth_issuer",
     "VROEG_DDAS_OAUTH_JWKS": "ddas_oauth_jwks",

@@ -139,6 +139,8 @@ def test_a_warm_referral_needs_consent(vs, web):
     ({"geboortedatum": "2001-02-30"}, "geboortedatum", "Geef een bestaande datum als JJJJ-MM-DD."),
     ({"email": "geen-adres"}, "email", "Geef een geldig e-mailadres."),
     ({"soort": "iets"}, "soort", "Kies uit: betalingsachterstand"),
+    ({"soort": "adressignaal"}, "soort", "Een adressignaal (LAA) komt van de LAA-partner, niet uit een interne "
+                                         "verwijzing."),
     ({"verwijzing": "anders"}, "verwijzing", "Kies een interne verwijzing of een warme overdracht."),
     ({"notitie": "x" * 2001}, "notitie", "Geef hoogstens 2000 tekens."),
 ])

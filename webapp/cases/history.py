@@ -24,6 +24,8 @@ EVENT_KINDS = {
     "toegewezen": "Taak toegewezen",
     "gemigreerd": "Zaak overgezet naar een andere procesversie",
     "brief_afgedrukt": "Brief afgedrukt",
+    "overdracht_verstuurd": "Overdrachtsdossier verstuurd",
+    "overdracht_mislukt": "Overdrachtsdossier niet aangekomen (wordt opnieuw geprobeerd)",
 }
 HIDDEN = ("bericht_genegeerd",)
 SIGNAL_KINDS = {
@@ -32,6 +34,7 @@ SIGNAL_KINDS = {
     "afsluiting": "Afsluiting",
     "ontruiming": "Ontruiming",
     "opzegging-zorgverzekering": "Opzegging zorgverzekering",
+    "adressignaal": "Adressignaal (LAA)",
 }
 FEEDBACK_CODES = {
     "hulp-geaccepteerd": "Hulp geaccepteerd",

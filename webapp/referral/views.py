@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from engine.inputs import ascii_int
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.brp import BrpError
-from vroegsignalering.payload import SOORTEN, SignaalSchema, camelcase, flatten_messages
+from vroegsignalering.payload import LAA_SOORT, SOORTEN, SignaalSchema, camelcase, flatten_messages
 from vroegsignalering.referral import INTERNAL_TYPE, KINDS
 from vroegsignalering.services.referrals import receive_referral
 
@@ -103,6 +103,8 @@ def validate(values: dict, today) -> tuple[dict | None, dict[str, str]]:
         errors["bron"] = f"Geef hoogstens {MAX_SOURCE} tekens."
     if len(values["notitie"]) > MAX_NOTE:
         errors["notitie"] = f"Geef hoogstens {MAX_NOTE} tekens."
+    if values["soort"] == LAA_SOORT:  # LAA address signals come from RvIG through the partner API or the import
+        errors["soort"] = "Een adressignaal (LAA) komt van de LAA-partner, niet uit een interne verwijzing."
     amount = _amount(values["bedrag"])
     if amount is False:
         errors["bedrag"] = "Geef een bedrag in euro's, bijvoorbeeld 1.234,56."
@@ -165,5 +167,6 @@ def _form(values: dict, errors: dict):
     values.setdefault("toestemming", False)
     for name in TEXT_FIELDS:
         values.setdefault(name, "")
-    return render_template("referral/invoeren.html", values=values, errors=errors, soorten=SOORTEN,
+    return render_template("referral/invoeren.html", values=values, errors=errors,
+                           soorten=[s for s in SOORTEN if s != LAA_SOORT],
                            soort_labels=SOORT_LABELS, labels=LABELS)
