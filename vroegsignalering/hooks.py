@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from engine.runtime.assignment import AssignmentError, reassign
+from engine.runtime.cases import set_case_queue
 from engine.errors import InvalidTaskData, StepFailed
 from engine.definitions.forms import FieldError
 from engine.inputs import ascii_int
@@ -49,6 +50,7 @@ def case_row_hook(ctx, zone: ZoneInfo) -> None:
     for task in ctx.completed:
         for name, value in _variables_set(task):
             _apply(zaak, name, value, getattr(task.task_spec, "bpmn_id", None))
+    set_case_queue(ctx.session, ctx.case, zaak.werkvoorraad)  # counted per queue without a join (engine.models)
     attempt = contact_attempt(ctx)
     if attempt is not None and zaak.datum_opgepakt is None:
         zaak.datum_opgepakt = _attempt_date(attempt, ctx, zone)

@@ -66,7 +66,7 @@ def _page(session, filters, user, now) -> tuple[list[Row], int]:
     base = _filtered(select(UserTask.id, UserTask.case_id, UserTask.name, UserTask.element_id, UserTask.assignee,
                             UserTask.deadline_at, UserTask.deadline_id, zaak.prioriteit, zaak.prioriteit_reden,
                             zaak.werkvoorraad, zaak.crisis, zaak.postcode), filters, user, now)
-    case_filters = bool(filters.werkvoorraad or filters.crisis or filters.postcode_van or filters.postcode_tot)
+    case_filters = bool(filters.crisis or filters.postcode_van or filters.postcode_tot)  # the queue: on the task
     counted = _filtered(select(UserTask.id), filters, user, now, with_case=case_filters).subquery()
     total = select(func.count()).select_from(counted).scalar_subquery()
     upto = filters.pagina * PAGE_SIZE
@@ -118,8 +118,8 @@ def _filtered(stmt, filters, user, now, *, with_case: bool = True):
             stmt = stmt.where(UserTask.assignee.is_(None))
         elif filters.toegewezen:
             stmt = stmt.where(UserTask.assignee == filters.toegewezen)
-    if filters.werkvoorraad:
-        stmt = stmt.where(zaak.werkvoorraad == filters.werkvoorraad)
+    if filters.werkvoorraad:  # the case's queue, kept on its task rows (engine.models): no join needed to count
+        stmt = stmt.where(UserTask.queue == filters.werkvoorraad)
     if filters.crisis:
         stmt = stmt.where(zaak.crisis.is_(True))
     if filters.te_laat:
