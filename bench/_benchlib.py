@@ -58,6 +58,12 @@ def fresh_database(url: str | None, workdir: Path) -> str:
     return url
 
 
+def upgrade_to_head(url: str) -> None:
+    db = make_engine(url)
+    upgrade(db)
+    db.dispose()
+
+
 def _reset_postgres(url: str) -> None:
     name = make_url(url).database or ""
     if "bench" not in name:

@@ -59,6 +59,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="vroeg-bench-") as tmp:
         workdir = args.keep or Path(tmp)
         url = args.seeded or lib.fresh_database(args.database_url, workdir)
+        if args.seeded:  # brought to the current schema (a migration's backfill included), as `vroeg db upgrade`
+            lib.upgrade_to_head(url)
         settings = load_settings({"database_url": url, "instance_path": workdir / "instance", "testing": True,
                                   "processes_path": lib.ROOT / "processes", "forms_path": lib.ROOT / "forms"},
                                  environ={})
