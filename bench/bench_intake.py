@@ -77,6 +77,8 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+        raw_after = raw(engine, posts[:args.raw])  # again: on a shared machine the load moves during the run
+        raw_floor = (raw_floor + raw_after) / 2
         check(engine, posts, results)
         state_bytes, history_bytes = stored_bytes(engine)
         imported = bulk_import(url, workdir, args.import_rows, today) if args.import_rows else None
@@ -85,7 +87,8 @@ def main() -> None:
         print(f"  HTTP intake       {elapsed:8.2f} s for {sent} POSTs ({new} new): {new / elapsed:7.1f} signals/s, "
               f"{elapsed / new * 1000:6.2f} ms per new signal (wall, {args.clients} clients)")
         print(f"  latency per POST  p50 {pct(results, 50):6.1f} ms  p95 {pct(results, 95):6.1f} ms")
-        print(f"  raw floor         {raw_floor * 1000:8.2f} ms per signal (SpiffWorkflow to the first wait + dump)")
+        print(f"  raw floor         {raw_floor * 1000:8.2f} ms per signal (SpiffWorkflow to the first wait + dump; "
+              f"mean of {raw_after * 1000:.2f} after the HTTP run and the one before)")
         print(f"  ratio             {elapsed / new / raw_floor:8.2f}x the raw floor   (target: >= 300 signals/s on PG)")
         print(f"  stored per waiting case: state {state_bytes:,.0f} bytes (workflow JSON), history {history_bytes:,.0f} "
               f"bytes (events' data and snapshots, JSON), goal <= 5 KB in all")
