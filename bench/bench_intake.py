@@ -90,8 +90,8 @@ def main() -> None:
         print(f"  raw floor         {raw_floor * 1000:8.2f} ms per signal (SpiffWorkflow to the first wait + dump; "
               f"mean of {raw_after * 1000:.2f} after the HTTP run and the one before)")
         print(f"  ratio             {elapsed / new / raw_floor:8.2f}x the raw floor   (target: >= 300 signals/s on PG)")
-        print(f"  stored per waiting case: state {state_bytes:,.0f} bytes (workflow JSON), history {history_bytes:,.0f} "
-              f"bytes (events' data and snapshots, JSON), goal <= 5 KB in all")
+        print(f"  stored per waiting case: state {state_bytes:,.0f} bytes (workflow JSON), "
+              f"history {history_bytes:,.0f} bytes (events' data and snapshots, JSON), goal <= 5 KB in all")
         if imported:
             print(f"  bulk import       {imported:8.2f} s for {args.import_rows} rows: "
                   f"{args.import_rows / imported:7.1f} rows/s   (target >= 500 rows/s)")

@@ -116,7 +116,8 @@ def seed(engine, n: int) -> int:
                                       created_at=due - timedelta(days=60), **_queue(queue)))
             rows["signals"].append(dict(
                 partner_id=rnd.choice(partners), externe_referentie=f"S-{i}", gemeentecode="0363",
-                soort="betalingsachterstand", bedrag=rnd.randrange(100, 3000), signaaldatum=(due - timedelta(60)).date(),
+                soort="betalingsachterstand", bedrag=rnd.randrange(100, 3000),
+                signaaldatum=(due - timedelta(days=60)).date(),
                 crisissignaal=crisis, warme_overdracht=False, bsn=f"{100000000 + i}", voornamen="Anna",
                 achternaam=f"{rnd.choice(NAMES)}{i % 997}", postcode=postcode, huisnummer=1 + i % 300,
                 household_key=f"hh-{i}", status="Nog niet opgepakt", received_at=due - timedelta(days=60),

@@ -50,7 +50,8 @@ def case_row_hook(ctx, zone: ZoneInfo) -> None:
     for task in ctx.completed:
         for name, value in _variables_set(task):
             _apply(zaak, name, value, getattr(task.task_spec, "bpmn_id", None))
-    set_case_queue(ctx.session, ctx.case, zaak.werkvoorraad)  # counted per queue without a join (engine.models)
+    # the queue on the case's task rows too: counted per queue without a join (engine.models)
+    set_case_queue(ctx.session, ctx.case, zaak.werkvoorraad, new_case=ctx.new_case)
     attempt = contact_attempt(ctx)
     if attempt is not None and zaak.datum_opgepakt is None:
         zaak.datum_opgepakt = _attempt_date(attempt, ctx, zone)

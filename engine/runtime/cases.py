@@ -334,14 +334,19 @@ def sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, co
     ])
 
 
-def set_case_queue(session, case: Case, queue: str | None) -> None:
-    """Put the case in a work queue: the case row and its open task rows (those of this step included) carry it."""
+def set_case_queue(session, case: Case, queue: str | None, *, new_case: bool = False) -> None:
+    """Put the case in a work queue: the case row and its open task rows (those of this step included) carry it.
+    For a case this step created (`new_case`) every task row is still pending: no UPDATE, no early flush."""
     if case.queue == queue:
         return
     case.queue = queue
-    # An ORM UPDATE: it flushes the rows this step added first, and sets the value on the rows the session holds.
-    session.execute(update(UserTask).where(UserTask.case_id == case.id, UserTask.status == "open")
-                    .values(queue=queue))
+    for row in session.new:
+        if isinstance(row, UserTask) and row.case_id == case.id:
+            row.queue = queue
+    if not new_case:
+        # An ORM UPDATE: it flushes this step's rows first and sets the value on the rows the session holds.
+        session.execute(update(UserTask).where(UserTask.case_id == case.id, UserTask.status == "open")
+                        .values(queue=queue))
 
 
 def _close_rows(session, case, workflow, open_now: dict, now, actor, completed_task, lead) -> None:
