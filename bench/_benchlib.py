@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import platform
+from dataclasses import replace
 import sqlite3
 import sys
 from datetime import date, datetime
@@ -58,6 +59,12 @@ def fresh_database(url: str | None, workdir: Path) -> str:
     return url
 
 
+def upgrade_to_head(url: str) -> None:
+    db = make_engine(url)
+    upgrade(db)
+    db.dispose()
+
+
 def _reset_postgres(url: str) -> None:
     name = make_url(url).database or ""
     if "bench" not in name:
@@ -82,6 +89,10 @@ def bench_engine(url: str, clock, workdir: Path) -> Engine:
         "forms_path": FORMS_DIR, "testing": True,
     }, environ={})
     engine = build_engine(settings, clock)
+    # The domain's contract declares the start data of its own process only: declare the representative one's.
+    contract = engine.contract
+    engine.contract = replace(contract, start_variables={
+        **contract.start_variables, PROCESS_ID: tuple(signal_data(0, date(2027, 1, 1)))})
     created = engine.deploy(engine.read_bundle([PROCESS_DIR], FORMS_DIR), actor="bench")
     if [p for p, _ in created] != [PROCESS_ID]:
         raise BenchFailure(f"deploy of {PROCESS_DIR} gave {created}")

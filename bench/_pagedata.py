@@ -123,6 +123,7 @@ def clone(engine, template_ids: list[int], count: int, seed: int = 7) -> None:
             conn.execute(insert(tables[UserTask]), [
                 _without(r, "id") | {"case_id": new, "task_id": str(uuid.uuid4()), **variant[new]["task"],
                                      "deadline_at": variant[new]["task"]["due_at"],
+                                     "queue": variant[new]["zaak"]["werkvoorraad"],  # the clone's queue
                                      "deadline_id": deadline_id.get((r["deadline_id"], new))}
                 for r, new in kids(UserTask)])
             conn.execute(insert(tables[CaseTimer]), [_without(r, "id") | {"case_id": new}

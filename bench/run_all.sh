@@ -21,4 +21,10 @@ for db in sqlite ${1:+"$1"}; do
   done
   echo "== bench_pages ($db)"
   $PY bench/bench_pages.py ${args[@]+"${args[@]}"}
+  echo "== bench_intake ($db)"
+  $PY bench/bench_intake.py ${args[@]+"${args[@]}"}
+  echo "== bench_screens ($db)"
+  $PY bench/bench_screens.py ${args[@]+"${args[@]}"}
+  echo "== bench_replay ($db)"
+  $PY bench/bench_replay.py ${args[@]+"${args[@]}"}
 done

@@ -79,6 +79,9 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The work queue the application puts the case in (vroegsignalering: the werkvoorraad), copied onto its open
+    # task rows (set_case_queue) so that counting open tasks per queue needs no join (bench/README.md, screens).
+    queue: Mapped[str | None] = mapped_column(String(60))
 
     process_version: Mapped[ProcessVersion] = relationship()
     tasks: Mapped[list["UserTask"]] = relationship(
@@ -105,6 +108,8 @@ class UserTask(Base):
         Index("ix_user_tasks_status_deadline", "status", "deadline_at"),
         Index("ix_user_tasks_status_role_deadline", "status", "role", "deadline_at"),
         Index("ix_user_tasks_status_assignee_deadline", "status", "assignee", "deadline_at"),
+        # open tasks per queue (and the unassigned ones) from the index alone: coordinator's counts, worklist filter
+        Index("ix_user_tasks_status_queue_assignee", "status", "queue", "assignee"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -125,6 +130,7 @@ class UserTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(200))
+    queue: Mapped[str | None] = mapped_column(String(60))  # the case's queue (Case.queue), kept on every row
 
     case: Mapped[Case] = relationship(back_populates="tasks")
     deadline: Mapped["CaseDeadline | None"] = relationship()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from engine.runtime.assignment import AssignmentError, reassign
+from engine.runtime.cases import set_case_queue
 from engine.errors import InvalidTaskData, StepFailed
 from engine.definitions.forms import FieldError
 from engine.inputs import ascii_int
@@ -53,6 +54,8 @@ def case_row_hook(ctx, zone: ZoneInfo) -> None:
     for task in ctx.completed:
         for name, value in _variables_set(task):
             _apply(zaak, name, value, getattr(task.task_spec, "bpmn_id", None))
+    # the queue on the case's task rows too: counted per queue without a join (engine.models)
+    set_case_queue(ctx.session, ctx.case, zaak.werkvoorraad, new_case=ctx.new_case)
     attempt = contact_attempt(ctx)
     if attempt is not None and zaak.datum_opgepakt is None:
         pick_up(ctx.session, zaak, _attempt_date(attempt, ctx, zone))

@@ -171,12 +171,18 @@ def _join(rt: Runtime, session: Session, signal: Signaal, zaak: Vroegsignaalzaak
 
 
 def _start(rt: Runtime, session: Session, signal: Signaal, data: dict, actor: str) -> Case:
+    created: list[Vroegsignaalzaak] = []
+
     def on_created(case: Case) -> None:
         # Before the first step's hooks run: they find the signal and the case row.
         signal.case_id = case.id
-        session.add(Vroegsignaalzaak(case_id=case.id, household_key=signal.household_key,
-                                     postcode=signal.postcode, open=True, crisis=data["crisis"]))
+        zaak = Vroegsignaalzaak(case_id=case.id, household_key=signal.household_key, postcode=signal.postcode,
+                                open=True, crisis=data["crisis"])
+        session.add(zaak)
         session.flush()
+        # Held until the step is done: the session keeps flushed rows only weakly, and the case-row hook's
+        # session.get would otherwise read the row back (a SELECT, and an early flush of the step's rows).
+        created.append(zaak)
 
     return start_case(rt, session, PROCESS_ID, data, actor=actor, correlation_key=signal.household_key,
                       gemeentecode=signal.gemeentecode, on_created=on_created)

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.history.audit import append_events, case_chain, json_safe
@@ -325,7 +325,7 @@ def sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, co
     session.add_all([
         UserTask(case_id=case.id, task_id=task.task_id, element_id=task.element_id, name=task.name, form=task.form,
                  role=task.role, due_at=task.due_at, status="open", created_at=now,
-                 assignee=_assignee(rt, workflow, task), deadline=lead,
+                 assignee=_assignee(rt, workflow, task), deadline=lead, queue=case.queue,
                  deadline_at=task_deadline_at(lead, task.due_at))
         for task in open_now.values()
     ])
@@ -334,6 +334,21 @@ def sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, co
                   kind=timer.kind, due_at=timer.due_at)
         for timer in timers
     ])
+
+
+def set_case_queue(session, case: Case, queue: str | None, *, new_case: bool = False) -> None:
+    """Put the case in a work queue: the case row and its open task rows (those of this step included) carry it.
+    For a case this step created (`new_case`) every task row is still pending: no UPDATE, no early flush."""
+    if case.queue == queue:
+        return
+    case.queue = queue
+    for row in session.new:
+        if isinstance(row, UserTask) and row.case_id == case.id:
+            row.queue = queue
+    if not new_case:
+        # An ORM UPDATE: it flushes this step's rows first and sets the value on the rows the session holds.
+        session.execute(update(UserTask).where(UserTask.case_id == case.id, UserTask.status == "open")
+                        .values(queue=queue))
 
 
 def _close_rows(session, case, workflow, open_now: dict, now, actor, completed_task, lead) -> None:

@@ -264,7 +264,7 @@ def task(bpmn_id, parent=None, **data):
 
 def row_step(session, case_id, *tasks, completed=False):
     ctx = SimpleNamespace(session=session, case=session.get(Case, case_id), completed=list(tasks), primary=None,
-                          now=NOW, workflow=SimpleNamespace(is_completed=lambda: completed))
+                          new_case=False, now=NOW, workflow=SimpleNamespace(is_completed=lambda: completed))
     case_row_hook(ctx, UTC)
     return session.get(Vroegsignaalzaak, case_id)
 

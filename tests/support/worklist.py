@@ -6,7 +6,8 @@ import re
 
 from sqlalchemy import update
 
-from engine.models import UserTask
+from engine.models import Case, UserTask
+from engine.runtime.cases import set_case_queue
 from vroegsignalering.models import Signaal, Vroegsignaalzaak
 from tests.querycount import statements
 from tests.support.process import deliver, signaal
@@ -37,9 +38,12 @@ def set_task(vs, case_id, **values) -> None:
 
 
 def set_zaak(vs, case_id, **values) -> None:
-    """Change the case's row (vroegsignaalzaak)."""
+    """Change the case's row (vroegsignaalzaak); a new werkvoorraad goes onto the case and its open tasks too, as the
+    case-row hook does it after a step."""
     with vs.uow() as uow:
         uow.session.execute(update(Vroegsignaalzaak).where(Vroegsignaalzaak.case_id == case_id).values(**values))
+        if "werkvoorraad" in values:
+            set_case_queue(uow.session, uow.session.get(Case, case_id), values["werkvoorraad"])
         uow.commit()
 
 

@@ -12,7 +12,6 @@ from sqlalchemy import case, func, select
 from engine.models import User, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
 
-from ..models import Vroegsignaalzaak
 from .coordinator_cases import GEEN_WERKVOORRAAD, NIEMAND, list_cases  # noqa: F401  (the filters' special values)
 
 STAFF_ROLES = (HULPVERLENER, COORDINATOR)  # the roles that take cases
@@ -84,11 +83,11 @@ def coordinator_overview(engine, *, now: datetime, watch_until: datetime, werkvo
 
 
 def _queue_counts(session) -> list[QueueCount]:
-    zaak = Vroegsignaalzaak
+    # The case's queue is on its task rows (engine.models.UserTask.queue): an index-only count, not every open task
+    # joined to its vroegsignaalzaak (0.5-0.9 s at 100,000 open cases).
     unassigned = func.sum(case((UserTask.assignee.is_(None), 1), else_=0))
-    stmt = (select(zaak.werkvoorraad, func.count(), unassigned)
-            .select_from(UserTask).outerjoin(zaak, zaak.case_id == UserTask.case_id)
-            .where(UserTask.status == "open").group_by(zaak.werkvoorraad).order_by(zaak.werkvoorraad))
+    stmt = (select(UserTask.queue, func.count(), unassigned).where(UserTask.status == "open")
+            .group_by(UserTask.queue).order_by(UserTask.queue))
     return [QueueCount(name, n, free or 0) for name, n, free in session.execute(stmt)]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import exists, func, literal, or_, select, union_all
+from sqlalchemy import and_, exists, func, literal, select, union_all
 
 from engine.models import CaseDeadline, UserTask
 from engine.roles import COORDINATOR, HULPVERLENER
@@ -63,23 +63,30 @@ def _page(session, filters, user, now) -> tuple[list[Row], int]:
     overdue tasks, tasks with a deadline to come, tasks without. The deadline rows of the page's tasks are joined
     after the limit. The total is one scalar count over the same filters (bench/README.md)."""
     zaak = Vroegsignaalzaak
-    base = _filtered(select(UserTask.id, UserTask.case_id, UserTask.name, UserTask.element_id, UserTask.assignee,
-                            UserTask.deadline_at, UserTask.deadline_id, zaak.prioriteit, zaak.prioriteit_reden,
-                            zaak.werkvoorraad, zaak.crisis, zaak.postcode), filters, user, now)
-    case_filters = bool(filters.werkvoorraad or filters.crisis or filters.postcode_van or filters.postcode_tot)
-    counted = _filtered(select(UserTask.id), filters, user, now, with_case=case_filters).subquery()
-    total = select(func.count()).select_from(counted).scalar_subquery()
+    columns = (UserTask.id, UserTask.case_id, UserTask.name, UserTask.element_id, UserTask.assignee,
+               UserTask.deadline_at, UserTask.deadline_id, zaak.prioriteit, zaak.prioriteit_reden, zaak.werkvoorraad,
+               zaak.crisis, zaak.postcode)
+    # A counsellor's 'alle' is three disjoint sets (the role's tasks, tasks without a role, his own of another
+    # role): each is read and counted along its own index, as one OR would read and sort every open task.
+    branches = _branches(filters, user)
+    bases = [_filtered(select(*columns), filters, user, now, branch=b) for b in branches]
+    counts = [select(func.count()).select_from(_filtered(select(UserTask.id), filters, user, now, with_case=False,
+                                                         branch=b).subquery()).scalar_subquery() for b in branches]
+    total = counts[0]
+    for count in counts[1:]:
+        total = total + count
     upto = filters.pagina * PAGE_SIZE
     then = (zaak.prioriteit.is_(None), zaak.prioriteit, UserTask.id)
     late, crisis = UserTask.deadline_at < now, zaak.crisis.is_(True)
-    parts = {0: base.where(late, crisis), 1: base.where(late, zaak.crisis.is_not(True)),
-             2: base.where(UserTask.deadline_at >= now), 3: base.where(UserTask.deadline_at.is_(None))}
+    parts = {0: [b.where(late, crisis) for b in bases], 1: [b.where(late, zaak.crisis.is_not(True)) for b in bases],
+             2: [b.where(UserTask.deadline_at >= now) for b in bases],
+             3: [b.where(UserTask.deadline_at.is_(None)) for b in bases]}
     if filters.crisis:
         del parts[1]
     if filters.te_laat:
         del parts[2], parts[3]
     parts = [select(literal(rank).label("rang"), part.order_by(*((UserTask.deadline_at,) if rank < 3 else ()), *then)
-                    .limit(upto).subquery()) for rank, part in parts.items()]
+                    .limit(upto).subquery()) for rank, branch_parts in parts.items() for part in branch_parts]
     both = union_all(*parts).subquery()
     c = both.c
     stmt = (select(both, CaseDeadline.kind, CaseDeadline.due_at, CaseDeadline.status, CaseDeadline.closed_at,
@@ -95,43 +102,59 @@ def _page(session, filters, user, now) -> tuple[list[Row], int]:
                         werkvoorraad=r.werkvoorraad, crisis=bool(r.crisis), postcode=r.postcode,
                         deadline=(r.kind, r.due_at, r.status, r.closed_at) if r.kind is not None else None))
     if not rows and filters.pagina > 1:  # past the last page: count once more so the page links still show
-        total_count = session.scalar(select(func.count()).select_from(counted))
+        total_count = session.scalar(select(total))
     return rows, total_count
 
 
 
-def _filtered(stmt, filters, user, now, *, with_case: bool = True):
-    """stmt (over user_tasks, with the case row joined unless with_case is False: a count needs it only for the
-    case filters) limited to the open tasks the filters and the user allow."""
+def _branches(filters, user) -> list:
+    """The disjoint conditions whose union is what the user may see in this view ([None]: one set, no condition)."""
+    if filters.weergave == "mijn" or user.role == COORDINATOR:
+        return [None]
+    return [UserTask.role == HULPVERLENER, UserTask.role.is_(None),
+            and_(UserTask.assignee == user.username, UserTask.role != HULPVERLENER)]
+
+
+def _filtered(stmt, filters, user, now, *, with_case: bool = True, branch=None):
+    """stmt (over user_tasks, with the case row joined unless with_case is False: a count needs no join) limited to
+    the open tasks the filters and the user allow (within `branch`, one of _branches)."""
     zaak = Vroegsignaalzaak
     stmt = stmt.select_from(UserTask).where(UserTask.status == "open")
+    case_side = []  # conditions on the case's row
+    if filters.crisis:
+        case_side.append(zaak.crisis.is_(True))
+    # The four digits of a postcode (stored without spaces, letters in capitals) as a range on the postcode itself,
+    # which its index answers; substr(postcode, 1, 4) would read every case row.
+    if filters.postcode_van:
+        case_side.append(zaak.postcode >= filters.postcode_van)
+    if filters.postcode_tot:
+        case_side.append(zaak.postcode <= filters.postcode_tot + "ZZ")
     if with_case:  # inner when a case filter needs the row anyway: then the database may start from its index
-        case_filters = filters.werkvoorraad or filters.crisis or filters.postcode_van or filters.postcode_tot
-        stmt = (stmt.join if case_filters else stmt.outerjoin)(zaak, zaak.case_id == UserTask.case_id)
+        stmt = (stmt.join if case_side else stmt.outerjoin)(zaak, zaak.case_id == UserTask.case_id).where(*case_side)
+    elif case_side:
+        # A count: the matching cases first, then their open tasks by (case_id, status), instead of every open task
+        # joined to its case row (0.3-0.4 s at 100,000 open cases on SQLite; a few ms this way round).
+        stmt = stmt.where(UserTask.case_id.in_(select(zaak.case_id).where(*case_side)))
     if filters.weergave == "mijn":
         stmt = stmt.where(UserTask.assignee == user.username)
     else:
-        if user.role != COORDINATOR:  # a hulpverlener sees the hulpverleners' tasks and his own
-            stmt = stmt.where(or_(UserTask.role == HULPVERLENER, UserTask.role.is_(None),
-                                  UserTask.assignee == user.username))
+        if branch is not None:  # a hulpverlener sees the hulpverleners' tasks and his own
+            stmt = stmt.where(branch)
         if filters.toegewezen == NIEMAND:
             stmt = stmt.where(UserTask.assignee.is_(None))
         elif filters.toegewezen:
             stmt = stmt.where(UserTask.assignee == filters.toegewezen)
-    if filters.werkvoorraad:
-        stmt = stmt.where(zaak.werkvoorraad == filters.werkvoorraad)
-    if filters.crisis:
-        stmt = stmt.where(zaak.crisis.is_(True))
+    if filters.werkvoorraad:  # the case's queue, kept on its task rows (engine.models): no join needed to count
+        stmt = stmt.where(UserTask.queue == filters.werkvoorraad)
     if filters.te_laat:
         stmt = stmt.where(UserTask.deadline_at < now)
     if filters.partnertype:
-        stmt = stmt.where(exists(
-            select(Signaal.id).join(Partner, Partner.id == Signaal.partner_id)
-            .where(Signaal.case_id == UserTask.case_id, Partner.type == filters.partnertype)))
-    if filters.postcode_van:
-        stmt = stmt.where(func.substr(zaak.postcode, 1, 4) >= filters.postcode_van)
-    if filters.postcode_tot:
-        stmt = stmt.where(func.substr(zaak.postcode, 1, 4) <= filters.postcode_tot)
+        of_type = (select(Signaal.case_id).join(Partner, Partner.id == Signaal.partner_id)
+                   .where(Partner.type == filters.partnertype))
+        if with_case:  # a page reads in deadline order and stops at its rows: a check per row read
+            stmt = stmt.where(exists(of_type.where(Signaal.case_id == UserTask.case_id)))
+        else:  # a count: the partner's cases first (as above)
+            stmt = stmt.where(UserTask.case_id.in_(of_type))
     return stmt
 
 
