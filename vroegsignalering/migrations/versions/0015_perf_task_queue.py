@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0013_perf'
-down_revision = '0010'
+down_revision = '0014_soorten'
 branch_labels = None
 depends_on = None
 
