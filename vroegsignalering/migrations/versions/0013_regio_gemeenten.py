@@ -62,7 +62,6 @@ def _existing_municipalities(gemeenten) -> None:
 
 
 def downgrade():
-    with op.batch_alter_table('process_versions', schema=None) as batch_op:
-        batch_op.drop_column('gemeentecode')
+    op.drop_column('process_versions', 'gemeentecode')  # in place: cases refer to process_versions
     op.drop_table('user_gemeenten')
     op.drop_table('gemeenten')

@@ -27,8 +27,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('user_tasks', schema=None) as batch_op:
-        batch_op.drop_index('ix_user_tasks_status_queue_assignee')
-        batch_op.drop_column('queue')
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_column('queue')
+    # In place (ALTER TABLE ... DROP COLUMN, SQLite 3.35+): a batch rebuild of cases drops a table that tasks, timers
+    # and signals refer to, which SQLite refuses once rows exist.
+    op.drop_index('ix_user_tasks_status_queue_assignee', table_name='user_tasks')
+    op.drop_column('user_tasks', 'queue')
+    op.drop_column('cases', 'queue')
