@@ -18,6 +18,7 @@ from engine.models import User
 from .assessment import rules_from_settings
 from .gemeente_models import Gemeente, MedewerkerGemeente
 from .retention import RetentionError, schedule_from_settings
+from .scope import sees
 
 _CODE = re.compile(r"\d{4}")
 
@@ -34,11 +35,57 @@ class GemeenteInfo:
     contact_telefoon: str | None = None
     contact_email: str | None = None
     contact_website: str | None = None
+    minimum_bedrag: str | None = None
+    bewaartermijnen: str | None = None
+    ddas_leverancier: str | None = None
+
+
+# what an administrator may change of a municipality (its code is the key cases refer to: never changed)
+EDITABLE = ("naam", "contact_adres", "contact_telefoon", "contact_email", "contact_website", "minimum_bedrag",
+            "bewaartermijnen", "ddas_leverancier")
+_LENGTHS = {name: Gemeente.__table__.c[name].type.length for name in EDITABLE}
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,19}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_WEBSITE = re.compile(r"https?://[^\s/]+\.[^\s]+")
 
 
 def info(row: Gemeente) -> GemeenteInfo:
     return GemeenteInfo(row.code, row.naam, row.contact_adres, row.contact_telefoon, row.contact_email,
-                        row.contact_website)
+                        row.contact_website, row.minimum_bedrag, row.bewaartermijnen, row.ddas_leverancier)
+
+
+def field_problems(values: dict) -> dict[str, str]:
+    """Dutch messages per field for a municipality's editable fields (only those given; "" or None: empty)."""
+    problems = {}
+    for name, value in values.items():
+        if name not in _LENGTHS:
+            problems[name] = f"{name} is geen gegeven van een gemeente."
+        elif value and len(value) > _LENGTHS[name]:
+            problems[name] = f"Gebruik ten hoogste {_LENGTHS[name]} tekens."
+    if "naam" in values and not (values["naam"] or "").strip():
+        problems["naam"] = "Vul de naam van de gemeente in, bijvoorbeeld Gemeente Velsen."
+    checks = (("contact_telefoon", _PHONE, "Vul een telefoonnummer in van 6 tot 20 cijfers, bijvoorbeeld 14 075."),
+              ("contact_email", _EMAIL, "Vul een e-mailadres in, bijvoorbeeld schuldhulp@gemeente.nl."),
+              ("contact_website", _WEBSITE, "Vul een webadres in dat begint met https://, bijvoorbeeld "
+                                            "https://www.gemeente.nl/schulden."))
+    for name, pattern, message in checks:
+        if values.get(name) and name not in problems and not pattern.fullmatch(values[name]):
+            problems[name] = message
+    for name, check in (("minimum_bedrag", _check_minimum), ("bewaartermijnen", _check_retention)):
+        if values.get(name) and name not in problems:
+            try:
+                check(values[name])
+            except (ValueError, RetentionError) as error:
+                problems[name] = f"Ongeldige waarde: {error}"
+    return problems
+
+
+def _check_minimum(text: str) -> None:
+    rules_from_settings(SimpleNamespace(minimum_bedrag=text, extra={}))
+
+
+def _check_retention(text: str) -> None:
+    schedule_from_settings(SimpleNamespace(bewaartermijnen=text, extra={}))
 
 
 def ensure_first(session: Session, settings, now: datetime) -> None:
@@ -64,10 +111,31 @@ def add(session: Session, code: str, naam: str, now: datetime, **details) -> Gem
     if session.get(Gemeente, code) is not None:
         raise GemeenteError(f"Gemeente {code} bestaat al.")
     _check_settings(details)
+    problems = field_problems(details)
+    if problems:
+        raise GemeenteError("; ".join(f"{name}: {message}" for name, message in problems.items()))
     row = Gemeente(code=code, naam=naam, created_at=now, **details)
     session.add(row)
     session.flush()
     return row
+
+
+def update(session: Session, code: str, values: dict) -> dict:
+    """Set these editable fields of municipality `code` ("" empties one: the installation's setting applies again);
+    GemeenteError naming what is wrong. Returns the changes {field: {"oud": ..., "nieuw": ...}}."""
+    row = require_one(session, code)
+    values = {name: (value or "").strip() for name, value in values.items()}
+    problems = field_problems(values)
+    if problems:
+        raise GemeenteError("; ".join(f"{name}: {message}" for name, message in problems.items()))
+    changes = {}
+    for name, value in values.items():
+        new = value or None
+        if getattr(row, name) != new:
+            changes[name] = {"oud": getattr(row, name), "nieuw": new}
+            setattr(row, name, new)
+    session.flush()
+    return changes
 
 
 def own_minimums(session: Session) -> dict[str, str]:
@@ -97,7 +165,9 @@ def all_codes(session: Session) -> list[str]:
 
 
 def listed(session: Session) -> list[GemeenteInfo]:
-    return [info(row) for row in session.scalars(select(Gemeente).order_by(Gemeente.code))]
+    """The municipalities by code: those the scope in force sees (an administrator: their own)."""
+    return [info(row) for row in session.scalars(select(Gemeente).where(sees(Gemeente.code))
+                                                 .order_by(Gemeente.code))]
 
 
 def find(session: Session, code: str) -> Gemeente | None:
@@ -107,7 +177,7 @@ def find(session: Session, code: str) -> Gemeente | None:
 def require(session: Session, codes) -> list[str]:
     """The codes, each checked to be a municipality of this installation (GemeenteError naming the unknown ones)."""
     codes = sorted({(code or "").strip() for code in codes})
-    known = set(session.scalars(select(Gemeente.code).where(Gemeente.code.in_(codes))))
+    known = set(session.scalars(select(Gemeente.code).where(Gemeente.code.in_(codes), sees(Gemeente.code))))
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise GemeenteError(f"Onbekende gemeente: {', '.join(unknown)} (zie vroeg gemeente list).")
@@ -116,21 +186,35 @@ def require(session: Session, codes) -> list[str]:
 
 def require_one(session: Session, code: str) -> Gemeente:
     """The municipality with this code (GemeenteError when it is none of the installation's)."""
-    found = session.get(Gemeente, (code or "").strip())
+    found = session.scalar(select(Gemeente).where(Gemeente.code == (code or "").strip(), sees(Gemeente.code)))
     if found is None:
         raise GemeenteError(f"Onbekende gemeente: {code} (zie vroeg gemeente list).")
     return found
 
 
 def set_for_user(session: Session, user: User, codes) -> list[str]:
-    """Make the staff member work for exactly these municipalities (checked to exist)."""
+    """Make the staff member work for exactly these municipalities (checked to exist). Within a scope (an
+    administrator in the browser) only the scope's municipalities can be given, and the account's others stay."""
     codes = require(session, codes)
+    visible = set(session.scalars(select(Gemeente.code).where(sees(Gemeente.code))))
+    kept = []
     for row in session.scalars(select(MedewerkerGemeente).where(MedewerkerGemeente.user_id == user.id)):
-        session.delete(row)
+        if row.gemeentecode in visible:
+            session.delete(row)
+        else:
+            kept.append(row.gemeentecode)
+    if not codes and not kept:
+        raise GemeenteError("Kies ten minste één gemeente.")
     session.flush()
     session.add_all(MedewerkerGemeente(user_id=user.id, gemeentecode=code) for code in codes)
     session.flush()
-    return codes
+    return sorted(set(codes) | set(kept))
+
+
+def codes_of(session: Session, user_id: int) -> list[str]:
+    """The municipalities an account works for explicitly (none: the first one, see scope.py)."""
+    return list(session.scalars(select(MedewerkerGemeente.gemeentecode)
+                                .where(MedewerkerGemeente.user_id == user_id).order_by(MedewerkerGemeente.gemeentecode)))
 
 
 def letter_contact(session: Session, settings, code: str) -> dict:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, cast, event, literal, or_, select
+from sqlalchemy import String, and_, cast, event, literal, or_, select, true
 from sqlalchemy.orm import aliased, with_loader_criteria
 
 from engine.history.audit import SYSTEM_CHAIN
@@ -65,6 +65,13 @@ def acting_in(scope: Scope | None):
 def unscoped():
     """Run the block without restriction (intake: routing needs every municipality's open cases)."""
     return acting_in(None)
+
+
+def sees(column):
+    """The condition that the scope in force sees the municipality code in `column` (always true outside a scope),
+    for what the scope does not filter by itself: the municipalities an administrator lists, edits and assigns."""
+    scope = _current.get()
+    return true() if scope is None else _visible(scope)(column)
 
 
 def _visible(scope: Scope):

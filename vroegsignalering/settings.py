@@ -44,6 +44,7 @@ class Settings(config.Settings):
     oidc_username_claim: str = "preferred_username"
     oidc_role_claim: str = "roles"  # a string or a list of strings in the id_token or userinfo
     oidc_role_map: str = ""  # "claim value=role,..."; a value that is a role's own name maps to that role
+    oidc_gemeente_claim: str = ""  # a claim with CBS codes (string or list): the account's municipalities (R37)
     oidc_label: str = "Inloggen met uw organisatieaccount"
     # feedback pushed to partners' webhooks (README "Terugmeldingen per webhook")
     webhook_timeout_seconds: int = 10
@@ -93,6 +94,7 @@ Settings.ENV = {
     "VROEG_OIDC_USERNAME_CLAIM": "oidc_username_claim",
     "VROEG_OIDC_ROLE_CLAIM": "oidc_role_claim",
     "VROEG_OIDC_ROLE_MAP": "oidc_role_map",
+    "VROEG_OIDC_GEMEENTE_CLAIM": "oidc_gemeente_claim",
     "VROEG_OIDC_LABEL": "oidc_label",
     "VROEG_WEBHOOK_TIMEOUT_SECONDS": "webhook_timeout_seconds",
     "VROEG_WEBHOOK_DEAD_AFTER_HOURS": "webhook_dead_after_hours",

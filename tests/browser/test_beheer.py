@@ -1,5 +1,6 @@
 """In the browser: the administrator adds a counsellor (the password shown once), gives them a full name, rotates a
-partner's token, adds a person to the exclusion list and replaces the objection register from a CSV file.
+partner's token, adds a person to the exclusion list, replaces the objection register from a CSV file and adds
+and edits a municipality.
 Screenshots and axe on every page."""
 from __future__ import annotations
 
@@ -86,3 +87,41 @@ def test_administrator_keeps_the_registers(live_app, page, login, shot, assert_a
     shot(page, "beheer-bezwaren-import-fout")
     assert_accessible(page, "beheer-bezwaren-import-fout")
     assert [e for e in page.console_errors if "status of 422" not in e] == []  # the refused import's answer
+
+
+def test_administrator_adds_and_edits_a_municipality(live_app, page, login, shot, assert_accessible):
+    login(page, "beheerder")
+    page.goto("/beheer")
+    page.get_by_role("link", name="Gemeenten").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Gemeenten"
+    shot(page, "beheer-gemeenten")
+    assert_accessible(page, "beheer-gemeenten")
+    page.get_by_role("link", name="Nieuwe gemeente").click()
+    page.get_by_label("CBS-gemeentecode (verplicht)").fill("453")
+    page.get_by_label("E-mailadres").fill("geen adres")
+    page.get_by_role("button", name="Gemeente toevoegen").click()  # errors named per field
+    page.wait_for_load_state()
+    alert = page.get_by_role("alert")
+    assert "Vul de CBS-gemeentecode in" in alert.inner_text() and "Vul de naam van de gemeente in" in alert.inner_text()
+    shot(page, "beheer-gemeente-fout")
+    assert_accessible(page, "beheer-gemeente-fout")
+    page.get_by_label("CBS-gemeentecode (verplicht)").fill("0453")
+    page.get_by_label("Naam (verplicht)").fill("Gemeente Velsen")
+    page.get_by_label("Postadres").fill("Postbus 465, 1970 AL IJmuiden")
+    page.get_by_label("Telefoonnummer").fill("14 0255")
+    page.get_by_label("E-mailadres").fill("geldzorgen@velsen.nl")
+    page.get_by_label("Minimumbedrag").fill("Huur=100,*=25")
+    page.get_by_role("button", name="Gemeente toevoegen").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("status").filter(has_text="is toegevoegd").is_visible()
+    page.get_by_label("Website").fill("https://www.velsen.nl/geldzorgen")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("status").filter(has_text="zijn opgeslagen").is_visible()
+    shot(page, "beheer-gemeente")
+    assert_accessible(page, "beheer-gemeente")
+    page.goto("/beheer/gemeenten")
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Gemeente Velsen"))
+    assert "14 0255" in row.inner_text() and "minimumbedrag" in row.inner_text()
+    assert [e for e in page.console_errors if "status of 422" not in e] == []

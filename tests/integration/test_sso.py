@@ -1,7 +1,8 @@
 """Single sign-on against the tests' own OpenID Connect provider (tests/support/oidc.py, loopback only): a mapped
 role signs in, an unmapped one waits for an administrator ("wacht op toewijzing") and appears on /beheer/gebruikers,
 an administrator's choice then lets them in; a forged id_token, a disabled account and a local account of the same
-name are refused or kept apart. Without VROEG_OIDC_ISSUER there is no button and no route."""
+name are refused or kept apart. Municipalities come from VROEG_OIDC_GEMEENTE_CLAIM (unknown codes ignored and
+logged), else the administrator assigns them. Without VROEG_OIDC_ISSUER there is no button and no route."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -11,6 +12,8 @@ import requests
 from sqlalchemy import select
 
 from engine.models import Event, User
+from vroegsignalering.gemeente_models import MedewerkerGemeente
+from vroegsignalering.services.gemeenten import add_gemeente
 from tests.support.oidc import CLIENT_ID, CLIENT_SECRET, Provider
 from tests.support.web import csrf_from, sign_in
 from webapp import create_app
@@ -109,3 +112,41 @@ def test_an_unreachable_provider_gets_a_dutch_answer(vs):
     app = create_app({"oidc_issuer": issuer, "oidc_client_id": CLIENT_ID}, engine=vs)
     answer = app.test_client().get("/inloggen/sso")
     assert answer.status_code == 503 and "niet bereikbaar" in answer.get_data(as_text=True)
+
+
+def test_municipalities_come_from_the_claim_unknown_codes_ignored_and_logged(vs, provider, caplog):
+    add_gemeente(vs, "0479", "Gemeente Zaanstad", actor="test")
+    app = create_app({"oidc_issuer": provider.issuer, "oidc_client_id": CLIENT_ID,
+                      "oidc_client_secret": CLIENT_SECRET, "oidc_role_map": "team-schuldhulp=hulpverlener",
+                      "oidc_gemeente_claim": "gemeenten"}, engine=vs)
+    provider.user = {"sub": "u-9", "preferred_username": "karin", "roles": ["team-schuldhulp"],
+                     "gemeenten": ["0479", "9999"]}
+    assert sign_in_via_provider(app.test_client()).status_code == 302
+    assert _gemeenten_of(vs, "karin") == ["0479"]
+    assert "9999" in caplog.text and "0479" not in caplog.text.split("ignored")[-1]
+    [made] = [e for e in _events(vs, "account_aangemaakt") if e["username"] == "karin"]
+    assert made["gemeenten"] == ["0479"]
+    # only unknown codes: none mapped, the administrator assigns them on the account's page
+    provider.user = {"sub": "u-10", "preferred_username": "lars", "gemeenten": "1234"}
+    assert "Uw account wacht op toewijzing" in sign_in_via_provider(app.test_client()).get_data(as_text=True)
+    assert _gemeenten_of(vs, "lars") == []
+    admin = app.test_client()
+    sign_in(vs, admin, "bea", "beheerder")
+    admin.post("/beheer/gemeenten/nieuw", data={"code": "0453", "naam": "Gemeente Velsen",
+                                                "csrf_token": csrf_from(admin, "/beheer")})  # bea works for 0453
+    answer = admin.post("/beheer/gebruikers/lars", data={"role": "hulpverlener", "volledige_naam": "Lars Ek",
+                                                         "telefoon": "", "gemeenten": ["0453"],
+                                                         "csrf_token": csrf_from(admin, "/beheer")})
+    assert answer.status_code == 302 and _gemeenten_of(vs, "lars") == ["0453"]
+
+
+def _gemeenten_of(engine, username: str) -> list[str]:
+    with engine.uow() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        return sorted(uow.session.scalars(select(MedewerkerGemeente.gemeentecode)
+                                          .where(MedewerkerGemeente.user_id == user.id)))
+
+
+def _events(engine, kind: str) -> list[dict]:
+    with engine.uow() as uow:
+        return list(uow.session.scalars(select(Event.data).where(Event.kind == kind).order_by(Event.seq)))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.models import User
 
-from .. import registries
+from .. import gemeenten, registries
 from ..models import Partner
 
 
@@ -64,6 +64,12 @@ def account(engine, username: str) -> Account | None:
     with engine.uow() as uow:
         user = uow.session.scalar(select(User).where(User.username == username))
         return _account(user) if user is not None else None
+
+
+def account_gemeenten(engine, user_id: int) -> list[str]:
+    """The municipalities an account works for (none of its own: the installation's first)."""
+    with engine.uow() as uow:
+        return gemeenten.codes_of(uow.session, user_id) or [engine.settings.gemeentecode]
 
 
 def counsellor_names(session, usernames) -> dict[str, tuple[str | None, str | None]]:

@@ -2,8 +2,8 @@
 and phone number, disable and enable, reset the password. Each function checks that the actor is a beheerder, opens
 one unit of work, records the change in the system history (never a password) and commits.
 
-Municipalities of an account are the regional installation's (issue 14, helper "regio"): `AccountChange` has room
-for them, the lead wires them in."""
+An account's municipalities (R37) are set with the rest, in the same unit of work; an administrator gives only the
+municipalities they work for themselves, and an account's others stay (gemeenten.set_for_user)."""
 from __future__ import annotations
 
 import secrets
@@ -16,6 +16,8 @@ from engine.identity import accounts
 from engine.identity.accounts import AccountError
 from engine.roles import BEHEERDER, ROLES
 
+from .. import gemeenten
+
 EDITABLE = ("role", "volledige_naam", "telefoon")
 
 
@@ -26,6 +28,7 @@ class AccountChange:
     role: str | None = None
     volledige_naam: str | None = None
     telefoon: str | None = None
+    gemeenten: tuple[str, ...] | None = None  # CBS codes; None leaves them (a new account: the first municipality)
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,14 @@ def add_account(engine, actor, username: str, change: AccountChange) -> NewPassw
     _require_beheerder(actor)
     password = generated_password()
     with engine.uow() as uow:
-        accounts.add_user(uow.session, username, change.role, password, engine.clock.now(),
-                          hasher=engine.password_hasher, volledige_naam=change.volledige_naam,
-                          telefoon=change.telefoon)
+        gemeenten.ensure_first(uow.session, engine.settings, engine.clock.now())
+        user = accounts.add_user(uow.session, username, change.role, password, engine.clock.now(),
+                                 hasher=engine.password_hasher, volledige_naam=change.volledige_naam,
+                                 telefoon=change.telefoon)
+        codes = gemeenten.set_for_user(uow.session, user, change.gemeenten or [engine.settings.gemeentecode])
         _record(uow.session, engine, "account_aangemaakt", actor, username=username, role=change.role,
-                password=True, volledige_naam=change.volledige_naam or None, telefoon=change.telefoon or None)
+                password=True, volledige_naam=change.volledige_naam or None, telefoon=change.telefoon or None,
+                gemeenten=codes)
         uow.commit()
     return NewPassword(username, password)
 
@@ -73,7 +79,7 @@ def change_account(engine, actor, username: str, change: AccountChange) -> dict:
 
 @transactional
 def change_profile(engine, username: str, change: AccountChange, *, actor: str, actor_id: int | None = None) -> dict:
-    """Set role, full name and phone number; the history gets each changed field with its old and new value.
+    """Set role, full name, phone number and municipalities; the history gets each changed field with its old and new value.
     Returns the changes ({} when nothing changed: nothing is recorded). `actor_id`: the acting account, which may
     not take away its own administrator role."""
     problems = accounts.profile_problems(change.volledige_naam, change.telefoon)
@@ -94,6 +100,12 @@ def change_profile(engine, username: str, change: AccountChange, *, actor: str, 
             if getattr(user, name) != new:
                 changes[name] = {"oud": getattr(user, name) or None, "nieuw": new}
                 setattr(user, name, new)
+        if change.gemeenten is not None:
+            old = gemeenten.codes_of(uow.session, user.id) or [engine.settings.gemeentecode]
+            if sorted(set(change.gemeenten)) != old:
+                new = gemeenten.set_for_user(uow.session, user, change.gemeenten)
+                if new != old:
+                    changes["gemeenten"] = {"oud": old, "nieuw": new}
         if changes:
             append_event(uow.session, chain=SYSTEM_CHAIN, kind="account_gewijzigd", actor=actor,
                          at=engine.clock.now(), data={"username": username, "wijzigingen": changes})

@@ -7,6 +7,7 @@ from engine.history.audit import SYSTEM_CHAIN, append_event
 from engine.identity import accounts
 
 from .. import gemeenten
+from ..gemeente_models import MedewerkerGemeente
 from ..gemeenten import GemeenteInfo
 
 
@@ -19,17 +20,53 @@ def ensure_first_gemeente(engine) -> None:
 
 
 @transactional
-def add_gemeente(engine, code: str, naam: str, *, actor: str, **details) -> GemeenteInfo:
-    """Add a municipality (GemeenteError naming what is wrong); contact details etc. as keyword arguments."""
+def add_gemeente(engine, code: str, naam: str, *, actor: str, member_id: int | None = None,
+                 **details) -> GemeenteInfo:
+    """Add a municipality (GemeenteError naming what is wrong); contact details etc. as keyword arguments.
+    `member_id`: the administrator adding it in the browser, who then works for it too (so they see it and can give
+    it staff), beside the municipalities they had."""
     with engine.uow() as uow:
         now = engine.clock.now()
         gemeenten.ensure_first(uow.session, engine.settings, now)
         row = gemeenten.add(uow.session, code, naam, now, **details)
+        if member_id is not None:
+            had = gemeenten.codes_of(uow.session, member_id)  # none: the first one (scope.py), kept explicitly
+            uow.session.add_all(MedewerkerGemeente(user_id=member_id, gemeentecode=c)
+                                for c in ([] if had else [engine.settings.gemeentecode]) + [row.code])
+            uow.session.flush()
         append_event(uow.session, chain=SYSTEM_CHAIN, kind="gemeente_toegevoegd", actor=actor, at=now,
-                     data={"code": row.code, "naam": row.naam})
+                     data={"code": row.code, "naam": row.naam,
+                           **{k: v for k, v in details.items() if v}})
         added = gemeenten.info(row)
         uow.commit()
     return added
+
+
+@transactional
+def change_gemeente(engine, code: str, values: dict, *, actor: str) -> dict:
+    """Change a municipality's editable fields (gemeenten.EDITABLE; "" empties one); GemeenteError naming what is
+    wrong, or for a municipality outside the scope in force. The changes, old and new, go to the history; returns
+    them ({} when nothing changed: nothing is recorded)."""
+    with engine.uow() as uow:
+        changes = gemeenten.update(uow.session, code, values)
+        if changes:
+            append_event(uow.session, chain=SYSTEM_CHAIN, kind="gemeente_gewijzigd", actor=actor,
+                         at=engine.clock.now(), data={"code": code, "wijzigingen": changes})
+            uow.commit()
+    return changes
+
+
+@transactional
+def gemeente(engine, code: str) -> GemeenteInfo | None:
+    """One municipality the scope in force sees (None: unknown, or another administrator's)."""
+    with engine.uow() as uow:
+        gemeenten.ensure_first(uow.session, engine.settings, engine.clock.now())
+        try:
+            found = gemeenten.info(gemeenten.require_one(uow.session, code))
+        except gemeenten.GemeenteError:
+            found = None
+        uow.commit()
+    return found
 
 
 @transactional

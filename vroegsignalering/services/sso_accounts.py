@@ -9,10 +9,13 @@ module finds or makes the account in one unit of work.
   name is that role). When the claims map to a role it is set at every sign-in (the provider is the source), and a
   change is recorded. Without one the account keeps the role an administrator chose; a new account without one
   waits (NO_ROLE) and appears first on /beheer/gebruikers.
-- Municipalities from claims follow the same pattern once municipalities are data (issue 14, "regio").
+- Municipalities (R37) come from the claim VROEG_OIDC_GEMEENTE_CLAIM (CBS codes; codes that are none of the
+  installation's are ignored and logged) and are set when the account is made. Without such codes an administrator
+  assigns them on /beheer/gebruikers (until then the account works for the first municipality).
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -23,7 +26,11 @@ from engine.history.audit import SYSTEM_CHAIN, append_event
 from engine.identity import accounts
 from engine.models import User
 from engine.roles import NO_ROLE, ROLES
+from vroegsignalering import gemeenten
+from vroegsignalering.gemeente_models import Gemeente
 from vroegsignalering.settings import oidc_role_map
+
+log = logging.getLogger(__name__)
 
 SIGNED_IN, WAITING, DISABLED = "aangemeld", "wacht", "uitgeschakeld"
 SSO_ACTOR = "sso"
@@ -43,6 +50,20 @@ def mapped_role(settings, claims: dict) -> str | None:
     mapping = oidc_role_map(settings.oidc_role_map)
     found = {mapping.get(v) or (v if v in ROLES else None) for v in values} - {None}
     return next((role for role in ROLES if role in found), None)
+
+
+def mapped_gemeenten(session, settings, claims: dict) -> list[str]:
+    """The installation's municipalities the claim VROEG_OIDC_GEMEENTE_CLAIM names (unknown codes logged, left out)."""
+    if not getattr(settings, "oidc_gemeente_claim", ""):
+        return []
+    value = claims.get(settings.oidc_gemeente_claim)
+    values = {value} if isinstance(value, str) else {str(v) for v in value or () if isinstance(v, (str, int))}
+    values = {v.strip() for v in values if v.strip()}
+    known = set(session.scalars(select(Gemeente.code).where(Gemeente.code.in_(values))))
+    if values - known:
+        log.warning("single sign-on: claim %s names municipalities this installation does not have, ignored: %s",
+                    settings.oidc_gemeente_claim, ", ".join(sorted(values - known)))
+    return sorted(known)
 
 
 def _username(session, claims: dict) -> str:
@@ -72,9 +93,13 @@ def sign_in_with_claims(engine, settings, issuer: str, claims: dict) -> SsoOutco
             user = accounts.add_user(session, _username(session, claims), role or NO_ROLE, None, now,
                                      hasher=engine.password_hasher, oidc_subject=subject,
                                      volledige_naam=(name or "")[:200] or None)
+            gemeenten.ensure_first(session, engine.settings, now)
+            codes = mapped_gemeenten(session, settings, claims)
+            if codes:
+                gemeenten.set_for_user(session, user, codes)
             append_event(session, chain=SYSTEM_CHAIN, kind="account_aangemaakt", actor=SSO_ACTOR, at=now,
                          data={"username": user.username, "role": role, "password": False, "sso": issuer,
-                               "volledige_naam": user.volledige_naam})
+                               "volledige_naam": user.volledige_naam, "gemeenten": codes or None})
         elif role is not None and user.role != role:
             append_event(session, chain=SYSTEM_CHAIN, kind="account_gewijzigd", actor=SSO_ACTOR, at=now,
                          data={"username": user.username,
