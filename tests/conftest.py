@@ -102,8 +102,31 @@ def _deploy_basis(engine):
     engine.deploy(engine.read_bundle([DATA / "basis"], DATA / "basis" / "forms"), actor="test")
 
 
+def _demo(anchor: str, households: int):
+    """The shipped process deployed, then `vroeg demo --datum ANCHOR --huishoudens N` (a smaller random demo: every
+    state, fewer rows) run against that database as the tests' `vroeg` fixture would."""
+    def load(engine):
+        from click.testing import CliRunner
+
+        from webapp.cli.main import main
+        from webapp.cli.support import CliState
+
+        _deploy_shipped(engine)
+        env = {"VROEG_DATABASE_URL": engine.settings.database_url,
+               "VROEG_INSTANCE_PATH": str(engine.settings.instance_path),
+               "VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
+        result = CliRunner().invoke(main, ["demo", "--datum", anchor, "--huishoudens", str(households)], env=env,
+                                    catch_exceptions=False, obj=CliState(password_hasher=FAST_HASHER))
+        assert result.exit_code == 0, result.output
+    return load
+
+
 # Database states a test may start from (tests/support/snapshots.py): the fixture that asks for one, and how it is made.
-STATES = {"_shipped": _deploy_shipped, "_basis": _deploy_basis}
+# The demo states replace a demo load per test (seconds each) for the dashboard, retention and reach tests.
+STATES = {"_shipped": _deploy_shipped, "_basis": _deploy_basis,
+          "_demo_december": _demo("2026-12-28", 80), "_demo_march": _demo("2026-03-02", 80)}
+# A demo state includes the shipped process: a test asking for both starts from the demo.
+INCLUDES = {"_demo_december": {"_shipped"}, "_demo_march": {"_shipped"}}
 
 
 @pytest.fixture(scope="session")
@@ -148,6 +171,16 @@ def _shipped():
 
 
 @pytest.fixture
+def _demo_december():
+    """The test's database starts with the shipped process and a demo anchored on 2026-12-28 (80 households)."""
+
+
+@pytest.fixture
+def _demo_march():
+    """The test's database starts with the shipped process and a demo anchored on 2026-03-02 (80 households)."""
+
+
+@pytest.fixture
 def _basis():
     """Asked for by `basis`: the test's database starts with the basis test process deployed."""
 
@@ -157,6 +190,7 @@ def database_url(request, _database_template, _emptying, tmp_path):
     """A migrated, empty database for this test; with the shipped process or the basis process deployed when the test
     uses `vs` or `basis` of this file (a module that defines its own `vs` gets an empty database)."""
     wanted = [name for name in STATES if name in request.fixturenames]
+    wanted = [name for name in wanted if not any(name in INCLUDES.get(other, ()) for other in wanted)]
     assert len(wanted) <= 1, f"a test starts from one database state, not {wanted}"
     state = request.getfixturevalue("_states")(wanted[0]) if wanted else None
     if ON_POSTGRES:

@@ -21,9 +21,8 @@ ANCHOR = "2026-12-28"
 
 
 @pytest.fixture
-def demo(vroeg):
-    result = vroeg("demo", "--datum", ANCHOR, "--huishoudens", "40", **REAL)  # a smaller demo: every state, fewer rows
-    assert result.exit_code == 0, result.stderr
+def demo(_demo_december):
+    """The demo anchored on ANCHOR, restored from its database state (tests/conftest.py STATES)."""
 
 
 def sign_in(vs, web, role="beleidsmedewerker"):

@@ -10,14 +10,11 @@ from sqlalchemy import select
 from engine.models import Case, UserTask
 from vroegsignalering.models import Contactpoging
 from vroegsignalering.reach import THRESHOLD
-from tests.conftest import ROOT
 from tests.support.web import PASSWORD, log_in
 
-REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 
 
-def test_the_contact_attempt_form_advises_only_from_enough_attempts(vs, web, vroeg):
-    assert vroeg("demo", "--datum", "2026-12-28", "--huishoudens", "80", **REAL).exit_code == 0
+def test_the_contact_attempt_form_advises_only_from_enough_attempts(vs, web, _demo_december):
     vs.add_user("cora", "coordinator", PASSWORD, actor="test")
     assert log_in(web, "cora").status_code == 302
     with vs.uow() as uow:  # cora works for the first municipality (0363), the demo's other one is not hers (R37)

@@ -36,9 +36,8 @@ def months_for(result: str) -> int:
 
 
 @pytest.fixture
-def demo(vroeg):
-    result = vroeg("demo", "--datum", ANCHOR, "--huishoudens", "80", **REAL)  # a smaller demo: every state, fewer rows
-    assert result.exit_code == 0, result.stderr
+def demo(_demo_march):
+    """The demo anchored on ANCHOR, restored from its database state (tests/conftest.py STATES)."""
 
 
 def closed_cases(engine) -> dict[int, tuple[str, date]]:
