@@ -36,6 +36,7 @@ from .webhook_transport import url_problem
 
 FORWARD_FORMS = ("doorsturen_gemeente",)
 QUEUED, FILE = "doorgestuurd", "doorstuurbestand"
+FEEDBACK_MESSAGE, NO_RESIDENT = "terugmelding", "geen-inwoner"  # the diagram's feedback (feedback.py)
 REFERENCE_PREFIX = "doorgestuurd"
 _CODE = re.compile(r"\d{4}")
 CLIENT_FIELDS = (("bsn", "burgerservicenummer"), ("voorletters", "voorletters"), ("voornamen", "voornamen"),
@@ -52,7 +53,7 @@ class DoorsturenError(ValueError):
 # --- destinations ------------------------------------------------------------------------------------------
 
 def set_destination(session: Session, code: str, url: str, token: str, now: datetime, *,
-                    allow_loopback: bool = False) -> Doorstuurbestemming:
+                    automatisch: bool = False, allow_loopback: bool = False) -> Doorstuurbestemming:
     """Forward signals for municipality `code` to the Vroeg partner API at `url` (https, a public address: the
     webhooks' check) with `token` (replaces any earlier one)."""
     code, url, token = (code or "").strip(), (url or "").strip().rstrip("/"), (token or "").strip()
@@ -70,7 +71,7 @@ def set_destination(session: Session, code: str, url: str, token: str, now: date
     if row is None:
         row = Doorstuurbestemming(gemeentecode=code)
         session.add(row)
-    row.url, row.token, row.gewijzigd_op = url, token, now
+    row.url, row.token, row.automatisch, row.gewijzigd_op = url, token, bool(automatisch), now
     session.flush()
     return row
 
@@ -91,7 +92,11 @@ def destinations(session: Session) -> list[Doorstuurbestemming]:
 # --- the step hook ------------------------------------------------------------------------------------------
 
 def forward_hook(ctx) -> None:
-    """A completed forwarding task with a municipality code queues the message, or offers the file."""
+    """Forward in the step's transaction: when the counsellor completes a forwarding task with a municipality code,
+    and when the diagram reports a signal's client as no resident (`geen-inwoner`) while the BRP places them in a
+    municipality whose destination is automatic. A signal goes to a municipality once."""
+    for signal_id, code in _automatic(ctx):
+        _forward(ctx, signal_id, code, None, automatisch=True)
     primary = ctx.primary
     if primary is None or primary.kind != "taak_afgerond" or primary.data.get("form") not in FORWARD_FORMS:
         return
@@ -105,14 +110,52 @@ def forward_hook(ctx) -> None:
         raise InvalidTaskData([FieldError("gemeentecode", "invalid", f"Gemeente {code} hoort bij deze installatie; "
                                           "een signaal voor een inwoner daarvan gaat er vanzelf heen.")])
     signal_id = forwarded_signal(ctx.session, ctx.case.id, primary.element_id)
-    if signal_id is None:
+    if signal_id is not None:
+        _forward(ctx, signal_id, code, primary.element_id)
+
+
+def _forward(ctx, signal_id: int, code: str, element_id: str | None, automatisch: bool = False) -> None:
+    """Queue the message (a destination) or offer the file (none), with its history event; nothing when this
+    signal was forwarded to this municipality before (the automatic forwarding, then the counsellor's task)."""
+    earlier = [e["data"] for e in ctx.events if e["kind"] in (QUEUED, FILE)]
+    earlier += ctx.session.scalars(select(Event.data).where(Event.case_id == ctx.case.id,
+                                                            Event.kind.in_((QUEUED, FILE)))).all()
+    if any((d or {}).get("signaal") == signal_id and (d or {}).get("gemeentecode") == code for d in earlier):
         return
     destination = ctx.session.get(Doorstuurbestemming, code)
     data = {"gemeentecode": code, "signaal": signal_id}
+    if automatisch:
+        data["automatisch"] = True
     if destination is not None:
         ctx.session.add(Doorstuurbericht(case_id=ctx.case.id, signal_id=signal_id, gemeentecode=code, pogingen=0,
                                          aangemaakt_op=ctx.now))
-    ctx.record(QUEUED if destination is not None else FILE, primary.element_id, data)
+    ctx.record(QUEUED if destination is not None else FILE, element_id, data)
+
+
+def _automatic(ctx):
+    """(signal, municipality) for each `geen-inwoner` feedback thrown in this step whose client the BRP places in a
+    municipality with an automatic destination."""
+    for event in ctx.thrown:
+        payload = getattr(event, "payload", None)
+        if getattr(event.event_definition, "name", None) != FEEDBACK_MESSAGE or not isinstance(payload, dict) \
+                or payload.get("code") != NO_RESIDENT or not isinstance(payload.get("signaal"), int):
+            continue
+        code = _woongemeente(ctx.completed, payload["signaal"])
+        destination = ctx.session.get(Doorstuurbestemming, code) if code else None
+        if destination is not None and destination.automatisch:
+            yield payload["signaal"], code
+
+
+def _woongemeente(tasks, signal_id: int) -> str | None:
+    """The signal's `woongemeente` fact, from the case data of this step's tasks (first or later signal)."""
+    for task in tasks:
+        data = task.data
+        if data.get("signaal_id") == signal_id and isinstance(data.get("feiten"), dict):
+            return data["feiten"].get("woongemeente")
+        later = data.get("nieuw_signaal")
+        if isinstance(later, dict) and later.get("signaal_id") == signal_id and isinstance(later.get("feiten"), dict):
+            return later["feiten"].get("woongemeente")
+    return None
 
 
 def forwarded_signal(session: Session, case_id: int, element_id: str | None) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base
@@ -21,6 +21,8 @@ class Doorstuurbestemming(Base):
     gemeentecode: Mapped[str] = mapped_column(String(4), primary_key=True)  # CBS code of the receiving municipality
     url: Mapped[str] = mapped_column(String(500))  # e.g. https://vroeg.utrecht.nl/api/v1
     token: Mapped[str] = mapped_column(String(200))
+    # forward as soon as the BRP places a new signal's client there, without waiting for the counsellor's task
+    automatisch: Mapped[bool] = mapped_column(Boolean, default=False)
     gewijzigd_op: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

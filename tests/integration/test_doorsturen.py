@@ -109,6 +109,23 @@ def test_a_redelivery_after_a_worker_died_is_the_same_signal_at_the_receiver(sen
     assert len(received(utrecht)) == 1
 
 
+def test_an_automatic_destination_forwards_on_intake_and_the_task_does_not_send_it_again(sender, web, clock,
+                                                                                          utrecht):
+    utrecht.plan.clear()
+    configure(sender, UTRECHT, utrecht.api_url, utrecht.token, actor="test", automatisch=True)
+    partner = add_partner(sender, "Duinwater", "Water")
+    response = web.post("/api/v1/signalen", json=signaal(externeReferentie="W-MEIJER", client=MEIJER),
+                        headers=partner)
+    case = case_of(sender, response.get_json()["id"])
+    assert history(sender, case) == ["doorgestuurd"]  # on intake: the BRP places Meijer in Utrecht
+    do(sender, case, "doorsturen_gemeente", gemeente="Utrecht", gemeentecode=UTRECHT)
+    assert history(sender, case) == ["doorgestuurd"]
+    assert deliver_forwards(sender) == 1 and deliver_forwards(sender) == 0
+    assert len(received(utrecht)) == 1
+    sign_in(sender, web)
+    assert f"gemeente {UTRECHT} (automatisch)" in web.get(f"/zaken/{case}").get_data(as_text=True)
+
+
 def test_without_a_destination_the_counsellor_downloads_a_file_for_secure_mail(vs, web, clock):
     case, signal_id = forwarded_case(vs, web, clock)
     assert history(vs, case) == ["doorstuurbestand"]
@@ -141,6 +158,9 @@ def test_destinations_are_set_listed_and_removed_from_the_command_line(vroeg):
     assert result.exit_code == 0, result.output
     listed = vroeg("doorsturen", "list").stdout
     assert listed == f"{UTRECHT}: {url}\n" and "vrgp_geheim" not in listed
+    assert vroeg("doorsturen", "set", "0599", url, "--token-stdin", "--automatisch", input="t\n").exit_code == 0
+    assert vroeg("doorsturen", "list").stdout == f"{UTRECHT}: {url}\n0599: {url} (automatisch)\n"
+    assert vroeg("doorsturen", "remove", "0599").exit_code == 0
     refused = vroeg("doorsturen", "set", "0363", url, "--token-stdin", input="vrgp_geheim\n")
     assert refused.exit_code != 0 and "hoort bij deze installatie" in refused.output
     assert vroeg("doorsturen", "set", "0599", "http://intern/api", "--token-stdin", input="t\n").exit_code != 0

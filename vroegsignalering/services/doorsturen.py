@@ -28,21 +28,24 @@ class DestinationError(EngineError):
 class Destination:
     gemeentecode: str
     url: str
+    automatisch: bool
 
 
 @transactional
-def configure(engine, code: str, url: str, token: str, *, actor: str) -> Destination:
+def configure(engine, code: str, url: str, token: str, *, actor: str, automatisch: bool = False) -> Destination:
+    """Forward signals for municipality `code` to that Vroeg's partner API; `automatisch`: as soon as the BRP places
+    a new signal's client there, not only from the counsellor's task."""
     with engine.uow() as uow:
         now = engine.clock.now()
         ensure_first(uow.session, engine.settings, now)  # the installation's own municipality is never a destination
         try:
-            row = set_destination(uow.session, code, url, token, now,
+            row = set_destination(uow.session, code, url, token, now, automatisch=automatisch,
                                   allow_loopback=engine.settings.webhook_test_local_receiver)
         except DoorsturenError as exc:
             raise DestinationError(str(exc)) from None
         append_event(uow.session, chain=SYSTEM_CHAIN, kind="doorstuurbestemming_ingesteld", actor=actor, at=now,
-                     data={"gemeentecode": row.gemeentecode, "url": row.url})
-        result = Destination(row.gemeentecode, row.url)
+                     data={"gemeentecode": row.gemeentecode, "url": row.url, "automatisch": row.automatisch})
+        result = Destination(row.gemeentecode, row.url, row.automatisch)
         uow.commit()
     return result
 
@@ -61,7 +64,7 @@ def unconfigure(engine, code: str, *, actor: str) -> bool:
 
 def listed(engine) -> list[Destination]:
     with engine.uow() as uow:
-        return [Destination(row.gemeentecode, row.url) for row in destinations(uow.session)]
+        return [Destination(row.gemeentecode, row.url, row.automatisch) for row in destinations(uow.session)]
 
 
 def download_message(engine, actor: Actor, case_id: int) -> tuple[str, dict]:

@@ -108,7 +108,7 @@ def _summary(kind: str, element_id: str | None, data: dict) -> str:
     if kind == "terugmelding_verstuurd":
         return f"{feedback_label(str(data.get('code')))} aan {data.get('partner') or 'de partner'}"
     if kind in ("doorgestuurd", "doorstuurbestand", "doorsturen_afgeleverd"):
-        return f"gemeente {data.get('gemeentecode') or '?'}"
+        return f"gemeente {data.get('gemeentecode') or '?'}" + (" (automatisch)" if data.get("automatisch") else "")
     if kind == "toegewezen":
         return f"aan {data['to']}" if data.get("to") else "toewijzing opgeheven"
     if kind == "brief_afgedrukt":

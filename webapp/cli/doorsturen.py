@@ -21,15 +21,18 @@ def doorsturen() -> None:
 @click.argument("url")
 @click.option("--token-stdin", is_flag=True, required=True,
               help="Read the partner token the other municipality issued from standard input (never an argument).")
+@click.option("--automatisch", is_flag=True,
+              help="Forward as soon as the BRP places a new signal's client in CODE, not only from the task.")
 @pass_state
-def doorsturen_set(state, code: str, url: str, token_stdin: bool) -> None:
+def doorsturen_set(state, code: str, url: str, token_stdin: bool, automatisch: bool) -> None:
     """Forward signals for municipality CODE to the Vroeg partner API at URL (https://.../api/v1)."""
     token = sys.stdin.readline().strip() if token_stdin else ""
     try:
-        destination = configure(state.engine, code, url, token, actor=cli_actor())
+        destination = configure(state.engine, code, url, token, actor=cli_actor(), automatisch=automatisch)
     except DestinationError as exc:
         raise usage_error(str(exc)) from None
-    click.echo(f"gemeente {destination.gemeentecode}: signals are forwarded to {destination.url}/signalen")
+    when = "automatically" if destination.automatisch else "from the counsellor's task"
+    click.echo(f"gemeente {destination.gemeentecode}: signals are forwarded to {destination.url}/signalen ({when})")
 
 
 @doorsturen.command("remove")
@@ -45,6 +48,6 @@ def doorsturen_remove(state, code: str) -> None:
 @doorsturen.command("list")
 @pass_state
 def doorsturen_list(state) -> None:
-    """One line per destination: municipality code and URL (never the token)."""
+    """One line per destination: municipality code, URL (never the token), and whether it is automatic."""
     for destination in listed(state.engine):
-        click.echo(f"{destination.gemeentecode}: {destination.url}")
+        click.echo(f"{destination.gemeentecode}: {destination.url}{' (automatisch)' if destination.automatisch else ''}")

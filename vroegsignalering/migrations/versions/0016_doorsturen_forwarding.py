@@ -21,6 +21,7 @@ def upgrade():
         sa.Column('gemeentecode', sa.String(length=4), nullable=False),
         sa.Column('url', sa.String(length=500), nullable=False),
         sa.Column('token', sa.String(length=200), nullable=False),
+        sa.Column('automatisch', sa.Boolean(), nullable=False),
         sa.Column('gewijzigd_op', engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('gemeentecode'),
     )
