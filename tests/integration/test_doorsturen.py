@@ -16,7 +16,7 @@ from tests.support.process import case_of, do, open_tasks
 from tests.support.signals import add_partner, signaal
 from tests.support.web import sign_in
 from tests.support.webhooks import engine_with
-from vroegsignalering.doorsturen import verify
+from vroegsignalering.doorsturen import sign, verify
 from vroegsignalering.doorsturen_delivery import deliver_forwards
 from vroegsignalering.doorsturen_models import Doorstuurbericht
 from vroegsignalering.models import Partner, Signaal
@@ -124,6 +124,22 @@ def test_an_automatic_destination_forwards_on_intake_and_the_task_does_not_send_
     assert len(received(utrecht)) == 1
     sign_in(sender, web)
     assert f"gemeente {UTRECHT} (automatisch)" in web.get(f"/zaken/{case}").get_data(as_text=True)
+
+
+def test_the_receiving_partner_api_refuses_a_forwarded_signal_whose_signature_does_not_match(utrecht, clock):
+    from webapp import create_app
+    body = json.dumps(signaal(externeReferentie="doorgestuurd-0363-9", client=MEIJER, sociaalIncasso=None)).encode()
+    now = int(clock.now().timestamp())
+    web = create_app(engine=utrecht.engine).test_client()
+    headers = {"Authorization": f"Bearer {utrecht.token}", "Content-Type": "application/json"}
+    forged = web.post("/api/v1/signalen", data=body, headers={**headers, "Vroeg-Signature": sign("ander", now, body)})
+    assert forged.status_code == 401 and "Vroeg-Signature" in forged.get_json()["detail"]
+    stale = web.post("/api/v1/signalen", data=body,
+                     headers={**headers, "Vroeg-Signature": sign(utrecht.token, now - 3600, body)})
+    assert stale.status_code == 401
+    assert received(utrecht) == []
+    good = web.post("/api/v1/signalen", data=body, headers={**headers, "Vroeg-Signature": sign(utrecht.token, now, body)})
+    assert good.status_code == 201, good.get_data(as_text=True)
 
 
 def test_without_a_destination_the_counsellor_downloads_a_file_for_secure_mail(vs, web, clock):
