@@ -142,6 +142,15 @@ def test_the_receiving_partner_api_refuses_a_forwarded_signal_whose_signature_do
     assert good.status_code == 201, good.get_data(as_text=True)
 
 
+def test_a_forwarding_still_waiting_is_dropped_when_the_case_is_erased(sender, web, clock, utrecht):
+    from vroegsignalering.services.retention import erase_on_request
+    configure(sender, UTRECHT, utrecht.api_url, utrecht.token, actor="test")
+    case, _signal = forwarded_case(sender, web, clock)  # the case ends with the forwarding task
+    erase_on_request(sender, case, "verzoek AVG-1", actor="test")
+    assert deliver_forwards(sender) == 0
+    assert utrecht.requests == []
+
+
 def test_without_a_destination_the_counsellor_downloads_a_file_for_secure_mail(vs, web, clock):
     case, signal_id = forwarded_case(vs, web, clock)
     assert history(vs, case) == ["doorstuurbestand"]
