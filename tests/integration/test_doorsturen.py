@@ -4,6 +4,7 @@ the test), at least once, retried after a failure, kept once by the receiver; wi
 that the counsellor downloads (access-logged). Each way in the case history. The destinations by `vroeg doorsturen`."""
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -86,7 +87,7 @@ def test_the_signal_arrives_once_at_the_other_vroeg_after_a_failure_and_is_taken
     [failed, accepted] = utrecht.requests
     assert (failed.status, accepted.status) == (500, 201)
     assert failed.headers["Vroeg-Bericht"] == accepted.headers["Vroeg-Bericht"]
-    digest = __import__("hashlib").sha256(utrecht.token.encode()).hexdigest()  # what Utrecht keeps of the token
+    digest = hashlib.sha256(utrecht.token.encode()).hexdigest()  # what Utrecht keeps of the token
     assert verify(digest, accepted.headers["Vroeg-Signature"], accepted.body, int(clock.now().timestamp()))
     assert not verify(digest, accepted.headers["Vroeg-Signature"], accepted.body + b" ", int(clock.now().timestamp()))
     [signal] = received(utrecht)
@@ -138,7 +139,8 @@ def test_the_receiving_partner_api_refuses_a_forwarded_signal_whose_signature_do
                      headers={**headers, "Vroeg-Signature": sign(utrecht.token, now - 3600, body)})
     assert stale.status_code == 401
     assert received(utrecht) == []
-    good = web.post("/api/v1/signalen", data=body, headers={**headers, "Vroeg-Signature": sign(utrecht.token, now, body)})
+    good = web.post("/api/v1/signalen", data=body,
+                    headers={**headers, "Vroeg-Signature": sign(utrecht.token, now, body)})
     assert good.status_code == 201, good.get_data(as_text=True)
 
 

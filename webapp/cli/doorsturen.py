@@ -50,4 +50,5 @@ def doorsturen_remove(state, code: str) -> None:
 def doorsturen_list(state) -> None:
     """One line per destination: municipality code, URL (never the token), and whether it is automatic."""
     for destination in listed(state.engine):
-        click.echo(f"{destination.gemeentecode}: {destination.url}{' (automatisch)' if destination.automatisch else ''}")
+        automatic = " (automatisch)" if destination.automatisch else ""
+        click.echo(f"{destination.gemeentecode}: {destination.url}{automatic}")
