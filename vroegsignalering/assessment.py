@@ -5,6 +5,8 @@
     naam_afwijkend           the BRP person found does not match the name cleanly (check by hand)
     verhuisd_binnen_gemeente registered here, at another address than the signal's
     bsn                      the BSN of the BRP person found (R5), else None
+    woongemeente             the CBS code of the municipality outside the installation where the person is
+                             registered (brp 'niet_ingeschreven'), else None: where the signal is forwarded
     shv                      'lopend' | 'recent_afgesloten' (end decision < 6 months before the signal) | 'geen'
     shv_hulpverlener         the counsellor of that track, else None
     bezwaar                  an objection is on file for the BSN

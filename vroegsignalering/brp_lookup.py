@@ -25,20 +25,29 @@ _PREFIX = re.compile(r"[a-zA-Z ']{1,10}")
 
 
 def brp_facts(brp, client, gemeenten: str | Collection[str]) -> dict:
-    """brp, naam_afwijkend, verhuisd_binnen_gemeente, bsn and gemeente for a signal's client (any object with the
-    Signal column names as attributes). `gemeenten`: the installation's municipality codes (R37): registered in one
-    of them is `ingeschreven`, and `gemeente` is that municipality (None otherwise), where the signal goes."""
+    """brp, naam_afwijkend, verhuisd_binnen_gemeente, bsn, gemeente and woongemeente for a signal's client (any object
+    with the Signal column names as attributes). `gemeenten`: the installation's municipality codes (R37): registered
+    in one of them is `ingeschreven`, and `gemeente` is that municipality (None otherwise), where the signal goes.
+    `woongemeente`: the municipality outside the installation the client is registered in (None otherwise), where
+    the signal is forwarded (doorsturen.py)."""
     person, unsure = find_person(brp, client)
     if person is None:
         return {"brp": "onbekend", "naam_afwijkend": False, "verhuisd_binnen_gemeente": False, "bsn": None,
-                "gemeente": None}
+                "gemeente": None, "woongemeente": None}
     status = registration(person, gemeenten)
     signal_address = _address_key(_client_address(client)) if _searchable_address(client) else None
     moved = status == "ingeschreven" and signal_address is not None and \
         _address_key(address_of(person)) != signal_address
-    here = (person.get("gemeenteVanInschrijving") or {}).get("code") if status == "ingeschreven" else None
+    registered = (person.get("gemeenteVanInschrijving") or {}).get("code")
+    here = registered if status == "ingeschreven" else None
+    elsewhere = registered if status == "niet_ingeschreven" and not _gone(person) else None
     return {"brp": status, "naam_afwijkend": unsure, "verhuisd_binnen_gemeente": moved,
-            "bsn": person.get("burgerservicenummer"), "gemeente": here}
+            "bsn": person.get("burgerservicenummer"), "gemeente": here, "woongemeente": elsewhere}
+
+
+def _gone(person: dict) -> bool:
+    """Emigrated, in the RNI or otherwise no resident of any municipality."""
+    return ((person.get("opschortingBijhouding") or {}).get("reden") or {}).get("code") in _GONE
 
 
 def registration(person: dict, gemeenten: str | Collection[str]) -> str:

@@ -18,7 +18,7 @@ from .models import END_RESULTS
 START_VARIABLES = ("signaal_id", "partner_type", "soort", "product", "bedrag", "signaaldatum", "ontstaansdatum",
                    "crisis", "warme_overdracht", "postcode", "leeftijd", "feiten")
 FACT_KEYS = ("brp", "naam_afwijkend", "verhuisd_binnen_gemeente", "shv", "shv_hulpverlener", "bezwaar", "uitgesloten",
-             "herhaald", "onterecht", "onterecht_reden", "rechtspersoon", "ondernemer")
+             "herhaald", "onterecht", "onterecht_reden", "rechtspersoon", "ondernemer", "woongemeente")
 END_RESULT_VARIABLE = "eindresultaat"
 
 

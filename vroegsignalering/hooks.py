@@ -14,6 +14,7 @@ from engine.definitions.forms import FieldError
 from engine.inputs import ascii_int
 from engine.models import UserTask
 from engine.roles import COORDINATOR
+from .doorsturen import forward_hook
 from .feedback import feedback_hook
 from .overdracht_delivery import handover_hook
 from .models import (CONTACT_KINDS, END_RESULTS, NOT_PICKED_UP, PICKED_UP, RENAMED_END_RESULTS, Contactpoging, Signaal,
@@ -28,7 +29,7 @@ _MISSING = object()
 
 def default_hooks(settings) -> tuple:
     """Hooks run inside every step's transaction: feedback outbox, case row, contact attempts, the
-    coordinator's reassignment after an escalation, and the handover outbox."""
+    coordinator's reassignment after an escalation, the handover outbox and forwarding to another municipality."""
     zone = ZoneInfo(settings.timezone)
 
     def case_row(ctx) -> None:
@@ -40,7 +41,7 @@ def default_hooks(settings) -> tuple:
     def handover_outbox(ctx) -> None:
         handover_hook(ctx, settings)
 
-    return (feedback_hook, case_row, contact_attempts, reassign_after_escalation, handover_outbox)
+    return (feedback_hook, case_row, contact_attempts, reassign_after_escalation, handover_outbox, forward_hook)
 
 
 # --- the case row ------------------------------------------------------------------------------------------

@@ -233,3 +233,4 @@ from .brief_models import BriefSjabloon  # noqa: E402,F401  (registers the lette
 from .webhook_models import PartnerWebhook  # noqa: E402,F401  (registers the webhook table)
 from .gemeente_models import Gemeente, MedewerkerGemeente  # noqa: E402,F401  (registers the municipality tables)
 from .overdracht_models import Overdrachtsbericht  # noqa: E402,F401  (registers the handover outbox table)
+from .doorsturen_models import Doorstuurbericht, Doorstuurbestemming  # noqa: E402,F401  (forwarding tables)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from engine.history.audit import case_chain
@@ -33,6 +33,7 @@ from engine.models import Case
 from engine.history.redaction import redact_chain
 
 from .brp import setting
+from .doorsturen_models import Doorstuurbericht
 from .models import END_RESULTS, Contactpoging, Signaal, Vroegsignaalzaak
 from .retention_models import Bewaarblokkade, Verwijdering
 
@@ -155,6 +156,9 @@ def erase_case(session: Session, case: Case, item: Due, *, actor: str, now: date
     zaak = session.get(Vroegsignaalzaak, case.id)
     zaak.household_key, zaak.postcode, zaak.prioriteit_reden = f"verwijderd-{case.id}", None, None
     session.execute(update(Contactpoging).where(Contactpoging.case_id == case.id).values(notitie=None))
+    # a forwarding still waiting would send what is removed now: it is dropped (delivered ones hold no personal data)
+    session.execute(delete(Doorstuurbericht).where(Doorstuurbericht.case_id == case.id,
+                                                   Doorstuurbericht.afgeleverd_op.is_(None)))
     case.state, case.correlation_key, case.last_error = {}, None, None
     reason = {"regel": item.regel, "termijn_maanden": item.termijn_maanden,
               "afgesloten_op": item.afgesloten_op.isoformat(), "verwijderd": list(REMOVED),

@@ -51,7 +51,7 @@ def test_a_signal_is_stored_assessed_and_starts_a_case(vs):
     assert data["feiten"] == {"brp": "ingeschreven", "naam_afwijkend": False, "verhuisd_binnen_gemeente": False,
                               "shv": "geen", "shv_hulpverlener": None, "bezwaar": False, "uitgesloten": False,
                               "herhaald": False, "onterecht": False, "onterecht_reden": None,
-                              "rechtspersoon": False, "ondernemer": False}
+                              "rechtspersoon": False, "ondernemer": False, "woongemeente": None}
     row = zaak(vs, ref.case_id)
     assert (row.household_key, row.postcode, row.open, row.prioriteit, row.prioriteit_reden, row.werkvoorraad,
             row.crisis, row.eindresultaat) == ("1094HM-112-2", "1094HM", True, 3, "regulier signaal", "regulier",

@@ -44,20 +44,21 @@ def test_worker_once_fires_due_timers_and_reports(cli_env, engine, overdue_case)
     assert fired > 0 and result.stdout.splitlines() == [
         f"{fired} timers fired", "0 ended web sessions removed", "1 signed audit checkpoints made",
         "0 cases' personal data removed", "0 feedback messages pushed to webhooks",
-        "0 handover dossiers posted"]
+        "0 handover dossiers posted", "0 signals forwarded to other municipalities"]
     again = CliRunner().invoke(main, ["worker", "--once"], env=cli_env, catch_exceptions=False)
     assert again.stdout.splitlines() == [
         "0 timers fired", "0 ended web sessions removed", "0 signed audit checkpoints made",
         "0 cases' personal data removed", "0 feedback messages pushed to webhooks",
-        "0 handover dossiers posted"]  # one a day
+        "0 handover dossiers posted", "0 signals forwarded to other municipalities"]  # one a day
 
 
 def test_scheduler_runs_the_timer_sweep_without_overlap_starting_now(engine):
     before = datetime.now(timezone.utc)
     scheduler = build_scheduler(engine)
-    job, sessions, checkpoint, retention, webhooks, handovers = scheduler.get_jobs()
+    job, sessions, checkpoint, retention, webhooks, handovers, forwards = scheduler.get_jobs()
     assert (webhooks.id, webhooks.trigger.interval) == ("webhooks", timedelta(seconds=10))
     assert (handovers.id, handovers.trigger.interval) == ("overdrachten", timedelta(seconds=10))
+    assert (forwards.id, forwards.trigger.interval) == ("doorsturen", timedelta(seconds=10))
     assert (retention.id, retention.trigger.interval) == ("bewaartermijnen", timedelta(hours=1))
     assert (sessions.id, sessions.trigger.interval) == ("sessies", timedelta(minutes=5))
     assert (checkpoint.id, checkpoint.trigger.interval) == ("controlepunt", timedelta(hours=1))
@@ -72,11 +73,11 @@ def test_a_job_is_one_line(engine):
     jobs = worker_jobs(engine) + [Job("tellen", lambda: calls.append(1) or len(calls), "{} counted")]
     assert [job.id for job in build_scheduler(engine, jobs).get_jobs()] == ["timers", "sessies", "controlepunt",
                                                                              "bewaartermijnen", "webhooks", "overdrachten",
-                                                                             "tellen"]
+                                                                             "doorsturen", "tellen"]
     assert run_once(engine, jobs) == ["0 timers fired", "0 ended web sessions removed",
                                       "1 signed audit checkpoints made", "0 cases' personal data removed",
                                       "0 feedback messages pushed to webhooks", "0 handover dossiers posted",
-                                      "1 counted"]
+                                      "0 signals forwarded to other municipalities", "1 counted"]
 
 
 def _run(args, env, timeout=60):

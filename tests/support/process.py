@@ -23,7 +23,8 @@ PLAN = {"analyse": "Hoge voorschotten energie sinds de zomer; toeslag nog niet a
         "afspraken": "Mevrouw belt Stroomnet voor een regeling (vóór 4 december).\nWij vragen de huurtoeslag aan.",
         "aanpak": "quick_fix"}
 FEITEN = {"brp": "ingeschreven", "naam_afwijkend": False, "shv": "geen", "shv_hulpverlener": None, "bezwaar": False,
-          "herhaald": False, "onterecht": False, "onterecht_reden": None, "rechtspersoon": False, "ondernemer": False}
+          "herhaald": False, "onterecht": False, "onterecht_reden": None, "rechtspersoon": False, "ondernemer": False,
+          "woongemeente": None}
 
 
 def signaal(ref="S-1", soort="betalingsachterstand", bedrag=912.5, client=None, **changes) -> dict:

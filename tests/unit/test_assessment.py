@@ -20,7 +20,7 @@ from vroegsignalering.names import fold, is_entrepreneur, is_legal_entity, surna
 ALL_STEPS = {"herinnering_verstuurd": True, "persoonlijk_contact_gezocht": True, "gewezen_op_schuldhulp": True,
              "aangeboden_gegevens_door_te_geven": True}
 FACT_KEYS = {"brp", "naam_afwijkend", "verhuisd_binnen_gemeente", "bsn", "shv", "shv_hulpverlener", "bezwaar",
-             "uitgesloten", "herhaald", "onterecht", "onterecht_reden", "rechtspersoon", "ondernemer"}
+             "uitgesloten", "herhaald", "onterecht", "onterecht_reden", "rechtspersoon", "ondernemer", "woongemeente"}
 NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
 
 
@@ -288,7 +288,7 @@ def test_unknown_person(brp):
     facts = brp_facts(brp, signal(voornamen="Piet", achternaam="Puk", geboortedatum=date(1970, 1, 1),
                                   postcode="1011AA", huisnummer=1, huisnummertoevoeging=None), "0363")
     assert facts == {"brp": "onbekend", "naam_afwijkend": False, "verhuisd_binnen_gemeente": False, "bsn": None,
-                     "gemeente": None}
+                     "gemeente": None, "woongemeente": None}
 
 
 class Recording(FixtureBrp):

@@ -10,10 +10,13 @@ from marshmallow import ValidationError
 
 from engine.errors import StepFailed
 from vroegsignalering.brp import BrpError
+from vroegsignalering.doorsturen import signing_key, verify
+from vroegsignalering.webhook_signing import SIGNATURE_HEADER
 from vroegsignalering.payload import field_problems, load_signal
 from vroegsignalering.queries.feedback import Receipt, signal_receipt
 from vroegsignalering.services.signals import UnknownPartner, receive_from_partner
 
+from webapp.web.auth import bearer_token
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem, invalid_param
 from webapp.web.inputs import read_json
@@ -28,7 +31,10 @@ _DETAIL = signal_schemas.SignaalDetail()
 @operation(None, partner=True, tag="signalen", summary="Een vroegsignaal aanleveren",
            description="Nieuw: 201 met een Location-header. Hetzelfde externeReferentie opnieuw: 200 met "
                        "hetzelfde id; er wordt niets opnieuw opgeslagen. Ongeldig: 400 met invalidParams per "
-                       "veld; er wordt niets opgeslagen.",
+                       "veld; er wordt niets opgeslagen. Een signaal dat een andere gemeente met Vroeg doorstuurt, "
+                       "heeft de header Vroeg-Signature (HMAC-SHA256 over '<t>.<body>' met als sleutel de "
+                       "SHA-256-hexdigest van het bearer-token); klopt die niet of is t meer dan vijf minuten "
+                       "afwijkend: 401.",
            body=signal_schemas.Signaal, response=signal_schemas.SignaalOntvangst, status=201,
            also=((200, "Dit signaal was al ontvangen (zelfde externeReferentie)"),),
            errors=(400, 413, 415, 503), example=signal_schemas.SIGNAAL_VOORBEELD,
@@ -36,7 +42,9 @@ _DETAIL = signal_schemas.SignaalDetail()
 def post_signaal():
     """Validate the partner's signal and receive it once (R4); 201 new, 200 already received."""
     engine, partner = current_engine(), g.partner
-    payload = _load(_json_body(), partner.type, _today(engine))
+    body = _json_body()
+    _check_forwarding_signature(engine)
+    payload = _load(body, partner.type, _today(engine))
     try:
         ref = receive_from_partner(engine, partner, payload)
     except UnknownPartner:
@@ -85,6 +93,18 @@ def _load(data, partner_type: str, today) -> dict:
         params = [invalid_param(p.name, p.code, p.reason) for p in field_problems(exc.messages)]
         raise Problem(400, "Een of meer velden van het signaal zijn niet geldig; er is niets opgeslagen.",
                       invalid_params=params) from None
+
+
+def _check_forwarding_signature(engine) -> None:
+    """A signal another municipality's Vroeg forwards carries Vroeg-Signature (vroegsignalering/doorsturen.py): keyed
+    with the SHA-256 digest of the bearer token that came with it; a signature that does not match is refused."""
+    header = request.headers.get(SIGNATURE_HEADER)
+    if header is None:
+        return
+    if not verify(signing_key(bearer_token() or ""), header, request.get_data(cache=True),
+                  int(engine.clock.now().timestamp())):
+        raise Problem(401, "De Vroeg-Signature van dit doorgestuurde signaal klopt niet of is te oud; er is niets "
+                           "opgeslagen.")
 
 
 def _today(engine):

@@ -26,6 +26,10 @@ EVENT_KINDS = {
     "brief_afgedrukt": "Brief afgedrukt",
     "overdracht_verstuurd": "Overdrachtsdossier verstuurd",
     "overdracht_mislukt": "Overdrachtsdossier niet aangekomen (wordt opnieuw geprobeerd)",
+    "doorgestuurd": "Signaal doorgestuurd naar andere gemeente (wordt afgeleverd)",
+    "doorstuurbestand": "Doorstuurbestand klaargezet voor beveiligde mail",
+    "doorsturen_afgeleverd": "Doorgestuurd signaal afgeleverd bij andere gemeente",
+    "doorsturen_mislukt": "Doorgestuurd signaal niet aangekomen (wordt opnieuw geprobeerd)",
 }
 HIDDEN = ("bericht_genegeerd",)
 SIGNAL_KINDS = {
@@ -103,6 +107,8 @@ def _summary(kind: str, element_id: str | None, data: dict) -> str:
                f"{_datum(data.get('naar'))}"
     if kind == "terugmelding_verstuurd":
         return f"{feedback_label(str(data.get('code')))} aan {data.get('partner') or 'de partner'}"
+    if kind in ("doorgestuurd", "doorstuurbestand", "doorsturen_afgeleverd"):
+        return f"gemeente {data.get('gemeentecode') or '?'}" + (" (automatisch)" if data.get("automatisch") else "")
     if kind == "toegewezen":
         return f"aan {data['to']}" if data.get("to") else "toewijzing opgeheven"
     if kind == "brief_afgedrukt":

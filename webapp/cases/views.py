@@ -30,6 +30,7 @@ bp = Blueprint("cases", __name__)
 
 TASK_ENDPOINT = "tasks.taak"
 PLAN_ENDPOINT = "tasks.plan_van_aanpak"
+FORWARD_ENDPOINT = "tasks.doorstuurbestand"
 BRP_STATUS = {
     "ingeschreven": "Ingeschreven in de gemeente",
     "niet_ingeschreven": "Niet (meer) ingeschreven in de gemeente",
@@ -73,7 +74,7 @@ def zaak(case_id: int):
     return render_template(
         "cases/zaak.html", case=case, deadlines=found, te_laat=is_late(found), crisis=crisis, task_url=task_url,
         plan_url=_plan_url(case), brp_status=BRP_STATUS, shv_status=SHV_STATUS, open_task_due=open_task_due,
-        history=history, history_total=history_total)
+        history=history, history_total=history_total, forward_file=_forward_file(case))
 
 
 def deadlines(case, calendar, now: datetime, crisis: bool) -> list[Deadline]:
@@ -97,6 +98,13 @@ def task_url(task_id: int) -> str:
     if TASK_ENDPOINT in current_app.view_functions:
         return url_for(TASK_ENDPOINT, task_id=task_id)
     return f"/taken/{task_id}"
+
+
+def _forward_file(case) -> str | None:
+    """The forwarding file's download link when the case was forwarded by file (doorstuurbestand)."""
+    if FORWARD_ENDPOINT in current_app.view_functions and any(e.kind == "doorstuurbestand" for e in case.events):
+        return url_for(FORWARD_ENDPOINT, case_id=case.id)
+    return None
 
 
 def _plan_url(case) -> str | None:

@@ -20,6 +20,7 @@ from vroegsignalering.services.database import backfill_deadlines, database_prob
 from webapp.cli.accounts import demo, user
 from webapp.cli.audit import audit
 from webapp.cli.avg import avg
+from webapp.cli.doorsturen import doorsturen
 from webapp.cli.gemeenten import gemeente
 from webapp.cli.modeling import MODELING_COMMANDS
 from webapp.cli.simulation import simulate
@@ -80,6 +81,7 @@ processes.add_command(simulate)  # vroeg processes simulate
 main.add_command(processes)
 main.add_command(user)
 main.add_command(gemeente)
+main.add_command(doorsturen)
 main.add_command(demo)
 partner.add_command(webhook)  # vroeg partner webhook set | remove | list | redeliver
 main.add_command(partner)

@@ -44,6 +44,7 @@ def worker_jobs(engine) -> list[Job]:
     """Every job the worker runs (one line per job)."""
     from engine.history.checkpoints import daily_checkpoint
     from vroegsignalering.services.retention import daily_retention
+    from vroegsignalering.doorsturen_delivery import deliver_forwards
     from vroegsignalering.overdracht_delivery import deliver_handovers
     from vroegsignalering.webhook_delivery import deliver_webhooks
 
@@ -54,6 +55,8 @@ def worker_jobs(engine) -> list[Job]:
         Job("bewaartermijnen", lambda: daily_retention(engine), "{} cases' personal data removed", every=3600),
         Job("webhooks", lambda: deliver_webhooks(engine), "{} feedback messages pushed to webhooks", every=10),
         Job("overdrachten", lambda: deliver_handovers(engine), "{} handover dossiers posted", every=10),
+        Job("doorsturen", lambda: deliver_forwards(engine), "{} signals forwarded to other municipalities",
+            every=10),
     ]
 
 

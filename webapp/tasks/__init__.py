@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from webapp.tasks import handover_dossier, plan_document, views  # noqa: F401  (their routes hang on the blueprint)
+    from webapp.tasks import forward_file, handover_dossier, plan_document, views  # noqa: F401  (routes on bp)
     from webapp.tasks.blueprint import bp
 
     app.register_blueprint(bp)
