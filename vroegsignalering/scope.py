@@ -24,6 +24,7 @@ from engine.models import AccessLogEntry, Case, CaseDeadline, CaseTimer, ChainHe
 
 from .gemeente_models import MedewerkerGemeente
 from .models import Bewaarblokkade, Contactpoging, Signaal, Terugmelding, Verwijdering, Vroegsignaalzaak
+from .doorsturen_models import Doorstuurbericht
 from .overdracht_models import Overdrachtsbericht
 
 
@@ -92,7 +93,7 @@ def _criteria(scope: Scope) -> list:
     visible_signals = select(Signaal.id).where(visible(Signaal.gemeentecode))
     per_case = [with_loader_criteria(model, model.case_id.in_(visible_cases), include_aliases=True)
                 for model in (UserTask, CaseTimer, CaseDeadline, AccessLogEntry, Vroegsignaalzaak, Contactpoging,
-                              Bewaarblokkade, Verwijdering, Overdrachtsbericht)]
+                              Bewaarblokkade, Verwijdering, Overdrachtsbericht, Doorstuurbericht)]
     staff = aliased(MedewerkerGemeente)
     colleagues = User.id.in_(select(staff.user_id).where(visible(staff.gemeentecode)))
     if scope.first is not None:  # an account without municipalities works for the first one
