@@ -14,8 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 # pytest-xdist workers: one per core (each has its own databases, app server and browser); 0 runs in this process.
-# --dist loadgroup hands out single tests; a module marked xdist_group stays on one worker (the process module checks
-# its own paths' coverage; the demo-state modules share a state made once).
+# --dist loadfile keeps a test module on one worker (test_vroegsignalering_process checks its own paths' coverage).
 PYTEST_WORKERS ?= auto
 
 .PHONY: help run test clean
@@ -59,7 +58,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	@chromium=$$($(BIN)/python tools/find_chromium.py) || exit 1; \
 	echo "browser tests use $$chromium"; \
-	VROEG_CHROMIUM="$$chromium" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	VROEG_CHROMIUM="$$chromium" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-artefacts

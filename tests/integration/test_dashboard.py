@@ -16,9 +16,6 @@ from vroegsignalering.monitor import last_months, period_of
 from tests.conftest import ROOT
 from tests.support.web import PASSWORD, log_in
 
-# with test_reach on one worker: the December demo state is made once
-pytestmark = pytest.mark.xdist_group("demo_december")
-
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 ANCHOR = "2026-12-28"
 

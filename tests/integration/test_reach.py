@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import pytest
 from sqlalchemy import select
 
 from engine.models import Case, UserTask
 from vroegsignalering.models import Contactpoging
 from vroegsignalering.reach import THRESHOLD
 from tests.support.web import PASSWORD, log_in
-
-# with test_dashboard on one worker: the December demo state is made once
-pytestmark = pytest.mark.xdist_group("demo_december")
 
 
 def test_the_contact_attempt_form_advises_only_from_enough_attempts(vs, web, _demo_december):

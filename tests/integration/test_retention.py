@@ -20,9 +20,6 @@ from vroegsignalering.retention_models import Verwijdering
 from tests.conftest import ROOT
 from tests.support.web import PASSWORD, log_in
 
-# on one worker: the March demo state is made once
-pytestmark = pytest.mark.xdist_group("demo_march")
-
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 ANCHOR = "2026-03-02"  # the demo's cases close from late December 2025 to the start of March 2026
 # the README's schedule, written out here independently of the code

@@ -21,9 +21,6 @@ from vroegsignalering.models import END_RESULTS
 from tests.conftest import local
 from tests.support.process import ATTEMPT, signal
 
-# one worker runs the whole module: its last test checks that the tests before it reached every end event
-pytestmark = pytest.mark.xdist_group("vroegsignalering_process")
-
 ROOT = Path(__file__).parent.parent.parent
 BPMN = ROOT / "processes" / "vroegsignalering.bpmn"
 CASE_VARIABLES = ("prioriteit", "prioriteit_reden", "werkvoorraad", "crisis", "eindresultaat")
