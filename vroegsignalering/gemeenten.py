@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.models import User
@@ -92,8 +93,11 @@ def ensure_first(session: Session, settings, now: datetime) -> None:
     """Add the installation's first municipality (settings.gemeentecode) when there is none yet."""
     if session.scalar(select(Gemeente.code).limit(1)) is None:
         name = getattr(settings, "organisatie_naam", "") or placeholder_name(settings.gemeentecode)
-        session.add(Gemeente(code=settings.gemeentecode, naam=name, created_at=now))
-        session.flush()
+        try:
+            with session.begin_nested():  # concurrent first signals: one adds it, the others find it added
+                session.add(Gemeente(code=settings.gemeentecode, naam=name, created_at=now))
+        except IntegrityError:
+            pass
 
 
 def placeholder_name(code: str) -> str:
