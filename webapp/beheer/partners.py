@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from vroegsignalering.models import PARTNER_TYPES
+from vroegsignalering.vocabulary import PARTNER_TYPES
 from vroegsignalering.partners import PartnerError
 from vroegsignalering.queries import beheer as queries
 from vroegsignalering.services import partners as service

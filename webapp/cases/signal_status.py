@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from vroegsignalering.models import IN_PLAY
+from vroegsignalering.vocabulary import IN_PLAY
 from webapp.web.formatting import lokale_tijd
 
 
