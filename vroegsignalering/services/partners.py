@@ -95,22 +95,10 @@ MAX_CONTACT_LENGTH = 200
 def set_partner_contact(engine, naam: str, contact: dict, *, actor: str) -> dict:
     """Set the partner's contact person (`contact_naam`, `contact_email`, `contact_telefoon`; '' clears one); the
     history gets each changed field with its old and new value. Returns the changes."""
-    problems = [f"{key}: at most {MAX_CONTACT_LENGTH} printable characters" for key, value in contact.items()
-                if value and (len(value) > MAX_CONTACT_LENGTH or not value.isprintable())]
-    unknown = set(contact) - {"contact_naam", "contact_email", "contact_telefoon"}
-    if unknown:
-        problems.append(f"unknown fields: {', '.join(sorted(unknown))}")
-    if contact.get("contact_email") and "@" not in contact["contact_email"]:
-        problems.append("contact_email: not an e-mail address")
-    if problems:
-        raise PartnerError("; ".join(problems))
+    _check_contact(contact)
     with engine.uow() as uow:
         partner = any_partner_by_name(uow.session, naam)
-        changes = {}
-        for key, value in contact.items():
-            if getattr(partner, key) != (value or None):
-                changes[key] = {"oud": getattr(partner, key), "nieuw": value or None}
-                setattr(partner, key, value or None)
+        changes = _apply_contact(partner, contact)
         if changes:
             append_event(uow.session, chain=SYSTEM_CHAIN, kind="partner_gewijzigd", actor=actor,
                          at=engine.clock.now(), data={"partner_id": partner.id, "naam": partner.naam,
