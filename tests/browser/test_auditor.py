@@ -8,6 +8,7 @@ import re
 import shutil
 
 from sqlalchemy import text
+from playwright.sync_api import expect
 
 from engine.history.audit import case_chain
 from tests.support.browser import closed_case
@@ -46,7 +47,7 @@ def test_auditor_replays_a_closed_case_and_verifies_it(page, login, live_app, sh
     assert_accessible(page, "audit-zoeken")
     page.get_by_label("Zaaknummer").fill(str(case_id))
     page.get_by_role("button", name="Zoeken").click()
-    assert page.get_by_role("heading", name="1 zaak gevonden").is_visible()
+    expect(page.get_by_role("heading", name="1 zaak gevonden")).to_be_visible()
     shot(page, "audit-zoeken-resultaat")
     page.get_by_role("link", name=re.compile(rf"^Zaak {case_id}\b")).click()
 
@@ -60,7 +61,7 @@ def test_auditor_replays_a_closed_case_and_verifies_it(page, login, live_app, sh
     for event in events:
         seq = event.seq
         page.wait_for_url(f"**/audit/zaken/{case_id}/stap/{seq}")
-        assert page.get_by_text(f"Stap {seq} van {len(events)}").is_visible()
+        expect(page.get_by_text(f"Stap {seq} van {len(events)}")).to_be_visible()
         completed, active, counts = diagram_marks(page)
         state = engine.replay(case_id, seq)
         config = json.loads(page.locator("#replay-gegevens").text_content())
@@ -89,7 +90,7 @@ def test_auditor_replays_a_closed_case_and_verifies_it(page, login, live_app, sh
                 page.keyboard.press("Alt+PageDown")  # the shortcut the page offers
             else:
                 link.click()
-    assert page.get_by_text("Niets: de zaak is afgerond.").is_visible()
+    expect(page.get_by_text("Niets: de zaak is afgerond.")).to_be_visible()
     assert page.locator(".audit-stapper a[rel=next]").count() == 0
     shot(page, "audit-replay-einde")
     page.set_viewport_size({"width": 768, "height": 1024})  # a tablet: nothing sticks out sideways
@@ -99,7 +100,7 @@ def test_auditor_replays_a_closed_case_and_verifies_it(page, login, live_app, sh
 
     page.get_by_role("link", name=f"Terug naar de historie van zaak {case_id}").click()
     page.get_by_role("button", name="Historie controleren").click()
-    assert page.get_by_text(f"Historie intact: {len(events)} gebeurtenissen gecontroleerd").is_visible()
+    expect(page.get_by_text(f"Historie intact: {len(events)} gebeurtenissen gecontroleerd")).to_be_visible()
     shot(page, "audit-controle-intact")
 
 
@@ -117,9 +118,9 @@ def test_a_tampered_case_fails_verification_naming_the_event(page, login, live_a
     page.goto(f"/audit/zaken/{case_id}")
     page.get_by_role("button", name="Historie controleren").click()
     outcome = page.locator("#controle-uitkomst")
-    assert outcome.get_by_text("Historie is aangepast").is_visible()
-    assert outcome.get_by_role("link", name=f"#{target.seq}").is_visible()
-    assert outcome.get_by_text("De inhoud klopt niet met de hash: deze gebeurtenis is gewijzigd.").is_visible()
+    expect(outcome.get_by_text("Historie is aangepast")).to_be_visible()
+    expect(outcome.get_by_role("link", name=f"#{target.seq}")).to_be_visible()
+    expect(outcome.get_by_text("De inhoud klopt niet met de hash: deze gebeurtenis is gewijzigd.")).to_be_visible()
     flagged = page.locator(".audit-gebeurtenis--aangepast")
     assert flagged.count() == 1 and flagged.get_attribute("id") == f"gebeurtenis-{target.seq}"
     assert_accessible(page, "audit-controle-aangepast")

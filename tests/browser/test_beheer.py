@@ -4,6 +4,8 @@ and edits a municipality.
 Screenshots and axe on every page."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 
 def test_administrator_manages_accounts(live_app, page, login, shot, assert_accessible, readme_shot):
     login(page, "beheerder")
@@ -16,7 +18,7 @@ def test_administrator_manages_accounts(live_app, page, login, shot, assert_acce
     page.get_by_role("link", name="Nieuwe gebruiker").click()
     page.get_by_role("button", name="Gebruiker toevoegen").click()  # empty: errors named
     page.wait_for_load_state()
-    assert page.get_by_role("alert").filter(has_text="Kies een rol.").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="Kies een rol.")).to_be_visible()
     shot(page, "beheer-gebruiker-fout")
     assert_accessible(page, "beheer-gebruiker-fout")
     page.get_by_label("Gebruikersnaam (verplicht)").fill("s.bakker")
@@ -32,7 +34,7 @@ def test_administrator_manages_accounts(live_app, page, login, shot, assert_acce
     page.get_by_label("Volledige naam").fill("Sanne de Bakker")
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_load_state()
-    assert page.get_by_role("status").filter(has_text="zijn opgeslagen").is_visible()
+    expect(page.get_by_role("status").filter(has_text="zijn opgeslagen")).to_be_visible()
     shot(page, "beheer-gebruiker")
     assert_accessible(page, "beheer-gebruiker")
     page.screenshot(path=str(readme_shot("beheer-gebruiker.png")))
@@ -59,7 +61,7 @@ def test_administrator_rotates_a_partners_token(live_app, page, login, shot, ass
     page.get_by_role("button", name="Nieuw token maken").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("geheim").inner_text().startswith("vrgp_")
-    assert page.get_by_text("Het oude token werkt nog tot").is_visible()
+    expect(page.get_by_text("Het oude token werkt nog tot")).to_be_visible()
     shot(page, "beheer-partner-token")
     assert_accessible(page, "beheer-partner-token")
     assert page.console_errors == []
@@ -83,7 +85,7 @@ def test_administrator_keeps_the_registers(live_app, page, login, shot, assert_a
     page.get_by_label("CSV-bestand").set_input_files(str(csv))
     page.get_by_role("button", name="Register vervangen").click()
     page.wait_for_load_state()
-    assert page.get_by_role("alert").filter(has_text="rij 2: bsn").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="rij 2: bsn")).to_be_visible()
     shot(page, "beheer-bezwaren-import-fout")
     assert_accessible(page, "beheer-bezwaren-import-fout")
     assert [e for e in page.console_errors if "status of 422" not in e] == []  # the refused import's answer
@@ -114,11 +116,11 @@ def test_administrator_adds_and_edits_a_municipality(live_app, page, login, shot
     page.get_by_label("Minimumbedrag").fill("Huur=100,*=25")
     page.get_by_role("button", name="Gemeente toevoegen").click()
     page.wait_for_load_state()
-    assert page.get_by_role("status").filter(has_text="is toegevoegd").is_visible()
+    expect(page.get_by_role("status").filter(has_text="is toegevoegd")).to_be_visible()
     page.get_by_label("Website").fill("https://www.velsen.nl/geldzorgen")
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_load_state()
-    assert page.get_by_role("status").filter(has_text="zijn opgeslagen").is_visible()
+    expect(page.get_by_role("status").filter(has_text="zijn opgeslagen")).to_be_visible()
     shot(page, "beheer-gemeente")
     assert_accessible(page, "beheer-gemeente")
     page.goto("/beheer/gemeenten")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
+from playwright.sync_api import expect
 
 from vroegsignalering.models import Signaal
 from tests.support.browser import brp_ok, do, open_element_ids
@@ -31,9 +32,9 @@ def test_a_running_case_with_two_signals_and_an_attempt(live_app, page, login, s
     login(page, "hulpverlener")
     page.goto(f"/zaken/{case_id}")
     assert page.get_by_role("heading", level=1).inner_text().startswith(f"Zaak {case_id}:")
-    assert page.get_by_role("heading", name="Signalen").is_visible()
+    expect(page.get_by_role("heading", name="Signalen")).to_be_visible()
     assert page.get_by_text("€ 1.234,56").first.is_visible() and page.get_by_text("Stroomnet").first.is_visible()
-    assert page.get_by_text("Niet bereikt").first.is_visible()
+    expect(page.get_by_text("Niet bereikt").first).to_be_visible()
     # the deadlines from the diagram's timers, from the first minute, with the days left
     deadlines = page.locator("section", has=page.get_by_role("heading", name="Termijnen", exact=True))
     statutory = deadlines.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Wettelijke termijn"))
@@ -73,8 +74,8 @@ def test_a_closed_case_shows_its_end_result_and_feedback(live_app, page, login, 
 
     login(page, "coordinator")
     page.goto(f"/zaken/{case_id}")
-    assert page.get_by_text("(Budget)advies en/of quick fix").first.is_visible()
-    assert page.get_by_role("cell", name="Hulp geaccepteerd", exact=True).is_visible()
+    expect(page.get_by_text("(Budget)advies en/of quick fix").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Hulp geaccepteerd", exact=True)).to_be_visible()
     # met by the first conversation: said in words, not a date in the past
     deadlines = page.locator("section", has=page.get_by_role("heading", name="Termijnen", exact=True))
     statutory = deadlines.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Wettelijke termijn"))

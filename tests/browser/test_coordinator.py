@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import select
+from playwright.sync_api import expect
 
 from engine.models import UserTask
 from tests.support.browser import brp_ok, do, open_element_ids
@@ -34,7 +35,7 @@ def test_coordinator_reassigns_two_cases_to_a_counsellor(live_app, page, login, 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Coördinatie").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Coördinatie"
-    assert page.get_by_role("link", name=f"Zaak {first}", exact=True).is_visible()
+    expect(page.get_by_role("link", name=f"Zaak {first}", exact=True)).to_be_visible()
     # the second case's statutory deadline (28 days in the shipped diagram) is two days away; the first is past its
     # 14-day target: both said in words, from the cases' deadline rows
     second_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=f"Zaak {second}", exact=True))
@@ -49,7 +50,7 @@ def test_coordinator_reassigns_two_cases_to_a_counsellor(live_app, page, login, 
     page.get_by_label("Toewijzen aan").select_option(counsellor)
     page.get_by_role("button", name="Toewijzen").click()
     page.wait_for_load_state()
-    assert page.get_by_text(f"2 zaken toegewezen aan {counsellor}").is_visible()
+    expect(page.get_by_text(f"2 zaken toegewezen aan {counsellor}")).to_be_visible()
     assert assignees(live_app, first) == assignees(live_app, second) == {counsellor}
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=f"Zaak {first}", exact=True))
     assert counsellor in row.inner_text()
@@ -68,7 +69,7 @@ def test_coordinator_gets_a_dutch_error_without_a_choice(live_app, page, login, 
     page.get_by_label(f"Zaak {case_id} kiezen").check()
     page.get_by_role("button", name="Toewijzen").click()
     page.wait_for_load_state()
-    assert page.get_by_role("alert").filter(has_text="Kies een medewerker").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="Kies een medewerker")).to_be_visible()
     assert assignees(live_app, case_id) == {None}
     assert_accessible(page, "coordinatie-fout")
 
@@ -89,7 +90,7 @@ def test_counsellor_enters_a_referral(live_app, page, login, shot, assert_access
     page.get_by_label("Notitie", exact=True).fill("Via het wijkteam: huur twee maanden achter.")
     page.get_by_role("button", name="Signaal opslaan").click()
     page.wait_for_load_state()
-    assert page.get_by_role("alert").filter(has_text="Geef een postcode als 1234AB.").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="Geef een postcode als 1234AB.")).to_be_visible()
     assert page.get_by_label("Achternaam").input_value() == "Verwijsma"  # values kept
     shot(page, "signaal-invoeren-fout")
     assert_accessible(page, "signaal-invoeren-fout")
@@ -100,7 +101,7 @@ def test_counsellor_enters_a_referral(live_app, page, login, shot, assert_access
     page.wait_for_load_state()
     assert re.search(r"/zaken/\d+$", page.url), page.url
     case_id = int(page.url.rsplit("/", 1)[1])
-    assert page.get_by_text(f"hoort bij zaak {case_id}").is_visible()
+    expect(page.get_by_text(f"hoort bij zaak {case_id}")).to_be_visible()
     shot(page, "signaal-ingevoerd")
     history = live_app.engine.history(case_id)
     assert any(e.kind == "verwijzing_ontvangen" and e.actor == live_app.users["hulpverlener"][0] for e in history)

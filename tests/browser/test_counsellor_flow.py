@@ -10,7 +10,6 @@ contactpoging (Telefoon, reached) -> eerste_gesprek (hulp) -> plan_van_aanpak (q
 from __future__ import annotations
 
 import re
-
 from playwright.sync_api import expect
 
 # A resident of the BRP fixture nobody else's browser test uses, so the signal starts a household of its own and

@@ -2,6 +2,8 @@
 kept in test-artefacts/screenshots/."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.support.browser import brp_ok, closed_case, do, latest, open_element_ids, open_new_draft, open_task
 
 YILDIZ = {"voorletters": "Ş.", "voornamen": "Şükrü", "achternaam": "Yıldız", "geboortedatum": "1970-05-05",
@@ -36,7 +38,7 @@ def test_error_pages_are_dutch_in_the_house_style(page, login, shot, assert_acce
     response = page.goto("/bestaat-niet")
     assert response.status == 404
     assert page.get_by_role("heading", level=1).inner_text() == "Niet gevonden"
-    assert page.get_by_role("link", name="Naar de startpagina").is_visible()
+    expect(page.get_by_role("link", name="Naar de startpagina")).to_be_visible()
     shot(page, "fout-404")
     assert_accessible(page, "fout-404")
     response = page.goto("/processen")
@@ -76,7 +78,7 @@ def test_a_coordinator_reassigns_from_all_tasks_and_sees_the_result(page, live_a
     login(page, "coordinator")
     page.goto("/werklijst?weergave=alle")
     bar = page.get_by_role("group", name="Gekozen taken toewijzen")
-    assert bar.is_visible()
+    expect(bar).to_be_visible()
     with live_app.engine.uow() as uow:
         tasks = [uow.session.scalar(select(UserTask.id).where(UserTask.case_id == c, UserTask.status == "open"))
                  for c in cases]
@@ -138,7 +140,7 @@ def test_a_conditional_hint_goes_when_its_answer_goes(page, live_app, login, sho
     assert field.is_visible() and hint.is_visible()
     page.locator("#veld-verwezen_naar").fill("Sociaal wijkteam")
     page.get_by_role("radio", name="Nieuwe poging doen").check()
-    assert field.is_visible()  # it holds a value: never folded away
+    expect(field).to_be_visible()  # it holds a value: never folded away
     assert not hint.is_visible()  # but no longer "Verplicht als ..."
     shot(page, "taak-hint-weg")
     assert_accessible(page, "taak-hint-weg")

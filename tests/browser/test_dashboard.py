@@ -2,6 +2,8 @@
 and opens the feedback per partner. Screenshots and axe on each page."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 
 def test_beleidsmedewerker_reads_the_dashboard(live_app, page, login, shot, assert_accessible):
     for _ in range(3):
@@ -12,7 +14,7 @@ def test_beleidsmedewerker_reads_the_dashboard(live_app, page, login, shot, asse
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Dashboard vroegsignalering"
     chart = page.get_by_role("img", name="Signalen per soort signaalpartner: staafdiagram van de tabel ernaast")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     table = page.get_by_role("table", name="Signalen per soort signaalpartner")
     huur = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Huur", exact=True))
     assert int(huur.get_by_role("cell").inner_text()) >= 3
@@ -40,5 +42,5 @@ def test_beleidsmedewerker_reads_the_dashboard(live_app, page, login, shot, asse
 
     assert page.console_errors == []
     page.goto("/dashboard?periode=eigen&van=2026-12-01")  # answered with status 400: the console notes it
-    assert page.get_by_role("alert").filter(has_text="Vul bij „tot” een datum in").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="Vul bij „tot” een datum in")).to_be_visible()
     assert_accessible(page, "dashboard-fout")

@@ -7,6 +7,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 from sqlalchemy import select
+from playwright.sync_api import expect
 
 from engine.models import UserTask
 
@@ -44,7 +45,7 @@ def test_a_counsellor_prints_letters_for_a_selection_from_the_worklist(page, liv
     login(page, "hulpverlener")
     page.goto("/werklijst?weergave=alle")
     bar = page.get_by_role("group", name="Brief afdrukken voor de gekozen zaken")
-    assert bar.is_visible()
+    expect(bar).to_be_visible()
     for task_id in _tasks(live_app, cases):
         page.locator(f"#taak-{task_id}").check()
     bar.get_by_label("Brief").select_option(label="Brief voor een CAK-lijst")
@@ -56,7 +57,7 @@ def test_a_counsellor_prints_letters_for_a_selection_from_the_worklist(page, liv
 
     page.goto(f"/zaken/{cases[0]}#contactpogingen")
     attempts = page.locator("section[aria-labelledby=contactpogingen]")
-    assert attempts.get_by_text("Brief voor een CAK-lijst afgedrukt").is_visible()
+    expect(attempts.get_by_text("Brief voor een CAK-lijst afgedrukt")).to_be_visible()
     shot(page, "zaak-brief-als-contactpoging")
     assert_accessible(page, "zaak-brief-als-contactpoging")
 
@@ -66,7 +67,7 @@ def test_a_counsellor_prints_letters_for_a_selection_from_the_worklist(page, liv
     bar.get_by_label("Brief").select_option(label="Brief voor een CAK-lijst")
     bar.get_by_role("button", name="Brief afdrukken").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Opnieuw afdrukken?").is_visible()
+    expect(page.get_by_role("heading", name="Opnieuw afdrukken?")).to_be_visible()
     assert page.get_by_role("alert").filter(has_text="vandaag al de brief „Brief voor een CAK-lijst” gekregen")\
         .is_visible()
     shot(page, "brief-opnieuw-afdrukken")
@@ -82,12 +83,12 @@ def test_a_process_owner_edits_a_letter_with_a_preview(page, live_app, login, sh
     assert_accessible(page, "brieven-overzicht")
     page.get_by_role("link", name="Eerste brief").click()
     page.wait_for_load_state()
-    assert page.get_by_role("article", name="Voorbeeld van de brief").get_by_text("Beste Y. Yıldız,").is_visible()
+    expect(page.get_by_role("article", name="Voorbeeld van de brief").get_by_text("Beste Y. Yıldız,")).to_be_visible()
     text = page.get_by_label("Tekst")
     text.fill("{{ aanhef }},\n\nWij willen u helpen. Uw {{ iban }} weten wij niet.\n\n{{ contact }}")
     page.get_by_role("button", name="Opslaan als nieuwe versie").click()
     page.wait_for_load_state()
-    assert page.get_by_role("alert").get_by_text("Het veld „iban” in de tekst bestaat niet.").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Het veld „iban” in de tekst bestaat niet.")).to_be_visible()
     shot(page, "brief-onbekend-veld")
     assert_accessible(page, "brief-onbekend-veld")
     page.get_by_label("Tekst").fill("{{ aanhef }},\n\nWij willen u graag helpen. Dat is gratis.\n\n{{ contact }}")
@@ -99,7 +100,7 @@ def test_a_process_owner_edits_a_letter_with_a_preview(page, live_app, login, sh
     assert_accessible(page, "brief-voorbeeld")
     page.get_by_role("button", name="Opslaan als nieuwe versie").click()
     page.wait_for_load_state()
-    assert page.get_by_role("status").filter(has_text="is opgeslagen als versie").is_visible()
-    assert page.get_by_text("door proceseigenaar1").first.is_visible()
+    expect(page.get_by_role("status").filter(has_text="is opgeslagen als versie")).to_be_visible()
+    expect(page.get_by_text("door proceseigenaar1").first).to_be_visible()
     shot(page, "brief-opgeslagen")
     assert_accessible(page, "brief-opgeslagen")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
+from playwright.sync_api import expect
 
 from engine.models import UserTask
 from vroegsignalering.models import Vroegsignaalzaak
@@ -197,6 +198,6 @@ def test_printing_leaves_out_the_menu_and_the_filters(page, login, my_cases):
     assert not page.get_by_role("navigation", name="Hoofdmenu").is_visible()
     assert not page.get_by_role("button", name="Uitloggen").is_visible()
     assert not page.locator("form.vroeg-filters").is_visible()
-    assert page.get_by_role("table").is_visible()
+    expect(page.get_by_role("table")).to_be_visible()
     page.emulate_media(media="screen")
-    assert page.get_by_role("navigation", name="Hoofdmenu").is_visible()
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from sqlalchemy import select
+from playwright.sync_api import expect
 
 from engine.models import UserTask
 
@@ -34,6 +35,6 @@ def test_the_counsellor_downloads_the_dossier_from_the_handover_task(live_app, p
     assert_valid(dossier)
     assert dossier["planVanAanpak"]["antwoorden"]["aanpak"] == "overdracht" and dossier["overdracht"] is None
     page.goto(f"/zaken/{case_id}")
-    assert page.get_by_role("link", name="Overdrachtsdossier downloaden (JSON)").is_visible()
+    expect(page.get_by_role("link", name="Overdrachtsdossier downloaden (JSON)")).to_be_visible()
     shot(page, "overdracht-zaak")
     assert not page.console_errors

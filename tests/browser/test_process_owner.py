@@ -4,6 +4,7 @@ marked; a counsellor cannot open the modeler."""
 from __future__ import annotations
 
 import re
+from playwright.sync_api import expect
 
 from engine.models import Case, ProcessVersion
 from tests.support.browser import latest, open_new_draft
@@ -106,7 +107,7 @@ def test_process_owner_changes_the_target_and_a_label_and_deploys(page, login, l
     page.goto("/processen")
     row = page.locator(f'tr[data-versie="{after.version}"]').first
     assert int(row.locator('[data-kolom="open"]').inner_text()) >= 1
-    assert page.locator(f'tr[data-versie="{before.version}"]').first.is_visible()
+    expect(page.locator(f'tr[data-versie="{before.version}"]').first).to_be_visible()
 
 
 def test_an_invalid_diagram_is_refused_with_its_elements_marked(page, login, live_app, shot, assert_accessible):
@@ -150,7 +151,7 @@ def test_a_counsellor_cannot_open_the_modeler_or_deploy(page, login, live_app, _
         login(counsellor, "hulpverlener")
         response = counsellor.goto(f"/processen/concepten/{draft_id}")
         assert response.status == 403
-        assert counsellor.get_by_role("heading", name="Geen toegang").is_visible()
+        expect(counsellor.get_by_role("heading", name="Geen toegang")).to_be_visible()
         assert counsellor.goto("/processen").status == 403
         token = counsellor.evaluate("() => document.querySelector('input[name=csrf_token]').value")
         deploy = counsellor.request.post(f"/processen/concepten/{draft_id}/deployen", data="{}",

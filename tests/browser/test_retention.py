@@ -1,6 +1,8 @@
 """In the browser: the retention overview, with a legal hold on one case. Screenshot and axe."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from vroegsignalering.services.retention import place_hold
 
 
@@ -30,7 +32,7 @@ def test_auditor_asks_for_a_residents_data_with_a_wrong_bsn_first(live_app, page
     page.get_by_label("BSN van de inwoner").fill("123456789")
     page.get_by_role("button", name="Gegevens downloaden (JSON)").click()
     page.wait_for_load_state()
-    assert page.get_by_text("voldoet aan de elfproef").is_visible()
+    expect(page.get_by_text("voldoet aan de elfproef")).to_be_visible()
     shot(page, "avg-inzage-fout")
     assert_accessible(page, "avg-inzage-fout")
     page.get_by_label("BSN van de inwoner").fill("999993653")
@@ -57,10 +59,10 @@ def test_auditor_sees_that_a_cases_content_was_removed(live_app, page, login, sh
     assert "volgens de bewaartermijn „signaal niet opgepakt”: 6 maanden" in " ".join(notice.inner_text().split())
     page.get_by_role("button", name="Historie controleren").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Historie intact:").is_visible()
+    expect(page.get_by_text("Historie intact:")).to_be_visible()
     shot(page, "audit-verwijderd")
     assert_accessible(page, "audit-verwijderd")
     page.goto(f"/audit/zaken/{case_id}/stap/1")
-    assert page.get_by_role("status").filter(has_text="Inhoud verwijderd.").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Inhoud verwijderd.")).to_be_visible()
     shot(page, "audit-verwijderd-replay")
     assert_accessible(page, "audit-verwijderd-replay")

@@ -3,6 +3,8 @@ shortens the 14-day target to 7 days beside the running version, the page refres
 axe-clean, and the README's picture of it."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.support.browser import latest
 
 
@@ -31,7 +33,7 @@ def test_process_owner_simulates_a_draft_beside_the_running_version(page, login,
     page.get_by_role("heading", name="Kerncijfers").wait_for(timeout=300_000)  # the page refreshes until done
 
     summary = page.locator("#tabel-kerncijfers")
-    assert summary.get_by_role("columnheader", name="Concept Streeftermijn 7 dagen").is_visible()
+    expect(summary.get_by_role("columnheader", name="Concept Streeftermijn 7 dagen")).to_be_visible()
     assert summary.get_by_role("columnheader", name="In gebruik (versie-id").is_visible()
     assert page.locator("svg.dashboard-grafiek").count() == 4  # two deadlines, a queue per diagram
     assert_accessible(page, "simulatie")
