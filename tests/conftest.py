@@ -2,6 +2,7 @@
 a fixed clock, and an Engine wired to both."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from contextlib import contextmanager
@@ -102,10 +103,13 @@ def _deploy_basis(engine):
     engine.deploy(engine.read_bundle([DATA / "basis"], DATA / "basis" / "forms"), actor="test")
 
 
+_DEMO_PRINTED: dict[str, str] = {}  # demo state name -> what `vroeg demo` printed when this worker made it
+
+
 def _demo(anchor: str, households: int):
     """The shipped process deployed, then `vroeg demo --datum ANCHOR --huishoudens N` (a smaller random demo: every
     state, fewer rows) run against that database as the tests' `vroeg` fixture would."""
-    def load(engine):
+    def load(engine, name):
         from click.testing import CliRunner
 
         from webapp.cli.main import main
@@ -118,6 +122,8 @@ def _demo(anchor: str, households: int):
         result = CliRunner().invoke(main, ["demo", "--datum", anchor, "--huishoudens", str(households)], env=env,
                                     catch_exceptions=False, obj=CliState(password_hasher=FAST_HASHER))
         assert result.exit_code == 0, result.output
+        _DEMO_PRINTED[name] = result.stdout
+    load.prints = True
     return load
 
 
@@ -138,7 +144,9 @@ def _states(_database_template, tmp_path_factory):
 
     def state(name):
         if name not in made:
-            made[name] = _make_state(STATES[name], _database_template, tmp_path_factory.mktemp(name.strip("_")))
+            make = STATES[name]
+            deploy = functools.partial(make, name=name) if getattr(make, "prints", False) else make
+            made[name] = _make_state(deploy, _database_template, tmp_path_factory.mktemp(name.strip("_")))
         return made[name]
     return state
 
@@ -178,6 +186,14 @@ def _demo_december():
 @pytest.fixture
 def _demo_march():
     """The test's database starts with the shipped process and a demo anchored on 2026-03-02 (80 households)."""
+
+
+@pytest.fixture
+def demo_printed(request, database_url):
+    """What `vroeg demo` printed when the test's demo state (`_demo_december` or `_demo_march`) was made."""
+    names = [name for name in _DEMO_PRINTED if name in request.fixturenames]
+    assert len(names) == 1, "demo_printed goes with one demo state"
+    return _DEMO_PRINTED[names[0]]
 
 
 @pytest.fixture
