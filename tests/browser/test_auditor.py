@@ -56,10 +56,19 @@ def test_auditor_replays_a_closed_case_and_verifies_it(page, login, live_app, sh
     assert_accessible(page, "audit-historie")
     shot(page, "audit-historie")
 
+    # The first steps are walked with the stepper (link, keyboard, shortcut); after that every fifth step, the first
+    # with the first conversation active (the README's picture) and the last are opened directly: each drawn
+    # diagram is checked against the engine's replay (which the integration tests check at every step).
+    first_talk = next(e.seq for e in events if "eerste_gesprek" in engine.replay(case_id, e.seq)["active"])
+    opened = {1, 2, 3, 4, first_talk, len(events)} | set(range(5, len(events), 5))
     page.get_by_role("link", name="Stap voor stap afspelen").click()
     diagram_ids, saved = None, False
     for event in events:
         seq = event.seq
+        if seq not in opened:
+            continue
+        if seq > 4:
+            page.goto(f"/audit/zaken/{case_id}/stap/{seq}")
         page.wait_for_url(f"**/audit/zaken/{case_id}/stap/{seq}")
         expect(page.get_by_text(f"Stap {seq} van {len(events)}")).to_be_visible()
         completed, active, counts = diagram_marks(page)
@@ -81,7 +90,7 @@ def test_auditor_replays_a_closed_case_and_verifies_it(page, login, live_app, sh
         if "eerste_gesprek" in active and not saved:  # mid-case: the README's picture of the replay
             shutil.copy(shot(page, "audit-replay"), readme_shot("replay.png"))
             saved = True
-        if seq < len(events):
+        if seq < 4:
             link = page.get_by_role("link", name="Volgende stap ›")
             if seq == 1:
                 link.focus()  # the stepper works from the keyboard
