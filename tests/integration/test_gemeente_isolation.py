@@ -1,15 +1,17 @@
 """A staff member of municipality A sees nothing of municipality B (R37), on every page and endpoint.
 
 The walk is built from the app's URL map (so a new route cannot be forgotten) plus every same-site link found on the
-pages it reaches (filters, exports, pages of a list). Each role of A walks it twice before B has any data and once
+pages it reaches (filters, exports, pages of a list). Each role of A walks it once before B has any data and once
 after B has cases in every place a case leaves traces (signals, tasks, deadlines, contact attempts, a plan, feedback,
-an end result, history, access log). A page that was the same on both walks before must be byte for byte the same
-after (no rows, no counts of B: a count that moved would show); every page after must name nothing of B's resident;
+an end result, history, access log). Every page must be byte for byte the same after as before (no rows, no counts of
+B: a count that moved would show), spreadsheets cell for cell, except the auditor's case pages, which list the views
+of the case and so the walk's own; every page after must name nothing of B's resident;
 B's case and task ids are unknown ids (404, the same page as for an id that does not exist, never 403)."""
 from __future__ import annotations
 
 import re
 from html import unescape
+from io import BytesIO
 
 import pytest
 from sqlalchemy import func, select
@@ -34,7 +36,10 @@ MARKERS = ("Brouwer", "Kevin", "Westzijde", "1506", KEVIN_BSN, "Zaandam", "Zaans
 SKIPPED = {"static", "web.login", "web.logout", "api.openapi_document",
            # the partner API: a partner's own signals and feedback, not a staff member's view
            "api.post_signaal", "api.get_signaal", "api.list_terugmeldingen"}
-_VOLATILE = re.compile(r'(name="csrf_token" value=|name="csrf-token" content=|nonce=)"[^"]*"')
+# Parts of a page that differ on every request: tokens, and the fresh reference of the referral form.
+_VOLATILE = re.compile(r'(name="csrf_token" value=|name="csrf-token" content=|nonce=|name="referentie" value=)"[^"]*"')
+_OWN_VIEWS = re.compile(r"^/audit/zaken/\d+$")  # the case's access log: the walk's own views show
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _LINK = re.compile(r'href="(/[^"#]*)"')
 WALK_CLOCK = local(2026, 12, 16, 9, 0)
 
@@ -115,12 +120,23 @@ def _walk(client, start: list[str], limit: int = 400) -> dict[str, tuple[int, by
         if path in seen or path.startswith(("/static", "/uitloggen", "/inloggen")):
             continue
         response = client.get(path)
-        body = _VOLATILE.sub("", response.get_data(as_text=True)) if response.mimetype.startswith("text") or \
-            response.is_json else response.get_data()
-        seen[path] = (response.status_code, body)
+        seen[path] = (response.status_code, _comparable(response))
         if response.mimetype == "text/html":
-            queue.extend(link for link in _LINK.findall(body) if link not in seen)
+            queue.extend(link for link in _LINK.findall(seen[path][1]) if link not in seen)
     return seen
+
+
+def _comparable(response):
+    """The body as compared between the walks: text without its volatile parts, a spreadsheet's cells (the file
+    itself carries the time it was written), other bytes as they are."""
+    if response.mimetype.startswith("text") or response.is_json:
+        return _VOLATILE.sub("", response.get_data(as_text=True))
+    if response.mimetype == XLSX:
+        from openpyxl import load_workbook
+
+        book = load_workbook(BytesIO(response.get_data()), read_only=True)
+        return repr([(sheet.title, list(sheet.iter_rows(values_only=True))) for sheet in book.worksheets])
+    return response.get_data()
 
 
 def _signed_in(app, username: str):
@@ -136,9 +152,8 @@ def test_a_user_of_one_municipality_finds_nothing_of_another(region, clock, role
     ids = _next_ids(engine)
     start = _start_paths(app, ids)
     client = _signed_in(app, f"{role}-a")
-    first, second = _walk(client, start), _walk(client, start)
-    before = {path: page for path, page in second.items() if first.get(path) == page}
-    status_before = {path: status for path, (status, _body) in second.items()}
+    before = _walk(client, start)
+    status_before = {path: status for path, (status, _body) in before.items()}
     b = _fill_b(engine, app.test_client(), partner, clock)
     assert (b["closed"], ids["task"]) == (ids["case"], _first_task(engine, b["closed"]))  # the ids walked are B's
     compared = 0
@@ -150,7 +165,7 @@ def test_a_user_of_one_municipality_finds_nothing_of_another(region, clock, role
         assert not leaked, f"{role}-a sees {leaked} of municipality B on {path}"
         if _names_b_case(path, ids):  # answered as before B existed: 404 (or the role's 403), never 403 for it
             assert status == status_before.get(path, 404), f"{role}-a got {status} on {path}"
-        if path in before:
+        if path in before and not _OWN_VIEWS.match(path):
             assert (status, body) == before[path], f"{role}-a: {path} changed when B got data"
             compared += 1
     assert compared > 10
