@@ -19,7 +19,7 @@ from vroegsignalering.settings import load_settings
 from engine.db import make_engine
 from vroegsignalering.schema import upgrade
 from vroegsignalering.bootstrap import build_engine
-from tests.support.snapshots import read_rows, restore_rows
+from tests.support.snapshots import load_rows, read_rows, restore_rows, save_rows, shared_state
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -141,14 +141,29 @@ def _states(_database_template, tmp_path_factory):
     with that deploy done by "test" at the default test clock's time; a file to copy on SQLite, rows to insert on
     PostgreSQL."""
     made = {}
+    # Under xdist the workers' temporary folders share a parent that is new for each run: states made there by one
+    # worker serve the other. Without xdist the run's own folder.
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "states"
 
     def state(name):
         if name not in made:
             make = STATES[name]
             deploy = functools.partial(make, name=name) if getattr(make, "prints", False) else make
-            made[name] = _make_state(deploy, _database_template, tmp_path_factory.mktemp(name.strip("_")))
+            stored = shared_state(
+                folder, name, lambda: _make_state(deploy, _database_template, tmp_path_factory.mktemp(name.strip("_"))),
+                save_rows if ON_POSTGRES else lambda path, target: shutil.copy(path, target), _DEMO_PRINTED)
+            made[name] = load_rows(stored, _metadata()) if ON_POSTGRES else stored
         return made[name]
     return state
+
+
+def _metadata():
+    import engine.models  # noqa: F401  (registers the tables)
+    import vroegsignalering.models  # noqa: F401
+    from engine.db import Base
+
+    return Base.metadata
 
 
 def _make_state(deploy, template, tmp_path):
