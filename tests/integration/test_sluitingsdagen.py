@@ -1,0 +1,120 @@
+"""Closed days per municipality (issue 14): stored per municipality, added and removed with the CLI (each change in
+the system history, Dutch errors for bad dates and duplicates), and the deadlines in working days of a case counted
+on its municipality's calendar: the same signal date gives different deadlines in two municipalities."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from engine.models import CaseDeadline, CaseTimer, Event
+from vroegsignalering.services.gemeenten import add_gemeente, add_sluitingsdag, sluitingsdagen
+from tests.conftest import AMS
+from tests.support.process import case_of, deliver, gas
+from tests.support.signals import add_partner
+
+KEVIN = {"voorletters": "K.", "voornamen": "Kevin", "achternaam": "Brouwer", "geboortedatum": "1984-04-04",
+         "straatnaam": "Westzijde", "huisnummer": 55, "huisnummertoevoeging": None, "postcode": "1506EE",
+         "plaatsnaam": "Zaandam"}  # registered in 0479 Zaanstad in the BRP fixture
+
+WAIT_TWO_WORKING_DAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+  <bpmn:process id="wachten" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>a</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateCatchEvent id="twee_werkdagen" name="Twee werkdagen wachten">
+      <bpmn:incoming>a</bpmn:incoming><bpmn:outgoing>b</bpmn:outgoing>
+      <bpmn:timerEventDefinition><bpmn:timeDate>werkdagen_na(vandaag(), 2)</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="einde"><bpmn:incoming>b</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="a" sourceRef="start" targetRef="twee_werkdagen"/>
+    <bpmn:sequenceFlow id="b" sourceRef="twee_werkdagen" targetRef="einde"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def timer_due(engine, case_id: int) -> datetime:
+    with engine.uow() as uow:
+        return uow.session.scalar(select(CaseTimer.due_at).where(CaseTimer.case_id == case_id)).astimezone(AMS)
+
+
+def statutory_due(engine, case_id: int) -> datetime:
+    with engine.uow() as uow:
+        return uow.session.scalar(select(CaseDeadline.due_at).where(
+            CaseDeadline.case_id == case_id, CaseDeadline.kind == "wettelijk")).astimezone(AMS)
+
+
+def system_events(engine, kind: str) -> list[dict]:
+    with engine.uow() as uow:
+        return [e.data for e in uow.session.scalars(
+            select(Event).where(Event.chain == "systeem", Event.kind == kind).order_by(Event.seq))]
+
+
+# --- the engine counts on the case's municipality's calendar ---
+
+def test_a_timer_in_working_days_skips_the_closed_days_of_the_cases_municipality(engine):
+    add_gemeente(engine, "0479", "Gemeente Zaanstad", actor="test")
+    add_sluitingsdag(engine, "0479", date(2026, 11, 30), "Studiedag", actor="test")  # Monday
+    engine.deploy({"wachten.bpmn": WAIT_TWO_WORKING_DAYS}, actor="po")
+    # now: Friday 27 November 2026
+    amsterdam = engine.start_case("wachten", {}, actor="t", correlation_key="a", gemeentecode="0363").id
+    zaanstad = engine.start_case("wachten", {}, actor="t", correlation_key="z", gemeentecode="0479").id
+    assert timer_due(engine, amsterdam) == datetime(2026, 12, 1, 23, 59, 59, tzinfo=AMS)  # Mon, Tue
+    assert timer_due(engine, zaanstad) == datetime(2026, 12, 2, 23, 59, 59, tzinfo=AMS)  # Tue, Wed
+
+
+def test_the_statutory_deadline_of_a_crisis_signal_follows_the_municipality(vs, web):
+    add_gemeente(vs, "0479", "Gemeente Zaanstad", actor="test")
+    add_sluitingsdag(vs, "0479", "2026-11-30", actor="test")
+    add_sluitingsdag(vs, "0363", "2026-12-02", actor="test")
+    partner = add_partner(vs, "Stroomnet", "Energie")
+    crisis = {"signaaldatum": "2026-11-26", "crisissignaal": True}  # a Thursday: 3 working days to Tuesday
+    fatima = case_of(vs, deliver(web, partner, gas("S-1", **crisis)))  # 0363 Amsterdam
+    kevin = case_of(vs, deliver(web, partner, gas("S-2", client=KEVIN, **crisis)))  # 0479 Zaanstad
+    assert statutory_due(vs, fatima) == datetime(2026, 12, 1, 23, 59, 59, tzinfo=AMS)  # 2 Dec is after it
+    assert statutory_due(vs, kevin) == datetime(2026, 12, 2, 23, 59, 59, tzinfo=AMS)  # closed on 30 Nov
+
+
+def test_without_closed_days_both_municipalities_count_alike(engine):
+    add_gemeente(engine, "0479", "Gemeente Zaanstad", actor="test")
+    engine.deploy({"wachten.bpmn": WAIT_TWO_WORKING_DAYS}, actor="po")
+    cases = [engine.start_case("wachten", {}, actor="t", correlation_key=code, gemeentecode=code).id
+             for code in ("0363", "0479")]
+    assert {timer_due(engine, case_id) for case_id in cases} == {datetime(2026, 12, 1, 23, 59, 59, tzinfo=AMS)}
+
+
+# --- the command line ---
+
+def test_closed_days_are_added_listed_and_removed_with_the_cli(vroeg, engine):
+    assert vroeg("gemeente", "add", "0479", "--naam", "Gemeente Zaanstad").exit_code == 0
+    added = vroeg("gemeente", "sluitingsdag", "add", "0479", "2026-12-28", "--omschrijving", "Tussen de feestdagen")
+    assert added.exit_code == 0 and added.stdout == "gemeente 0479 closed on 2026-12-28\n"
+    assert vroeg("gemeente", "sluitingsdag", "add", "0479", "29-12-2026").exit_code == 0
+    listing = vroeg("gemeente", "sluitingsdag", "list", "0479")
+    assert listing.stdout == "2026-12-28  Tussen de feestdagen\n2026-12-29\n"
+    assert vroeg("gemeente", "sluitingsdag", "list", "0363").stdout == ""
+    removed = vroeg("gemeente", "sluitingsdag", "remove", "0479", "2026-12-29")
+    assert removed.exit_code == 0 and removed.stdout == "gemeente 0479 open again on 2026-12-29\n"
+    assert [d.datum for d in sluitingsdagen(engine, "0479")] == [date(2026, 12, 28)]
+    assert system_events(engine, "sluitingsdag_toegevoegd") == [
+        {"code": "0479", "datum": "2026-12-28", "omschrijving": "Tussen de feestdagen"},
+        {"code": "0479", "datum": "2026-12-29"}]
+    assert system_events(engine, "sluitingsdag_verwijderd") == [{"code": "0479", "datum": "2026-12-29"}]
+
+
+def test_bad_dates_and_duplicates_are_refused_in_dutch(vroeg, engine):
+    assert vroeg("gemeente", "add", "0479", "--naam", "Gemeente Zaanstad").exit_code == 0
+    assert vroeg("gemeente", "sluitingsdag", "add", "0479", "2026-12-28").exit_code == 0
+    for args, message in [(("0479", "2026-12-28"), "28 december 2026 staat al als sluitingsdag van Gemeente Zaanstad"),
+                          (("0479", "28 dec"), "'28 dec' is geen datum: schrijf jjjj-mm-dd"),
+                          (("0479", "2026-02-30"), "2026-02-30 bestaat niet als datum"),
+                          (("0479", "1999-12-31"), "Kies een datum in de jaren 2000 tot en met 2099"),
+                          (("0479", "2026-12-27"), "27 december 2026 valt in het weekend"),
+                          (("0479", "2026-12-25"), "25 december 2026 is al een feestdag (Eerste kerstdag)"),
+                          (("0599", "2026-12-28"), "Onbekende gemeente: 0599")]:
+        refused = vroeg("gemeente", "sluitingsdag", "add", *args)
+        assert refused.exit_code == 2 and message in refused.stderr, (args, refused.stderr)
+    gone = vroeg("gemeente", "sluitingsdag", "remove", "0479", "2026-12-29")
+    assert gone.exit_code == 2 and "29 december 2026 is geen sluitingsdag van Gemeente Zaanstad" in gone.stderr
+    assert [d.datum for d in sluitingsdagen(engine, "0479")] == [date(2026, 12, 28)]
+    assert len(system_events(engine, "sluitingsdag_toegevoegd")) == 1
