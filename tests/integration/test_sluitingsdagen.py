@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from engine.models import CaseDeadline, CaseTimer, Event
-from vroegsignalering.services.gemeenten import add_gemeente, add_sluitingsdag, sluitingsdagen
+from vroegsignalering.services.gemeenten import add_gemeente, add_sluitingsdag, add_staff, sluitingsdagen
+from webapp import create_app
 from tests.conftest import AMS
 from tests.support.process import case_of, deliver, gas
 from tests.support.signals import add_partner
+from tests.support.web import PASSWORD, csrf_from, log_in, sign_in
 
 KEVIN = {"voorletters": "K.", "voornamen": "Kevin", "achternaam": "Brouwer", "geboortedatum": "1984-04-04",
          "straatnaam": "Westzijde", "huisnummer": 55, "huisnummertoevoeging": None, "postcode": "1506EE",
@@ -44,9 +47,9 @@ def statutory_due(engine, case_id: int) -> datetime:
             CaseDeadline.case_id == case_id, CaseDeadline.kind == "wettelijk")).astimezone(AMS)
 
 
-def system_events(engine, kind: str) -> list[dict]:
+def system_events(engine, kind: str, actor: bool = False) -> list[dict]:
     with engine.uow() as uow:
-        return [e.data for e in uow.session.scalars(
+        return [{"actor": e.actor, **e.data} if actor else e.data for e in uow.session.scalars(
             select(Event).where(Event.chain == "systeem", Event.kind == kind).order_by(Event.seq))]
 
 
@@ -118,3 +121,73 @@ def test_bad_dates_and_duplicates_are_refused_in_dutch(vroeg, engine):
     assert gone.exit_code == 2 and "29 december 2026 is geen sluitingsdag van Gemeente Zaanstad" in gone.stderr
     assert [d.datum for d in sluitingsdagen(engine, "0479")] == [date(2026, 12, 28)]
     assert len(system_events(engine, "sluitingsdag_toegevoegd")) == 1
+
+
+# --- the administrator's page ---
+
+@pytest.fixture
+def admin(vs):
+    client = create_app(engine=vs).test_client()
+    sign_in(vs, client, "bea", "beheerder")
+    return client
+
+
+def post(client, path: str, **data):
+    return client.post(path, data={**data, "csrf_token": csrf_from(client, "/beheer")})
+
+
+def test_an_administrator_adds_and_removes_closed_days_on_the_municipality_page(vs, admin):
+    page = admin.get("/beheer/gemeenten/0363").get_data(as_text=True)
+    assert "Sluitingsdagen" in page and "Geen eigen sluitingsdagen." in page
+    added = post(admin, "/beheer/gemeenten/0363/sluitingsdagen", datum="2026-12-28",
+                 omschrijving="Tussen kerst en oud en nieuw")
+    assert added.status_code == 302 and added.headers["Location"] == "/beheer/gemeenten/0363#sluitingsdagen"
+    page = admin.get("/beheer/gemeenten/0363").get_data(as_text=True)
+    assert "Gemeente 0363 is gesloten op 28 december 2026." in page and "Tussen kerst en oud en nieuw" in page
+    assert post(admin, "/beheer/gemeenten/0363/sluitingsdagen", datum="29-12-2026").status_code == 302
+    page = admin.get("/beheer/gemeenten/0363").get_data(as_text=True)
+    assert page.count("december 2026</th>") == 2 and "Geen eigen sluitingsdagen." not in page
+    removed = post(admin, "/beheer/gemeenten/0363/sluitingsdagen/2026-12-29/verwijderen")
+    assert removed.status_code == 302
+    assert [(d.datum, d.omschrijving) for d in sluitingsdagen(vs, "0363")] == [
+        (date(2026, 12, 28), "Tussen kerst en oud en nieuw")]
+    assert [(e["actor"], e["datum"]) for e in system_events(vs, "sluitingsdag_toegevoegd", actor=True)] == [
+        ("bea", "2026-12-28"), ("bea", "2026-12-29")]
+    assert [(e["actor"], e["datum"]) for e in system_events(vs, "sluitingsdag_verwijderd", actor=True)] == [
+        ("bea", "2026-12-29")]
+    # the deadline of a case started now counts on the new closed day
+    assert vs.calendar_of("0363").closed_reason(date(2026, 12, 28)) == "gesloten"
+    assert vs.calendar_of("0479").is_working_day(date(2026, 12, 28))
+
+
+def test_bad_dates_and_duplicates_are_named_on_the_page_in_dutch(vs, admin):
+    post(admin, "/beheer/gemeenten/0363/sluitingsdagen", datum="2026-12-28")
+    for datum, message in [("", "Datum: Vul een datum in"), ("morgen", "Datum: &#39;morgen&#39; is geen datum"),
+                           ("2026-02-30", "Datum: 2026-02-30 bestaat niet als datum"),
+                           ("2026-12-28", "Datum: 28 december 2026 staat al als sluitingsdag van Gemeente 0363"),
+                           ("2026-12-27", "Datum: 27 december 2026 valt in het weekend")]:
+        answer = post(admin, "/beheer/gemeenten/0363/sluitingsdagen", datum=datum, omschrijving="x")
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 422 and "De sluitingsdag is niet opgeslagen" in page, datum
+        assert message in page, (datum, page[page.find("fouten"):][:600])
+        assert 'id="datum" name="datum" value="' + datum + '"' in page
+    long = post(admin, "/beheer/gemeenten/0363/sluitingsdagen", datum="2026-12-29", omschrijving="x" * 201)
+    assert long.status_code == 422 and "Omschrijving: Gebruik ten hoogste 200 tekens." in long.get_data(as_text=True)
+    assert post(admin, "/beheer/gemeenten/0363/sluitingsdagen/2026-12-29/verwijderen").status_code == 404
+    assert post(admin, "/beheer/gemeenten/0363/sluitingsdagen/gisteren/verwijderen").status_code == 404
+    assert [d.datum for d in sluitingsdagen(vs, "0363")] == [date(2026, 12, 28)]
+    assert len(system_events(vs, "sluitingsdag_toegevoegd")) == 1 and system_events(vs, "sluitingsdag_verwijderd") == []
+
+
+def test_another_administrators_municipality_has_no_closed_days_to_see_or_change(vs, counsellor_web):
+    add_gemeente(vs, "0479", "Gemeente Zaanstad", actor="test")
+    add_sluitingsdag(vs, "0363", "2026-12-28", actor="test")
+    add_staff(vs, "bob", "beheerder", PASSWORD, ["0479"], actor="test")
+    bob = create_app(engine=vs).test_client()
+    assert log_in(bob, "bob").status_code == 302
+    assert post(bob, "/beheer/gemeenten/0363/sluitingsdagen", datum="2026-12-29").status_code == 404
+    assert post(bob, "/beheer/gemeenten/0363/sluitingsdagen/2026-12-28/verwijderen").status_code == 404
+    assert post(bob, "/beheer/gemeenten/0479/sluitingsdagen", datum="2026-12-29").status_code == 302
+    assert [d.datum for d in sluitingsdagen(vs, "0363")] == [date(2026, 12, 28)]
+    assert counsellor_web.post("/beheer/gemeenten/0363/sluitingsdagen", data={"datum": "2026-12-29"}).status_code in (
+        400, 403)
