@@ -130,9 +130,11 @@ def add_sluitingsdag(engine, code: str, datum, omschrijving: str | None = None, 
     day = datum if isinstance(datum, date) else closing.parse_date(datum)
     with engine.uow() as uow:
         added = closing.add(uow.session, code, day, omschrijving, engine.calendar)
+        data = {"code": code, "datum": day.isoformat()}
+        if added.omschrijving:
+            data["omschrijving"] = added.omschrijving
         append_event(uow.session, chain=SYSTEM_CHAIN, kind="sluitingsdag_toegevoegd", actor=actor,
-                     at=engine.clock.now(), data={"code": code, "datum": day.isoformat(),
-                                                  **({"omschrijving": added.omschrijving} if added.omschrijving else {})})
+                     at=engine.clock.now(), data=data)
         uow.commit()
     return added
 

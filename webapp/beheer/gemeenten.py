@@ -1,7 +1,7 @@
 """The municipalities of a regional installation (`/beheer/gemeenten`, R37): the list, a new municipality and per
 municipality what is safe to change in the browser (name, contact details for letters, minimum amount, retention
-terms, DDAS supplier code) and its closed days (`sluitingsdagen.py`). An administrator sees and changes the municipalities they work for; one who adds a
-municipality works for it too. The CBS code is fixed once added: cases refer to it."""
+terms, DDAS supplier code) and its closed days (`sluitingsdagen.py`). An administrator sees and changes the
+municipalities they work for; one who adds a municipality works for it too. The CBS code is fixed once added: cases refer to it."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -42,7 +42,8 @@ def render_gemeente(found, values=None, errors=None, status=200, *, dag_values=N
         values = {name: getattr(found, name) or "" for name in EDITABLE} if found else dict.fromkeys(LABELS, "")
     days = service.sluitingsdagen(current_engine(), found.code) if found else []
     return render_template("beheer/gemeente.html", gemeente=found, values=values, errors=errors or {},
-                           labels=LABELS, sluitingsdagen=days, dag_values=dag_values or {"datum": "", "omschrijving": ""},
+                           labels=LABELS, sluitingsdagen=days,
+                           dag_values=dag_values or {"datum": "", "omschrijving": ""},
                            dag_errors=dag_errors or {}, dag_labels=DAG_LABELS), status
 
 
