@@ -75,7 +75,11 @@ class Engine:
         holidays, VROEG_EXTRA_CLOSED_DAYS) plus the municipality's own closed days from the builder's `closed_days`."""
         if self.closed_days is None or not gemeentecode:
             return self.calendar
-        own = tuple(self.closed_days(session, gemeentecode))
+        return self.calendar_with(self.closed_days(session, gemeentecode))
+
+    def calendar_with(self, closed_days) -> WorkingDayCalendar:
+        """The installation's calendar with these closed days besides (the installation's itself when none)."""
+        own = tuple(closed_days)
         if not own:
             return self.calendar
         return WorkingDayCalendar((*self.calendar.extra_closed_days, *own), self.settings.timezone)

@@ -3,6 +3,7 @@ the system history, Dutch errors for bad dates and duplicates), and the deadline
 on its municipality's calendar: the same signal date gives different deadlines in two municipalities."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from engine.models import CaseDeadline, CaseTimer, Event
 from vroegsignalering.services.gemeenten import add_gemeente, add_sluitingsdag, add_staff, sluitingsdagen
 from webapp import create_app
-from tests.conftest import AMS
+from tests.conftest import AMS, local
 from tests.support.process import case_of, deliver, gas
 from tests.support.signals import add_partner
 from tests.support.web import PASSWORD, csrf_from, log_in, sign_in
@@ -47,6 +48,11 @@ def statutory_due(engine, case_id: int) -> datetime:
             CaseDeadline.case_id == case_id, CaseDeadline.kind == "wettelijk")).astimezone(AMS)
 
 
+def words(html: str) -> str:
+    """A page's text without its tags, spaces folded."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 def system_events(engine, kind: str, actor: bool = False) -> list[dict]:
     with engine.uow() as uow:
         return [{"actor": e.actor, **e.data} if actor else e.data for e in uow.session.scalars(
@@ -76,6 +82,32 @@ def test_the_statutory_deadline_of_a_crisis_signal_follows_the_municipality(vs, 
     kevin = case_of(vs, deliver(web, partner, gas("S-2", client=KEVIN, **crisis)))  # 0479 Zaanstad
     assert statutory_due(vs, fatima) == datetime(2026, 12, 1, 23, 59, 59, tzinfo=AMS)  # 2 Dec is after it
     assert statutory_due(vs, kevin) == datetime(2026, 12, 2, 23, 59, 59, tzinfo=AMS)  # closed on 30 Nov
+
+
+def test_pages_count_a_crisis_cases_working_days_on_its_municipalitys_calendar(vs, web, clock):
+    add_gemeente(vs, "0479", "Gemeente Zaanstad", actor="test")
+    for day in ("2026-11-30", "2026-12-03"):
+        add_sluitingsdag(vs, "0479", day, actor="test")
+    add_staff(vs, "cora", "coordinator", PASSWORD, ["0363", "0479"], actor="test")
+    partner = add_partner(vs, "Stroomnet", "Energie")
+    crisis = {"signaaldatum": "2026-11-26", "crisissignaal": True}
+    fatima = case_of(vs, deliver(web, partner, gas("S-1", **crisis)))  # 0363: due Tuesday 1 December
+    kevin = case_of(vs, deliver(web, partner, gas("S-2", client=KEVIN, **crisis)))  # 0479: due Wednesday 2 December
+    assert log_in(web, "cora").status_code == 302
+    # now Friday 27 November: Monday 30 November is a working day in Amsterdam, not in Zaanstad
+    amsterdam = web.get(f"/zaken/{fatima}").get_data(as_text=True)
+    zaanstad = web.get(f"/zaken/{kevin}").get_data(as_text=True)
+    assert "1 december 2026" in amsterdam and "nog 2 werkdagen" in amsterdam
+    assert "2 december 2026" in zaanstad and "nog 2 werkdagen" in zaanstad and "nog 3 werkdagen" not in zaanstad
+    worklist = web.get("/werklijst?weergave=alle").get_data(as_text=True)
+    assert worklist.count("(nog 2 werkdagen)") == 2 and "nog 3 werkdagen" not in worklist
+    # Friday 4 December: Zaanstad was closed on Thursday, so its case is one working day late, Amsterdam's three
+    clock.set(local(2026, 12, 4, 9, 0))
+    assert log_in(web, "cora").status_code == 302  # the session of a week ago has ended
+    coordinator = words(web.get("/coordinatie").get_data(as_text=True))
+    assert "Te laat sinds 2 december (3 werkdagen)" in coordinator
+    assert "Te laat sinds 3 december (1 werkdag)" in coordinator
+    assert "Te laat sinds 3 december (1 werkdag)" in words(web.get(f"/zaken/{kevin}").get_data(as_text=True))
 
 
 def test_without_closed_days_both_municipalities_count_alike(engine):
