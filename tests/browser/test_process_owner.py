@@ -16,7 +16,7 @@ from tests.support.process_owner import MIWG
 TIMER = "herinnering_14d"
 OLD_LABEL = "Wil de inwoner hulp?"
 NEW_LABEL = "Wil de inwoner hulp aannemen?"
-VELSEN = "0453"
+BEVERWIJK = "0375"
 
 
 def version_files(engine, version_id: int) -> dict:
@@ -206,12 +206,12 @@ def test_a_process_owner_takes_a_draft_into_use_as_their_municipalitys_own_varia
     engine = live_app.engine
     # a municipality of its own, no resident of which is in the BRP fixture, with a process owner working for it
     # only: the other tests' cases (all of 0363) keep starting on the shared version
-    add_gemeente(engine, VELSEN, "Gemeente Velsen", actor="test")
+    add_gemeente(engine, BEVERWIJK, "Gemeente Beverwijk", actor="test")
     password = live_app.users["proceseigenaar"][1]
-    add_staff(engine, "proceseigenaar.velsen", "proceseigenaar", password, [VELSEN], actor="test")
+    add_staff(engine, "proceseigenaar.beverwijk", "proceseigenaar", password, [BEVERWIJK], actor="test")
     shared = latest(engine)
     page.goto("/inloggen")
-    page.get_by_label("Gebruikersnaam").fill("proceseigenaar.velsen")
+    page.get_by_label("Gebruikersnaam").fill("proceseigenaar.beverwijk")
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
@@ -221,20 +221,20 @@ def test_a_process_owner_takes_a_draft_into_use_as_their_municipalitys_own_varia
 
     choice = page.get_by_label("In gebruik nemen voor", exact=True)
     assert choice.locator("option").all_inner_texts() == ["Alle gemeenten (gedeelde versie)",
-                                                          f"Gemeente Velsen ({VELSEN}): eigen variant"]
-    choice.select_option(VELSEN)
+                                                          f"Gemeente Beverwijk ({BEVERWIJK}): eigen variant"]
+    choice.select_option(BEVERWIJK)
     page.get_by_role("button", name="In gebruik nemen").click()
     dialog = page.get_by_role("dialog", name="Dit concept in gebruik nemen?")
     dialog.wait_for()
-    assert "Alleen nieuwe zaken van Gemeente Velsen starten dan op deze eigen variant" in dialog.inner_text()
+    assert "Alleen nieuwe zaken van Gemeente Beverwijk starten dan op deze eigen variant" in dialog.inner_text()
     shot(page, "modeler-variant-bevestigen")
     assert_accessible(page, "modeler-variant-bevestigen")
     dialog.get_by_role("button", name="In gebruik nemen").click()
-    expect_text(page, "#melding", "In gebruik genomen voor Gemeente Velsen (eigen variant)")
+    expect_text(page, "#melding", "In gebruik genomen voor Gemeente Beverwijk (eigen variant)")
     shot(page, "modeler-variant-gedeployed")
     with engine.uow() as uow:
         variant = uow.session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == "vroegsignalering",
-                                                                  ProcessVersion.gemeentecode == VELSEN))
-        assert variant.deployed_by == "proceseigenaar.velsen" and variant.version > shared.version
+                                                                  ProcessVersion.gemeentecode == BEVERWIJK))
+        assert variant.deployed_by == "proceseigenaar.beverwijk" and variant.version > shared.version
         assert "dagen_na(signaaldatum, 10)" in variant.files["vroegsignalering.bpmn"]
     assert latest(engine).id == shared.id  # the shared version is still the one everyone else starts on
