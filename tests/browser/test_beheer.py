@@ -1,6 +1,6 @@
 """In the browser: the administrator adds a counsellor (the password shown once), gives them a full name, rotates a
 partner's token, adds a person to the exclusion list, replaces the objection register from a CSV file and adds
-and edits a municipality.
+and edits a municipality, and keeps a municipality's closed days.
 Screenshots and axe on every page."""
 from __future__ import annotations
 

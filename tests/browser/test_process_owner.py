@@ -1,6 +1,6 @@
 """The process owner in the browser: change the 14-day target to 10 days and a form label in the modeler, deploy,
 see new cases start on the new version while older ones stay; an invalid diagram is refused with the elements
-marked; a counsellor cannot open the modeler."""
+marked; a counsellor cannot open the modeler; a draft is taken into use as one municipality's own variant."""
 from __future__ import annotations
 
 import re
