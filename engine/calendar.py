@@ -13,12 +13,18 @@ policy decisions of ours on top:
 
 The package's Koningsdag rule (27 April, or Saturday 26 April when the 27th is a Sunday)
 is used as is.
+
+Closed days differ per municipality. The engine does not know municipalities: whoever runs a case's step makes that
+case's calendar active with ``using_calendar`` (the runtime does, from the resolver its builder gave it), and
+``werkdagen_na`` counts on the active calendar, else on the one ``expression_functions`` was given.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,7 +33,8 @@ import holidays
 from engine.clock import Clock, current_clock
 from engine.definitions.messages_nl import DutchValueError
 
-__all__ = ["WorkingDayCalendar", "expression_functions", "BEVRIJDINGSDAG_POLICIES"]
+__all__ = ["WorkingDayCalendar", "expression_functions", "BEVRIJDINGSDAG_POLICIES", "using_calendar",
+           "active_calendar"]
 
 BEVRIJDINGSDAG_POLICIES = ("lustrum", "always", "never")
 
@@ -193,6 +200,35 @@ def _parse_iso(text: str) -> date | datetime:
         raise DutchValueError(f"{text!r} is geen ISO-datum of -tijdstip (jjjj-mm-dd)") from None
 
 
+# --- the calendar of the case in hand -------------------------------------------------
+
+_active: contextvars.ContextVar[Callable[[], WorkingDayCalendar] | None] = contextvars.ContextVar(
+    "vroeg_active_calendar", default=None
+)
+
+
+@contextlib.contextmanager
+def using_calendar(source: WorkingDayCalendar | Callable[[], WorkingDayCalendar]) -> Iterator[None]:
+    """Make a calendar active inside the ``with`` block (nestable). ``source`` is the calendar, or a function that
+    makes it: called at most once, and only when a working day is counted (so a step that counts none costs no
+    look-up of closed days)."""
+    if isinstance(source, WorkingDayCalendar):
+        resolve = lambda: source  # noqa: E731
+    else:
+        resolve = functools.cache(source)
+    token = _active.set(resolve)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def active_calendar(default: WorkingDayCalendar) -> WorkingDayCalendar:
+    """The calendar made active with ``using_calendar``, else ``default``."""
+    resolve = _active.get()
+    return resolve() if resolve is not None else default
+
+
 # --- functions for diagram expressions ---------------------------------------------
 
 
@@ -202,7 +238,8 @@ def expression_functions(
     """Deadline helpers for BPMN expressions; they return ISO strings, as timers require. Their annotations are
     read by the deploy check (engine/expressions/calls.py): a literal argument of the wrong type is refused there.
 
-    With ``clock=None`` the active clock (engine.clock.current_clock) is read at call time.
+    With ``clock=None`` the active clock (engine.clock.current_clock) is read at call time; ``werkdagen_na`` counts
+    on the active calendar (``using_calendar``: the case's) where one is, else on ``calendar``.
     """
 
     def now_utc() -> datetime:
@@ -211,7 +248,8 @@ def expression_functions(
     def werkdagen_na(datum: str | date | datetime, n: int) -> str:
         """End (23:59:59 local) of the n-th working day after ``datum``."""
         start = calendar.local_date(datum)
-        return calendar.end_of_day(calendar.add_working_days(start, n)).isoformat()
+        days = active_calendar(calendar)
+        return days.end_of_day(days.add_working_days(start, n)).isoformat()
 
     def dagen_na(datum: str | date | datetime, n: int) -> str:
         """End (23:59:59 local) of the calendar day n days after ``datum``."""

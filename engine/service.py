@@ -36,16 +36,19 @@ class Engine:
 
     def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None, *,
                  contract: DiagramContract | None = None, hooks: tuple = (), leading_deadline_kinds: tuple = (),
-                 password_hasher=None):
+                 password_hasher=None, closed_days=None):
         """Whoever builds the engine gives it the domain's parts: step hooks (run inside every step's
-        transaction), the diagram contract the deploy check enforces, the deadline kinds that make work late, and
-        the password hasher (argon2 at production cost when None). vroegsignalering.bootstrap does this."""
+        transaction), the diagram contract the deploy check enforces, the deadline kinds that make work late, the
+        password hasher (argon2 at production cost when None), and `closed_days(session, gemeentecode)`: the dates a
+        case's municipality is closed besides the national holidays and VROEG_EXTRA_CLOSED_DAYS (none when None).
+        vroegsignalering.bootstrap does this."""
         install_spiff_clock()
         self.settings = settings
         self.clock = clock or SystemClock()
         self.db = db_engine or make_engine(settings.database_url)
         self.session_factory = make_session_factory(self.db)
         self.calendar = WorkingDayCalendar(settings.extra_closed_days, settings.timezone)
+        self.closed_days = closed_days
         self.functions = expression_functions(self.calendar)
         self.function_names = tuple(sorted(self.functions))
         self.specs = SpecCache()
@@ -54,7 +57,7 @@ class Engine:
         # What the domain promises its diagrams (start data, message payloads) and its own deploy rules.
         self.contract = contract if contract is not None else DiagramContract()
         self.runtime = Runtime(self.clock, self.specs, make_script_engine(self.functions), settings.gemeentecode,
-                               self.hooks, tuple(leading_deadline_kinds))
+                               self.hooks, tuple(leading_deadline_kinds), self.calendar_for)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
@@ -65,7 +68,26 @@ class Engine:
         if now is None:
             return self.runtime
         return Runtime(FixedClock(now), self.specs, self.runtime.script_engine, self.settings.gemeentecode,
-                       self.hooks, self.runtime.leading_deadline_kinds)
+                       self.hooks, self.runtime.leading_deadline_kinds, self.calendar_for)
+
+    def calendar_for(self, session, gemeentecode: str | None) -> WorkingDayCalendar:
+        """The working-day calendar of a municipality, read in the caller's session: the installation's (national
+        holidays, VROEG_EXTRA_CLOSED_DAYS) plus the municipality's own closed days from the builder's `closed_days`."""
+        if self.closed_days is None or not gemeentecode:
+            return self.calendar
+        return self.calendar_with(self.closed_days(session, gemeentecode))
+
+    def calendar_with(self, closed_days) -> WorkingDayCalendar:
+        """The installation's calendar with these closed days besides (the installation's itself when none)."""
+        own = tuple(closed_days)
+        if not own:
+            return self.calendar
+        return WorkingDayCalendar((*self.calendar.extra_closed_days, *own), self.settings.timezone)
+
+    def calendar_of(self, gemeentecode: str | None) -> WorkingDayCalendar:
+        """The working-day calendar of a municipality (its own unit of work: for pages that count working days)."""
+        with self.uow() as uow:
+            return self.calendar_for(uow.session, gemeentecode)
 
     # --- process versions ---
     def read_bundle(self, paths=None, forms_path: Path | None = None) -> dict[str, str]:

@@ -7,7 +7,8 @@ What a delivery for [van, tot] (local dates, both included) holds for one munici
 A case is delivered once, in the period it closes; open cases wait for the delivery that sees them closed.
 
 Which signals and cases belong to a municipality is decided in one place, `_of_municipality`. A delivery can be cut
-into pages of records (signals first, then cases, both in id order) for the exchange API (`build_page`).
+into pages of records (signals first, then cases, both in id order) for the exchange API (`build_page`), which may
+hold several municipalities, one `levering` each.
 
 The supplying organisation comes from settings (`organisatie_naam`, `organisatie_kvk`, `organisatie_contact_naam`,
 `..._telefoon`, `..._email`, `..._functie`, `gegevensleverancier_code`; see `missing_settings`). Version 0.9 differs
@@ -80,7 +81,7 @@ def build_delivery(session: Session, settings, van: date, tot: date, now: dateti
     code = gemeentecode or settings.gemeentecode
     signals = [vroegsignaal(signal, kind, schema) for signal, kind in _signals_received(session, span, code)]
     cases = _cases(session, _closed_case_ids(session, span, code), ZoneInfo(settings.timezone))
-    document = _document(settings, span, now, code, signals, cases)
+    document = _document(settings, span, now, [_levering(settings, 1, code, signals, cases)])
     if schema == "0.9":
         from .ddas_v09 import to_v09
         return to_v09(document)
@@ -108,35 +109,48 @@ class PageOutOfRange(ValueError):
         self.page, self.total_pages = page, total_pages
 
 
-def build_page(session: Session, settings, van: date, tot: date, now: datetime, *, gemeentecode: str,
+def build_page(session: Session, settings, van: date, tot: date, now: datetime, *, gemeenten: list[tuple[str, object]],
                page: int, page_size: int) -> Page:
-    """Page `page` (from 1) of the v1.2 delivery, `page_size` records each: signals first, then closed cases.
-    An empty delivery has one (empty) page."""
+    """Page `page` (from 1) of the v1.2 delivery of the municipalities `gemeenten` ((code, the settings of its
+    levering), in order), `page_size` records each: per municipality its signals first, then its closed cases. A page
+    holds one levering per municipality with records on it; an empty delivery has one page, with an empty levering for
+    each municipality. The document's supplier code is the one municipality's, else the installation's."""
     span, zone = period(settings, van, tot), ZoneInfo(settings.timezone)
-    signal_total = session.scalar(select(func.count()).select_from(Signaal).where(*_signal_filter(span, gemeentecode)))
-    case_ids = _closed_case_ids(session, span, gemeentecode)
-    total = signal_total + len(case_ids)
+    counts = [(session.scalar(select(func.count()).select_from(Signaal).where(*_signal_filter(span, code))),
+               _closed_case_ids(session, span, code)) for code, _ in gemeenten]
+    total = sum(signal_total + len(case_ids) for signal_total, case_ids in counts)
     total_pages = max(1, -(-total // page_size))
     if page > total_pages:
         raise PageOutOfRange(page, total_pages)
     first, last = (page - 1) * page_size, min(page * page_size, total)
-    signals = []
-    if first < signal_total:
-        rows = _signals_received(session, span, gemeentecode, offset=first, limit=min(last, signal_total) - first)
-        signals = [vroegsignaal(signal, kind, "1.2") for signal, kind in rows]
-    cases = _cases(session, case_ids[max(0, first - signal_total):max(0, last - signal_total)], zone)
-    document = _document(settings, span, now, gemeentecode, signals, cases)
-    return Page(document, page_size, page, total_pages, total, len(signals), len(cases))
+    leveringen, offset, signal_count, case_count = [], 0, 0, 0
+    for (code, own), (signal_total, case_ids) in zip(gemeenten, counts):
+        low, high = max(first - offset, 0), min(last - offset, signal_total + len(case_ids))
+        offset += signal_total + len(case_ids)
+        if low >= high and total:
+            continue
+        signals = []
+        if low < signal_total:
+            rows = _signals_received(session, span, code, offset=low, limit=min(high, signal_total) - low)
+            signals = [vroegsignaal(signal, kind, "1.2") for signal, kind in rows]
+        cases = _cases(session, case_ids[max(0, low - signal_total):max(0, high - signal_total)], zone)
+        leveringen.append(_levering(own, len(leveringen) + 1, code, signals, cases))
+        signal_count, case_count = signal_count + len(signals), case_count + len(cases)
+    document = _document(gemeenten[0][1] if len(gemeenten) == 1 else settings, span, now, leveringen)
+    return Page(document, page_size, page, total_pages, total, signal_count, case_count)
 
 
-def _document(settings, span: Period, now: datetime, code: str, signals: list, cases: list) -> dict:
-    levering = {"teller": 1, "gemeentecode": code, "aanleverendeOrganisatie": aanleverende_organisatie(settings),
-                "vroegsignalen": signals, "vroegsignaalzaken": cases}
+def _levering(settings, teller: int, code: str, signals: list, cases: list) -> dict:
+    return {"teller": teller, "gemeentecode": code, "aanleverendeOrganisatie": aanleverende_organisatie(settings),
+            "vroegsignalen": signals, "vroegsignaalzaken": cases}
+
+
+def _document(settings, span: Period, now: datetime, leveringen: list) -> dict:
     return {"startdatumLevering": span.van.isoformat(), "einddatumLevering": span.tot.isoformat(),
             "aanleverdatumEnTijd": now.astimezone(timezone.utc).replace(microsecond=0).isoformat()
             .replace("+00:00", "Z"),
             "codeGegevensleverancier": str(setting(settings, "gegevensleverancier_code", DEFAULT_SUPPLIER_CODE)),
-            "leveringen": [levering]}
+            "leveringen": leveringen}
 
 
 def aanleverende_organisatie(settings) -> dict:

@@ -2,9 +2,9 @@
 A case belongs to one municipality (`cases.gemeentecode`); a staff member sees the cases of their municipalities."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base
@@ -37,3 +37,14 @@ class MedewerkerGemeente(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeenten.code"), primary_key=True)
+
+
+class Sluitingsdag(Base):
+    """A day a municipality is closed besides the national holidays (e.g. the days between Christmas and New Year):
+    not a working day for deadlines in working days of its cases."""
+
+    __tablename__ = "gemeente_sluitingsdagen"
+
+    gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeenten.code", ondelete="CASCADE"), primary_key=True)
+    datum: Mapped[date] = mapped_column(Date, primary_key=True)
+    omschrijving: Mapped[str | None] = mapped_column(String(200))

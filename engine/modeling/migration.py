@@ -121,7 +121,7 @@ def _plan(rt, session, case: Case, old_v: ProcessVersion, new_v: ProcessVersion)
         reason = _blocker(workflow, new, new_v.version)
         if reason is None:
             before = _waiting(workflow)
-            with using_clock(rt.clock):
+            with using_clock(rt.clock), rt.case_calendar(session, case):
                 _migrate(workflow, new)
             reason = _lost_reference(workflow, new_v.version) or _compare_waiting(before, _waiting(workflow))
         if reason is not None:

@@ -2,6 +2,7 @@
 transaction: load the workflow, run it, then store state, queryable rows and history events together."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.history.audit import append_events, case_chain, json_safe
+from engine.calendar import using_calendar
 from engine.clock import Clock, using_clock
 from engine.runtime.deadlines import deadline_timers, leading, sync_deadlines, task_deadline_at
 from engine.errors import (
@@ -45,6 +47,13 @@ class Runtime:
     gemeentecode: str
     hooks: tuple = ()  # callables taking a StepContext, run inside the step's transaction
     leading_deadline_kinds: tuple = ()  # deadline kinds that set an open task's deadline (empty: every kind)
+    calendar_for: object = None  # (session, gemeentecode) -> WorkingDayCalendar of the case; None: the default
+
+    def case_calendar(self, session: Session, case: Case):
+        """For `using_calendar`: the case's municipality's calendar, looked up only when a working day is counted."""
+        if self.calendar_for is None:
+            return contextlib.nullcontext()
+        return using_calendar(lambda: self.calendar_for(session, case.gemeentecode))
 
 
 @dataclass
@@ -214,7 +223,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     """
     before = view.completed_ids(workflow)
     cycles = view.cycle_values(workflow)
-    with using_clock(rt.clock):
+    with using_clock(rt.clock), rt.case_calendar(session, case):
         try:
             inputs = timer_inputs(workflow)
             action(workflow)

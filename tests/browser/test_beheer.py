@@ -1,6 +1,6 @@
 """In the browser: the administrator adds a counsellor (the password shown once), gives them a full name, rotates a
 partner's token, adds a person to the exclusion list, replaces the objection register from a CSV file and adds
-and edits a municipality.
+and edits a municipality, and keeps a municipality's closed days.
 Screenshots and axe on every page."""
 from __future__ import annotations
 
@@ -126,4 +126,34 @@ def test_administrator_adds_and_edits_a_municipality(live_app, page, login, shot
     page.goto("/beheer/gemeenten")
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Gemeente Velsen"))
     assert "14 0255" in row.inner_text() and "minimumbedrag" in row.inner_text()
+    assert [e for e in page.console_errors if "status of 422" not in e] == []
+
+
+def test_administrator_keeps_a_municipalitys_closed_days(live_app, page, login, shot, assert_accessible):
+    # days in 2030: no deadline of the live app's other cases comes near them; removed again at the end
+    login(page, "beheerder")
+    page.goto("/beheer/gemeenten/0363")
+    section = page.locator('section[aria-labelledby="sluitingsdagen"]')
+    expect(section.get_by_text("Geen eigen sluitingsdagen.")).to_be_visible()
+    page.get_by_label("Datum (verplicht)").fill("2030-01-05")  # a Saturday
+    page.get_by_role("button", name="Sluitingsdag toevoegen").click()
+    page.wait_for_load_state()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("De sluitingsdag is niet opgeslagen")
+    expect(alert).to_contain_text("5 januari 2030 valt in het weekend")
+    shot(page, "beheer-sluitingsdag-fout")
+    assert_accessible(page, "beheer-sluitingsdag-fout")
+    page.get_by_label("Datum (verplicht)").fill("2030-01-07")
+    page.get_by_label("Omschrijving").fill("Studiedag")
+    page.get_by_role("button", name="Sluitingsdag toevoegen").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status").filter(has_text="is gesloten op 7 januari 2030")).to_be_visible()
+    row = section.get_by_role("row").filter(has=page.get_by_role("rowheader", name="7 januari 2030"))
+    expect(row).to_contain_text("Studiedag")
+    shot(page, "beheer-sluitingsdagen")
+    assert_accessible(page, "beheer-sluitingsdagen")
+    row.get_by_role("button", name="7 januari 2030 verwijderen").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status").filter(has_text="is geen sluitingsdag meer")).to_be_visible()
+    expect(section.get_by_text("Geen eigen sluitingsdagen.")).to_be_visible()
     assert [e for e in page.console_errors if "status of 422" not in e] == []

@@ -1,18 +1,22 @@
 """The process owner in the browser: change the 14-day target to 10 days and a form label in the modeler, deploy,
 see new cases start on the new version while older ones stay; an invalid diagram is refused with the elements
-marked; a counsellor cannot open the modeler."""
+marked; a counsellor cannot open the modeler; a draft is taken into use as one municipality's own variant."""
 from __future__ import annotations
 
 import re
 from playwright.sync_api import expect
 
+from sqlalchemy import select
+
 from engine.models import Case, ProcessVersion
+from vroegsignalering.services.gemeenten import add_gemeente, add_staff
 from tests.support.browser import latest, open_new_draft
 from tests.support.process_owner import MIWG
 
 TIMER = "herinnering_14d"
 OLD_LABEL = "Wil de inwoner hulp?"
 NEW_LABEL = "Wil de inwoner hulp aannemen?"
+BEVERWIJK = "0375"
 
 
 def version_files(engine, version_id: int) -> dict:
@@ -195,3 +199,42 @@ def test_heat_map_diff_and_import_pages(page, login, live_app, shot, assert_acce
     assert_accessible(page, "importeren")
     shot(page, "importeren")
     assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
+
+
+def test_a_process_owner_takes_a_draft_into_use_as_their_municipalitys_own_variant(page, live_app, shot,
+                                                                                  assert_accessible):
+    engine = live_app.engine
+    # a municipality of its own, no resident of which is in the BRP fixture, with a process owner working for it
+    # only: the other tests' cases (all of 0363) keep starting on the shared version
+    add_gemeente(engine, BEVERWIJK, "Gemeente Beverwijk", actor="test")
+    password = live_app.users["proceseigenaar"][1]
+    add_staff(engine, "proceseigenaar.beverwijk", "proceseigenaar", password, [BEVERWIJK], actor="test")
+    shared = latest(engine)
+    page.goto("/inloggen")
+    page.get_by_label("Gebruikersnaam").fill("proceseigenaar.beverwijk")
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    open_new_draft(page, shared.version)
+    choose(page, TIMER)
+    set_field(page, "timer-expressie", "dagen_na(signaaldatum, 10)")
+
+    choice = page.get_by_label("In gebruik nemen voor", exact=True)
+    assert choice.locator("option").all_inner_texts() == ["Alle gemeenten (gedeelde versie)",
+                                                          f"Gemeente Beverwijk ({BEVERWIJK}): eigen variant"]
+    choice.select_option(BEVERWIJK)
+    page.get_by_role("button", name="In gebruik nemen").click()
+    dialog = page.get_by_role("dialog", name="Dit concept in gebruik nemen?")
+    dialog.wait_for()
+    assert "Alleen nieuwe zaken van Gemeente Beverwijk starten dan op deze eigen variant" in dialog.inner_text()
+    shot(page, "modeler-variant-bevestigen")
+    assert_accessible(page, "modeler-variant-bevestigen")
+    dialog.get_by_role("button", name="In gebruik nemen").click()
+    expect_text(page, "#melding", "In gebruik genomen voor Gemeente Beverwijk (eigen variant)")
+    shot(page, "modeler-variant-gedeployed")
+    with engine.uow() as uow:
+        variant = uow.session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == "vroegsignalering",
+                                                                  ProcessVersion.gemeentecode == BEVERWIJK))
+        assert variant.deployed_by == "proceseigenaar.beverwijk" and variant.version > shared.version
+        assert "dagen_na(signaaldatum, 10)" in variant.files["vroegsignalering.bpmn"]
+    assert latest(engine).id == shared.id  # the shared version is still the one everyone else starts on

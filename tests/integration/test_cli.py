@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from engine.identity.accounts import check_password, user_for_token
 from engine.models import Event, ProcessVersion, User
+from vroegsignalering.gemeente_models import MedewerkerGemeente
 from tests.conftest import DATA, FAST_HASHER
 from webapp.cli.main import SERVE_THREADS
 from webapp.cli.accounts import DEMO_PASSWORD, DEMO_REGION_USERS, DEMO_USERS
@@ -292,3 +293,19 @@ def test_serve_names_a_bad_cookie_setting(vroeg, monkeypatch):
     monkeypatch.setattr("waitress.serve", lambda app, **kwargs: pytest.fail("served"))
     result = vroeg("serve", VROEG_COOKIE_SECURE="soms")
     assert result.exit_code == 2 and "VROEG_COOKIE_SECURE" in result.stderr
+
+
+def test_the_demo_administrator_works_for_both_municipalities(vroeg, engine):
+    result = vroeg("demo")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"beheerder +role beheerder +gemeente 0363, 0479 ", result.stdout)
+    assert re.search(r"hulpverlener +role hulpverlener +gemeente 0363 ", result.stdout)
+    assert re.search(r"coordinator\.zaanstad +role coordinator +gemeente 0479 ", result.stdout)
+    with engine.uow() as uow:
+        rows = uow.session.execute(select(User.username, MedewerkerGemeente.gemeentecode)
+                                   .join(MedewerkerGemeente, MedewerkerGemeente.user_id == User.id)).all()
+    codes = {}
+    for username, code in rows:
+        codes.setdefault(username, []).append(code)
+    assert sorted(codes["beheerder"]) == ["0363", "0479"]
+    assert codes["hulpverlener"] == ["0363"] and codes["hulpverlener.zaanstad"] == ["0479"]

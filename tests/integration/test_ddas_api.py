@@ -24,6 +24,7 @@ from engine.models import Event
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.ddas_exchange.jades import _registry
 from vroegsignalering.models import Signaal, Vroegsignaalzaak
+from vroegsignalering.services.gemeenten import add_gemeente
 from vroegsignalering.services.partners import register_partner
 from vroegsignalering.settings import load_settings
 from webapp import create_app
@@ -270,3 +271,77 @@ def test_when_the_issuers_keys_cannot_be_had_cbs_is_asked_to_come_back(settings,
                                signer=pki.cbs_signer())
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
         engine.db.dispose()
+
+
+KEVIN = {"voorletters": "K.", "voornamen": "Kevin", "achternaam": "Brouwer", "geboortedatum": "1984-04-04",
+         "straatnaam": "Westzijde", "huisnummer": 55, "postcode": "1506EE"}  # 0479 Zaanstad in the BRP fixture
+
+
+def _whole(cbs, token, pki, body: dict, page_size: int = 4) -> tuple[list[dict], list[dict]]:
+    """Every page of a delivery: (the documents, every levering of every page)."""
+    documents, leveringen, pages, page = [], [], None, 1
+    while pages is None or page <= pages:
+        response = post_gegevens(cbs, {**NOVEMBER, **body, "page": page, "pageSize": page_size}, token=token,
+                                 signer=pki.cbs_signer())
+        assert response.status_code == 200, response.get_data(as_text=True)
+        answer = verified(response, pki.anchors.read_bytes())
+        assert_valid(answer["gegevens"])
+        pages = answer["paginering"]["totalPages"]
+        documents.append(answer["gegevens"])
+        for levering in answer["gegevens"]["leveringen"]:
+            assert len(levering["vroegsignalen"] + levering["vroegsignaalzaken"]) <= page_size
+        leveringen += answer["gegevens"]["leveringen"]
+        page += 1
+    return documents, leveringen
+
+
+def test_every_municipality_is_its_own_levering_and_cbs_may_ask_for_one(provider, cbs, clock, pki, tokens):
+    add_gemeente(provider, "0479", "Gemeente Zaanstad", actor="test", ddas_leverancier="ZAAN")
+    _november(provider, clock)
+    clock.set(local(2026, 11, 4, 10, 0))
+    zaanstad = {deliver(provider, "Woonstad", "Z-W", dict(KEVIN)), deliver(provider, "CAK", "Z-K", dict(KEVIN))}
+    clock.set(local(2026, 12, 2, 9, 0))
+    with provider.uow() as uow:
+        municipality = dict(uow.session.execute(select(Signaal.id, Signaal.gemeentecode)).all())
+    assert {code for sid, code in municipality.items() if sid in zaanstad} == {"0479"}
+    token = fetch_token(f"{tokens.url}/token")
+
+    documents, leveringen = _whole(cbs, token, pki, {})
+    delivered = {}
+    for levering in leveringen:
+        for signal in levering["vroegsignalen"]:
+            delivered[int(signal["ID"].removeprefix("VS-"))] = levering["gemeentecode"]
+    assert delivered == municipality and len(municipality) == 8  # each signal once, in its municipality's levering
+    assert {levering["gemeentecode"] for levering in leveringen} == {"0363", "0479"}
+    for document in documents:  # tellers count the leveringen of each page
+        assert [lev["teller"] for lev in document["leveringen"]] == list(range(1, len(document["leveringen"]) + 1))
+    names = {levering["gemeentecode"]: levering["aanleverendeOrganisatie"]["naam"] for levering in leveringen}
+    assert names == {"0363": "Gemeente 0363", "0479": "Gemeente Zaanstad"}
+    assert {document["codeGegevensleverancier"] for document in documents} == {"VROEG"}
+
+    for asked in ("Gemeente Zaanstad", "0479", "zaan"):
+        documents, leveringen = _whole(cbs, token, pki, {"aanleverendeOrganisatie": asked}, page_size=50)
+        assert [levering["gemeentecode"] for levering in leveringen] == ["0479"], asked
+        assert {int(s["ID"].removeprefix("VS-")) for s in leveringen[0]["vroegsignalen"]} == zaanstad
+        assert documents[0]["codeGegevensleverancier"] == "ZAAN"
+    documents, leveringen = _whole(cbs, token, pki, {"aanleverendeOrganisatie": "Gemeente 0363"}, page_size=50)
+    assert [levering["gemeentecode"] for levering in leveringen] == ["0363"]
+    assert len(leveringen[0]["vroegsignalen"]) == 6
+    refused = post_gegevens(cbs, {**NOVEMBER, "aanleverendeOrganisatie": "Gemeente Utrecht"}, token=token,
+                            signer=pki.cbs_signer())
+    assert refused.status_code == 422
+    assert [p["name"] for p in refused.get_json()["invalidParams"]] == ["aanleverendeOrganisatie"]
+
+    with provider.uow() as uow:
+        events = uow.session.scalars(select(Event).where(Event.kind == "ddas_geleverd").order_by(Event.seq)).all()
+    assert events[0].data["gemeenten"] == ["0363", "0479"] and events[0].data["gemeentecode"] == "0363, 0479"
+    assert events[-1].data["gemeenten"] == ["0363"] and events[-1].data["aanleverende_organisatie"] == "Gemeente 0363"
+
+
+def test_a_period_without_records_has_an_empty_levering_for_each_municipality(provider, cbs, pki, tokens):
+    add_gemeente(provider, "0479", "Gemeente Zaanstad", actor="test")
+    token = fetch_token(f"{tokens.url}/token")
+    answer = verified(post_gegevens(cbs, NOVEMBER, token=token, signer=pki.cbs_signer()), pki.anchors.read_bytes())
+    assert_valid(answer["gegevens"])
+    assert [(lev["teller"], lev["gemeentecode"], lev["vroegsignalen"], lev["vroegsignaalzaken"])
+            for lev in answer["gegevens"]["leveringen"]] == [(1, "0363", [], []), (2, "0479", [], [])]

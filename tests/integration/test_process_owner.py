@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from engine.models import Case, ProcessDraft, ProcessVersion
 from engine.roles import PROCESEIGENAAR, ROLES
+from vroegsignalering.services.gemeenten import add_gemeente
 from tests.conftest import DATA
 from tests.support.process_owner import (
     SIGNAAL, break_draft, load, new_draft, post_json, put, sign_in, version_id,
@@ -143,6 +144,38 @@ def test_deploy_refuses_an_invalid_draft_and_deploys_a_valid_one(basis, basis_we
     with basis.uow() as uow:
         v2 = uow.session.get(ProcessVersion, version_id(basis, number=2))
         assert v2.deployed_by == "piet" and '"P10D"' in v2.files["basis.bpmn"]
+
+
+def test_a_draft_is_taken_into_use_as_a_municipalitys_own_variant(basis, basis_web, owner):
+    add_gemeente(basis, "0479", "Gemeente Zaanstad", actor="test")  # not one of piet's municipalities
+    draft_id = new_draft(basis_web, owner, version_id(basis))
+    editor = basis_web.get(f"/processen/concepten/{draft_id}").get_data(as_text=True)
+    assert '<option value="0363">Gemeente 0363 (0363): eigen variant</option>' in editor and "0479" not in editor
+    loaded = load(basis_web, draft_id)
+    files = {**loaded["files"], "basis.bpmn": loaded["files"]["basis.bpmn"].replace('"P14D"', '"P10D"')}
+    assert put(basis_web, owner, draft_id, files, loaded["row_version"]).status_code == 200
+    path = f"/processen/concepten/{draft_id}/deployen"
+
+    bad = post_json(basis_web, owner, path, {"gemeente": "479"})
+    assert bad.status_code == 400 and [p["name"] for p in bad.get_json()["invalidParams"]] == ["gemeente"]
+    other = post_json(basis_web, owner, path, {"gemeente": "0479"})
+    assert other.status_code == 422 and "Onbekende gemeente: 0479" in other.get_json()["detail"]
+    summary = post_json(basis_web, owner, f"/processen/concepten/{draft_id}/samenvatting", {"gemeente": "0363"})
+    assert [(p["process_id"], p["version"]) for p in summary.get_json()["processes"]] == [("basis", 1)]
+
+    deployed = post_json(basis_web, owner, path, {"gemeente": "0363"}).get_json()
+    assert deployed["message"] == "In gebruik genomen voor Gemeente 0363 (eigen variant): Basiszaak versie 2."
+    assert deployed["gemeente"] == "0363"
+    with basis.uow() as uow:
+        variant = uow.session.get(ProcessVersion, version_id(basis, number=2))
+        assert variant.gemeentecode == "0363" and variant.deployed_by == "piet"
+    cases = {code: basis.start_case("basis", SIGNAAL, actor="test", correlation_key=code, gemeentecode=code).id
+             for code in ("0363", "0479")}
+    with basis.uow() as uow:
+        started_on = {code: uow.session.get(Case, case_id).process_version_id for code, case_id in cases.items()}
+    assert started_on == {"0363": variant.id, "0479": version_id(basis)}  # Zaanstad keeps the shared version
+    again = post_json(basis_web, owner, path, {"gemeente": ""}).get_json()  # the same draft shared: version 3
+    assert again["message"] == "In gebruik genomen: Basiszaak versie 3." and again["gemeente"] is None
 
 
 # --- form preview -------------------------------------------------------------------------------------------

@@ -56,9 +56,11 @@ def closed_case(live_app) -> int:
 
 
 def latest(engine) -> ProcessVersion:
-    """The shipped process's newest deployed version (detached)."""
+    """The shipped process's newest shared version (detached): the one new cases start on, unless their
+    municipality has a variant of its own."""
     with engine.uow() as uow:
-        v = uow.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == PROCESS)
+        v = uow.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == PROCESS,
+                                                             ProcessVersion.gemeentecode.is_(None))
                                 .order_by(ProcessVersion.version.desc()).limit(1)).one()
         uow.session.expunge(v)
         return v

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.calendar import WorkingDayCalendar, _public_holidays, expression_functions
+from engine.calendar import WorkingDayCalendar, _public_holidays, expression_functions, using_calendar
 from engine.clock import FixedClock, using_clock
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -131,6 +131,23 @@ def fx(cal):
 def test_werkdagen_na(fx):
     assert fx["werkdagen_na"](date(2026, 12, 24), 3) == "2026-12-30T23:59:59+01:00"
     assert fx["werkdagen_na"]("2026-12-24", 3) == "2026-12-30T23:59:59+01:00"
+
+
+def test_werkdagen_na_counts_on_the_active_calendar_looked_up_once_and_only_when_needed(fx):
+    made = []
+
+    def municipality():
+        made.append(1)
+        return WorkingDayCalendar(extra_closed_days=[date(2026, 12, 28)])
+
+    with using_calendar(municipality):
+        assert fx["dagen_na"]("2026-12-24", 3) == "2026-12-27T23:59:59+01:00" and made == []
+        assert fx["werkdagen_na"](date(2026, 12, 24), 3) == "2026-12-31T23:59:59+01:00"
+        assert fx["werkdagen_na"](date(2026, 12, 24), 1) == "2026-12-29T23:59:59+01:00"
+    assert made == [1]
+    assert fx["werkdagen_na"](date(2026, 12, 24), 3) == "2026-12-30T23:59:59+01:00"  # outside: the default again
+    with using_calendar(WorkingDayCalendar(extra_closed_days=[date(2026, 12, 29)])):
+        assert fx["werkdagen_na"](date(2026, 12, 24), 3) == "2026-12-31T23:59:59+01:00"
 
 
 def test_werkdagen_na_datetime_is_converted_to_local_first(fx):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import undefer
 
+from engine.definitions.versions import latest_version
 from engine.models import Case, ProcessVersion
 from engine.modeling.diff import diff_bundles
 
@@ -30,24 +30,26 @@ class Summary:
     more: int = 0
 
 
-def deploy_summary(engine, draft_id: int) -> Summary:
-    """The summary for a saved draft (raises UnknownDraft)."""
+def deploy_summary(engine, draft_id: int, gemeentecode: str | None = None) -> Summary:
+    """The summary for a saved draft (raises UnknownDraft), deployed as shared or as `gemeentecode`'s variant."""
     files = engine.draft(draft_id).files
     problems, process_ids = engine.validate(files)
     with engine.uow() as uow:
-        return summarize(uow.session, files, process_ids, len(problems))
+        return summarize(uow.session, files, process_ids, len(problems), gemeentecode)
 
 
-def summarize(session, files: dict, process_ids, problems: int) -> Summary:
-    """The processes in use with their running cases, and the diff from their files to `files`."""
+def summarize(session, files: dict, process_ids, problems: int, gemeentecode: str | None = None) -> Summary:
+    """The processes in use with their running cases, and the diff from their files to `files`. In use: the newest
+    shared version, or for a municipality's variant (`gemeentecode`) what its new cases start on now (its own newest
+    variant, else the newest shared version)."""
     summary, old_files = Summary(problems), {}
     for process_id in sorted(set(process_ids or ())):
-        latest = session.scalar(select(ProcessVersion).options(undefer(ProcessVersion.files))
-                                .where(ProcessVersion.process_id == process_id)
-                                .order_by(ProcessVersion.version.desc()).limit(1))
+        latest = ((gemeentecode and latest_version(session, process_id, gemeentecode))
+                  or latest_version(session, process_id))
+        mine = (Case.gemeentecode == gemeentecode,) if gemeentecode else ()  # a variant: its municipality's
         running = session.scalar(select(func.count()).select_from(Case).join(
             ProcessVersion, Case.process_version_id == ProcessVersion.id).where(
-            ProcessVersion.process_id == process_id, Case.status == "running")) or 0
+            ProcessVersion.process_id == process_id, Case.status == "running", *mine)) or 0
         summary.processes.append(InUse(process_id, (latest.name if latest else None) or process_id,
                                        latest.version if latest else None, running))
         if latest is not None:

@@ -2,13 +2,17 @@
 municipalities they work for. Each is one unit of work, recorded in the system history."""
 from __future__ import annotations
 
+from datetime import date
+
 from engine.db import transactional
 from engine.history.audit import SYSTEM_CHAIN, append_event
 from engine.identity import accounts
 
 from .. import gemeenten
+from .. import sluitingsdagen as closing
 from ..gemeente_models import MedewerkerGemeente
 from ..gemeenten import GemeenteInfo
+from ..sluitingsdagen import SluitingsdagInfo
 
 
 @transactional
@@ -109,3 +113,39 @@ def set_staff_gemeenten(engine, username: str, codes, *, actor: str) -> list[str
                      data={"username": username, "gemeenten": codes})
         uow.commit()
     return codes
+
+
+@transactional
+def sluitingsdagen(engine, code: str) -> list[SluitingsdagInfo]:
+    """A municipality's closed days by date (GemeenteError for one the scope in force does not see)."""
+    with engine.uow() as uow:
+        return closing.listed(uow.session, code)
+
+
+@transactional
+def add_sluitingsdag(engine, code: str, datum, omschrijving: str | None = None, *, actor: str) -> SluitingsdagInfo:
+    """Close a municipality on a day (`datum`: a date, or text as sluitingsdagen.parse_date reads it); GemeenteError
+    naming what is wrong. Recorded in the system history; its cases' deadlines in working days skip the day from
+    their next step on."""
+    day = datum if isinstance(datum, date) else closing.parse_date(datum)
+    with engine.uow() as uow:
+        added = closing.add(uow.session, code, day, omschrijving, engine.calendar)
+        data = {"code": code, "datum": day.isoformat()}
+        if added.omschrijving:
+            data["omschrijving"] = added.omschrijving
+        append_event(uow.session, chain=SYSTEM_CHAIN, kind="sluitingsdag_toegevoegd", actor=actor,
+                     at=engine.clock.now(), data=data)
+        uow.commit()
+    return added
+
+
+@transactional
+def remove_sluitingsdag(engine, code: str, datum, *, actor: str) -> SluitingsdagInfo:
+    """Open a municipality again on a closed day (GemeenteError when it was none); recorded in the system history."""
+    day = datum if isinstance(datum, date) else closing.parse_date(datum)
+    with engine.uow() as uow:
+        removed = closing.remove(uow.session, code, day)
+        append_event(uow.session, chain=SYSTEM_CHAIN, kind="sluitingsdag_verwijderd", actor=actor,
+                     at=engine.clock.now(), data={"code": code, "datum": day.isoformat()})
+        uow.commit()
+    return removed

@@ -76,14 +76,19 @@ def validate_draft(engine, draft_id: int) -> tuple[list, list[str]]:
     return engine.validate(engine.draft(draft_id).files)
 
 
-def deploy_draft(engine, draft_id: int, *, actor: str) -> DeployOutcome:
-    """Check the saved draft again and deploy it as new versions, or say what refused it. Raises UnknownDraft."""
+def deploy_draft(engine, draft_id: int, *, actor: str, gemeentecode: str | None = None) -> DeployOutcome:
+    """Check the saved draft again and deploy it as new versions (shared, or with `gemeentecode` as that
+    municipality's own variant: its new cases start on it), or say what refused it. Raises UnknownDraft, and
+    GemeenteError for a municipality that is not one of the installation's or not the actor's (the scope in force)."""
+    if gemeentecode is not None:
+        with engine.uow() as uow:
+            gemeenten.require(uow.session, [gemeentecode])
     files = engine.draft(draft_id).files
     problems, _ids = engine.validate(files)
     if problems:
         return DeployOutcome(problems, [])
     try:
-        created = engine.deploy(files, actor)
+        created = engine.deploy(files, actor, gemeentecode=gemeentecode)
     except InvalidDiagram as exc:
         return DeployOutcome(exc.problems, [])
     return DeployOutcome([], versions_by_number(engine, created))

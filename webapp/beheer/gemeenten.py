@@ -1,7 +1,7 @@
 """The municipalities of a regional installation (`/beheer/gemeenten`, R37): the list, a new municipality and per
 municipality what is safe to change in the browser (name, contact details for letters, minimum amount, retention
-terms, DDAS supplier code). An administrator sees and changes the municipalities they work for; one who adds a
-municipality works for it too. The CBS code is fixed once added: cases refer to it."""
+terms, DDAS supplier code) and its closed days (`sluitingsdagen.py`). An administrator sees and changes the
+municipalities they work for; one who adds a municipality works for it too. The CBS code is fixed once added: cases refer to it."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -18,6 +18,8 @@ LABELS = {"code": "CBS-gemeentecode", "naam": "Naam", "contact_adres": "Postadre
           "minimum_bedrag": "Minimumbedrag", "bewaartermijnen": "Bewaartermijnen",
           "ddas_leverancier": "DDAS-gegevensleverancier"}
 
+DAG_LABELS = {"datum": "Datum", "omschrijving": "Omschrijving"}  # the form of a closed day
+
 
 def _values(new: bool) -> dict:
     names = ("code", *EDITABLE) if new else EDITABLE
@@ -33,9 +35,17 @@ def form_errors(values: dict, *, new: bool) -> dict:
     return errors
 
 
-def _render(found, values, errors, status=200):
-    return render_template("beheer/gemeente.html", gemeente=found, values=values, errors=errors,
-                           labels=LABELS), status
+def render_gemeente(found, values=None, errors=None, status=200, *, dag_values=None, dag_errors=None):
+    """The municipality's page (a new one's form when `found` is None): its form with `values` (default: as
+    stored) and `errors`, and for one that exists its closed days with the add form's `dag_values`, `dag_errors`."""
+    if values is None:
+        values = {name: getattr(found, name) or "" for name in EDITABLE} if found else dict.fromkeys(LABELS, "")
+    days = service.sluitingsdagen(current_engine(), found.code) if found else []
+    return render_template("beheer/gemeente.html", gemeente=found, values=values, errors=errors or {},
+                           labels=LABELS, sluitingsdagen=days,
+                           dag_values=dag_values or {"datum": "", "omschrijving": ""},
+                           dag_errors=dag_errors or {}, dag_labels=DAG_LABELS), status
+
 
 
 @bp.get("/gemeenten")
@@ -50,7 +60,7 @@ def gemeenten():
 def gemeente_nieuw():
     """Add a municipality; the administrator then works for it too."""
     if request.method == "GET":
-        return _render(None, dict.fromkeys(LABELS, ""), {})
+        return render_gemeente(None, dict.fromkeys(LABELS, ""), {})
     values = _values(new=True)
     errors = form_errors(values, new=True)
     if not errors:
@@ -63,7 +73,7 @@ def gemeente_nieuw():
         else:
             flash(f"{added.naam} ({added.code}) is toegevoegd.", "success")
             return redirect(url_for("beheer.gemeente", code=added.code))
-    return _render(None, values, errors, 422)
+    return render_gemeente(None, values, errors, 422)
 
 
 @bp.route("/gemeenten/<code>", methods=["GET", "POST"])
@@ -74,7 +84,7 @@ def gemeente(code: str):
     if found is None:
         raise Problem(404, f"Er is geen gemeente {code}.")
     if request.method == "GET":
-        return _render(found, {name: getattr(found, name) or "" for name in EDITABLE}, {})
+        return render_gemeente(found)
     values = _values(new=False)
     errors = form_errors(values, new=False)
     if not errors:
@@ -86,4 +96,4 @@ def gemeente(code: str):
             flash(f"De gegevens van {found.naam} zijn opgeslagen." if changes else "Er was niets gewijzigd.",
                   "success")
             return redirect(url_for("beheer.gemeente", code=code))
-    return _render(found, values, errors, 422)
+    return render_gemeente(found, values, errors, 422)

@@ -16,6 +16,7 @@ from datetime import datetime
 from flask import Blueprint, current_app, g, render_template, url_for
 
 from engine.roles import COORDINATOR, HULPVERLENER
+from vroegsignalering.queries.kalender import case_calendars
 from vroegsignalering.services.cases import open_case_file
 from vroegsignalering.services.tasks import Actor
 from vroegsignalering.termijnen import LEADING_KINDS
@@ -68,8 +69,9 @@ def zaak(case_id: int):
         return render_template("cases/niet_gevonden.html", case_id=case_id), 404
     history, history_total = history_lines(case.events)
     crisis = bool(case.zaak and case.zaak.crisis)
-    found = deadlines(case, engine.calendar, now, crisis)
-    open_task_due = {t.id: describe(None, t.deadline_at, "running", None, engine.calendar, now, crisis)
+    calendar = case_calendars(engine, [case_id] if crisis else []).get(case_id, engine.calendar)  # R15
+    found = deadlines(case, calendar, now, crisis)
+    open_task_due = {t.id: describe(None, t.deadline_at, "running", None, calendar, now, crisis)
                      for t in case.open_tasks if t.deadline_at is not None}
     return render_template(
         "cases/zaak.html", case=case, deadlines=found, te_laat=is_late(found), crisis=crisis, task_url=task_url,

@@ -32,6 +32,16 @@ DEMO_PROFILES = {
 # the first (VROEG_GEMEENTECODE)
 DEMO_REGION_USERS = ((ZAANSTAD_COUNSELLOR, "hulpverlener", ZAANSTAD["code"]),
                      ("coordinator.zaanstad", "coordinator", ZAANSTAD["code"]))
+# the demo's accounts that work for both municipalities: the administrator manages both (their pages, staff and
+# closed days on /beheer)
+DEMO_BOTH = ("beheerder",)
+
+
+def demo_codes(engine, username: str, gemeente: list) -> list[str]:
+    """The municipalities a demo account works for (none: the first one)."""
+    if username in DEMO_BOTH:
+        return [engine.settings.gemeentecode, ZAANSTAD["code"]]
+    return list(gemeente)
 
 
 @click.group("user")
@@ -207,22 +217,22 @@ def demo(state, if_empty: bool, anchor, households) -> None:
     region_lines = demo_gemeenten(engine)
     for username, role, *gemeente in DEMO_USERS + DEMO_REGION_USERS:
         if username not in existing:
-            add_staff(engine, username, role, DEMO_PASSWORD, gemeente, actor="systeem",
+            add_staff(engine, username, role, DEMO_PASSWORD, demo_codes(engine, username, gemeente), actor="systeem",
                       **DEMO_PROFILES.get(username, {}))
             created.add(username)
     for line in region_lines:
         click.echo(line)
     for line in deploy_if_present(engine):
         click.echo(line)
-    _echo_accounts(created)
+    _echo_accounts(engine, created)
     for line in load_demo(engine, anchor.date() if anchor else None, households):  # partners, signals, cases in every state
         click.echo(line)
 
 
-def _echo_accounts(created: set) -> None:
+def _echo_accounts(engine, created: set) -> None:
     click.echo(f"demo accounts (password {DEMO_PASSWORD} for each; demo only):")
     for username, role, *gemeente in DEMO_USERS + DEMO_REGION_USERS:
-        where = f"gemeente {gemeente[0] if gemeente else 'first'}"
+        where = f"gemeente {', '.join(demo_codes(engine, username, gemeente)) or engine.settings.gemeentecode}"
         click.echo(f"  {username:<22} role {role:<17} {where:<15} "
                    f"{'created' if username in created else 'existed already'}")
 

@@ -1,9 +1,12 @@
-"""`vroeg gemeente add|list`: the municipalities of a regional installation (R37)."""
+"""`vroeg gemeente add|list|sluitingsdag`: the municipalities of a regional installation (R37) and their closed
+days."""
 from __future__ import annotations
 
 import click
 
-from vroegsignalering.services.gemeenten import add_gemeente, list_gemeenten
+from vroegsignalering.services.gemeenten import (
+    add_gemeente, add_sluitingsdag, list_gemeenten, remove_sluitingsdag, sluitingsdagen,
+)
 
 from webapp.cli.support import cli_actor, pass_state
 
@@ -40,3 +43,39 @@ def list_(state) -> None:
     """List the municipalities: code and name, one a line."""
     for found in list_gemeenten(state.engine):
         click.echo(f"{found.code}  {found.naam}")
+
+
+@gemeente.group("sluitingsdag")
+def sluitingsdag() -> None:
+    """A municipality's closed days besides the national holidays: deadlines in working days of its cases skip
+    them (a deadline already set stays as it was)."""
+
+
+@sluitingsdag.command("add")
+@click.argument("code")
+@click.argument("datum")
+@click.option("--omschrijving", help="Why it is closed, e.g. 'Tussen kerst en oud en nieuw'.")
+@pass_state
+def sluitingsdag_add(state, code: str, datum: str, omschrijving: str | None) -> None:
+    """Close municipality CODE on DATUM (YYYY-MM-DD or DD-MM-YYYY); recorded in the system history."""
+    added = add_sluitingsdag(state.engine, code, datum, omschrijving, actor=cli_actor())
+    click.echo(f"gemeente {code} closed on {added.datum.isoformat()}")
+
+
+@sluitingsdag.command("remove")
+@click.argument("code")
+@click.argument("datum")
+@pass_state
+def sluitingsdag_remove(state, code: str, datum: str) -> None:
+    """Open municipality CODE again on DATUM; recorded in the system history."""
+    removed = remove_sluitingsdag(state.engine, code, datum, actor=cli_actor())
+    click.echo(f"gemeente {code} open again on {removed.datum.isoformat()}")
+
+
+@sluitingsdag.command("list")
+@click.argument("code")
+@pass_state
+def sluitingsdag_list(state, code: str) -> None:
+    """List municipality CODE's closed days: date and description, one a line."""
+    for day in sluitingsdagen(state.engine, code):
+        click.echo(f"{day.datum.isoformat()}  {day.omschrijving}" if day.omschrijving else day.datum.isoformat())

@@ -20,6 +20,7 @@ from engine.errors import NotAllowed
 from engine.inputs import ascii_int
 from engine.roles import COORDINATOR
 from vroegsignalering.queries.coordinator import GEEN_WERKVOORRAAD, NIEMAND, ListedCase, coordinator_overview
+from vroegsignalering.queries.kalender import case_calendars
 from vroegsignalering.services.assignment import reassign_cases
 from vroegsignalering.services.tasks import Actor
 from vroegsignalering.termijnen import LEADING_KINDS
@@ -71,8 +72,9 @@ def overzicht():
     shown = coordinator_overview(engine, now=now, watch_until=watch_until, werkvoorraad=werkvoorraad,
                                  behandelaar=behandelaar, limit=MAX_CASES)
     rows = [_row(listed) for listed in shown.cases]
+    calendars = case_calendars(engine, [row.case_id for row in rows if row.crisis])  # working days: R15
     for row in rows:
-        _deadline(row, engine.calendar, now, watch_until)
+        _deadline(row, calendars.get(row.case_id, engine.calendar), now, watch_until)
     return render_template("coordination/overzicht.html", queues=shown.queues, counsellors=shown.counsellors,
                            staff=shown.staff, rows=rows, total=shown.total, more=shown.more, late=shown.late,
                            max_cases=MAX_CASES, werkvoorraad=werkvoorraad, behandelaar=behandelaar, today=today,

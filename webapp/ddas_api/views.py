@@ -1,5 +1,7 @@
 """`POST /ddas/v1/gegevens` as DDAS-VS.yaml (v1.2) specifies: CBS asks for a period and gets one page of the v1.2
-delivery, signed (Digest + nlgov-adr-payload-sig). Refusals: FSC codes on 401/403/404/405, problem+json on 400/422,
+delivery, signed (Digest + nlgov-adr-payload-sig): one levering per municipality of the installation, or only the
+municipality the request's aanleverendeOrganisatie names (its name, CBS code or DDAS supplier code; see
+services.ddas.organisation_rows). Refusals: FSC codes on 401/403/404/405, problem+json on 400/422,
 429 over the rate limit. Every page delivered is recorded in the system history (services.ddas.deliver_page)."""
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from vroegsignalering.ddas import PageOutOfRange
 from vroegsignalering.ddas_exchange.jades import BadSignature, verify
 from vroegsignalering.ddas_exchange.tokens import MISSING, SCOPE, TokenRefused, verify_token
-from vroegsignalering.services.ddas import deliver_page
+from vroegsignalering.services.ddas import UnknownOrganisation, deliver_page
 
 from webapp.ddas_api.fsc import METHOD, NOT_FOUND, fsc_error
 from webapp.ddas_api.guard import api_state
@@ -97,13 +99,17 @@ def _deliver(engine, state, body: bytes, client_id: str):
     except ValidationError as error:
         return problem_response(400, "Een of meer velden zijn niet geldig.",
                                 invalid_params=invalid_params_from_marshmallow(error.messages))
-    refusal = _organisation_refusal(engine.settings, data.get("aanleverendeOrganisatie"))
-    if refusal:
-        return refusal
     van, tot = _period(data, engine.clock.now().astimezone(ZoneInfo(engine.settings.timezone)).date())
     try:
         page = deliver_page(engine, van, tot, page=data.get("page", 1),
-                            page_size=data.get("pageSize", engine.settings.ddas_page_size), actor=f"cbs:{client_id}")
+                            page_size=data.get("pageSize", engine.settings.ddas_page_size), actor=f"cbs:{client_id}",
+                            organisatie=data.get("aanleverendeOrganisatie"))
+    except UnknownOrganisation:
+        return problem_response(422, "Deze aanleverende organisatie levert hier niet.",
+                                invalid_params=[invalid_param("aanleverendeOrganisatie", "unknown",
+                                                              "Onbekende aanleverende organisatie: geef de naam, de "
+                                                              "CBS-gemeentecode of de leverancierscode van een "
+                                                              "gemeente van deze installatie, of niets voor alle.")])
     except PageOutOfRange as out:
         return problem_response(422, f"Pagina {out.page} bestaat niet; deze levering heeft {out.total_pages} "
                                      f"pagina('s).", invalid_params=[invalid_param("page", "range", str(out))])
@@ -118,18 +124,6 @@ def _signed(state, answer: dict):
     response = current_app.response_class(body, status=200, mimetype="application/json")
     response.headers.update(state.signer.headers(body))
     return response
-
-
-def _organisation_refusal(settings, asked: str | None):
-    if asked is None:
-        return None
-    known = {str(value).casefold() for value in (settings.organisatie_naam, settings.gegevensleverancier_code,
-                                                 f"Gemeente {settings.gemeentecode}") if value}
-    if asked.casefold() in known:
-        return None
-    return problem_response(422, "Deze aanleverende organisatie levert hier niet.",
-                            invalid_params=[invalid_param("aanleverendeOrganisatie", "unknown",
-                                                          "Onbekende aanleverende organisatie.")])
 
 
 def _period(data: dict, today: date) -> tuple[date, date]:

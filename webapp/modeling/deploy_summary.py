@@ -13,6 +13,7 @@ from engine.roles import PROCESEIGENAAR
 from vroegsignalering.queries.deploy_summary import deploy_summary
 
 from webapp.modeling.blueprint import bp
+from webapp.modeling.drafts import deploy_gemeente
 from webapp.modeling.element_words import kind_nl
 from webapp.web.context import current_engine
 from webapp.web.errors import Problem
@@ -24,7 +25,7 @@ from webapp.web.pages import page_for
 def samenvatting(draft_id: int):
     """What taking this draft into use would change; nothing is saved or deployed."""
     try:
-        summary = deploy_summary(current_engine(), draft_id)
+        summary = deploy_summary(current_engine(), draft_id, deploy_gemeente())
     except UnknownDraft:
         raise Problem(404, f"Concept {draft_id} bestaat niet (meer).") from None
     changes = [{"name": c.name or c.element_id, "id": c.element_id, "soort": kind_nl(c.element_type),

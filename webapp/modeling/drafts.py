@@ -10,8 +10,10 @@ from engine.definitions.drafts import InvalidDraft, StaleDraft, UnknownDraft
 from engine.definitions.forms import FormDefinitionError, parse_form
 from engine.inputs import ascii_int
 from engine.roles import PROCESEIGENAAR, ROLES
+from vroegsignalering.gemeenten import GemeenteError
 from vroegsignalering.queries import process_versions
 from vroegsignalering.services import processes
+from vroegsignalering.services.gemeenten import gemeente, list_gemeenten
 from vroegsignalering.services.processes import DraftChangedMeanwhile
 
 from webapp.web.context import current_engine
@@ -51,6 +53,7 @@ def concept(draft_id: int):
         v = process_versions.find_version(current_engine(), draft.base_version_id)
         base = (v.process_id, v.version) if v else None
     return render_template("modeling/editor.html", draft=draft, base=base, roles=ROLES, dmn_css=DMN_CSS,
+                           gemeenten=list_gemeenten(current_engine()),
                            diagrams=sorted((p for p in draft.files if not p.startswith("forms/")),
                                            key=lambda p: (not p.endswith(".bpmn"), p)),
                            forms=sorted(p for p in draft.files if p.startswith("forms/")))
@@ -103,11 +106,16 @@ def concept_valideren(draft_id: int):
 @bp.post("/processen/concepten/<int:draft_id>/deployen")
 @page_for(PROCESEIGENAAR)
 def concept_deployen(draft_id: int):
-    """Validate again and deploy the saved draft as new versions; 422 with the problems when refused."""
+    """Validate again and deploy the saved draft as new versions, shared or (body {"gemeente": CODE}) as one of the
+    process owner's municipalities' own variant; 422 with the problems, or naming the municipality, when refused."""
+    code = deploy_gemeente()
     try:
-        outcome = processes.deploy_draft(current_engine(), draft_id, actor=actor())
+        outcome = processes.deploy_draft(current_engine(), draft_id, actor=actor(), gemeentecode=code)
     except UnknownDraft:
         raise _not_found(draft_id) from None
+    except GemeenteError as exc:
+        raise Problem(422, f"Niet in gebruik genomen: {exc}",
+                      invalid_params=[invalid_param("gemeente", "unknown", str(exc))]) from None
     if outcome.problems:
         return jsonify(detail="Niet in gebruik genomen: los eerst deze problemen op.",
                        problems=[_problem(p) for p in outcome.problems]), 422
@@ -117,7 +125,25 @@ def concept_deployen(draft_id: int):
         return jsonify(versions=[], message="Niets in gebruik genomen: het concept is gelijk aan de versie die al in "
                                             "gebruik is.")
     text = ", ".join(f"{v['name']} versie {v['version']}" for v in versions)
-    return jsonify(versions=versions, message=f"In gebruik genomen: {text}.")
+    found = gemeente(current_engine(), code) if code else None
+    where = f" voor {found.naam if found else code} (eigen variant)" if code else ""
+    return jsonify(versions=versions, gemeente=code, message=f"In gebruik genomen{where}: {text}.")
+
+
+def deploy_gemeente() -> str | None:
+    """The municipality a draft is taken into use for: the JSON body's `gemeente` (a CBS code), or None (shared:
+    no body, "" or null). Anything else is a 400 naming the field."""
+    body = request.get_json(silent=True) if request.data else {}
+    if not isinstance(body, dict):
+        raise Problem(400, "Stuur een JSON-object (Content-Type: application/json).")
+    code = body.get("gemeente")
+    if code in (None, ""):
+        return None
+    if not isinstance(code, str) or not (len(code) == 4 and code.isascii() and code.isdigit()):
+        raise Problem(400, "gemeente is geen CBS-gemeentecode.",
+                      invalid_params=[invalid_param("gemeente", "pattern", "Geef vier cijfers, of niets voor de "
+                                                                           "gedeelde versie.")])
+    return code
 
 
 @bp.post("/processen/concepten/<int:draft_id>/verwijderen")

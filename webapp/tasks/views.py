@@ -16,6 +16,7 @@ from engine.definitions.forms import validate_submission
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.queries.case_header import CaseHeader
 from vroegsignalering.queries.contact_history import earlier_attempts
+from vroegsignalering.queries.kalender import case_calendars
 from vroegsignalering.queries.reach import read_advice
 from vroegsignalering.queries.tasks import TaskInfo
 from vroegsignalering.services import tasks
@@ -84,7 +85,9 @@ def _show(view: TaskView, values: dict | None = None, errors: dict | None = None
     summary = render_error_summary(view.form or {"fields": []}, errors) if errors else None
     engine = current_engine()
     now = engine.clock.now()
-    termijnen = [describe(d.kind, d.due_at, d.status, None, engine.calendar, now, view.header.crisis)
+    crisis = view.header is not None and view.header.crisis
+    calendar = case_calendars(engine, [view.row.case_id] if crisis else []).get(view.row.case_id, engine.calendar)
+    termijnen = [describe(d.kind, d.due_at, d.status, None, calendar, now, crisis)
                  for d in view.header.termijnen] if view.header else []
     names = [d.name or d.element_id for d in view.header.termijnen] if view.header else []
     return render_template("tasks/taak.html", task=view.row, header=view.header, form=view.form, fields=fields,

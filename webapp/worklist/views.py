@@ -18,6 +18,7 @@ from engine.inputs import ascii_int
 from engine.roles import COORDINATOR, HULPVERLENER
 from vroegsignalering.partners import PARTNER_TYPES
 from vroegsignalering.queries.coordinator import assignable_staff
+from vroegsignalering.queries.kalender import case_calendars
 from vroegsignalering.queries.worklist import PAGE_SIZE, Row, worklist_page
 
 from webapp.web.context import current_engine
@@ -69,8 +70,10 @@ def werklijst():
     now = engine.clock.now()
     rows, total = worklist_page(engine, filters, user, now)
     reassign_to = assignable_staff(engine) if user.role == COORDINATOR and filters.weergave == "alle" else []
+    # a crisis counts working days (R15), on its municipality's calendar; other rows count calendar days
+    calendars = case_calendars(engine, [row.case_id for row in rows if row.crisis])
     for row in rows:
-        _deadline(row, engine.calendar, now)
+        _deadline(row, calendars.get(row.case_id, engine.calendar), now)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("worklist/werklijst.html", rows=rows, total=total, filters=filters, pages=pages,
                            page_links=page_links(filters.pagina, pages), werkvoorraden=_werkvoorraden(filters),

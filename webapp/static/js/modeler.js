@@ -319,6 +319,7 @@
     var dialog = document.getElementById("bevestig-in-gebruik");
     var processes = document.getElementById("bevestig-processen");
     var changes = document.getElementById("bevestig-wijzigingen");
+    document.getElementById("bevestig-voor").textContent = deployTargetText();
     processes.replaceChildren();
     changes.replaceChildren();
     summary.processes.forEach(function (p) {
@@ -342,10 +343,23 @@
     });
   }
 
+  // For whom the draft is taken into use: "" shared, else a municipality's CBS code (its own variant).
+  function deployTarget() {
+    var choice = document.getElementById("deploy-gemeente");
+    return { gemeente: choice ? choice.value : "" };
+  }
+
+  function deployTargetText() {
+    var choice = document.getElementById("deploy-gemeente");
+    if (!choice || !choice.value) { return "Nieuwe zaken van alle gemeenten zonder eigen variant starten dan op de nieuwe versie."; }
+    return "Alleen nieuwe zaken van " + choice.options[choice.selectedIndex].text.replace(/ \(\d{4}\): eigen variant$/, "") +
+      " starten dan op deze eigen variant; de andere gemeenten houden hun versie.";
+  }
+
   function deploy() {
     return save().then(function () {
       say("De samenvatting wordt gemaakt…");
-      return request("POST", root.dataset.samenvattingUrl, {}).then(answer);
+      return request("POST", root.dataset.samenvattingUrl, deployTarget()).then(answer);
     }).then(function (s) {
       if (!s.ok) { say(""); alertBox("error", s.body.detail || "De samenvatting kon niet worden gemaakt."); return; }
       if (s.body.problems) { return takeIntoUse(); }  // refused with its problems listed and marked
@@ -359,7 +373,7 @@
 
   function takeIntoUse() {
     say("Bezig met in gebruik nemen…");
-    return request("POST", root.dataset.deployenUrl, {}).then(answer).then(function (a) {
+    return request("POST", root.dataset.deployenUrl, deployTarget()).then(answer).then(function (a) {
       if (a.status === 422 && a.body.problems) {
         return showProblems(a.body.problems).then(function () {
           say("Niet in gebruik genomen.");
