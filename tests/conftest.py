@@ -76,7 +76,8 @@ def _database_template(tmp_path_factory):
 @pytest.fixture(scope="session")
 def _emptying(_database_template):
     """How a test's PostgreSQL database is emptied: every row deleted, children before parents, and every sequence
-    restarted, in one transaction. (A TRUNCATE of all tables took ~0.4 s per test; this takes ~15 ms.)"""
+    set back to its start, in one transaction and one round trip. (A TRUNCATE of all tables took ~0.4 s per test;
+    a statement per table and ALTER SEQUENCE ... RESTART ~35 ms; this ~4 ms.)"""
     if not ON_POSTGRES:
         yield None
         return
@@ -89,12 +90,13 @@ def _emptying(_database_template):
         tables = set(conn.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")).scalars())
         sequences = conn.execute(text(
-            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema='public'")).scalars().all()
+            "SELECT sequencename, start_value FROM pg_sequences WHERE schemaname='public'")).all()
     known = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in tables]
     unknown = sorted(tables - set(known))  # a table no model declares: deleted first (nothing refers to it)
-    statements = [text(f'DELETE FROM "{name}"') for name in unknown + known]
-    statements += [text(f'ALTER SEQUENCE "{name}" RESTART') for name in sequences]
-    yield db, statements
+    statements = [f'DELETE FROM "{name}"' for name in unknown + known]
+    if sequences:
+        statements.append("SELECT " + ", ".join(f"setval('\"{name}\"', {start}, false)" for name, start in sequences))
+    yield db, "; ".join(statements)
     db.dispose()
 
 
@@ -228,10 +230,9 @@ def database_url(request, _database_template, _emptying, tmp_path):
     assert len(wanted) <= 1, f"a test starts from one database state, not {wanted}"
     state = request.getfixturevalue("_states")(wanted[0]) if wanted else None
     if ON_POSTGRES:
-        db, statements = _emptying
+        db, emptying = _emptying
         with db.begin() as conn:
-            for statement in statements:
-                conn.execute(statement)
+            conn.exec_driver_sql(emptying)
             if state is not None:
                 restore_rows(conn, state)
         return _database_template
