@@ -1,0 +1,414 @@
+"""The scale-out run: two web processes (`vroeg serve`) and two `vroeg worker`s on one PostgreSQL database for a
+bounded few minutes, with one worker killed (SIGKILL) and restarted half way; then exactly-once checks.
+
+Partners POST signals over the partner API to either web process (about one in twenty delivered twice, the second
+time often to the other process, while the first may still run), counsellors and a coordinator complete open tasks
+through the staff API (two of them sometimes reach for the same task: one wins, the other gets 409), and timers
+come due: every process runs on the test clock `VROEG_TEST_CLOCK` (engine.clock.ScaledClock) at `--rate` times
+real time from one shared instant, so a 14-day reminder set at the start comes due within the run (default 8640:
+a day per 10 s) and the workers (`VROEG_TIMER_INTERVAL_SECONDS`, default 2) fire them. After the clients stop, the
+workers get `--settle` seconds to fire what came due, then everything stops.
+
+Checks (exit 1): every POST answered 201 or 200, exactly one 201 per distinct signal, every signal stored once and
+in a case; no timer due before the clients stopped still waiting, no timer fired twice (one `timer_afgegaan` event
+per case, element and due time), no case left with a failed step; no task completed twice (one `taak_afgerond`
+event per task, one 200 per task id), every 200 answered by exactly one such event; every history chain verifies.
+Printed: signals/s, completions/s, the timer lag (real seconds from due to fired, over the timers the workers fired
+that came due during the run: p50, p95, max) and the POST latencies.
+
+    .venv/bin/python bench/scale_out.py --database-url postgresql://postgres@127.0.0.1:5432/scale_bench
+                                        [--seconds 120] [--partners 3] [--counsellors 2] [--rate 8640]
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import _benchlib as lib  # first: puts the repository root on sys.path
+from sqlalchemy import func, select
+
+import bench_intake as intake
+from engine.history.audit import verify_chains
+from engine.identity import accounts
+from engine.models import Case, CaseTimer, Event
+from engine.runtime.cases import SYSTEM_ACTOR
+from vroegsignalering import demo
+from vroegsignalering.bootstrap import build_engine
+from vroegsignalering.models import Signaal
+from vroegsignalering.services.gemeenten import add_staff
+from vroegsignalering.services.partners import register_partner
+from vroegsignalering.settings import load_settings
+
+SECRET = "scale-out-" + "x" * 40
+COUNSELLORS = ("hv1", "hv2", "hv3", "hv4")
+COORDINATOR = "coord"  # the last staff thread: termijn_overschreden is the coordinator's task
+# what a counsellor enters per form: the shortest honest way through (contact made, no help wanted)
+ANSWERS = {
+    "contactpoging": lambda today: {"kanaal": "Telefoon", "datum": today, "dagdeel": "Ochtend", "bereikt": True},
+    "brp_controle": lambda today: {"zelfde_persoon": True, "toelichting": "Scale-out run: gecontroleerd."},
+    "eerste_gesprek": lambda today: {"uitkomst": "geen_hulp"},
+    "termijn_overschreden": lambda today: {"besluit": "doorgaan"},
+}
+
+
+class Run:
+    """What the client threads record, under one lock."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.posts: list[tuple[int, int, float]] = []  # (signal index, status, ms)
+        self.completions: list[tuple[str, int, float]] = []  # (task id, status, ms)
+        self.failures: list[str] = []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("VROEG_BENCH_PG"),
+                        help="postgresql://…/NAME with 'bench' in NAME (wiped); default $VROEG_BENCH_PG")
+    parser.add_argument("--seconds", type=float, default=120, help="how long the clients run (default 120)")
+    parser.add_argument("--partners", type=int, default=3, help="partner threads posting signals (default 3)")
+    parser.add_argument("--counsellors", type=int, default=2,
+                        help="staff threads completing tasks, the last one a coordinator (default 2)")
+    parser.add_argument("--rate", type=float, default=8640, help="test clock speed (default 8640: a day per 10 s)")
+    parser.add_argument("--interval", type=int, default=2, help="the workers' sweep interval, s (default 2)")
+    parser.add_argument("--settle", type=float, default=30, help="seconds the workers get after the clients stop")
+    parser.add_argument("--keep-logs", type=Path, help="copy the processes' logs into this directory")
+    args = parser.parse_args()
+    if not (args.database_url or "").startswith("postgresql"):
+        raise lib.BenchFailure("the scale-out run needs PostgreSQL: --database-url postgresql://…/NAME (or "
+                               "VROEG_BENCH_PG); several processes on one SQLite file is not a supported set-up")
+    with tempfile.TemporaryDirectory(prefix="vroeg-scale-") as tmp:
+        workdir = Path(tmp)
+        try:
+            run_all(args, workdir)
+        finally:
+            if args.keep_logs:
+                args.keep_logs.mkdir(parents=True, exist_ok=True)
+                for log in workdir.glob("*.log"):
+                    (args.keep_logs / log.name).write_bytes(log.read_bytes())
+
+
+def run_all(args, workdir: Path) -> None:
+    url = lib.fresh_database(args.database_url, workdir)
+    anchor = datetime.now(timezone.utc).replace(microsecond=0)  # the bench's own wall clock, shared with everyone
+    env = environment(url, workdir, f"{anchor.isoformat()}*{args.rate:g}", args.interval)
+    engine, partner_tokens, staff_tokens = prepare(env, workdir)
+    print(f"scale_out: 2 web processes, 2 workers, {args.partners} partner and {args.counsellors} staff threads, "
+          f"{args.seconds:g} s, test clock x{args.rate:g}; {lib.describe(url)}")
+    ports = [intake.free_port(), intake.free_port()]
+    procs: dict[str, subprocess.Popen] = {}
+    try:
+        for i, port in enumerate(ports, 1):
+            procs[f"web{i}"] = start(env, workdir, f"web{i}", ["serve", "--host", "127.0.0.1", "--port", str(port)])
+        for port in ports:
+            wait_for_port(port, procs, workdir)
+        for i in (1, 2):
+            procs[f"worker{i}"] = start(env, workdir, f"worker{i}", ["worker"])
+        run = Run()
+        started_at, started_virtual = time.monotonic(), engine.clock.now()
+        threads = [threading.Thread(target=partner, args=(run, ports, partner_tokens, i, engine), daemon=True)
+                   for i in range(args.partners)]
+        staff = [COUNSELLORS[i % len(COUNSELLORS)] for i in range(args.counsellors - 1)] + [COORDINATOR]
+        threads += [threading.Thread(target=counsellor, args=(run, ports, staff_tokens[name], i,
+                                                               name == COORDINATOR, engine), daemon=True)
+                    for i, name in enumerate(staff)]
+        for thread in threads:
+            thread.start()
+        time.sleep(args.seconds * 0.4)
+        killed_at = engine.clock.now()
+        procs["worker1"].send_signal(signal.SIGKILL)
+        procs["worker1"].wait(timeout=30)
+        time.sleep(min(5, args.seconds * 0.05))
+        procs["worker1"] = start(env, workdir, "worker1b", ["worker"])
+        time.sleep(max(0, args.seconds - (time.monotonic() - started_at)))
+        run.stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+        elapsed = time.monotonic() - started_at
+        stopped_virtual = engine.clock.now()
+        settled = settle(engine, stopped_virtual, args.settle)
+        for name in ("web1", "web2"):
+            procs[name].terminate()
+        for name in ("worker1", "worker2"):
+            procs[name].send_signal(signal.SIGTERM)
+        for proc in procs.values():
+            proc.wait(timeout=120)
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    if run.failures:
+        raise lib.BenchFailure(f"{len(run.failures)} requests failed, e.g. {run.failures[:3]}")
+    report(engine, run, elapsed, args.rate, started_virtual, killed_at, stopped_virtual, settled)
+    engine.db.dispose()
+
+
+def environment(url: str, workdir: Path, test_clock: str, interval: int) -> dict:
+    """Every process of the run gets the same settings, as the README's "Running in production" asks."""
+    return {**os.environ, "VROEG_DATABASE_URL": url, "VROEG_SECRET_KEY": SECRET,
+            "VROEG_INSTANCE_PATH": str(workdir / "instance"), "VROEG_COOKIE_SECURE": "false",
+            "VROEG_TESTING": "1", "VROEG_TEST_CLOCK": test_clock, "VROEG_TIMER_INTERVAL_SECONDS": str(interval)}
+
+
+def prepare(env: dict, workdir: Path):
+    """Deploy, registers, a partner per kind, the staff accounts with their API tokens (on the test clock)."""
+    settings = load_settings({}, environ={k: v for k, v in env.items() if k.startswith("VROEG_")})
+    engine = build_engine(settings)
+    engine.deploy(engine.read_bundle(), actor="bench")
+    demo._registries(engine, engine.clock.now().astimezone(lib.AMS).date())
+    partners = {kind: register_partner(engine, f"Bench {kind}", kind, actor="bench")[1] for kind in intake.KINDS}
+    staff = {}
+    for username in (*COUNSELLORS, COORDINATOR):
+        add_staff(engine, username, "coordinator" if username == COORDINATOR else "hulpverlener", None, actor="bench")
+        staff[username] = accounts.issue(engine, username, actor="bench").token
+    return engine, partners, staff
+
+
+def start(env: dict, workdir: Path, name: str, command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "webapp.cli", *command], cwd=lib.ROOT, env=env,
+                            stdout=open(workdir / f"{name}.log", "ab"), stderr=subprocess.STDOUT)
+
+
+def wait_for_port(port: int, procs: dict, workdir: Path) -> None:
+    import socket
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if any(p.poll() is not None for p in procs.values()):
+                break
+            time.sleep(0.2)
+    logs = "".join((workdir / f"{n}.log").read_text()[-1500:] for n in procs)
+    raise lib.BenchFailure(f"a web process did not start: {logs}")
+
+
+def request(conn_for, port: int, method: str, path: str, token: str, body: bytes | None = None):
+    """(status, body, ms) on a kept-alive connection to that port; a broken connection is opened again once."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    for attempt in (1, 2):
+        conn = conn_for(port)
+        started = time.perf_counter()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            return response.status, data, (time.perf_counter() - started) * 1000
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn_for(port, fresh=True)
+            if attempt == 2:
+                raise
+
+
+def connections():
+    pool: dict[int, http.client.HTTPConnection] = {}
+
+    def conn_for(port: int, fresh: bool = False):
+        if fresh or port not in pool:
+            pool[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        return pool[port]
+
+    return conn_for
+
+
+def virtual_today(engine) -> str:
+    return engine.clock.now().astimezone(lib.AMS).date().isoformat()
+
+
+def partner(run: Run, ports: list[int], tokens: dict, number: int, engine) -> None:
+    """Post new signals until stopped; about one in twenty again at once, usually to the other web process."""
+    rnd = random.Random(100 + number)
+    people = demo._households(random.Random(12))
+    conn_for = connections()
+    i = 0
+    while not run.stop.is_set():
+        index = number * 1_000_000 + i
+        kind = intake.KINDS[rnd.choices(range(5), (30, 25, 15, 25, 5))[0]]
+        day = engine.clock.now().astimezone(lib.AMS).date() - timedelta(days=rnd.randrange(0, 28))
+        record = demo._signal(rnd, kind, intake.person(rnd, people, i), day, {}, f"S{number}-{i}-")
+        body, token = json.dumps(record).encode(), tokens[kind]
+        port = ports[i % 2]
+        deliveries = [port, ports[(i + 1) % 2]] if rnd.random() < intake.REDELIVER else [port]
+        for target in deliveries:
+            try:
+                status, data, took = request(conn_for, target, "POST", "/api/v1/signalen", token, body)
+            except (OSError, http.client.HTTPException) as exc:
+                with run.lock:
+                    run.failures.append(f"signal {index}: {exc!r}")
+                continue
+            with run.lock:
+                run.posts.append((index, status, took))
+                if status not in (200, 201):
+                    run.failures.append(f"signal {index}: {status} {data[:200]!r}")
+        i += 1
+
+
+def counsellor(run: Run, ports: list[int], token: str, number: int, coordinator: bool, engine) -> None:
+    """Complete open tasks with a form the run knows, picked at random from the first page of the worklist."""
+    rnd = random.Random(200 + number)
+    conn_for = connections()
+    while not run.stop.is_set():
+        port = rnd.choice(ports)
+        try:
+            status, data, _ = request(conn_for, port, "GET", "/api/v1/taken?pageSize=50", token)
+        except (OSError, http.client.HTTPException) as exc:
+            with run.lock:
+                run.failures.append(f"worklist: {exc!r}")
+            continue
+        if status != 200:
+            with run.lock:
+                run.failures.append(f"worklist: {status} {data[:200]!r}")
+            continue
+        tasks = [t for t in json.loads(data)["results"] if t["form"] in ANSWERS
+                 and (t["form"] != "termijn_overschreden" or coordinator)]
+        if not tasks:
+            time.sleep(0.5)
+            continue
+        task = rnd.choice(tasks[:10])
+        body = json.dumps({"data": ANSWERS[task["form"]](virtual_today(engine))}).encode()
+        try:
+            status, data, took = request(conn_for, rnd.choice(ports), "POST", f"/api/v1/taken/{task['id']}/voltooien",
+                                         token, body)
+        except (OSError, http.client.HTTPException) as exc:
+            with run.lock:
+                run.failures.append(f"task {task['id']}: {exc!r}")
+            continue
+        with run.lock:
+            run.completions.append((task["id"], status, took))
+            if status not in (200, 409):  # 409: another counsellor (or a timer) closed it first
+                run.failures.append(f"task {task['id']} ({task['form']}): {status} {data[:300]!r}")
+
+
+def settle(engine, stopped_virtual: datetime, seconds: float) -> float:
+    """Wait (at most `seconds`) until no timer due before the clients stopped is waiting; the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if not pending_timers(engine, stopped_virtual):
+            break
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def pending_timers(engine, before: datetime) -> int:
+    with engine.uow() as uow:
+        return uow.session.scalar(select(func.count()).select_from(CaseTimer).join(Case).where(
+            Case.status == "running", CaseTimer.due_at <= before))
+
+
+def report(engine, run: Run, elapsed: float, rate: float, started: datetime, killed: datetime,
+           stopped: datetime, settled: float) -> None:
+    problems = check_signals(engine, run) + check_timers(engine, stopped) + check_tasks(engine, run)
+    with engine.uow() as uow:
+        checked, breaks = verify_chains(uow.session)
+    if breaks:
+        problems.append(f"{len(breaks)} history chains broken, e.g. {breaks[:2]}")
+    new = sum(1 for _, s, _ in run.posts if s == 201)
+    done = sum(1 for _, s, _ in run.completions if s == 200)
+    lags = timer_lags(engine, started, stopped, rate)
+    post_ms = sorted(ms for _, _, ms in run.posts)
+    task_ms = sorted(ms for _, s, ms in run.completions if s == 200)
+    print(f"  signals       {new} new, {len(run.posts) - new} redelivered: {new / elapsed:6.1f} signals/s over "
+          f"{elapsed:.1f} s; POST p50 {pct(post_ms, 50):.0f} ms, p95 {pct(post_ms, 95):.0f} ms")
+    print(f"  completions   {done} tasks completed, {len(run.completions) - done} refused as already done (409): "
+          f"{done / elapsed:6.2f} completions/s; p50 {pct(task_ms, 50):.0f} ms, p95 {pct(task_ms, 95):.0f} ms")
+    if lags:
+        print(f"  timers        {len(lags)} fired by the workers after coming due in the run: lag p50 "
+              f"{pct(lags, 50):.2f} s, p95 {pct(lags, 95):.2f} s, max {lags[-1]:.2f} s (real time; sweep every "
+              f"{engine.settings.timer_interval_seconds} s); settled {settled:.1f} s after the clients stopped")
+    else:
+        problems.append("no timer came due and was fired by a worker during the run (too short, or too slow a clock)")
+    print(f"  test clock    {started:%Y-%m-%d %H:%M} → {stopped:%Y-%m-%d %H:%M} UTC (worker 1 killed at "
+          f"{killed:%Y-%m-%d %H:%M}); {checked} history events verified")
+    if problems:
+        raise lib.BenchFailure("; ".join(problems))
+    print("  checks        every signal stored once, every due timer fired once, no task completed twice, "
+          "every chain verifies: OK")
+
+
+def check_signals(engine, run: Run) -> list[str]:
+    created = Counter(i for i, s, _ in run.posts if s == 201)
+    distinct = {i for i, _, _ in run.posts}
+    problems = [f"signal {i} created {n} times" for i, n in created.items() if n > 1][:5]
+    if set(created) != distinct:
+        problems.append(f"{len(distinct - set(created))} signals posted but never answered 201")
+    with engine.uow() as uow:
+        stored = uow.session.scalar(select(func.count()).select_from(Signaal))
+        unrouted = uow.session.scalar(select(func.count()).select_from(Signaal).where(Signaal.case_id.is_(None)))
+    if stored != len(distinct):
+        problems.append(f"{stored} signals stored for {len(distinct)} distinct signals posted")
+    if unrouted:
+        problems.append(f"{unrouted} signals are in no case")
+    return problems
+
+
+def check_timers(engine, stopped: datetime) -> list[str]:
+    problems = []
+    waiting = pending_timers(engine, stopped)
+    if waiting:
+        problems.append(f"{waiting} timers due before the clients stopped were still waiting at the end")
+    with engine.uow() as uow:
+        fired = Counter((case_id, element_id, (data or {}).get("due_at")) for case_id, element_id, data in
+                        uow.session.execute(select(Event.case_id, Event.element_id, Event.data)
+                                            .where(Event.kind == "timer_afgegaan")))
+        failed = uow.session.scalar(select(func.count()).select_from(Case).where(Case.last_error.is_not(None)))
+    twice = [key for key, n in fired.items() if n > 1]
+    if twice:
+        problems.append(f"{len(twice)} timers fired more than once, e.g. {twice[:3]}")
+    if failed:
+        problems.append(f"{failed} cases have a failed step")
+    return problems
+
+
+def check_tasks(engine, run: Run) -> list[str]:
+    problems = []
+    answered = Counter(task_id for task_id, s, _ in run.completions if s == 200)
+    twice = [t for t, n in answered.items() if n > 1]
+    if twice:
+        problems.append(f"{len(twice)} tasks answered 200 more than once, e.g. {twice[:3]}")
+    with engine.uow() as uow:
+        events = Counter((data or {}).get("task_id") for (data,) in uow.session.execute(
+            select(Event.data).where(Event.kind == "taak_afgerond", Event.actor.in_((*COUNSELLORS, COORDINATOR)))))
+    doubled = [t for t, n in events.items() if n > 1]
+    if doubled:
+        problems.append(f"{len(doubled)} tasks completed twice in the history, e.g. {doubled[:3]}")
+    if set(events) != set(answered):
+        problems.append(f"{len(set(answered) - set(events))} completions answered 200 without a history event, "
+                        f"{len(set(events) - set(answered))} events without a 200")
+    return problems
+
+
+def timer_lags(engine, started: datetime, stopped: datetime, rate: float) -> list[float]:
+    """Real seconds from due to fired, for the timers a worker fired that came due between start and stop."""
+    lags = []
+    with engine.uow() as uow:
+        for occurred, data in uow.session.execute(select(Event.occurred_at, Event.data).where(
+                Event.kind == "timer_afgegaan", Event.actor == SYSTEM_ACTOR)):
+            due = datetime.fromisoformat(data["due_at"]) if data and data.get("due_at") else None
+            if due is not None and started <= due <= stopped:
+                lags.append((occurred - due).total_seconds() / rate)
+    return sorted(lags)
+
+
+def pct(values: list[float], p: int) -> float:
+    return values[min(len(values) - 1, int(len(values) * p / 100))] if values else float("nan")
+
+
+if __name__ == "__main__":
+    main()
