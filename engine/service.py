@@ -216,6 +216,12 @@ class Engine:
 
         return backfill_deadlines(self.runtime, self.session_factory)
 
+    def backfill_positions(self) -> int:
+        """Position and footprint for cases stored before they were kept (after `vroeg db upgrade`); how many."""
+        from engine.runtime.backfill import backfill_positions
+
+        return backfill_positions(self.runtime, self.session_factory)
+
     # --- history ---
     def verify(self, case_id: int | None = None):
         with self.uow() as uow:
