@@ -157,7 +157,7 @@ def _footprints(rnd: random.Random) -> list[dict]:
     for k in range(POSITIONS):
         done = rnd.randrange(2, 38)
         found.append({"completed": sorted(rnd.sample(elements[:done], max(1, done - rnd.randrange(3)))),
-                      "active": sorted({elements[done], rnd.choice(elements[done:])}), "key": f"{k:032x}"})
+                      "active": sorted({elements[done], rnd.choice(elements[done:])}), "key": k * 7919 - 10**12})
     return found
 
 

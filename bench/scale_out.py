@@ -87,6 +87,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=8640, help="test clock speed (default 8640: a day per 10 s)")
     parser.add_argument("--interval", type=int, default=2, help="the workers' sweep interval, s (default 2)")
     parser.add_argument("--settle", type=float, default=30, help="seconds the workers get after the clients stop")
+    parser.add_argument("--web", choices=("waitress", "gunicorn"), default="waitress",
+                        help="two `vroeg serve` processes (default), or gunicorn forking two workers (if installed)")
     parser.add_argument("--keep-logs", type=Path, help="copy the processes' logs into this directory")
     args = parser.parse_args()
     if not (args.database_url or "").startswith("postgresql"):
@@ -108,13 +110,20 @@ def run_all(args, workdir: Path) -> None:
     anchor = datetime.now(timezone.utc).replace(microsecond=0)  # the bench's own wall clock, shared with everyone
     env = environment(url, workdir, f"{anchor.isoformat()}*{args.rate:g}", args.interval)
     engine, partner_tokens, staff_tokens = prepare(env, workdir)
-    print(f"scale_out: 2 web processes, 2 workers, {args.partners} partner and {args.counsellors} staff threads, "
+    web = "gunicorn with 2 forked workers" if args.web == "gunicorn" else "2 web processes"
+    print(f"scale_out: {web}, 2 workers, {args.partners} partner and {args.counsellors} staff threads, "
           f"{args.seconds:g} s, test clock x{args.rate:g}; {lib.describe(url)}")
     ports = [intake.free_port(), intake.free_port()]
     procs: dict[str, subprocess.Popen] = {}
     try:
-        for i, port in enumerate(ports, 1):
-            procs[f"web{i}"] = start(env, workdir, f"web{i}", ["serve", "--host", "127.0.0.1", "--port", str(port)])
+        if args.web == "gunicorn":  # one forking server, two worker processes, listening on both ports
+            procs["web1"] = start(env, workdir, "web1", [
+                "gunicorn", "--workers", "2", "--threads", "8", "--bind", f"127.0.0.1:{ports[0]}",
+                "--bind", f"127.0.0.1:{ports[1]}", "webapp:create_app()"], module="gunicorn")
+        else:
+            for i, port in enumerate(ports, 1):
+                procs[f"web{i}"] = start(env, workdir, f"web{i}",
+                                         ["serve", "--host", "127.0.0.1", "--port", str(port)])
         for port in ports:
             wait_for_port(port, procs, workdir)
         for i in (1, 2):
@@ -144,7 +153,8 @@ def run_all(args, workdir: Path) -> None:
         stopped_virtual = engine.clock.now()
         settled = settle(engine, stopped_virtual, args.settle)
         for name in ("web1", "web2"):
-            procs[name].terminate()
+            if name in procs:
+                procs[name].terminate()
         for name in ("worker1", "worker2"):
             procs[name].send_signal(signal.SIGTERM)
         for proc in procs.values():
@@ -198,8 +208,10 @@ def prepare(env: dict, workdir: Path):
     return engine, partners, staff
 
 
-def start(env: dict, workdir: Path, name: str, command: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "webapp.cli", *command], cwd=lib.ROOT, env=env,
+def start(env: dict, workdir: Path, name: str, command: list[str], module: str = "webapp.cli") -> subprocess.Popen:
+    if module != "webapp.cli":
+        command = command[1:]
+    return subprocess.Popen([sys.executable, "-m", module, *command], cwd=lib.ROOT, env=env,
                             stdout=open(workdir / f"{name}.log", "ab"), stderr=subprocess.STDOUT)
 
 

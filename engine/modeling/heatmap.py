@@ -31,7 +31,7 @@ def heat_map(session: Session, version_id: int) -> dict[str, dict]:
     passed, waiting = Counter(), Counter()
     groups = session.execute(
         select(Case.position, Case.status, func.count(), func.min(Case.id))
-        .where(Case.process_version_id == version_id).group_by(Case.position, Case.status)).all()
+        .where(Case.process_version_id == version_id).group_by(Case.status, Case.position)).all()
     positioned = [g for g in groups if g[0] is not None]
     footprints = _footprints(session, [g[3] for g in positioned])
     for _position, status, count, representative in positioned:

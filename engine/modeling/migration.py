@@ -66,7 +66,7 @@ def dry_run(rt, session: Session, from_id: int, to_id: int) -> list[MigrationChe
     old_v, new_v = _versions(session, from_id, to_id)
     rows = session.execute(select(Case.id, Case.position).where(Case.process_version_id == old_v.id,
                                                                 Case.status == "running").order_by(Case.id)).all()
-    verdicts: dict[str, MigrationCheck] = {}
+    verdicts: dict[int, MigrationCheck] = {}
     checks = []
     for case_id, position in rows:
         if position is None or position not in verdicts:

@@ -242,7 +242,7 @@ def _task_deadlines(workflow, timers: list[TimerView], leading_kinds: tuple[str,
     return dues
 
 
-def position(workflow) -> tuple[str, dict]:
+def position(workflow) -> tuple[int, dict]:
     """Where the case stands: (key, footprint). The key is a digest of every task's spec and state in the workflow
     and its subprocesses (not how often a loop ran, not the data); the footprint lists the elements completed and
     the ones active now, as the snapshot has them. Cases with the same key have the same footprint and the same
@@ -257,7 +257,8 @@ def position(workflow) -> tuple[str, dict]:
             completed.add(bpmn_id)
         elif task.state & _ACTIVE:
             active.add(bpmn_id)
-    key = hashlib.sha256("\n".join(sorted(seen)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256("\n".join(sorted(seen)).encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)  # a BIGINT; a collision among 10^4 positions: ~10^-11
     return key, {"completed": sorted(completed), "active": sorted(active)}
 
 

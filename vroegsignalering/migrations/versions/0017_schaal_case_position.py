@@ -23,9 +23,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('position', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('position', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('footprint', sa.JSON(), nullable=True))
-        batch_op.create_index('ix_cases_version_position', ['process_version_id', 'position', 'status', 'id'],
+        batch_op.create_index('ix_cases_version_position', ['process_version_id', 'status', 'position', 'id'],
                               unique=False)
 
 
