@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import Session
 
 from engine.models import Case, Event, ProcessVersion
@@ -29,6 +29,10 @@ def heat_map(session: Session, version_id: int) -> dict[str, dict]:
     if session.get(ProcessVersion, version_id) is None:
         raise UnknownVersion(version_id)
     passed, waiting = Counter(), Counter()
+    if session.get_bind().dialect.name == "postgresql":
+        # The count is one index-only scan (~20 ms at 100,000 cases); a parallel plan for it waited longer for its
+        # workers to start than the scan takes (35-40 ms on 2 busy cores). For this read-only transaction only.
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     groups = session.execute(
         select(Case.position, Case.status, func.count(), func.min(Case.id))
         .where(Case.process_version_id == version_id).group_by(Case.status, Case.position)).all()
