@@ -39,7 +39,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import _benchlib as lib  # first: puts the repository root on sys.path
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import bench_intake as intake
 from engine.history.audit import verify_chains
@@ -141,6 +141,7 @@ def run_all(args, workdir: Path) -> None:
         time.sleep(args.seconds * 0.4)
         time.sleep(until_burst(engine.clock.now(), args.rate) + 1.5)  # most likely in the middle of a sweep
         killed_at = engine.clock.now()
+        in_transaction = open_transaction(engine, procs["worker1"].pid)
         procs["worker1"].send_signal(signal.SIGKILL)
         procs["worker1"].wait(timeout=30)
         time.sleep(min(5, args.seconds * 0.05))
@@ -167,6 +168,8 @@ def run_all(args, workdir: Path) -> None:
     if run.failures:
         raise lib.BenchFailure(f"{len(run.failures)} requests failed, e.g. {run.failures[:3]}")
     report(engine, run, elapsed, args.rate, started_virtual, killed_at, stopped_virtual, settled)
+    print(f"  the kill      worker 1 had {'an open transaction (its sweep died mid-way)' if in_transaction else 'no open transaction'}"
+          " when killed")
     print("  per worker    timers fired: " + ", ".join(f"{name} {n}" for name, n in fired_per_worker(workdir)))
     engine.db.dispose()
 
@@ -185,6 +188,27 @@ def until_burst(now: datetime, rate: float) -> float:
     local = now.astimezone(lib.AMS)
     midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), lib.AMS)
     return (midnight - now).total_seconds() / rate
+
+
+def open_transaction(engine, pid: int) -> bool:
+    """Whether one of the process's database connections is inside a transaction now (pg_stat_activity, matched
+    by the connections' local ports read from /proc; False where /proc cannot tell)."""
+    try:
+        inodes = {os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] for fd in os.listdir(f"/proc/{pid}/fd")
+                  if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:[")}
+        ports = []
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[9] in inodes:
+                    ports.append(int(fields[1].rsplit(":", 1)[1], 16))
+    except OSError:
+        return False
+    if not ports:
+        return False
+    with engine.db.connect() as conn:
+        return bool(conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE client_port = ANY(:ports) "
+                                     "AND xact_start IS NOT NULL"), {"ports": ports}))
 
 
 def environment(url: str, workdir: Path, test_clock: str, interval: int) -> dict:
