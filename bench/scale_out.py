@@ -6,10 +6,11 @@ time often to the other process, while the first may still run), counsellors and
 through the staff API (two of them sometimes reach for the same task: one wins, the other gets 409), and timers
 come due: every process runs on the test clock `VROEG_TEST_CLOCK` (engine.clock.ScaledClock) at `--rate` times
 real time from one shared instant, so a 14-day reminder set at the start comes due within the run (default 8640:
-a day per 10 s) and the workers (`VROEG_TIMER_INTERVAL_SECONDS`, default 2) fire them. After the clients stop, the
-workers get `--settle` seconds to fire what came due, then everything stops. Worker 1 is killed 1.5 s after a
-local midnight on the test clock, when the workers are firing that day's burst of deadlines (all of them fall at
-23:59:59), so its sweep dies mid-transaction; it is started again a few seconds later.
+a day per 10 s) and the workers (`VROEG_TIMER_INTERVAL_SECONDS`, default 3) fire them. After the clients stop, the
+workers get `--settle` seconds to fire what came due, then everything stops. Worker 1 is killed after a local
+midnight on the test clock, when the workers fire that day's burst of deadlines (all of them fall at 23:59:59): as
+soon as one of its connections is inside a transaction (at most a test-clock day later), so that its sweep dies
+mid-way; it is started again a few seconds later.
 
 Checks (exit 1): every POST answered 201 or 200, exactly one 201 per distinct signal, every signal stored once and
 in a case; no timer due before the clients stopped still waiting, no timer fired twice (one `timer_afgegaan` event
@@ -85,7 +86,9 @@ def main() -> None:
     parser.add_argument("--counsellors", type=int, default=2,
                         help="staff threads completing tasks, the last one a coordinator (default 2)")
     parser.add_argument("--rate", type=float, default=8640, help="test clock speed (default 8640: a day per 10 s)")
-    parser.add_argument("--interval", type=int, default=2, help="the workers' sweep interval, s (default 2)")
+    parser.add_argument("--interval", type=int, default=3,
+                        help="the workers' sweep interval, s (default 3: not a divisor of the test clock's 10-s day, "
+                             "so that the worker first to a day's burst varies)")
     parser.add_argument("--settle", type=float, default=30, help="seconds the workers get after the clients stop")
     parser.add_argument("--web", choices=("waitress", "gunicorn"), default="waitress",
                         help="two `vroeg serve` processes (default), or gunicorn forking two workers (if installed)")
@@ -139,9 +142,9 @@ def run_all(args, workdir: Path) -> None:
         for thread in threads:
             thread.start()
         time.sleep(args.seconds * 0.4)
-        time.sleep(until_burst(engine.clock.now(), args.rate) + 1.5)  # most likely in the middle of a sweep
+        time.sleep(until_burst(engine.clock.now(), args.rate))
+        in_transaction = wait_for_transaction(engine, procs["worker1"].pid, 86_400 / args.rate)
         killed_at = engine.clock.now()
-        in_transaction = open_transaction(engine, procs["worker1"].pid)
         procs["worker1"].send_signal(signal.SIGKILL)
         procs["worker1"].wait(timeout=30)
         time.sleep(min(5, args.seconds * 0.05))
@@ -188,6 +191,16 @@ def until_burst(now: datetime, rate: float) -> float:
     local = now.astimezone(lib.AMS)
     midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), lib.AMS)
     return (midnight - now).total_seconds() / rate
+
+
+def wait_for_transaction(engine, pid: int, seconds: float) -> bool:
+    """Wait (at most `seconds`) until the worker is inside a transaction, so that the kill hits a sweep mid-way."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if open_transaction(engine, pid):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def open_transaction(engine, pid: int) -> bool:
