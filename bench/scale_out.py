@@ -35,21 +35,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import _benchlib as lib  # first: puts the repository root on sys.path
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 import bench_intake as intake
-from engine.history.audit import verify_chains
+from _scale_checks import fired_per_worker, pending_timers, report
 from engine.identity import accounts
-from engine.models import Case, CaseTimer, Event
-from engine.runtime.cases import SYSTEM_ACTOR
 from vroegsignalering import demo
 from vroegsignalering.bootstrap import build_engine
-from vroegsignalering.models import Signaal
 from vroegsignalering.services.gemeenten import add_staff
 from vroegsignalering.services.partners import register_partner
 from vroegsignalering.settings import load_settings
@@ -170,19 +166,12 @@ def run_all(args, workdir: Path) -> None:
                 proc.wait()
     if run.failures:
         raise lib.BenchFailure(f"{len(run.failures)} requests failed, e.g. {run.failures[:3]}")
-    report(engine, run, elapsed, args.rate, started_virtual, killed_at, stopped_virtual, settled)
-    print(f"  the kill      worker 1 had {'an open transaction (its sweep died mid-way)' if in_transaction else 'no open transaction'}"
-          " when killed")
+    report(engine, run, elapsed, args.rate, started_virtual, killed_at, stopped_virtual, settled,
+           (*COUNSELLORS, COORDINATOR))
+    print("  the kill      worker 1 was " + ("inside a timer sweep's transaction (it died mid-way)" if in_transaction
+                                          else "not inside a timer sweep (none began within a test-clock day)"))
     print("  per worker    timers fired: " + ", ".join(f"{name} {n}" for name, n in fired_per_worker(workdir)))
     engine.db.dispose()
-
-
-def fired_per_worker(workdir: Path) -> list[tuple[str, int]]:
-    """What each worker process logged as fired (a sweep that fires nothing logs at DEBUG: not counted)."""
-    import re
-
-    return [(log.stem, sum(int(n) for n in re.findall(r"timers: (\d+) timers fired", log.read_text())))
-            for log in sorted(workdir.glob("worker*.log"))]
 
 
 def until_burst(now: datetime, rate: float) -> float:
@@ -194,7 +183,7 @@ def until_burst(now: datetime, rate: float) -> float:
 
 
 def wait_for_transaction(engine, pid: int, seconds: float) -> bool:
-    """Wait (at most `seconds`) until the worker is inside a transaction, so that the kill hits a sweep mid-way."""
+    """Wait (at most `seconds`) until the worker is inside a sweep's transaction, so that the kill hits it mid-way."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if open_transaction(engine, pid):
@@ -204,8 +193,9 @@ def wait_for_transaction(engine, pid: int, seconds: float) -> bool:
 
 
 def open_transaction(engine, pid: int) -> bool:
-    """Whether one of the process's database connections is inside a transaction now (pg_stat_activity, matched
-    by the connections' local ports read from /proc; False where /proc cannot tell)."""
+    """Whether one of the process's database connections is inside a timer sweep's transaction now
+    (pg_stat_activity and pg_locks, matched by the connections' local ports read from /proc; False where /proc
+    cannot tell)."""
     try:
         inodes = {os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] for fd in os.listdir(f"/proc/{pid}/fd")
                   if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:[")}
@@ -220,8 +210,11 @@ def open_transaction(engine, pid: int) -> bool:
     if not ports:
         return False
     with engine.db.connect() as conn:
-        return bool(conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE client_port = ANY(:ports) "
-                                     "AND xact_start IS NOT NULL"), {"ports": ports}))
+        # inside a transaction that has taken the cases table: a timer sweep (the other jobs do not touch it)
+        return bool(conn.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity a WHERE a.client_port = ANY(:ports) AND a.xact_start IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = 'cases'::regclass)"),
+            {"ports": ports}))
 
 
 def environment(url: str, workdir: Path, test_clock: str, interval: int) -> dict:
@@ -373,110 +366,6 @@ def settle(engine, stopped_virtual: datetime, seconds: float) -> float:
             break
         time.sleep(0.5)
     return time.monotonic() - started
-
-
-def pending_timers(engine, before: datetime) -> int:
-    with engine.uow() as uow:
-        return uow.session.scalar(select(func.count()).select_from(CaseTimer).join(Case).where(
-            Case.status == "running", CaseTimer.due_at <= before))
-
-
-def report(engine, run: Run, elapsed: float, rate: float, started: datetime, killed: datetime,
-           stopped: datetime, settled: float) -> None:
-    problems = check_signals(engine, run) + check_timers(engine, stopped) + check_tasks(engine, run)
-    with engine.uow() as uow:
-        checked, breaks = verify_chains(uow.session)
-    if breaks:
-        problems.append(f"{len(breaks)} history chains broken, e.g. {breaks[:2]}")
-    new = sum(1 for _, s, _ in run.posts if s == 201)
-    done = sum(1 for _, s, _ in run.completions if s == 200)
-    lags = timer_lags(engine, started, stopped, rate)
-    post_ms = sorted(ms for _, _, ms in run.posts)
-    task_ms = sorted(ms for _, s, ms in run.completions if s == 200)
-    print(f"  signals       {new} new, {len(run.posts) - new} redelivered: {new / elapsed:6.1f} signals/s over "
-          f"{elapsed:.1f} s; POST p50 {pct(post_ms, 50):.0f} ms, p95 {pct(post_ms, 95):.0f} ms")
-    print(f"  completions   {done} tasks completed, {len(run.completions) - done} refused as already done (409): "
-          f"{done / elapsed:6.2f} completions/s; p50 {pct(task_ms, 50):.0f} ms, p95 {pct(task_ms, 95):.0f} ms")
-    if lags:
-        print(f"  timers        {len(lags)} fired by the workers after coming due in the run: lag p50 "
-              f"{pct(lags, 50):.2f} s, p95 {pct(lags, 95):.2f} s, max {lags[-1]:.2f} s (real time; sweep every "
-              f"{engine.settings.timer_interval_seconds} s); settled {settled:.1f} s after the clients stopped")
-    else:
-        problems.append("no timer came due and was fired by a worker during the run (too short, or too slow a clock)")
-    print(f"  test clock    {started:%Y-%m-%d %H:%M} → {stopped:%Y-%m-%d %H:%M} UTC (worker 1 killed at "
-          f"{killed:%Y-%m-%d %H:%M}); {checked} history events verified")
-    if problems:
-        raise lib.BenchFailure("; ".join(problems))
-    print("  checks        every signal stored once, every due timer fired once, no task completed twice, "
-          "every chain verifies: OK")
-
-
-def check_signals(engine, run: Run) -> list[str]:
-    created = Counter(i for i, s, _ in run.posts if s == 201)
-    distinct = {i for i, _, _ in run.posts}
-    problems = [f"signal {i} created {n} times" for i, n in created.items() if n > 1][:5]
-    if set(created) != distinct:
-        problems.append(f"{len(distinct - set(created))} signals posted but never answered 201")
-    with engine.uow() as uow:
-        stored = uow.session.scalar(select(func.count()).select_from(Signaal))
-        unrouted = uow.session.scalar(select(func.count()).select_from(Signaal).where(Signaal.case_id.is_(None)))
-    if stored != len(distinct):
-        problems.append(f"{stored} signals stored for {len(distinct)} distinct signals posted")
-    if unrouted:
-        problems.append(f"{unrouted} signals are in no case")
-    return problems
-
-
-def check_timers(engine, stopped: datetime) -> list[str]:
-    problems = []
-    waiting = pending_timers(engine, stopped)
-    if waiting:
-        problems.append(f"{waiting} timers due before the clients stopped were still waiting at the end")
-    with engine.uow() as uow:
-        fired = Counter((case_id, element_id, (data or {}).get("due_at")) for case_id, element_id, data in
-                        uow.session.execute(select(Event.case_id, Event.element_id, Event.data)
-                                            .where(Event.kind == "timer_afgegaan")))
-        failed = uow.session.scalar(select(func.count()).select_from(Case).where(Case.last_error.is_not(None)))
-    twice = [key for key, n in fired.items() if n > 1]
-    if twice:
-        problems.append(f"{len(twice)} timers fired more than once, e.g. {twice[:3]}")
-    if failed:
-        problems.append(f"{failed} cases have a failed step")
-    return problems
-
-
-def check_tasks(engine, run: Run) -> list[str]:
-    problems = []
-    answered = Counter(task_id for task_id, s, _ in run.completions if s == 200)
-    twice = [t for t, n in answered.items() if n > 1]
-    if twice:
-        problems.append(f"{len(twice)} tasks answered 200 more than once, e.g. {twice[:3]}")
-    with engine.uow() as uow:
-        events = Counter((data or {}).get("task_id") for (data,) in uow.session.execute(
-            select(Event.data).where(Event.kind == "taak_afgerond", Event.actor.in_((*COUNSELLORS, COORDINATOR)))))
-    doubled = [t for t, n in events.items() if n > 1]
-    if doubled:
-        problems.append(f"{len(doubled)} tasks completed twice in the history, e.g. {doubled[:3]}")
-    if set(events) != set(answered):
-        problems.append(f"{len(set(answered) - set(events))} completions answered 200 without a history event, "
-                        f"{len(set(events) - set(answered))} events without a 200")
-    return problems
-
-
-def timer_lags(engine, started: datetime, stopped: datetime, rate: float) -> list[float]:
-    """Real seconds from due to fired, for the timers a worker fired that came due between start and stop."""
-    lags = []
-    with engine.uow() as uow:
-        for occurred, data in uow.session.execute(select(Event.occurred_at, Event.data).where(
-                Event.kind == "timer_afgegaan", Event.actor == SYSTEM_ACTOR)):
-            due = datetime.fromisoformat(data["due_at"]) if data and data.get("due_at") else None
-            if due is not None and started <= due <= stopped:
-                lags.append((occurred - due).total_seconds() / rate)
-    return sorted(lags)
-
-
-def pct(values: list[float], p: int) -> float:
-    return values[min(len(values) - 1, int(len(values) * p / 100))] if values else float("nan")
 
 
 if __name__ == "__main__":
