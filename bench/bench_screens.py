@@ -3,8 +3,10 @@
 The cases are bulk inserts (SQLAlchemy Core, thousands of rows per statement), not engine runs: a case row (with a
 small stand-in state: no screen here reads the workflow), its vroegsignaalzaak (queue, priority, crisis 1 in 20,
 postcode), one open user task (20 counsellors, a quarter unassigned; deadline from 20 days ago to 40 days ahead),
-its statutory deadline row, one signal (partner type, BSN, name, address) and one history event with a snapshot
-(what the heat map reads). Then each screen's query is run `--requests` times after two warm-ups, in this
+its statutory deadline row, one signal (partner type, BSN, name, address) and one history event with a snapshot;
+each case stands at one of 300 positions (cases.position and footprint, what the heat map reads; the snapshot
+agrees). After the screens, the heat map is computed once as it was before 0017 (every case's newest snapshot
+decoded) for the side-by-side figure, and must give the same numbers (exit 1 otherwise). Then each screen's query is run `--requests` times after two warm-ups, in this
 process, each call its own unit of work as the page's: the worklist with each filter, the coordinator's view (watch
 list and one queue), the audit search (by name and by BSN) and the heat map. Target: every p95 < 50 ms.
 
@@ -44,6 +46,7 @@ QUEUES = ("algemeen", "jongeren", "ondernemers", "wijk-noord", "wijk-west", "wij
 KINDS = ("Huur", "Energie", "Water", "Zorg")
 NAMES = ("Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos")
 CHUNK = 5000
+POSITIONS = 300  # distinct positions of the cases (the heat map reads one footprint per position)
 _NAMELESS = {"voorletters": None, "voorvoegsel": None, "straatnaam": None, "huisletter": None,
              "huisnummertoevoeging": None, "plaatsnaam": None}
 
@@ -81,6 +84,7 @@ def main() -> None:
             flag = "" if pct(wall, 95) < 50 else "   p95 over 50 ms"
             print(f"  {name:42s} {pct(wall, 50):8.1f} {pct(wall, 95):8.1f} {max(wall):8.1f} {pct(cpu, 50):8.1f} "
                   f"{pct(cpu, 95):8.1f}{flag}")
+        heat_before(engine, version_id)
         engine.db.dispose()
 
 
@@ -91,6 +95,7 @@ def seed(engine, n: int) -> int:
     with engine.uow() as uow:
         version_id = require_latest_version(uow.session, "vroegsignalering").id
     utc = NOW.astimezone(lib.AMS)
+    footprints = _footprints(rnd)
     for start in range(0, n, CHUNK):
         ids = range(start + 1, min(n, start + CHUNK) + 1)
         rows = {t: [] for t in ("cases", "zaken", "tasks", "deadlines", "signals", "events", "heads")}
@@ -124,8 +129,10 @@ def seed(engine, n: int) -> int:
                 case_id=i))
             rows["signals"][-1].update(zoeknaam=search_name(SimpleNamespace(**_NAMELESS, **rows["signals"][-1])),
                                        zoekadres=search_address(SimpleNamespace(**_NAMELESS, **rows["signals"][-1])))
-            snapshot = {"completed": {"start": 1, "beoordelen": 1}, "active": ["contactpoging"], "data": {},
-                        "timers": [], "due": {}, "finished": False}
+            footprint = rnd.choice(footprints)
+            rows["cases"][-1].update(_position(footprint))
+            snapshot = {"completed": {e: 1 for e in footprint["completed"]}, "active": footprint["active"],
+                        "data": {}, "timers": [], "due": {}, "finished": False}
             rows["events"].append(dict(chain=f"zaak:{i}", seq=1, case_id=i, kind="zaak_gestart", actor="bench",
                                        occurred_at=due - timedelta(days=60), data={}, snapshot=snapshot,
                                        prev_hash=None, hash="0" * 64))
@@ -141,6 +148,25 @@ def seed(engine, n: int) -> int:
         with engine.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does soon after a bulk load
     return version_id
+
+
+def _footprints(rnd: random.Random) -> list[dict]:
+    """POSITIONS distinct places a case can stand: elements completed (a path through 40 elements) and active."""
+    elements = [f"element_{k:02d}" for k in range(40)]
+    found = []
+    for k in range(POSITIONS):
+        done = rnd.randrange(2, 38)
+        found.append({"completed": sorted(rnd.sample(elements[:done], max(1, done - rnd.randrange(3)))),
+                      "active": sorted({elements[done], rnd.choice(elements[done:])}), "key": k * 7919 - 10**12})
+    return found
+
+
+def _position(footprint: dict) -> dict:
+    """The case's position and footprint, where the schema has them (measuring an older one: not)."""
+    if "position" not in Case.__table__.c:
+        return {}
+    return {"position": footprint["key"], "footprint": {"completed": footprint["completed"],
+                                                        "active": footprint["active"]}}
 
 
 def _queue(queue: str) -> dict:
@@ -197,6 +223,36 @@ def screens(engine, version_id: int):
     yield "audit search naam", search(naam="Jansen5")
     yield "audit search bsn", search(bsn="100004242")
     yield "heat map (process version)", heat
+
+
+def heat_before(engine, version_id: int) -> None:
+    """The heat map as it was read before positions were kept (every case's newest snapshot), once: its time beside
+    the table's, and the same numbers or exit 1."""
+    from collections import Counter
+
+    from sqlalchemy import and_
+
+    started, started_cpu = time.perf_counter(), time.process_time()
+    cases = select(Case.id).where(Case.process_version_id == version_id)
+    newest = (select(Event.case_id, func.max(Event.seq).label("seq"))
+              .where(Event.case_id.in_(cases), Event.chain.like("zaak:%"), Event.snapshot.is_not(None))
+              .group_by(Event.case_id).subquery())
+    passed, waiting = Counter(), Counter()
+    with engine.uow() as uow:
+        for snapshot, status in uow.session.execute(
+                select(Event.snapshot, Case.status)
+                .join(newest, and_(Event.case_id == newest.c.case_id, Event.seq == newest.c.seq))
+                .join(Case, Case.id == Event.case_id).where(Event.chain.like("zaak:%"))):
+            passed.update((snapshot or {}).get("completed", {}).keys())
+            if status == "running":
+                waiting.update(set((snapshot or {}).get("active", [])))
+    wall, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000
+    print(f"  {'heat map as before (every newest snapshot)':42s} {wall:8.1f} ms wall, {cpu:8.1f} ms CPU (one call)")
+    before = {e: {"passed": passed[e], "waiting": waiting[e]} for e in sorted(set(passed) | set(waiting))}
+    with engine.uow() as uow:
+        now = heat_map(uow.session, version_id)
+    if now != before:
+        raise lib.BenchFailure("the heat map per position differs from the one read from the snapshots")
 
 
 def measure(fn, requests: int) -> tuple[list[float], list[float]]:

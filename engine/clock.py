@@ -22,6 +22,7 @@ __all__ = [
     "Clock",
     "SystemClock",
     "FixedClock",
+    "ScaledClock",
     "current_clock",
     "using_clock",
     "ClockDatetime",
@@ -81,6 +82,45 @@ class FixedClock:
 
     def __repr__(self) -> str:
         return f"FixedClock({self._now.isoformat()})"
+
+
+class ScaledClock:
+    """A clock that runs ``rate`` times as fast as the wall clock from the instant ``anchor`` on (test runs only:
+    the setting VROEG_TEST_CLOCK, refused without VROEG_TESTING).
+
+    Its now is ``anchor + (wall now - anchor) * rate``; every process given the same anchor and rate agrees on
+    it, so web processes and workers of one bench run see the same time while weeks pass in minutes
+    (bench/scale_out.py: timers come due in a few minutes' run). It reads the system time only through ``wall``.
+    """
+
+    def __init__(self, anchor: datetime, rate: float, wall: Clock | None = None) -> None:
+        if not 1 <= rate <= 1_000_000:
+            raise ValueError(f"rate must be between 1 and 1000000, got {rate!r}")
+        self.anchor = _require_aware_utc(anchor)
+        self.rate = float(rate)
+        self._wall = wall or _SYSTEM_CLOCK
+
+    @classmethod
+    def parse(cls, value: str, wall: Clock | None = None) -> "ScaledClock":
+        """``"<ISO-8601 instant with offset>*<rate>"``, e.g. ``"2026-12-07T15:30:00+00:00*8640"``."""
+        anchor, sep, rate = value.strip().rpartition("*")
+        if not sep:
+            raise ValueError(f"expected '<ISO-8601 instant>*<rate>', got {value!r}")
+        try:
+            at = datetime.fromisoformat(anchor.strip())
+            speed = float(rate)
+        except ValueError:
+            raise ValueError(f"expected '<ISO-8601 instant>*<rate>', got {value!r}") from None
+        if at.tzinfo is None:
+            raise ValueError(f"the instant needs an offset (e.g. +00:00), got {anchor.strip()!r}")
+        return cls(at, speed, wall)
+
+    def now(self) -> datetime:
+        """The scaled time (UTC)."""
+        return self.anchor + (_require_aware_utc(self._wall.now()) - self.anchor) * self.rate
+
+    def __repr__(self) -> str:
+        return f"ScaledClock({self.anchor.isoformat()}*{self.rate:g})"
 
 
 _SYSTEM_CLOCK = SystemClock()

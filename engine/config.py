@@ -38,6 +38,9 @@ class Settings:
     audit_key: str = ""
     audit_checkpoint_dir: str = ""
     testing: bool = False
+    # TEST ONLY (needs testing): "<ISO-8601 instant>*<rate>", a clock running rate times as fast from that instant
+    # (engine.clock.ScaledClock), shared by every process of a bench run; empty: the system clock
+    test_clock: str = ""
     extra: dict = field(default_factory=dict)
 
     ENV: ClassVar[dict[str, str]]  # VROEG_* environment variable -> field (set below the class)
@@ -62,6 +65,8 @@ class Settings:
         except Exception:
             problems.append(f"VROEG_TIMEZONE is not a known time zone: {self.timezone!r}")
         env_of = self.env_of()
+        if self.test_clock:
+            problems.extend(_test_clock_problems(self))
         for attr, low, high in self.INT_RANGES:
             value = getattr(self, attr)
             if not low <= value <= high:
@@ -79,6 +84,18 @@ class Settings:
     @property
     def audit_checkpoint_path(self) -> Path:
         return Path(self.audit_checkpoint_dir) if self.audit_checkpoint_dir else self.instance_path / "checkpoints"
+
+
+def _test_clock_problems(settings: "Settings") -> list[str]:
+    from engine.clock import ScaledClock
+
+    if str(settings.testing).strip().lower() not in ("1", "true", "yes", "ja", "on"):
+        return ["VROEG_TEST_CLOCK is for test runs only and is refused in production (it needs VROEG_TESTING=1)"]
+    try:
+        ScaledClock.parse(settings.test_clock)
+    except ValueError as exc:
+        return [f"VROEG_TEST_CLOCK: {exc}"]
+    return []
 
 
 LOOPBACK_HOSTS = ("localhost", "::1")
@@ -112,12 +129,15 @@ Settings.ENV = {
     "VROEG_PROXY_HOPS": "proxy_hops",
     "VROEG_AUDIT_KEY": "audit_key",
     "VROEG_AUDIT_CHECKPOINTS": "audit_checkpoint_dir",
+    "VROEG_TIMER_INTERVAL_SECONDS": "timer_interval_seconds",
+    "VROEG_TEST_CLOCK": "test_clock",
 }
 Settings.INT_RANGES = (
     ("session_idle_minutes", 1, 8 * 60),
     ("token_lifetime_days", 1, 100 * 366),
     ("token_grace_days", 0, 366),
     ("proxy_hops", 0, 10),
+    ("timer_interval_seconds", 1, 3600),
 )
 
 

@@ -12,7 +12,7 @@ from engine.identity import web_sessions
 from engine.history.audit import SYSTEM_CHAIN, append_event, case_chain, history, verify_chains
 from engine.calendar import WorkingDayCalendar, expression_functions
 from engine.runtime.cases import Runtime, complete_task, deliver_message, load_case, start_case
-from engine.clock import Clock, FixedClock, SystemClock
+from engine.clock import Clock, FixedClock, ScaledClock, SystemClock
 from engine.config import Settings
 from engine.db import UnitOfWork, make_engine, make_session_factory, transactional
 from engine.definitions.diagram_contract import DiagramContract
@@ -44,7 +44,7 @@ class Engine:
         vroegsignalering.bootstrap does this."""
         install_spiff_clock()
         self.settings = settings
-        self.clock = clock or SystemClock()
+        self.clock = clock or (ScaledClock.parse(settings.test_clock) if settings.test_clock else SystemClock())
         self.db = db_engine or make_engine(settings.database_url)
         self.session_factory = make_session_factory(self.db)
         self.calendar = WorkingDayCalendar(settings.extra_closed_days, settings.timezone)
@@ -237,6 +237,12 @@ class Engine:
         from engine.runtime.backfill import backfill_deadlines
 
         return backfill_deadlines(self.runtime, self.session_factory)
+
+    def backfill_positions(self) -> int:
+        """Position and footprint for cases stored before they were kept (after `vroeg db upgrade`); how many."""
+        from engine.runtime.backfill import backfill_positions
+
+        return backfill_positions(self.runtime, self.session_factory)
 
     # --- history ---
     def verify(self, case_id: int | None = None):

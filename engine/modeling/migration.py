@@ -56,11 +56,28 @@ class _Plan:
 
 
 def dry_run(rt, session: Session, from_id: int, to_id: int) -> list[MigrationCheck]:
-    """Per running case on the "from" version: can it move to the "to" version, and why not."""
+    """Per running case on the "from" version: can it move to the "to" version, and why not.
+
+    The verdict follows from where a case stands (every task's spec and state: its position key, written with each
+    state), so one case per position is checked and its verdict given to every case there: 10,000 cases in a few
+    dozen positions cost a few dozen checks. A case without a position (stored before 0017, not backfilled) is
+    checked itself. `migrate` checks each chosen case again, under its lock.
+    """
     old_v, new_v = _versions(session, from_id, to_id)
-    cases = session.scalars(select(Case).where(Case.process_version_id == old_v.id, Case.status == "running")
-                            .order_by(Case.id)).all()
-    return [_plan(rt, session, case, old_v, new_v).check for case in cases]
+    rows = session.execute(select(Case.id, Case.position).where(Case.process_version_id == old_v.id,
+                                                                Case.status == "running").order_by(Case.id)).all()
+    verdicts: dict[int, MigrationCheck] = {}
+    checks = []
+    for case_id, position in rows:
+        if position is None or position not in verdicts:
+            check = _plan(rt, session, session.get(Case, case_id), old_v, new_v).check
+            if position is None:
+                checks.append(check)
+                continue
+            verdicts[position] = check
+        shared = verdicts[position]
+        checks.append(MigrationCheck(case_id, shared.can_move, shared.reason))
+    return checks
 
 
 def migrate(rt, session: Session, from_id: int, to_id: int, case_ids, *, actor: str) -> list[MigrationCheck]:

@@ -6,6 +6,8 @@ workflow state and the history do not change. Safe to repeat: a case that has ro
 """
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import exists, select
 
 from engine.runtime.cases import Runtime, sync_rows
@@ -16,6 +18,7 @@ from engine.spiff import load_state
 from engine.runtime import workflow_view as view
 
 ACTOR = "systeem"
+log = logging.getLogger(__name__)
 
 
 def declares_deadlines(process) -> bool:
@@ -47,3 +50,31 @@ def backfill_deadlines(rt: Runtime, session_factory, batch_size: int = 200) -> i
             return done
         after = cases[-1].id
     return done
+
+
+def backfill_positions(rt: Runtime, session_factory, batch_size: int = 200) -> int:
+    """Give cases stored before positions were kept (migration 0017) their position and footprint, read from their
+    state without a step; returns how many. A case whose state retention removed keeps none (the heat map reads
+    its snapshot instead). Safe to repeat."""
+    done, after = 0, 0
+    while True:
+        with UnitOfWork(session_factory) as uow:
+            session = uow.session
+            cases = list(session.scalars(
+                select(Case).where(Case.position.is_(None), Case.id > after)
+                .order_by(Case.id).limit(batch_size).with_for_update(skip_locked=True)))
+            for case in cases:
+                if not case.state:
+                    continue
+                try:
+                    workflow = load_state(case.state, rt.specs.get(session, case.process_version_id),
+                                          rt.script_engine)
+                except Exception:  # left without a position, the case is read as before: never block an upgrade
+                    log.warning("no position for case %s: its state does not load", case.id, exc_info=True)
+                    continue
+                case.position, case.footprint = view.position(workflow)
+                done += 1
+            uow.commit()
+        if len(cases) < batch_size:
+            return done
+        after = cases[-1].id

@@ -316,6 +316,7 @@ def write_state(case: Case, workflow, timers, now: datetime) -> None:
     case.status = "completed" if finished else "running"
     case.completed_at = now if finished else None
     case.state = dump_state(workflow)
+    case.position, case.footprint = view.position(workflow)
     case.serializer_version = SERIALIZER_VERSION
     case.updated_at = now
 

@@ -68,5 +68,31 @@ def test_the_heat_map_costs_the_same_queries_for_any_number_of_cases(basis):
     one = queries()
     for _ in range(5):
         basis.start_case("basis", {"crisis": False, "signaaldatum": "2026-11-27"}, actor="t")
-    assert queries() == one == 2  # the version, then the newest snapshot of every case in one query
+    # the version, the cases counted per position and status, one footprint per position
+    assert queries() == one == 3
     assert basis.heat_map(1)["contactpoging"] == {"passed": 0, "waiting": 6}
+
+
+def test_cases_without_a_position_count_from_their_snapshot_and_the_backfill_gives_them_one(basis, clock):
+    from engine.models import Case
+
+    ids = [basis.start_case("basis", {"crisis": crisis, "signaaldatum": "2026-11-27"}, actor="t").id
+           for crisis in (False, False, True, True)]
+    basis.complete_task(open_row(basis, ids[0]).task_id, {"kanaal": "Telefoon", "bereikt": True}, actor="anna")
+    for _ in range(2):
+        basis.complete_task(open_row(basis, ids[3]).task_id, {"hulp_gewenst": True}, actor="anna")
+    expected = basis.heat_map(1)
+    assert expected["crisis_gesprek"] == {"passed": 1, "waiting": 1}
+    with basis.uow() as uow:
+        stored = {c.id: (c.position, c.footprint) for c in uow.session.query(Case)}
+        for case in uow.session.query(Case).filter(Case.id.in_(ids[1:])):  # as if stored before 0017
+            case.position = case.footprint = None
+        uow.session.get(Case, ids[3]).state = {}  # and one whose state retention removed
+        uow.commit()
+    assert basis.heat_map(1) == expected  # mixed: per position, and the newest snapshots of the rest
+    assert basis.backfill_positions() == 2
+    assert basis.backfill_positions() == 0
+    with basis.uow() as uow:
+        now = {c.id: (c.position, c.footprint) for c in uow.session.query(Case)}
+    assert now == {**stored, ids[3]: (None, None)}
+    assert basis.heat_map(1) == expected

@@ -284,3 +284,24 @@ def test_an_open_task_takes_the_form_and_role_of_the_new_version(basis, cases):
     assert (after.form, after.role) == ("gesprek", "coordinator")
     with pytest.raises(InvalidTaskData):  # validated against the new form now
         basis.complete_task(after.task_id, {"kanaal": "Telefoon", "bereikt": True}, actor="co")
+
+
+def test_the_dry_run_checks_one_case_per_position_and_a_case_without_one_itself(basis, cases, monkeypatch):
+    from engine.modeling import migration
+
+    waiting, crisis, _ = cases
+    more = [basis.start_case("basis", NOT_CRISIS, actor="t").id for _ in range(3)]
+    assert {case_row(basis, c).position for c in (waiting, *more)} == {case_row(basis, waiting).position}
+    assert case_row(basis, crisis).position != case_row(basis, waiting).position
+    with basis.uow() as uow:  # as if stored before positions were kept
+        uow.session.get(Case, more[-1]).position = None
+        uow.commit()
+    checked = []
+    real_plan = migration._plan
+    monkeypatch.setattr(migration, "_plan", lambda rt, s, case, *a: checked.append(case.id) or real_plan(rt, s, case, *a))
+    v2 = deploy(basis, RENAME, P10D)
+    result = checks(basis, 1, v2)
+    assert sorted(checked) == [waiting, crisis, more[-1]]  # one per position, and the one without
+    refused = (False, "timer '14 dagen' loopt al; in versie 2 is de timer anders (P14D → P10D) en een lopende termijn "
+                      "wordt niet verschoven")
+    assert result == {waiting: refused, crisis: (True, "kan naar versie 2"), **{c: refused for c in more}}

@@ -17,6 +17,7 @@ from engine.spiff import install_spiff_clock
 from engine.clock import (
     Clock,
     FixedClock,
+    ScaledClock,
     SystemClock,
     current_clock,
 
@@ -53,9 +54,32 @@ def test_fixed_clock_set_and_advance():
         c.advance()
 
 
+# --- ScaledClock (VROEG_TEST_CLOCK) -------------------------------------------
+
+def test_scaled_clock_runs_rate_times_as_fast_from_its_anchor():
+    wall = FixedClock(T0)
+    c = ScaledClock(T0, 8640, wall)
+    assert c.now() == T0
+    wall.advance(seconds=10)
+    assert c.now() == T0 + timedelta(days=1)  # 10 s x 8640 = 86,400 s
+    wall.set(T0 - timedelta(seconds=1))
+    assert c.now() == T0 - timedelta(seconds=8640)
+
+
+def test_scaled_clock_parse_and_refusals():
+    wall = FixedClock(T0 + timedelta(seconds=2))
+    c = ScaledClock.parse("2026-11-02T10:00:00+01:00*3600", wall)
+    assert (c.anchor, c.rate, c.now()) == (T0, 3600.0, T0 + timedelta(hours=2))
+    for bad, reason in (("2026-11-02T09:00:00+00:00", "expected"), ("gisteren*10", "expected"),
+                        ("2026-11-02T09:00:00*10", "offset"), ("2026-11-02T09:00:00+00:00*0.5", "between")):
+        with pytest.raises(ValueError, match=reason):
+            ScaledClock.parse(bad, wall)
+
+
 def test_clocks_satisfy_protocol():
     assert isinstance(SystemClock(), Clock)
     assert isinstance(FixedClock(T0), Clock)
+    assert isinstance(ScaledClock(T0, 2), Clock)
 
 
 def test_system_clock_is_aware_utc():

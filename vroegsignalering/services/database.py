@@ -38,6 +38,11 @@ def backfill_deadlines(engine) -> int:
     return engine.backfill_deadlines()
 
 
+def backfill_positions(engine) -> int:
+    """Position and footprint (heat map, migration dry run) for cases stored before they were kept; how many."""
+    return engine.backfill_positions()
+
+
 def database_problem(exc: BaseException) -> str | None:
     """One line saying what went wrong in the database, or None when `exc` is not a database error."""
     if not isinstance(exc, SQLAlchemyError):

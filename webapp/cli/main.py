@@ -15,7 +15,8 @@ from engine.config import is_loopback
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
 from vroegsignalering.gemeenten import GemeenteError
 from vroegsignalering.services.gemeenten import ensure_first_gemeente
-from vroegsignalering.services.database import backfill_deadlines, database_problem, upgrade_schema
+from vroegsignalering.services.database import (backfill_deadlines, backfill_positions, database_problem,
+                                                upgrade_schema)
 
 from webapp.cli.accounts import demo, user
 from webapp.cli.audit import audit
@@ -108,6 +109,9 @@ def db_upgrade(state: CliState) -> None:
     backfilled = backfill_deadlines(state.engine)
     if backfilled:
         click.echo(f"deadline rows derived for {backfilled} running case{'' if backfilled == 1 else 's'}")
+    positioned = backfill_positions(state.engine)
+    if positioned:
+        click.echo(f"positions derived for {positioned} case{'' if positioned == 1 else 's'} (heat map, migration)")
 
 
 # --- serve and worker ---

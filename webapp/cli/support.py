@@ -73,7 +73,12 @@ def cli_actor() -> str:
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """Log to stderr with timestamps, unless logging is configured already (a test runner, an embedding app)."""
+    """Log to stderr with timestamps, unless logging is configured already (a test runner, an embedding app).
+
+    SpiffWorkflow logs every task's state change at INFO (`spiff.task`, `spiff.workflow`, `spiff.data`): some 140
+    lines per signal, which flooded the logs of `vroeg serve` and `vroeg worker` in bench/scale_out.py and cost
+    each step the records' formatting and the BSN filter. Only its warnings and errors are kept."""
+    logging.getLogger("spiff").setLevel(max(level, logging.WARNING))
     root = logging.getLogger()
     if root.handlers:
         return
