@@ -8,7 +8,7 @@ afterwards (`Engine.backfill_positions`); until then, and for cases whose state 
 reads the newest snapshot as before and the dry run checks the case itself.
 
 Revision ID: 0017_schaal
-Revises: 0016_doorsturen
+Revises: 0017_kalender
 Create Date: 2026-12-07 15:30:00
 """
 from alembic import op
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0017_schaal'
-down_revision = '0016_doorsturen'
+down_revision = '0017_kalender'
 branch_labels = None
 depends_on = None
 
