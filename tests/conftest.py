@@ -42,13 +42,16 @@ def local(*args) -> datetime:
 @contextmanager
 def postgres_side_database(suffix: str):
     """A new empty PostgreSQL database beside the one VROEG_DATABASE_URL names (`<name>_<suffix><pid>`, so that
-    parallel runs don't collide); yields its URL and drops it afterwards."""
+    parallel runs don't collide); yields its URL and drops it afterwards. Its commits don't wait for the disk
+    (synchronous_commit off: ~2 ms a commit instead of ~9 here): a test database needs no durability across a crash
+    of the server, and what a transaction sees and locks is the same."""
     url = make_url(POSTGRES_URL)
     name = f"{url.database}_{suffix}{os.getpid()}"
     admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
