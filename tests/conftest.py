@@ -297,3 +297,21 @@ def client(vs):
     from webapp import create_app
 
     return create_app(engine=vs).test_client()
+
+
+# The slowest modules, heaviest first (measured with --durations; keep roughly up to date). xdist (--dist loadfile)
+# hands modules to the workers in collection order; starting with these keeps one worker from running a long module
+# alone at the end while the other is idle. The order inside a module is unchanged.
+SLOW_MODULES = ("integration/test_gemeente_isolation.py", "browser/test_simulation.py", "integration/test_simulation.py",
+                "integration/test_retention.py", "integration/test_dashboard.py", "browser/test_auditor.py",
+                "scenarios/test_feedback_per_signal.py", "integration/test_demo.py", "integration/test_reach.py",
+                "browser/test_daily_work.py", "browser/test_process_owner.py", "integration/test_api_fuzz.py",
+                "integration/test_webhook_worker.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        path = item.path.as_posix()
+        return next((i for i, module in enumerate(SLOW_MODULES) if path.endswith("/tests/" + module)),
+                    len(SLOW_MODULES))
+    items.sort(key=rank)  # stable: modules not named keep their order
