@@ -17,17 +17,18 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
 from engine.db import transactional
 from engine.history.audit import SYSTEM_CHAIN, append_event
+from . import outbox_delivery as outbox
 from .models import Partner, Signaal, Terugmelding
 from .webhook_models import PartnerWebhook
-from .webhook_signing import SIGNATURE_HEADER, backoff_seconds, signature
+from .webhook_signing import SIGNATURE_HEADER, signature
 from .webhook_transport import DeliveryFailed, WebhookRefused, post, tls_context
 
 log = logging.getLogger("vroeg.webhooks")
-WORKER_ACTOR = "worker"
+WORKER_ACTOR = outbox.WORKER_ACTOR
 MAX_PER_RUN = 500  # messages per partner per run, so one busy partner cannot hold a worker for ever
 
 
@@ -80,9 +81,7 @@ def due_webhooks(engine) -> list[int]:
 
 
 def _free(now: datetime) -> tuple:
-    return (PartnerWebhook.dood_sinds.is_(None),
-            or_(PartnerWebhook.bezig_tot.is_(None), PartnerWebhook.bezig_tot <= now),
-            or_(PartnerWebhook.volgende_poging_op.is_(None), PartnerWebhook.volgende_poging_op <= now))
+    return (PartnerWebhook.dood_sinds.is_(None), *outbox.retry_free(PartnerWebhook, now))
 
 
 def _deliver_one_partner(engine, hook_id: int, transmit, rng) -> int:
@@ -105,10 +104,7 @@ def claim(engine, hook_id: int) -> Claimed | None:
     it is not due, or nothing waits."""
     with engine.uow() as uow:
         now = engine.clock.now()
-        taken = uow.session.execute(update(PartnerWebhook).where(PartnerWebhook.id == hook_id, *_free(now))
-                                    .values(bezig_tot=_lease(engine, now))
-                                    .execution_options(synchronize_session=False))
-        if taken.rowcount != 1:
+        if not outbox.take_lease(uow.session, engine, PartnerWebhook, hook_id, now, _free(now)):
             return None
         claimed = _next_message(uow.session, uow.session.get(PartnerWebhook, hook_id))
         uow.commit()
@@ -125,19 +121,22 @@ def record_success(engine, claimed: Claimed, *, claim_next: bool = False) -> Cla
         if hook is None:
             return None  # removed meanwhile
         hook.afgeleverd_tot = max(hook.afgeleverd_tot, claimed.volgnummer)
-        hook.pogingen, hook.eerste_fout_op, hook.volgende_poging_op, hook.laatste_fout = 0, None, None, None
+        clear_failure(hook)
         hook.afgeleverd_op, hook.bezig_tot = now, None
         following = None
         if claim_next and hook.dood_sinds is None:
-            hook.bezig_tot = _lease(engine, now)
+            hook.bezig_tot = outbox.lease_until(engine, now)
             following = _next_message(uow.session, hook)
         uow.commit()
     return following
 
 
-def _lease(engine, now: datetime) -> datetime:
-    """Until when a worker holds a webhook: longer than one delivery may take, so a live worker is never overtaken."""
-    return now + timedelta(seconds=2 * engine.settings.webhook_timeout_seconds + 5)
+def clear_failure(hook: PartnerWebhook, *, revive: bool = False) -> None:
+    """Forget the failures, so the next message is tried as a first one; `revive` also lifts the dead letter
+    ("Opnieuw afleveren"). A worker's lease (bezig_tot) stays: it ends by itself."""
+    hook.pogingen, hook.eerste_fout_op, hook.volgende_poging_op, hook.laatste_fout = 0, None, None, None
+    if revive:
+        hook.dood_sinds = None
 
 
 def _next_message(session, hook: PartnerWebhook) -> Claimed | None:
@@ -160,16 +159,14 @@ def record_failure(engine, claimed: Claimed, error: str, rng) -> None:
         hook = uow.session.get(PartnerWebhook, claimed.hook_id)
         if hook is None or hook.afgeleverd_tot >= claimed.volgnummer:
             return  # removed, or delivered by another worker after this one's lease ran out
-        hook.pogingen += 1
         hook.eerste_fout_op = hook.eerste_fout_op or now
-        hook.laatste_fout, hook.bezig_tot = f"volgnummer {claimed.volgnummer}: {error}"[:1000], None
-        if now - hook.eerste_fout_op >= timedelta(hours=engine.settings.webhook_dead_after_hours):
-            hook.dood_sinds, hook.volgende_poging_op = now, None
+        dead = now - hook.eerste_fout_op >= timedelta(hours=engine.settings.webhook_dead_after_hours)
+        outbox.note_failure(hook, now, f"volgnummer {claimed.volgnummer}: {error}", rng, retry=not dead)
+        if dead:
+            hook.dood_sinds = now
             append_event(uow.session, chain=SYSTEM_CHAIN, kind="webhook_dood", actor=WORKER_ACTOR, at=now,
                          data={"partner_id": hook.partner_id, "volgnummer": claimed.volgnummer,
                                "pogingen": hook.pogingen, "fout": error[:300]})
             log.warning("webhook of partner %s dead-lettered at feedback %s: %s", hook.partner_id,
                         claimed.volgnummer, error)
-        else:
-            hook.volgende_poging_op = now + timedelta(seconds=backoff_seconds(hook.pogingen, rng))
         uow.commit()

@@ -13,6 +13,7 @@ from engine.history.audit import SYSTEM_CHAIN, append_event
 from engine.roles import BEHEERDER
 from ..models import Partner
 from ..partners import any_partner_by_name
+from ..webhook_delivery import clear_failure
 from ..webhook_models import PartnerWebhook
 from ..webhook_signing import new_secret
 from ..webhook_transport import url_problem
@@ -47,7 +48,7 @@ def register_webhook(engine, partner_id: int, url: str, *, actor: str) -> Regist
                                   aangemaakt_op=now)
             uow.session.add(hook)
         hook.url, hook.geheim = url, new_secret()
-        _clear_failure(hook)
+        clear_failure(hook, revive=True)
         append_event(uow.session, chain=SYSTEM_CHAIN, kind="webhook_geregistreerd", actor=actor, at=now,
                      data={"partner_id": partner_id, "naam": partner.naam, "url": url})
         result = RegisteredWebhook(partner_id, url, hook.geheim, hook.afgeleverd_tot + 1)
@@ -83,7 +84,7 @@ def redeliver(engine, partner_id: int, *, actor: str, role: str = BEHEERDER) -> 
                      at=engine.clock.now(), data={"partner_id": partner_id, "vanaf": hook.afgeleverd_tot + 1,
                                                   "dood_sinds": hook.dood_sinds.isoformat() if hook.dood_sinds
                                                   else None})
-        _clear_failure(hook)
+        clear_failure(hook, revive=True)
         uow.commit()
     return True
 
@@ -96,8 +97,3 @@ def partner_id_by_name(engine, naam: str) -> int:
 
 def _hook(session, partner_id: int) -> PartnerWebhook | None:
     return session.scalar(select(PartnerWebhook).where(PartnerWebhook.partner_id == partner_id))
-
-
-def _clear_failure(hook: PartnerWebhook) -> None:
-    hook.pogingen, hook.eerste_fout_op, hook.volgende_poging_op = 0, None, None
-    hook.laatste_fout, hook.dood_sinds = None, None  # a worker's lease (bezig_tot) stays: it ends by itself
