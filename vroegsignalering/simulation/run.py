@@ -1,5 +1,5 @@
-"""One simulation run: a bundle of diagram files deployed on a scratch SQLite database in a temporary directory
-(never the live database), the seeded signals imported through the real intake with the clock moved day by day
+"""One simulation run: a bundle of diagram files deployed on a scratch in-memory SQLite database (never the live
+database; gone with the run), the seeded signals imported through the real intake with the clock moved day by day
 (as `vroeg demo` does, demo.py), the counsellors' work of staffing.py, and the figures read back at the end."""
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.pool import StaticPool
 
 from engine.clock import FixedClock
 from engine.db import make_engine
@@ -37,7 +38,8 @@ def run_bundle(settings, files: dict, params, profile, reach, label: str) -> Run
     started = timing.perf_counter()
     with tempfile.TemporaryDirectory(prefix="vroeg-simulatie-") as tmp:
         scratch = _scratch_settings(settings, Path(tmp))
-        db = make_engine(scratch.database_url)
+        # One connection for the whole run: an in-memory database lives as long as its connection.
+        db = make_engine(scratch.database_url, poolclass=StaticPool)
         try:
             upgrade(db)
             figures = _simulate(scratch, db, files, params, profile, reach, label)
@@ -47,9 +49,10 @@ def run_bundle(settings, files: dict, params, profile, reach, label: str) -> Run
 
 
 def _scratch_settings(settings, directory: Path):
-    """The live settings (municipality, time zone, closed days, intake rules) on a database of its own; the
-    bundled BRP fixture, never the real BRP."""
-    return dataclasses.replace(settings, database_url=f"sqlite:///{directory / 'simulatie.db'}",
+    """The live settings (municipality, time zone, closed days, intake rules) on an in-memory database of its own
+    (nothing of a scratch run needs to outlive it, and it spares the file writes); the bundled BRP fixture, never
+    the real BRP."""
+    return dataclasses.replace(settings, database_url="sqlite://",
                                instance_path=directory, brp_url="", brp_api_key="", brp_fixture="")
 
 
