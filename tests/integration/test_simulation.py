@@ -43,6 +43,15 @@ def test_the_same_seed_gives_the_same_figures_and_the_live_database_stays_empty(
         assert uow.session.scalar(select(func.count()).select_from(Case)) == 0
 
 
+def test_keeping_workflows_in_memory_changes_no_figure(vs, monkeypatch):
+    from vroegsignalering.simulation import run
+
+    params = simulation.parameters(vs, **SMALL)
+    kept = without_time(simulation.simulate_version(vs, running_id(vs), params).subject)
+    monkeypatch.setattr(run, "WorkflowCache", lambda: None)  # every step rebuilds its workflow from the database
+    assert without_time(simulation.simulate_version(vs, running_id(vs), params).subject) == kept
+
+
 def test_a_draft_that_shortens_the_target_shows_beside_the_running_version_in_a_second_process_or_not(vs):
     files = vs.draft(vs.create_draft_from_version(running_id(vs), actor="test")).files
     files["vroegsignalering.bpmn"] = files["vroegsignalering.bpmn"].replace(

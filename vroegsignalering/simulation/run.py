@@ -17,6 +17,7 @@ from sqlalchemy.pool import StaticPool
 from engine.clock import FixedClock
 from engine.db import make_engine
 from engine.definitions.forms import parse_form
+from engine.runtime.workflow_cache import WorkflowCache
 
 from ..bootstrap import build_engine
 from ..importer import NIEUW
@@ -59,7 +60,8 @@ def _scratch_settings(settings, directory: Path):
 def _simulate(settings, db, files: dict, params, profile, reach, label: str) -> RunFigures:
     zone = ZoneInfo(settings.timezone)
     clock = FixedClock(datetime.combine(params.start, time(8, 0), zone))
-    engine = build_engine(settings, clock, db_engine=db)
+    # The scratch database has no other writer: a case's next step may take up its workflow from memory.
+    engine = build_engine(settings, clock, db_engine=db, workflow_cache=WorkflowCache())
     if PROCESS_ID not in {process_id for process_id, _ in engine.deploy(files, actor=ACTOR)}:
         raise InvalidSimulation(f"Alleen het proces '{PROCESS_ID}' kan gesimuleerd worden: deze bestanden hebben het "
                                 "niet.")
