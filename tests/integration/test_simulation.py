@@ -210,3 +210,16 @@ def test_a_version_of_another_process_is_refused(vs):
         basis = uow.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == "basis"))
     with pytest.raises(simulation.InvalidSimulation, match="Alleen het proces 'vroegsignalering'"):
         simulation.simulate_version(vs, basis, simulation.parameters(vs, **SMALL))
+
+
+def test_a_run_that_fails_in_the_second_process_fails_the_comparison(vs):
+    from tests.conftest import DATA
+    from vroegsignalering.simulation.compare import read_inputs, version_files
+    from vroegsignalering.simulation.parallel import run_pair
+
+    params = simulation.parameters(vs, **{**SMALL, "months": 1, "signals_per_month": 5})
+    profile, reach = read_inputs(vs, params)
+    basis = vs.read_bundle([DATA / "basis"], DATA / "basis" / "forms")
+    with pytest.raises(simulation.InvalidSimulation, match="Alleen het proces 'vroegsignalering'") as raised:
+        run_pair(vs.settings, ("hier", version_files(vs, running_id(vs))), ("elders", basis), params, profile, reach)
+    assert raised.traceback[-1].name == "_result"  # raised here from what the child sent back
