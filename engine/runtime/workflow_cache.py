@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-DEFAULT_SIZE = 4_000  # cases kept: the most recently stepped ones
+DEFAULT_SIZE = 400  # cases kept: the most recently stepped ones (a workflow in memory is ~0.3 MB)
 
 
 class WorkflowCache:
