@@ -36,11 +36,10 @@ class Engine:
 
     def __init__(self, settings: Settings, clock: Clock | None = None, db_engine=None, *,
                  contract: DiagramContract | None = None, hooks: tuple = (), leading_deadline_kinds: tuple = (),
-                 password_hasher=None, workflow_cache=None):
+                 password_hasher=None):
         """Whoever builds the engine gives it the domain's parts: step hooks (run inside every step's
         transaction), the diagram contract the deploy check enforces, the deadline kinds that make work late, and
-        the password hasher (argon2 at production cost when None). vroegsignalering.bootstrap does this.
-        `workflow_cache` (runtime/workflow_cache.py) only for an engine that is its database's only writer."""
+        the password hasher (argon2 at production cost when None). vroegsignalering.bootstrap does this."""
         install_spiff_clock()
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -55,7 +54,7 @@ class Engine:
         # What the domain promises its diagrams (start data, message payloads) and its own deploy rules.
         self.contract = contract if contract is not None else DiagramContract()
         self.runtime = Runtime(self.clock, self.specs, make_script_engine(self.functions), settings.gemeentecode,
-                               self.hooks, tuple(leading_deadline_kinds), workflow_cache)
+                               self.hooks, tuple(leading_deadline_kinds))
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

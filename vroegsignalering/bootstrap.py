@@ -14,14 +14,11 @@ from .scope import install as install_scope
 from .termijnen import LEADING_KINDS
 
 
-def build_engine(settings, clock: Clock | None = None, *, db_engine=None, password_hasher=None,
-                 workflow_cache=None) -> Engine:
+def build_engine(settings, clock: Clock | None = None, *, db_engine=None, password_hasher=None) -> Engine:
     """The engine for vroegsignalering: step hooks (feedback outbox, case row, contact attempts, reassignment after
     an escalation), the domain's diagram contract, the statutory deadline as the one that makes work late, and
-    the municipality scope on every session (scope.py). `workflow_cache`: only for a scratch database this engine
-    alone writes (the what-if simulation; engine/runtime/workflow_cache.py)."""
+    the municipality scope on every session (scope.py)."""
     engine = Engine(settings, clock, db_engine, contract=vroegsignalering_contract(), hooks=default_hooks(settings),
-                    leading_deadline_kinds=LEADING_KINDS, password_hasher=password_hasher,
-                    workflow_cache=workflow_cache)
+                    leading_deadline_kinds=LEADING_KINDS, password_hasher=password_hasher)
     install_scope(engine.session_factory)  # a staff member sees only their municipalities' cases (scope.py)
     return engine

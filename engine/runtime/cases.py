@@ -45,7 +45,6 @@ class Runtime:
     gemeentecode: str
     hooks: tuple = ()  # callables taking a StepContext, run inside the step's transaction
     leading_deadline_kinds: tuple = ()  # deadline kinds that set an open task's deadline (empty: every kind)
-    workflows: object = None  # a WorkflowCache (workflow_cache.py) when this engine is its database's only writer
 
 
 @dataclass
@@ -122,7 +121,7 @@ def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, 
     if row.status != "open":
         raise TaskNotOpen(task_id, row.status)
     process = rt.specs.get(session, case.process_version_id)
-    workflow = _load(rt, case, process)
+    workflow = load_state(case.state, process, rt.script_engine)
     task = _task(workflow, row.task_id)
     if task is None or task.state != TaskState.READY:
         raise TaskNotOpen(task_id, TaskState.get_name(task.state) if task else "gone")
@@ -161,7 +160,7 @@ def deliver_message(rt: Runtime, session: Session, correlation_key: str, message
     delivered = []
     for case in cases:
         process = rt.specs.get(session, case.process_version_id)
-        workflow = _load(rt, case, process)
+        workflow = load_state(case.state, process, rt.script_engine)
         if not view.waits_for_message(workflow, message):
             continue
 
@@ -179,15 +178,8 @@ def deliver_message(rt: Runtime, session: Session, correlation_key: str, message
 def fire_case_timers(rt: Runtime, session: Session, case: Case, actor: str = SYSTEM_ACTOR) -> int:
     """Fire every timer of this (locked) case that is due at the runtime clock; return how many fired."""
     process = rt.specs.get(session, case.process_version_id)
-    workflow = _load(rt, case, process)
+    workflow = load_state(case.state, process, rt.script_engine)
     return len(_step(rt, session, case, workflow, process, lambda wf: wf.refresh_timers(), None, actor))
-
-
-def _load(rt: Runtime, case: Case, process):
-    """The case's workflow: as its last step in this process left it when the runtime keeps them and the stored
-    state is still that step's (workflow_cache.py), else rebuilt from the stored state."""
-    workflow = rt.workflows.take(case) if rt.workflows is not None else None
-    return workflow if workflow is not None else load_state(case.state, process, rt.script_engine)
 
 
 def _task(workflow, task_id: str):
@@ -252,8 +244,6 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     if workflow.is_completed():
         context.record("zaak_afgerond", None, {"end_events": view.ended_at(done)})
     context.write_events()
-    if rt.workflows is not None:
-        rt.workflows.keep(case, workflow)
     return fired
 
 

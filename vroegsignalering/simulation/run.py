@@ -1,5 +1,5 @@
-"""One simulation run: a bundle of diagram files deployed on a scratch in-memory SQLite database (never the live
-database; gone with the run), the seeded signals imported through the real intake with the clock moved day by day
+"""One simulation run: a bundle of diagram files deployed on a scratch SQLite database in a temporary directory
+(never the live database), the seeded signals imported through the real intake with the clock moved day by day
 (as `vroeg demo` does, demo.py), the counsellors' work of staffing.py, and the figures read back at the end."""
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.pool import StaticPool
 
 from engine.clock import FixedClock
 from engine.db import make_engine
 from engine.definitions.forms import parse_form
-from engine.runtime.workflow_cache import WorkflowCache
 
 from ..bootstrap import build_engine
 from ..importer import NIEUW
@@ -39,8 +37,7 @@ def run_bundle(settings, files: dict, params, profile, reach, label: str) -> Run
     started = timing.perf_counter()
     with tempfile.TemporaryDirectory(prefix="vroeg-simulatie-") as tmp:
         scratch = _scratch_settings(settings, Path(tmp))
-        # One connection for the whole run: an in-memory database lives as long as its connection.
-        db = make_engine(scratch.database_url, poolclass=StaticPool)
+        db = make_engine(scratch.database_url)
         try:
             upgrade(db)
             figures = _simulate(scratch, db, files, params, profile, reach, label)
@@ -50,18 +47,16 @@ def run_bundle(settings, files: dict, params, profile, reach, label: str) -> Run
 
 
 def _scratch_settings(settings, directory: Path):
-    """The live settings (municipality, time zone, closed days, intake rules) on an in-memory database of its own
-    (nothing of a scratch run needs to outlive it, and it spares the file writes); the bundled BRP fixture, never
-    the real BRP."""
-    return dataclasses.replace(settings, database_url="sqlite://",
+    """The live settings (municipality, time zone, closed days, intake rules) on a database of its own; the
+    bundled BRP fixture, never the real BRP."""
+    return dataclasses.replace(settings, database_url=f"sqlite:///{directory / 'simulatie.db'}",
                                instance_path=directory, brp_url="", brp_api_key="", brp_fixture="")
 
 
 def _simulate(settings, db, files: dict, params, profile, reach, label: str) -> RunFigures:
     zone = ZoneInfo(settings.timezone)
     clock = FixedClock(datetime.combine(params.start, time(8, 0), zone))
-    # The scratch database has no other writer: a case's next step may take up its workflow from memory.
-    engine = build_engine(settings, clock, db_engine=db, workflow_cache=WorkflowCache())
+    engine = build_engine(settings, clock, db_engine=db)
     if PROCESS_ID not in {process_id for process_id, _ in engine.deploy(files, actor=ACTOR)}:
         raise InvalidSimulation(f"Alleen het proces '{PROCESS_ID}' kan gesimuleerd worden: deze bestanden hebben het "
                                 "niet.")
