@@ -6,7 +6,7 @@ the page and `--concept` do: the two at once, the second in a child process when
 the same wall time on a free machine and twice the CPU). Prints the CPU seconds too (this process and its child):
 on a shared machine the wall time says more about the neighbours than about the simulation.
 
-    .venv/bin/python bench/bench_simulation.py [--maanden 12] [--signalen-per-maand 250] [--naast]
+    .venv/bin/python bench/bench_simulation.py [--maanden 12] [--signalen-per-maand 250] [--naast [--een-proces]]
 """
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ def main() -> None:
     parser.add_argument("--signalen-per-maand", type=int, default=250)
     parser.add_argument("--hulpverleners", type=int, default=2)
     parser.add_argument("--naast", action="store_true", help="also the same diagram as a draft beside it")
+    parser.add_argument("--een-proces", action="store_true", help="with --naast: one run after the other, in this "
+                        "process (to compare with the two at once)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -45,7 +47,8 @@ def main() -> None:
         started, cpu_started = time.perf_counter(), _cpu_seconds()
         if args.naast:
             draft_id = engine.create_draft("bench", running_version(engine)[1], actor="bench")
-            comparison = simulation.simulate_draft(engine, draft_id, params)
+            comparison = simulation.simulate_draft(engine, draft_id, params,
+                                                   parallel=False if args.een_proces else None)
         else:
             comparison = simulation.simulate_version(engine, running_version(engine)[0], params)
         elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
