@@ -1,5 +1,6 @@
 """The what-if simulation (vroegsignalering/simulation/, `vroeg processes simulate`): small volumes (a few dozen
-signals over two months), the same seed giving the same figures, a draft that shortens a deadline showing it beside
+signals over two months), the same seed giving the same figures (also with the running version in a second
+process), a draft that shortens a deadline showing it beside
 the running version, and the live database left alone."""
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def test_the_same_seed_gives_the_same_figures_and_the_live_database_stays_empty(
         assert uow.session.scalar(select(func.count()).select_from(Case)) == 0
 
 
-def test_a_draft_that_shortens_the_target_shows_beside_the_running_version(vs):
+def test_a_draft_that_shortens_the_target_shows_beside_the_running_version_run_in_a_second_process(vs):
     files = vs.draft(vs.create_draft_from_version(running_id(vs), actor="test")).files
     files["vroegsignalering.bpmn"] = files["vroegsignalering.bpmn"].replace(
         "dagen_na(signaaldatum, 14)", "dagen_na(signaaldatum, 2)")
@@ -52,8 +53,10 @@ def test_a_draft_that_shortens_the_target_shows_beside_the_running_version(vs):
                            "choices": [{"value": "ja", "label": "Ja"}, {"value": "nee", "label": "Nee"}]})
     files["forms/eerste_gesprek.json"] = json.dumps(form)
     draft_id = vs.create_draft("Streeftermijn twee dagen", files, actor="test")
-    comparison = simulation.simulate_draft(vs, draft_id, simulation.parameters(vs, **SMALL))
+    comparison = simulation.simulate_draft(vs, draft_id, simulation.parameters(vs, **SMALL), parallel=True)
     draft, running = comparison.subject, comparison.running
+    alone = simulation.simulate_version(vs, running_id(vs), simulation.parameters(vs, **SMALL)).subject
+    assert without_time(alone) == replace(without_time(running), label=alone.label)  # the second process: the same
     assert draft.label == "Concept Streeftermijn twee dagen" and running.label.startswith("In gebruik")
     assert draft.signals == running.signals  # the same signals meet both diagrams
     assert draft.target.share_met < running.target.share_met
@@ -204,3 +207,16 @@ def test_a_version_of_another_process_is_refused(vs):
         basis = uow.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == "basis"))
     with pytest.raises(simulation.InvalidSimulation, match="Alleen het proces 'vroegsignalering'"):
         simulation.simulate_version(vs, basis, simulation.parameters(vs, **SMALL))
+
+
+def test_a_run_that_fails_in_the_second_process_fails_the_comparison(vs):
+    from tests.conftest import DATA
+    from vroegsignalering.simulation.compare import read_inputs, version_files
+    from vroegsignalering.simulation.parallel import run_pair
+
+    params = simulation.parameters(vs, **{**SMALL, "months": 1, "signals_per_month": 5})
+    profile, reach = read_inputs(vs, params)
+    basis = vs.read_bundle([DATA / "basis"], DATA / "basis" / "forms")
+    with pytest.raises(simulation.InvalidSimulation, match="Alleen het proces 'vroegsignalering'") as raised:
+        run_pair(vs.settings, ("hier", version_files(vs, running_id(vs))), ("elders", basis), params, profile, reach)
+    assert raised.traceback[-1].name == "_result"  # raised here from what the child sent back

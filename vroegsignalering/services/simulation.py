@@ -34,16 +34,19 @@ def parameters(engine, *, months: int = 12, signals_per_month: int | None = None
                                   Staffing(counsellors=counsellors, hours_per_week=hours_per_week), seed))
 
 
-def simulate_draft(engine, draft_id: int, params: SimulationParams, progress=None) -> Comparison:
-    """The draft beside the running version (raises UnknownDraft; InvalidDiagram when the draft is refused)."""
+def simulate_draft(engine, draft_id: int, params: SimulationParams, progress=None,
+                   parallel: bool | None = None) -> Comparison:
+    """The draft beside the running version (raises UnknownDraft; InvalidDiagram when the draft is refused).
+    `parallel`: both at once in two processes (None: when there is a second core; see simulation/parallel.py)."""
     draft = engine.draft(draft_id)
-    return compare(engine, draft.files, f"Concept {draft.name}", params, progress=progress)
+    return compare(engine, draft.files, f"Concept {draft.name}", params, progress=progress, parallel=parallel)
 
 
-def simulate_version(engine, version_id: int, params: SimulationParams, progress=None) -> Comparison:
+def simulate_version(engine, version_id: int, params: SimulationParams, progress=None,
+                     parallel: bool | None = None) -> Comparison:
     """A deployed version beside the running one (alone when it is the running one; raises UnknownVersion)."""
     return compare(engine, version_files(engine, version_id), f"Versie-id {version_id}", params,
-                   subject_version_id=version_id, progress=progress)
+                   subject_version_id=version_id, progress=progress, parallel=parallel)
 
 
 # --- jobs for the page ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from engine.modeling.errors import UnknownVersion
 from ..intake import PROCESS_ID
 from .figures import RunFigures
 from .inputs import ReachRates, SignalProfile, reach_rates, signal_profile
+from .parallel import run_pair, second_core
 from .params import DEFAULT_SIGNALS_PER_MONTH, SimulationParams, check
 from .run import run_bundle
 
@@ -52,14 +53,21 @@ def version_files(engine, version_id: int) -> dict:
 
 
 def compare(engine, files: dict, label: str, params: SimulationParams, *, subject_version_id: int | None = None,
-            progress=None) -> Comparison:
-    """Simulate `files` and, unless it is that very version, the running version; `progress(label)` before each."""
+            progress=None, parallel: bool | None = None) -> Comparison:
+    """Simulate `files` and, unless it is that very version, the running version; `progress(label)` before each.
+    With `parallel` (default: when this process has a second core) the two runs go at once, the running version
+    in a child process (parallel.py); the figures are the same either way."""
     check(params)
     profile, reach = read_inputs(engine, params)
     running = running_version(engine)
     runs = [(label, files)]
     if running is not None and running[0] != subject_version_id:
         runs.append((f"In gebruik (versie-id {running[0]})", running[1]))
+    if len(runs) == 2 and (second_core() if parallel is None else parallel):
+        if progress is not None:
+            progress(f"{runs[0][0]} en {runs[1][0]}, tegelijk")
+        figures = run_pair(engine.settings, runs[0], runs[1], params, profile, reach)
+        return Comparison(figures[0], figures[1], profile, reach, params)
     figures = []
     for run_label, run_files in runs:
         if progress is not None:
