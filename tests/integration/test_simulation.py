@@ -178,16 +178,14 @@ def test_only_process_owners_open_the_page(vs, counsellor_web):
     assert counsellor_web.get(f"/processen/concepten/{draft_id}/simulatie").status_code == 403
 
 
-def test_with_history_the_rates_are_the_municipality_s_own(vs, vroeg):
+def test_with_history_the_rates_are_the_municipality_s_own(vs, _demo_december):
+    """On the suite's December demo state (ten weeks of signals and attempts before 2026-12-28)."""
     from collections import Counter
 
-    from tests.conftest import ROOT
     from vroegsignalering.models import Contactpoging
     from vroegsignalering.reach import THRESHOLD
     from vroegsignalering.simulation.inputs import SOURCE_OWN
 
-    real = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
-    assert vroeg("demo", "--datum", "2026-12-28", "--huishoudens", "40", **real).exit_code == 0
     with vs.uow() as uow:
         profile = signal_profile(uow.session, date(2026, 12, 29), None, 240)
         reach = reach_rates(uow.session)
