@@ -26,7 +26,7 @@ def test_process_owner_simulates_a_draft_beside_the_running_version(page, login,
     assert page.url.endswith("/simulatie")
 
     page.get_by_label("Aantal maanden").fill("2")
-    page.get_by_label("Signalen per maand").fill("40")
+    page.get_by_label("Signalen per maand").fill("20")
     page.get_by_label("Aantal hulpverleners").fill("1")
     page.get_by_role("button", name="Simulatie starten").click()
     page.wait_for_url("**/simulatie?taak=*")
