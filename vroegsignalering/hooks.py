@@ -151,7 +151,7 @@ def _completed_form(ctx, forms) -> dict | None:
 def contact_attempt_hook(ctx, zone: ZoneInfo) -> None:
     """Each completed `contactpoging` form becomes a Contactpoging row (DDAS), for vroegsignaalzaken only."""
     data = contact_attempt(ctx)
-    if data is None or ctx.session.get(Vroegsignaalzaak, ctx.case.id) is None:
+    if data is None or _zaak(ctx.session, ctx.case.id) is None:
         return
     element_id = ctx.primary.element_id
     kind, reached, daypart = data.get("kanaal"), data.get("bereikt"), data.get("dagdeel")

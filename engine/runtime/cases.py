@@ -227,7 +227,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     cycles = view.cycle_values(workflow, scan)
     with using_clock(rt.clock), rt.case_calendar(session, case):
         try:
-            inputs = timer_inputs(workflow)
+            inputs = timer_inputs(workflow, scan)
             action(workflow)
             workflow.do_engine_steps()
             retimed = _retime(workflow, inputs)
