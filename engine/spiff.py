@@ -125,10 +125,10 @@ def data_objects_in_scope(workflow) -> dict:
     return merged
 
 
-def waiting_time_date_timers(workflow) -> list:
+def waiting_time_date_timers(workflow, scan=None) -> list:
     """The WAITING timer tasks with a timeDate (a moment, as opposed to a duration or a cycle) whose due time is
-    fixed already."""
-    return [task for task in workflow.get_tasks(state=TaskState.WAITING)
+    fixed already. `scan`: a walk of the task tree already made (engine/runtime/workflow_view.TaskScan)."""
+    return [task for task in (scan or workflow).get_tasks(state=TaskState.WAITING)
             if isinstance(getattr(task.task_spec, "event_definition", None), TimeDateEventDefinition)
             and timer_value(task) is not None]
 

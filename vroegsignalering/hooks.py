@@ -49,7 +49,7 @@ def default_hooks(settings) -> tuple:
 def case_row_hook(ctx, zone: ZoneInfo) -> None:
     """Keep Vroegsignaalzaak current from the variables the step's tasks set; a case ends only with a DDAS end
     result (R25). Cases without a Vroegsignaalzaak (other processes) are left alone."""
-    zaak = ctx.session.get(Vroegsignaalzaak, ctx.case.id)
+    zaak = _zaak(ctx.session, ctx.case.id)
     if zaak is None:
         return
     for task in ctx.completed:
@@ -66,6 +66,17 @@ def case_row_hook(ctx, zone: ZoneInfo) -> None:
                                    "DDAS-eindresultaat (variabele eindresultaat)")
         zaak.open = False
         zaak.afgesloten_op = ctx.now.astimezone(zone).date()
+
+
+def _zaak(session, case_id: int) -> Vroegsignaalzaak | None:
+    """The case's Vroegsignaalzaak without an autoflush: only a zaak added in this transaction and not yet flushed
+    could be missed by the lookup, and that one is taken from the session's new objects. (An autoflush here would
+    write the step's rows early: a second flush of the step, the rest following at the commit.)"""
+    for pending in session.new:
+        if isinstance(pending, Vroegsignaalzaak) and pending.case_id == case_id:
+            return pending
+    with session.no_autoflush:
+        return session.get(Vroegsignaalzaak, case_id)
 
 
 def _variables_set(task):
@@ -140,7 +151,7 @@ def _completed_form(ctx, forms) -> dict | None:
 def contact_attempt_hook(ctx, zone: ZoneInfo) -> None:
     """Each completed `contactpoging` form becomes a Contactpoging row (DDAS), for vroegsignaalzaken only."""
     data = contact_attempt(ctx)
-    if data is None or ctx.session.get(Vroegsignaalzaak, ctx.case.id) is None:
+    if data is None or _zaak(ctx.session, ctx.case.id) is None:
         return
     element_id = ctx.primary.element_id
     kind, reached, daypart = data.get("kanaal"), data.get("bereikt"), data.get("dagdeel")

@@ -5,7 +5,7 @@ import hashlib
 import threading
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.history.audit import SYSTEM_CHAIN, append_event, canonical_json
@@ -105,8 +105,15 @@ def latest_version(session: Session, process_id: str, gemeentecode: str | None =
 
 def require_latest_version(session: Session, process_id: str, gemeentecode: str | None = None) -> ProcessVersion:
     """The version a new case starts on: the municipality's own variant if it has one, else the shared one."""
-    version = (gemeentecode is not None and latest_version(session, process_id, gemeentecode)) or \
-        latest_version(session, process_id)
+    if gemeentecode is None:
+        version = latest_version(session, process_id)
+    else:  # one query instead of two (every case start comes here): the own variant sorts before shared ones
+        version = session.scalars(
+            select(ProcessVersion)
+            .where(ProcessVersion.process_id == process_id,
+                   or_(ProcessVersion.gemeentecode == gemeentecode, ProcessVersion.gemeentecode.is_(None)))
+            .order_by(ProcessVersion.gemeentecode.is_(None), ProcessVersion.version.desc()).limit(1)
+        ).first()
     if version is None:
         raise UnknownProcess(process_id)
     return version

@@ -221,22 +221,25 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     on_created is given for a case not yet stored. Any step may fire timers: a timer reached when its time has
     already passed fires at once.
     """
-    before = view.completed_ids(workflow)
-    cycles = view.cycle_values(workflow)
+    # one walk of the task tree before the step and one after it, shared by every view of the step
+    scan = view.TaskScan(workflow, deepest=TaskState.FUTURE)
+    before = view.completed_ids(workflow, scan)
+    cycles = view.cycle_values(workflow, scan)
     with using_clock(rt.clock), rt.case_calendar(session, case):
         try:
-            inputs = timer_inputs(workflow)
+            inputs = timer_inputs(workflow, scan)
             action(workflow)
             workflow.do_engine_steps()
             retimed = _retime(workflow, inputs)
         except (SpiffWorkflowException, ExpressionError, UnsafeExpression) as exc:
             raise StepFailed(_failed_element(exc), _reason(exc)) from exc
     now = rt.clock.now()
-    timers = view.waiting_timers(workflow)
-    done = view.newly_completed(workflow, before)
-    fired = view.fired_timers(done) + view.advanced_cycles(workflow, cycles)
+    scan = view.TaskScan(workflow)  # valid until the hooks run (they may change the workflow)
+    timers = view.waiting_timers(workflow, scan)
+    done = view.newly_completed(workflow, before, scan)
+    fired = view.fired_timers(done) + view.advanced_cycles(workflow, cycles, scan)
     thrown = workflow.get_events()  # before the state is stored: a thrown event must not be kept and thrown again
-    write_state(case, workflow, timers, now)
+    write_state(case, workflow, timers, now, scan)
     case.last_error = case.last_error_element = case.last_error_since = None  # the step ran: no failure stands
     new_case = on_created is not None
     if new_case:
@@ -244,10 +247,10 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
         session.flush()  # one INSERT with everything set; the id names the history chain
         on_created(case)
     context = StepContext(session, case, workflow, primary, done, thrown, now, actor,
-                          view.snapshot(workflow, timers, rt.leading_deadline_kinds), new_case, runtime=rt)
+                          view.snapshot(workflow, timers, rt.leading_deadline_kinds, scan), new_case, runtime=rt)
     for event in _events(primary, retimed, fired, done):
         context.record(**event)
-    sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case)
+    sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case, scan)
     for hook in rt.hooks:
         hook(context)
     if workflow.is_completed():
@@ -308,7 +311,7 @@ def _reason(exc) -> str:
     return step_error_nl(exc)
 
 
-def write_state(case: Case, workflow, timers, now: datetime) -> None:
+def write_state(case: Case, workflow, timers, now: datetime, scan=None) -> None:
     """The one way a case's state is written: the workflow (without its spec) and what the case row derives from
     it. A step, a migration and a reassignment all come through here; `sync_rows` then derives the queryable rows."""
     finished = workflow.is_completed()
@@ -316,17 +319,18 @@ def write_state(case: Case, workflow, timers, now: datetime) -> None:
     case.status = "completed" if finished else "running"
     case.completed_at = now if finished else None
     case.state = dump_state(workflow)
-    case.position, case.footprint = view.position(workflow)
+    case.position, case.footprint = view.position(workflow, scan)
     case.serializer_version = SERIALIZER_VERSION
     case.updated_at = now
 
 
 def sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, completed_task=None,
-              new_case: bool = False) -> None:
+              new_case: bool = False, scan=None) -> None:
     """Rewrite the case's queryable rows from its workflow: open user tasks (kept, closed or added), waiting
-    timers, deadlines. In the transaction that wrote the state (or, for the deadline backfill, read it)."""
-    open_now = {t.task_id: t for t in view.open_user_tasks(workflow, timers)}
-    deadlines = sync_deadlines(session, case, deadline_timers(workflow), now, finished=workflow.is_completed(),
+    timers, deadlines. In the transaction that wrote the state (or, for the deadline backfill, read it). `scan`:
+    the step's walk of the task tree (workflow_view.TaskScan), when the caller has one."""
+    open_now = {t.task_id: t for t in view.open_user_tasks(workflow, timers, scan)}
+    deadlines = sync_deadlines(session, case, deadline_timers(workflow, scan), now, finished=workflow.is_completed(),
                                new_case=new_case)
     lead = leading(deadlines, rt.leading_deadline_kinds)
     if not new_case:  # a new case has no rows yet: spare the queries

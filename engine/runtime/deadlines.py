@@ -53,11 +53,11 @@ def deadline_kind(task_spec) -> str | None:
     return kind.strip()[:40] if isinstance(kind, str) and kind.strip() else None
 
 
-def deadline_timers(workflow) -> list[DeadlineTimer]:
+def deadline_timers(workflow, scan=None) -> list[DeadlineTimer]:
     """Every deadline timer the workflow has reached (waiting, fired or cancelled); timers never reached have no
-    due time yet and are left out."""
+    due time yet and are left out. `scan`: the step's walk of the task tree (workflow_view.TaskScan), if it has one."""
     found = []
-    for task in workflow.get_tasks(state=_SEEN):
+    for task in (scan or workflow).get_tasks(state=_SEEN):
         kind = deadline_kind(task.task_spec)
         if kind is None:
             continue

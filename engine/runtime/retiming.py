@@ -45,9 +45,9 @@ class Retimed:
                          "naar": self.new_due.isoformat(), "expressie": self.expression}}
 
 
-def timer_inputs(workflow) -> dict:
+def timer_inputs(workflow, scan=None) -> dict:
     """For every waiting time-date timer (by task id): the current values of the names its expression reads."""
-    return {task.id: _inputs(task) for task in waiting_time_date_timers(workflow)}
+    return {task.id: _inputs(task) for task in waiting_time_date_timers(workflow, scan)}
 
 
 def retime_timers(workflow, before: dict) -> list[Retimed]:

@@ -44,6 +44,53 @@ class TimerView:
     termijn: str | None = None  # the timer's `termijn` property: a deadline of the whole case ('wettelijk', 'streef')
 
 
+class TaskScan:
+    """One walk of a workflow's task tree (subprocesses included), shared by the views of a step instead of a walk
+    per view. `get_tasks(state=..., manual=...)` returns what `workflow.get_tasks` would, in the same order: the
+    walk keeps, per task, whether SpiffWorkflow's iterator would reach it under each of its three prunings (it does
+    not descend below tasks in a state lower than the filter's: predicted, definite or finished). Valid until the
+    workflow changes; `deepest` prunes the walk itself (FUTURE: enough for definite and finished states)."""
+
+    _BITS = ((TaskState.MAYBE, 1), (TaskState.FUTURE, 2), (TaskState.COMPLETED, 4))
+
+    def __init__(self, workflow, deepest: TaskState = TaskState.MAYBE):
+        subprocesses = workflow.top_workflow.subprocesses
+        bits = tuple((min_state, bit) for min_state, bit in self._BITS if min_state >= deepest)
+        self._walked = [b for _, b in bits]
+        found = []
+        stack = [(workflow.task_tree, sum(b for _, b in bits))]
+        while stack:
+            task, reach = stack.pop()
+            found.append((task, reach))
+            subprocess = subprocesses.get(task.id)
+            if subprocess is not None:  # SpiffWorkflow descends into a subprocess task whatever its state
+                nested = [(subprocess.task_tree, reach)] + [(child, reach) for child in task.children]
+            else:
+                inherited = sum(b for min_state, b in bits if reach & b and task.state >= min_state)
+                children = task.children if inherited else None
+                if not children:
+                    continue
+                nested = [(child, inherited) for child in children]
+            stack.extend(reversed(nested))
+        self._found = found
+
+    def get_tasks(self, state=TaskState.ANY_MASK, manual=None) -> list:
+        if state & TaskState.PREDICTED_MASK:
+            bit = 1
+        elif state & TaskState.DEFINITE_MASK:
+            bit = 2
+        else:
+            bit = 4
+        if bit not in self._walked:
+            raise ValueError("this scan was pruned above the states asked for")
+        return [task for task, reach in self._found
+                if reach & bit and task.state & state and (manual is None or task.task_spec.manual == manual)]
+
+
+def _tasks(workflow, scan: TaskScan | None, **criteria) -> list:
+    return (scan or workflow).get_tasks(**criteria)
+
+
 def element_id(task_spec) -> str | None:
     """The BPMN element id of a task spec; None for SpiffWorkflow's own helper specs (Start, joins, splits)."""
     return getattr(task_spec, "bpmn_id", None) or None
@@ -53,10 +100,10 @@ def properties(task_spec) -> dict:
     return getattr(task_spec, "extensions", {}).get("properties", {}) or {}
 
 
-def waiting_timers(workflow) -> list[TimerView]:
+def waiting_timers(workflow, scan: TaskScan | None = None) -> list[TimerView]:
     """Every timer the workflow waits on, with the due time fixed when it was reached."""
     timers = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in _tasks(workflow, scan, state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         if not isinstance(definition, TimerEventDefinition):
             continue
@@ -80,17 +127,17 @@ def fired_timers(completed) -> list[TimerView]:
     return fired
 
 
-def cycle_values(workflow) -> dict:
+def cycle_values(workflow, scan: TaskScan | None = None) -> dict:
     """The next due value of each waiting cycle timer (they fire without completing)."""
     return {task.id: copy.deepcopy(timer_value(task))
-            for task in workflow.get_tasks(state=TaskState.WAITING)
+            for task in _tasks(workflow, scan, state=TaskState.WAITING)
             if isinstance(getattr(task.task_spec, "event_definition", None), CycleTimerEventDefinition)}
 
 
-def advanced_cycles(workflow, before: dict) -> list[TimerView]:
+def advanced_cycles(workflow, before: dict, scan: TaskScan | None = None) -> list[TimerView]:
     """Cycle timers that fired in this step: still waiting, but their next due time moved on."""
     fired = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in _tasks(workflow, scan, state=TaskState.WAITING):
         if task.id in before and timer_value(task) != before[task.id]:
             definition = task.task_spec.event_definition
             fired.append(TimerView(str(task.id), element_id(task.task_spec) or task.task_spec.name,
@@ -116,13 +163,13 @@ def _timer_kind(task_spec) -> str:
     return "intermediate"
 
 
-def open_user_tasks(workflow, timers: list[TimerView]) -> list[UserTaskView]:
+def open_user_tasks(workflow, timers: list[TimerView], scan: TaskScan | None = None) -> list[UserTaskView]:
     """READY user tasks with form, role and due date: the earliest timer on the boundary of the task or of a
     subprocess around it. (The case's deadlines, timers with the `termijn` property, reach each open task as its
     `deadline_at` through engine/runtime/deadlines.py.)"""
     due_by_task = {t.task_id: t.due_at for t in timers}
     views = []
-    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+    for task in _tasks(workflow, scan, state=TaskState.READY, manual=True):
         spec = task.task_spec
         props = properties(spec)
         views.append(UserTaskView(
@@ -177,12 +224,12 @@ def _event_subprocess_starts_on(workflow, name: str) -> bool:
     return False
 
 
-def completed_ids(workflow) -> set:
-    return {task.id for task in workflow.get_tasks(state=TaskState.COMPLETED)}
+def completed_ids(workflow, scan: TaskScan | None = None) -> set:
+    return {task.id for task in _tasks(workflow, scan, state=TaskState.COMPLETED)}
 
 
-def newly_completed(workflow, before: set) -> list:
-    tasks = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.id not in before]
+def newly_completed(workflow, before: set, scan: TaskScan | None = None) -> list:
+    tasks = [t for t in _tasks(workflow, scan, state=TaskState.COMPLETED) if t.id not in before]
     return sorted(tasks, key=lambda t: t.last_state_change)
 
 
@@ -231,24 +278,24 @@ def case_data(workflow) -> dict:
     return data
 
 
-def _task_deadlines(workflow, timers: list[TimerView], leading_kinds: tuple[str, ...]) -> dict:
+def _task_deadlines(workflow, timers: list[TimerView], leading_kinds: tuple[str, ...], scan=None) -> dict:
     leading = [t.due_at for t in timers if t.termijn and (not leading_kinds or t.termijn in leading_kinds)]
     case_deadline = min(leading) if leading else None
     dues = {}
-    for task in sorted(open_user_tasks(workflow, timers), key=lambda t: t.due_at or _LATEST, reverse=True):
+    for task in sorted(open_user_tasks(workflow, timers, scan), key=lambda t: t.due_at or _LATEST, reverse=True):
         due = case_deadline or task.due_at
         if due is not None:
             dues[task.element_id] = due.isoformat()
     return dues
 
 
-def position(workflow) -> tuple[int, dict]:
+def position(workflow, scan: TaskScan | None = None) -> tuple[int, dict]:
     """Where the case stands: (key, footprint). The key is a digest of every task's spec and state in the workflow
     and its subprocesses (not how often a loop ran, not the data); the footprint lists the elements completed and
     the ones active now, as the snapshot has them. Cases with the same key have the same footprint and the same
     verdict in a migration check, so the heat map and the dry run read one case per key."""
     seen, completed, active = set(), set(), set()
-    for task in workflow.get_tasks():
+    for task in _tasks(workflow, scan):
         seen.add(f"{task.workflow.spec.name}\x1f{task.task_spec.name}\x1f{int(task.state)}")
         bpmn_id = element_id(task.task_spec)
         if bpmn_id is None:
@@ -262,11 +309,12 @@ def position(workflow) -> tuple[int, dict]:
     return key, {"completed": sorted(completed), "active": sorted(active)}
 
 
-def snapshot(workflow, timers: list[TimerView], leading_kinds: tuple[str, ...] = ()) -> dict:
+def snapshot(workflow, timers: list[TimerView], leading_kinds: tuple[str, ...] = (),
+             scan: TaskScan | None = None) -> dict:
     """The state a replay shows: elements completed (with counts), active elements, data and deadlines."""
     completed = Counter()
     active = set()
-    for task in workflow.get_tasks():
+    for task in _tasks(workflow, scan):
         bpmn_id = element_id(task.task_spec)
         if bpmn_id is None:
             continue
@@ -282,6 +330,6 @@ def snapshot(workflow, timers: list[TimerView], leading_kinds: tuple[str, ...] =
         # each open user task's deadline as the worklist has it (engine/runtime/deadlines.py): the case's running
         # leading
         # deadline, else the task's own due date (a replay need not redo it)
-        "due": _task_deadlines(workflow, timers, leading_kinds),
+        "due": _task_deadlines(workflow, timers, leading_kinds, scan),
         "finished": workflow.is_completed(),
     }
