@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -163,13 +163,20 @@ def test_user_add_twice_is_bad_usage(vroeg):
     assert again.exit_code == 2 and "already exists" in again.stderr
 
 
-def test_user_token_last_line_authenticates(vroeg, engine):
+def test_user_token_last_line_authenticates(vroeg, engine, cli_env, clock):
+    from click.testing import CliRunner
+
+    from webapp.cli.main import main
+    from webapp.cli.support import CliState
+
     vroeg("user", "add", "anna", "--rol", "coordinator")
-    result = vroeg("user", "token", "anna")
+    result = CliRunner().invoke(main, ["user", "token", "anna"], env=cli_env, catch_exceptions=False,
+                                obj=CliState(password_hasher=FAST_HASHER, clock=clock))  # issued at the test's time
     assert result.exit_code == 0, result.output
     token = result.stdout.strip().splitlines()[-1]
-    with engine.uow() as uow:  # the command ran on the system clock
-        assert user_for_token(uow.session, token, datetime.now(timezone.utc)).username == "anna"
+    with engine.uow() as uow:
+        assert user_for_token(uow.session, token, clock.now()).username == "anna"
+        assert user_for_token(uow.session, token, clock.now() + timedelta(days=366 * 101)) is None  # it expires
 
 
 def test_token_for_unknown_user_is_bad_usage(vroeg):
