@@ -19,10 +19,13 @@ from vroegsignalering.settings import load_settings
 from engine.db import make_engine
 from vroegsignalering.schema import upgrade
 from vroegsignalering.bootstrap import build_engine
+from tests.support.compiled import share_compiled_sql, share_compiled_templates
 from tests.support.routing import share_url_builders
 from tests.support.snapshots import load_rows, read_rows, restore_rows, save_rows, shared_state
 
 share_url_builders()  # an app per test: its routes' URL builders compiled once (tests/support/routing.py)
+share_compiled_sql()  # an engine per test: each statement compiled once per process (tests/support/compiled.py)
+share_compiled_templates()  # and each template
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
