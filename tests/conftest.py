@@ -141,9 +141,9 @@ def _demo(anchor: str, households: int):
 # Database states a test may start from (tests/support/snapshots.py): the fixture that asks for one, and how it is made.
 # The demo states replace a demo load per test (seconds each) for the dashboard, retention and reach tests.
 STATES = {"_shipped": _deploy_shipped, "_basis": _deploy_basis,
-          "_demo_december": _demo("2026-12-28", 80), "_demo_march": _demo("2026-03-02", 80)}
+          "_demo_december": _demo("2026-12-28", 80)}
 # A demo state includes the shipped process: a test asking for both starts from the demo.
-INCLUDES = {"_demo_december": {"_shipped"}, "_demo_march": {"_shipped"}}
+INCLUDES = {"_demo_december": {"_shipped"}}
 
 
 @pytest.fixture(scope="session")
@@ -210,13 +210,8 @@ def _demo_december():
 
 
 @pytest.fixture
-def _demo_march():
-    """The test's database starts with the shipped process and a demo anchored on 2026-03-02 (80 households)."""
-
-
-@pytest.fixture
 def demo_printed(request, database_url):
-    """What `vroeg demo` printed when the test's demo state (`_demo_december` or `_demo_march`) was made."""
+    """What `vroeg demo` printed when the test's demo state (`_demo_december`) was made."""
     names = [name for name in _DEMO_PRINTED if name in request.fixturenames]
     assert len(names) == 1, "demo_printed goes with one demo state"
     return _DEMO_PRINTED[names[0]]

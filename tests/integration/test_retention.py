@@ -21,7 +21,7 @@ from tests.conftest import ROOT
 from tests.support.web import PASSWORD, log_in
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
-ANCHOR = "2026-03-02"  # the demo's cases close from late December 2025 to the start of March 2026
+ANCHOR = "2026-12-28"  # the suite's December demo: its cases close from late October to late December 2026
 # the README's schedule, written out here independently of the code
 NOT_PICKED_UP = {"Niet opgepakt: herhaalde melding", "Niet opgepakt: onterecht signaal", "Inwoner is overleden",
                  "Persoon is geen inwoner (meer) in de gemeente", "Niet opgepakt: andere reden",
@@ -36,7 +36,7 @@ def months_for(result: str) -> int:
 
 
 @pytest.fixture
-def demo(_demo_march):
+def demo(_demo_december):
     """The demo anchored on ANCHOR, restored from its database state (tests/conftest.py STATES)."""
 
 
@@ -64,7 +64,7 @@ def identities(engine) -> dict[int, set[str]]:
 
 def delivery_without_clients(vroeg, tmp_path, name: str) -> dict:
     out = tmp_path / f"{name}.json"
-    result = vroeg("export", "ddas", "--van", "2025-12-01", "--tot", ANCHOR, "--out", str(out), **REAL)
+    result = vroeg("export", "ddas", "--van", "2026-09-01", "--tot", ANCHOR, "--out", str(out), **REAL)
     assert result.exit_code == 0, result.stderr
     delivery = json.loads(out.read_text(encoding="utf-8"))
     delivery.pop("aanleverdatumEnTijd")
@@ -89,15 +89,15 @@ def test_a_year_and_a_half_of_retention_removes_exactly_what_the_schedule_says(v
         open_ids = set(uow.session.scalars(select(Vroegsignaalzaak.case_id).where(Vroegsignaalzaak.open.is_(True))))
     first_month = min(add_months(day, 6) for _, day in closed.values())
 
-    for step in range(19):  # the first of each month, April 2026 to October 2027
-        today = add_months(date(2026, 4, 1), step)
+    for step in range(19):  # the first of each month, January 2027 to July 2028
+        today = add_months(date(2027, 1, 1), step)
         out = run(vroeg, today.isoformat())
         expected = {cid for cid, (result, day) in closed.items() if add_months(day, months_for(result)) <= today}
         assert removed(vs) == expected, today
         assert out.strip().endswith(f"on {today.isoformat()}")
         if today < first_month:
             assert expected == set()
-    assert removed(vs) == set(closed)  # by October 2027 every closed case is past its term
+    assert removed(vs) == set(closed)  # by July 2028 every closed case is past its term
     assert removed(vs).isdisjoint(open_ids)
 
     with vs.uow() as uow:
@@ -132,12 +132,12 @@ def test_a_year_and_a_half_of_retention_removes_exactly_what_the_schedule_says(v
     verified = vroeg("audit", "verify", **REAL)
     assert verified.exit_code == 0, verified.stderr
     assert delivery_without_clients(vroeg, tmp_path, "after") == before  # every count, status and date the same
-    assert "0 cases removed" in run(vroeg, "2027-11-01")  # nothing is removed twice
+    assert "0 cases removed" in run(vroeg, "2028-08-01")  # nothing is removed twice
 
 
 def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, web, demo, vroeg):
     closed = closed_cases(vs)
-    day = "2026-10-01"
+    day = "2027-07-01"
     due = {cid for cid, (result, closed_on) in closed.items()
            if add_months(closed_on, months_for(result)) <= date.fromisoformat(day)}
     assert len(due) >= 2
@@ -163,7 +163,7 @@ def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, web, demo, vroeg):
         {"reden": "Bezwaarprocedure loopt"}]
 
     assert vroeg("retention", "release", str(held), **REAL).exit_code == 0
-    run(vroeg, "2026-10-02")
+    run(vroeg, "2027-07-02")
     assert held in removed(vs)
     kinds = [e.kind for e in vs.history(held)]
     assert kinds[-3:] == ["bewaarblokkade_geplaatst", "bewaarblokkade_opgeheven", "gegevens_verwijderd"]
@@ -187,7 +187,7 @@ def test_dry_run_legal_hold_and_a_checkpoint_made_before(vs, web, demo, vroeg):
 
 
 def test_a_change_to_an_emptied_event_or_an_unrecorded_removal_breaks_the_chain(vs, demo, vroeg):
-    run(vroeg, "2026-10-01")
+    run(vroeg, "2027-07-01")
     victim = min(removed(vs))
     with vs.uow() as uow:
         event = uow.session.scalar(select(Event).where(Event.chain == case_chain(victim), Event.seq == 2))
@@ -199,7 +199,7 @@ def test_a_change_to_an_emptied_event_or_an_unrecorded_removal_breaks_the_chain(
     with vs.uow() as uow:  # quietly emptying an event of a case that was not removed
         intact = uow.session.scalar(select(Vroegsignaalzaak.case_id).where(Vroegsignaalzaak.open.is_(True)).limit(1))
         event = uow.session.scalar(select(Event).where(Event.chain == case_chain(intact), Event.seq == 1))
-        event.data, event.content_removed_at = {}, datetime(2026, 10, 1, tzinfo=timezone.utc)
+        event.data, event.content_removed_at = {}, datetime(2027, 7, 1, tzinfo=timezone.utc)
         uow.commit()
     broken = vroeg("audit", "verify", "--zaak", str(intact), **REAL)
     assert broken.exit_code == 1 and "without a gegevens_verwijderd event" in broken.stderr
