@@ -178,12 +178,16 @@ def login(live_app):
 
 @pytest.fixture
 def shot(request):
-    """shot(page, name): a full-page screenshot to test-artefacts/screenshots/<name>.png; returns the path."""
+    """shot(page, name, full_page=True): a screenshot to test-artefacts/screenshots/<name>.png (the whole page, or
+    what is in view), for a person to look at; returns the path. VROEG_SCREENSHOTS=0 skips them (CI, where nobody
+    looks: encoding the pictures is a tenth of a browser test's time). The README's pictures (`readme_shot`) are
+    taken either way."""
 
-    def take(page, name: str) -> Path:
-        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    def take(page, name: str, full_page: bool = True) -> Path:
         path = ARTEFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if os.environ.get("VROEG_SCREENSHOTS") != "0":
+            ARTEFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

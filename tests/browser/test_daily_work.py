@@ -58,7 +58,7 @@ def test_the_auditors_timeline_speaks_dutch(page, live_app, login, shot, assert_
         assert engine_word not in text, engine_word
     page.set_viewport_size({"width": 1280, "height": 1400})
     page.locator("#gebeurtenis-3").scroll_into_view_if_needed()
-    page.screenshot(path=str(shot(page, "audit-tijdlijn-nl")))
+    shot(page, "audit-tijdlijn-nl", full_page=False)
     assert_accessible(page, "audit-tijdlijn-nl")
 
 
@@ -96,7 +96,7 @@ def test_a_coordinator_reassigns_from_all_tasks_and_sees_the_result(page, live_a
     assert message.is_visible() and _in_viewport(page, message)  # kept in view after submitting
     with live_app.engine.uow() as uow:
         assert {uow.session.get(UserTask, t).assignee for t in tasks} == {counsellor}
-    page.screenshot(path=str(shot(page, "werklijst-toegewezen")))
+    shot(page, "werklijst-toegewezen", full_page=False)
     assert_accessible(page, "werklijst-toegewezen")
 
 
@@ -117,7 +117,7 @@ def test_the_coordinators_view_keeps_its_message_in_view(page, live_app, login, 
     page.wait_for_load_state()
     message = page.get_by_role("status").filter(has_text="1 zaak toegewezen aan")
     assert message.is_visible() and _in_viewport(page, message)
-    page.screenshot(path=str(shot(page, "coordinatie-melding-in-beeld")))
+    shot(page, "coordinatie-melding-in-beeld", full_page=False)
 
 
 def test_a_conditional_hint_goes_when_its_answer_goes(page, live_app, login, shot, assert_accessible):
@@ -157,7 +157,7 @@ def test_the_case_heading_fits_a_phone(page, live_app, login, shot):
     heading = page.get_by_role("heading", level=1)
     assert heading.bounding_box()["x"] + heading.bounding_box()["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 391  # no sideways scrolling
-    page.screenshot(path=str(shot(page, "zaak-390px")))
+    shot(page, "zaak-390px", full_page=False)
 
 
 def test_the_replays_last_step_opens_on_the_end_reached_not_the_whole_process(page, live_app, login, shot):
@@ -173,7 +173,7 @@ def test_the_replays_last_step_opens_on_the_end_reached_not_the_whole_process(pa
     assert box is not None and box["width"] >= 28, box  # a 36-unit end event at a readable scale (>= 0.8)
     view = page.locator("#diagram").bounding_box()
     assert view["x"] <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"]  # and in view
-    page.screenshot(path=str(shot(page, "replay-laatste-stap")))
+    shot(page, "replay-laatste-stap", full_page=False)
 
 
 def test_the_modeler_uses_the_width_and_remembers_the_view(page, live_app, login, shot, assert_accessible):
