@@ -9,9 +9,9 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 	&& { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
-# --no-compile: Python compiles what it imports when it first imports it; compiling every installed package up
-# front took a quarter of the install.
-PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet --no-compile
+# install --no-compile: Python compiles what it imports when it first imports it; compiling every installed package
+# up front took a quarter of the install.
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -32,11 +32,11 @@ $(BIN)/python:
 
 # Stamp files: reinstall only when pyproject.toml changed (or the virtualenv is new).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install --no-compile -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[test]'
+	$(PIP) install --no-compile -e '.[test]'
 	@touch $@
 
 # The demo's contact settings, so the resident's letters name a way to reach the municipality (demo values;
