@@ -16,12 +16,13 @@ REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str
 END_RESULTS = set(DDAS_END_RESULTS)  # all 16 of DDAS v1.2 EnumEindresultaat
 
 # Anchors (the last simulated day) spread over a year, so that the ten weeks before each hold other weekends and
-# holidays: New Year's Day (a Friday), Easter Monday, Koningsdag and a Saturday in summer. Each loads 20 households at
+# holidays: New Year's Day (a Friday), Easter Monday, Koningsdag and a Saturday in summer. Each loads 10 households at
 # random beside the fixed examples, which bring every state by themselves: what varies with the date is the calendar,
-# not the volume. The Monday after Christmas is the suite's December demo state (80 households, made once per worker
-# by the same command for the dashboard and retention tests): its test below checks what that run printed and stored.
+# not the volume. The Monday after Christmas is the suite's December demo state (80 households, made once per run by
+# the same command for the dashboard, reach, retention and simulation tests): its test below checks what that run
+# printed and stored.
 ANCHORS = ["2027-01-01", "2027-03-29", "2027-04-27", "2027-08-14"]
-FEW = "20"
+FEW = "10"
 
 
 @pytest.mark.parametrize("anchor", ANCHORS)
