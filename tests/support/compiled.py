@@ -6,6 +6,7 @@ process. Two things every one of them compiles again from nothing, which a proce
   database gets the first such engine's dialect object and its statement cache (a larger one: the whole suite's
   statements). Engines of one kind differ in their pool, listeners and URL, none of which the dialect or a compiled
   statement holds.
+- Connections (PostgreSQL): one engine per database, kept open across tests (`_postgres_engine`).
 - Templates. Each app's Jinja environment compiled each template it rendered. Jinja's own bytecode cache
   (`bytecode_cache`, keyed by template name and checked against the source) is shared by every app.
 
@@ -27,8 +28,11 @@ def share_compiled_sql() -> None:
     if getattr(original, "shared", False):
         return
     kinds: dict = {}
+    postgres: dict = {}
 
     def create_engine(url, **options):
+        if str(url).startswith("postgresql") and set(options) <= _PLAIN_POSTGRES:
+            return _postgres_engine(postgres, original, str(url), options)
         made = original(url, **options)
         if not hasattr(made, "_compiled_cache") or made._compiled_cache is None:
             return made
@@ -40,6 +44,23 @@ def share_compiled_sql() -> None:
 
     create_engine.shared = True
     engine.db.create_engine = create_engine
+
+
+# What make_engine passes for PostgreSQL by itself; an engine made with more (a pool size) is the test's own.
+_PLAIN_POSTGRES = {"pool_pre_ping", "future", "hide_parameters"}
+
+
+def _postgres_engine(engines: dict, original, url: str, options: dict):
+    """One engine per PostgreSQL database and process, kept open across tests: each test's engine would open new
+    connections, and a new PostgreSQL connection costs a server process and its catalogue lookups (~7 ms here, a few
+    per test). A test's `dispose()` leaves the shared pool open; a database dropped in between (the suite's side
+    databases) costs only a reconnect, which pool_pre_ping makes. Server-side prepared statements are off, since
+    a migration test changes tables under connections that outlive it."""
+    if url not in engines:
+        made = original(url, **options, connect_args={"prepare_threshold": None})
+        made.dispose = lambda *args, **kwargs: None
+        engines[url] = made
+    return engines[url]
 
 
 class _MemoryBytecodeCache(BytecodeCache):
