@@ -51,7 +51,8 @@ def signals(engine) -> list[str]:
 
 def import_events(engine) -> list[dict]:
     with engine.uow() as uow:
-        return [e.data for e in uow.session.scalars(select(Event).where(Event.kind == "signalen_geimporteerd"))]
+        return [e.data for e in uow.session.scalars(select(Event).where(Event.kind == "signalen_geimporteerd")
+                                                    .order_by(Event.id))]
 
 
 def test_nasty_rows_are_refused_one_by_one_and_the_rest_is_imported(cli, engine, tmp_path):

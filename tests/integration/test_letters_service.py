@@ -141,7 +141,8 @@ def test_a_process_owner_saves_a_new_version_used_by_the_next_letter(vs, cases, 
     assert [v.versie for v in template_versions(vs, "0363", "eerste_brief")] == [2, 1, 0]
     with vs.uow() as uow:
         events = uow.session.scalars(select(Event).where(Event.chain == SYSTEM_CHAIN,
-                                                         Event.kind == "briefsjabloon_gewijzigd")).all()
+                                                         Event.kind == "briefsjabloon_gewijzigd")
+                                     .order_by(Event.seq)).all()
     assert [(e.actor, e.data["versie"], e.data["gemeentecode"]) for e in events] == [("olga", 1, "0363"),
                                                                                      ("olga", 2, "0363")]
     assert [e.data["versie"] for e in vs.history(cases[0]) if e.kind == "brief_afgedrukt"] == [2]
