@@ -300,11 +300,12 @@ def client(vs):
 # The slowest modules, heaviest first (measured with --durations; keep roughly up to date). xdist (--dist loadfile)
 # hands modules to the workers in collection order; starting with these keeps one worker from running a long module
 # alone at the end while the other is idle. The order inside a module is unchanged.
-SLOW_MODULES = ("integration/test_gemeente_isolation.py", "browser/test_simulation.py", "integration/test_simulation.py",
-                "integration/test_retention.py", "integration/test_dashboard.py", "browser/test_auditor.py",
-                "scenarios/test_feedback_per_signal.py", "integration/test_demo.py", "integration/test_reach.py",
-                "browser/test_daily_work.py", "browser/test_process_owner.py", "integration/test_api_fuzz.py",
-                "integration/test_webhook_worker.py")
+SLOW_MODULES = ("integration/test_simulation.py", "scenarios/test_feedback_per_signal.py",
+                "browser/test_process_owner.py", "browser/test_look.py", "integration/test_gemeente_isolation.py",
+                "browser/test_daily_work.py", "integration/test_demo.py", "browser/test_simulation.py",
+                "browser/test_beheer.py", "integration/test_api_fuzz.py", "integration/test_webhook_worker.py",
+                "browser/test_auditor.py", "integration/test_worker.py", "browser/test_letters.py",
+                "browser/test_coordinator.py")
 
 
 def pytest_collection_modifyitems(items):
