@@ -1,5 +1,5 @@
 """The suite makes a database engine and a Flask app per test (~2,000 of each per run); production makes one per
-process. Two things every one of them compiles again from nothing, which a process can compile once:
+process. What each of them compiles (or, for PostgreSQL, opens) again from nothing, a process can do once:
 
 - SQL. SQLAlchemy keeps compiled statements in a cache per engine, keyed by the engine's dialect object, so each
   test's new engine compiled every statement it ran (~10% of the suite's time). Here every engine of one kind of
