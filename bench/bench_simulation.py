@@ -20,6 +20,7 @@ from pathlib import Path
 from _benchlib import ROOT, BenchFailure, fresh_database, local
 
 from engine.clock import FixedClock
+from engine.gc_tuning import collect_less_often
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.services import simulation
 from vroegsignalering.settings import load_settings
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--een-proces", action="store_true", help="with --naast: one run after the other, in this "
                         "process (to compare with the two at once)")
     args = parser.parse_args()
+    collect_less_often()  # as `vroeg serve` does for the web process that runs the page's simulation
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         url = fresh_database(None, workdir)

@@ -68,7 +68,7 @@ class Engine:
         if now is None:
             return self.runtime
         return Runtime(FixedClock(now), self.specs, self.runtime.script_engine, self.settings.gemeentecode,
-                       self.hooks, self.runtime.leading_deadline_kinds, self.calendar_for)
+                       self.hooks, self.runtime.leading_deadline_kinds, self.calendar_for, self.runtime.workflows)
 
     def calendar_for(self, session, gemeentecode: str | None) -> WorkingDayCalendar:
         """The working-day calendar of a municipality, read in the caller's session: the installation's (national

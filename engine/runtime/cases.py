@@ -32,6 +32,7 @@ from engine.runtime.retiming import MAX_ROUNDS, retime_timers, timer_inputs
 from engine.spiff import SERIALIZER_VERSION, dump_state, load_state, new_workflow
 from engine.definitions.versions import SpecCache, require_latest_version
 from engine.runtime import workflow_view as view
+from engine.runtime.workflow_cache import WorkflowCache
 
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "systeem"
@@ -48,6 +49,7 @@ class Runtime:
     hooks: tuple = ()  # callables taking a StepContext, run inside the step's transaction
     leading_deadline_kinds: tuple = ()  # deadline kinds that set an open task's deadline (empty: every kind)
     calendar_for: object = None  # (session, gemeentecode) -> WorkingDayCalendar of the case; None: the default
+    workflows: WorkflowCache = field(default_factory=WorkflowCache)  # of recently stepped cases (shared by copies)
 
     def case_calendar(self, session: Session, case: Case):
         """For `using_calendar`: the case's municipality's calendar, looked up only when a working day is counted."""
@@ -130,7 +132,7 @@ def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, 
     if row.status != "open":
         raise TaskNotOpen(task_id, row.status)
     process = rt.specs.get(session, case.process_version_id)
-    workflow = load_state(case.state, process, rt.script_engine)
+    workflow = _workflow(rt, case, process)
     task = _task(workflow, row.task_id)
     if task is None or task.state != TaskState.READY:
         raise TaskNotOpen(task_id, TaskState.get_name(task.state) if task else "gone")
@@ -169,8 +171,9 @@ def deliver_message(rt: Runtime, session: Session, correlation_key: str, message
     delivered = []
     for case in cases:
         process = rt.specs.get(session, case.process_version_id)
-        workflow = load_state(case.state, process, rt.script_engine)
+        workflow = _workflow(rt, case, process)
         if not view.waits_for_message(workflow, message):
+            rt.workflows.keep_after_commit(session, case, workflow, case.state)  # unchanged: the stored state
             continue
 
         def action(wf):
@@ -187,8 +190,15 @@ def deliver_message(rt: Runtime, session: Session, correlation_key: str, message
 def fire_case_timers(rt: Runtime, session: Session, case: Case, actor: str = SYSTEM_ACTOR) -> int:
     """Fire every timer of this (locked) case that is due at the runtime clock; return how many fired."""
     process = rt.specs.get(session, case.process_version_id)
-    workflow = load_state(case.state, process, rt.script_engine)
+    workflow = _workflow(rt, case, process)
     return len(_step(rt, session, case, workflow, process, lambda wf: wf.refresh_timers(), None, actor))
+
+
+def _workflow(rt: Runtime, case: Case, process):
+    """The (locked) case's workflow for a step: the one its last step in this process left, when the stored state
+    is still what that step wrote (engine/runtime/workflow_cache.py), else rebuilt from the state."""
+    workflow = rt.workflows.take(case)
+    return workflow if workflow is not None else load_state(case.state, process, rt.script_engine)
 
 
 def _task(workflow, task_id: str):
@@ -240,6 +250,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     fired = view.fired_timers(done) + view.advanced_cycles(workflow, cycles, scan)
     thrown = workflow.get_events()  # before the state is stored: a thrown event must not be kept and thrown again
     write_state(case, workflow, timers, now, scan)
+    written = case.state  # what this workflow is stored as; a hook may write another state (a reassignment)
     case.last_error = case.last_error_element = case.last_error_since = None  # the step ran: no failure stands
     new_case = on_created is not None
     if new_case:
@@ -256,6 +267,8 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     if workflow.is_completed():
         context.record("zaak_afgerond", None, {"end_events": view.ended_at(done)})
     context.write_events()
+    if not workflow.is_completed():
+        rt.workflows.keep_after_commit(session, case, workflow, written)
     return fired
 
 

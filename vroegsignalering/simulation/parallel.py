@@ -11,6 +11,8 @@ import multiprocessing
 import os
 import pickle
 
+from engine.gc_tuning import collect_less_often
+
 from .run import run_bundle
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -57,6 +59,7 @@ def _result(receiver):
 
 
 def _child(sender, settings, run: tuple, params, profile, reach) -> None:
+    collect_less_often()  # as the `vroeg` command does for its process
     label, files = run
     try:
         sender.send(("ok", run_bundle(settings, files, params, profile, reach, label)))

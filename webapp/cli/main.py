@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from engine import log_privacy
+from engine.gc_tuning import collect_less_often
 from engine.identity.accounts import AccountError
 from engine.config import is_loopback
 from engine.errors import EngineError, InvalidDiagram, UnknownCase, UnknownProcess
@@ -72,6 +73,7 @@ def main(ctx: click.Context) -> None:
     VROEG_INSTANCE_PATH, VROEG_PROCESSES_PATH, VROEG_FORMS_PATH). Exit codes: 0 ok, 1 problems found, 2 bad usage.
     """
     log_privacy.install()  # no BSN in any log record of a command or the worker
+    collect_less_often()  # engine/gc_tuning.py: a step's short-lived objects, collected less often
     state = ctx.ensure_object(CliState)
     ctx.call_on_close(state.close)
 
