@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from engine.models import ChainHead, Event
@@ -15,6 +15,8 @@ from engine.models import ChainHead, Event
 SYSTEM_CHAIN = "systeem"
 REDACTION_KIND = "gegevens_verwijderd"  # records the events whose content was removed (engine/history/redaction.py)
 _CONTENT = ("data", "snapshot")  # what removal takes away
+_EVENT_COLUMNS = ("chain", "seq", "case_id", "kind", "actor", "occurred_at", "element_id", "data", "snapshot",
+                  "prev_hash", "hash")
 
 
 def case_chain(case_id: int) -> str:
@@ -73,7 +75,8 @@ def append_event(session: Session, *, chain: str, kind: str, actor: str, at: dat
 
 def append_events(session: Session, *, chain: str, case_id: int | None, actor: str, at: datetime,
                   events: list[dict], snapshot: dict | None = None, new_chain: bool = False) -> list[Event]:
-    """Append the events of one step to a chain; the step's snapshot goes with its last event.
+    """Append the events of one step to a chain; the step's snapshot goes with its last event. They are inserted at
+    once (not at the session's next flush) and returned as plain, transient Event objects without ids.
 
     The chain head is locked once per step (FOR NO KEY UPDATE; engine/locks.py), or created without a lookup for a new
     chain."""
@@ -95,7 +98,10 @@ def append_events(session: Session, *, chain: str, case_id: int | None, actor: s
         event.hash = event_hash(event)
         head.seq, head.hash = event.seq, event.hash
         written.append(event)
-    session.add_all(written)
+    # One INSERT for the step's events (the ORM would send one per event to fetch each id, which nobody reads):
+    # the returned events are not in the session.
+    session.execute(insert(Event.__table__), [{column: getattr(event, column) for column in _EVENT_COLUMNS}
+                                              for event in written])
     return written
 
 

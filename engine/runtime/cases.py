@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.history.audit import append_events, case_chain, json_safe
@@ -356,11 +356,12 @@ def sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, co
                  deadline_at=task_deadline_at(lead, task.due_at))
         for task in open_now.values()
     ])
-    session.add_all([
-        CaseTimer(case_id=case.id, task_id=timer.task_id, element_id=timer.element_id, name=timer.name,
-                  kind=timer.kind, due_at=timer.due_at)
-        for timer in timers
-    ])
+    if timers:  # one INSERT for all of them (ORM objects would be one each, to fetch ids nobody reads)
+        session.execute(insert(CaseTimer.__table__), [
+            {"case_id": case.id, "task_id": timer.task_id, "element_id": timer.element_id, "name": timer.name,
+             "kind": timer.kind, "due_at": timer.due_at}
+            for timer in timers
+        ])
 
 
 def set_case_queue(session, case: Case, queue: str | None, *, new_case: bool = False) -> None:
