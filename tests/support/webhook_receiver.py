@@ -98,10 +98,10 @@ def _handler(receiver: Receiver):
             behaviour = receiver.next_behaviour()
             receiver.arrived.set()
             status = {"500": 500, "302": 302}.get(behaviour, 200)
+            with receiver.lock:  # in arrival order: a slow answer must not let a later request pass it
+                receiver.requests.append(Request(dict(self.headers), body, status, arrived, wall))
             if behaviour.startswith(("slow:", "hang:")):
                 time.sleep(float(behaviour.split(":", 1)[1]))
-            with receiver.lock:
-                receiver.requests.append(Request(dict(self.headers), body, status, arrived, wall))
             try:
                 self.send_response(status)
                 if status == 302:
