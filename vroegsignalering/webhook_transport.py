@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import os
 import socket
 import ssl
+import threading
 from urllib.parse import urlsplit
 
 MAX_URL_LENGTH = 2000
@@ -118,11 +120,37 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 def tls_context(ca_file: str = "") -> ssl.SSLContext:
-    """The system's trusted certificates, plus those in `ca_file` (VROEG_WEBHOOK_CA_FILE) when given."""
+    """The system's trusted certificates, plus those in `ca_file` (VROEG_WEBHOOK_CA_FILE) when given.
+
+    Made once per process and version of the CA file (its modification time and size), and shared: loading the
+    system's store takes 10-50 ms, and the worker's three delivery jobs each ask for it every 10 seconds, with or
+    without anything to deliver. A context is safe to share between threads. A CA file that cannot be read raises
+    here every time, as before; the system's store is read again only by a restart."""
+    key = (ca_file, _file_version(ca_file) if ca_file else None)
+    with _CONTEXTS_LOCK:
+        context = _CONTEXTS.get(key)
+    if context is not None:
+        return context
     context = ssl.create_default_context()
     if ca_file:
         context.load_verify_locations(cafile=ca_file)
-    return context
+    with _CONTEXTS_LOCK:
+        if len(_CONTEXTS) >= _MAX_CONTEXTS:  # old versions of a CA file, or many test receivers: start afresh
+            _CONTEXTS.clear()
+        return _CONTEXTS.setdefault(key, context)
+
+
+_CONTEXTS: dict[tuple, ssl.SSLContext] = {}
+_CONTEXTS_LOCK = threading.Lock()
+_MAX_CONTEXTS = 8
+
+
+def _file_version(path: str) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None  # load_verify_locations says what is wrong with it
+    return stat.st_mtime_ns, stat.st_size
 
 
 def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float, context: ssl.SSLContext,

@@ -113,3 +113,21 @@ def test_the_local_receiver_setting_is_refused_outside_tests():
     assert not load_settings(environ={"VROEG_WEBHOOK_TEST_LOCAL_RECEIVER": "0"}).webhook_test_local_receiver
     assert load_settings(environ={"VROEG_WEBHOOK_TEST_LOCAL_RECEIVER": "1",
                                   "VROEG_TESTING": "1"}).webhook_test_local_receiver is True
+
+
+def test_the_tls_context_is_made_once_per_version_of_the_ca_file(tmp_path):
+    from tests.support.webhook_receiver import make_certificate
+
+    assert tls_context() is tls_context()
+    first_dir, second_dir = tmp_path / "a", tmp_path / "b"
+    first_dir.mkdir(), second_dir.mkdir()
+    ca_file, _ = make_certificate(first_dir)
+    shared = tls_context(str(ca_file))
+    assert tls_context(str(ca_file)) is shared and shared is not tls_context()
+    other, _ = make_certificate(second_dir)
+    ca_file.write_bytes(other.read_bytes() + b"\n")  # the administrator replaced the CA file: read it again
+    assert tls_context(str(ca_file)) is not shared
+    with pytest.raises(FileNotFoundError):
+        tls_context(str(tmp_path / "missing.pem"))
+    with pytest.raises(FileNotFoundError):  # every time, not cached
+        tls_context(str(tmp_path / "missing.pem"))
