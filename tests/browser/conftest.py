@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +29,7 @@ from vroegsignalering.services.partners import register_partner
 from vroegsignalering.payload import load_signal
 from vroegsignalering.services.intake import receive
 from tests.conftest import FAST_HASHER, ON_POSTGRES, ROOT, postgres_side_database
+from tests.support.live_server import serve
 
 CHROMIUM = os.environ.get("VROEG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -85,12 +85,6 @@ def _made_up_person(n: int) -> dict:
             "huisnummer": 100 + n, "postcode": f"10{90 + n % 9}AB", "plaatsnaam": "Amsterdam"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def _live_database(tmp_path_factory):
     if ON_POSTGRES:
@@ -103,8 +97,6 @@ def _live_database(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_app(_live_database, tmp_path_factory):
     """The real app (waitress would do; werkzeug's threaded server is enough here) on a free port."""
-    from werkzeug.serving import make_server
-
     from webapp import create_app
 
     db = make_engine(_live_database)
@@ -123,13 +115,8 @@ def live_app(_live_database, tmp_path_factory):
         users[role] = (username, PASSWORD)
     partners = {name: register_partner(engine, name, kind, actor="test")[0].id for name, kind in PARTNERS}
     app = create_app({"cookie_secure": False}, engine=engine)
-    port = _free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
-    thread.start()
-    yield LiveApp(url=f"http://127.0.0.1:{port}", engine=engine, users=users, partners=partners)
-    server.shutdown()
-    thread.join(timeout=10)
+    with serve(app) as server:
+        yield LiveApp(url=f"http://127.0.0.1:{server.server_port}", engine=engine, users=users, partners=partners)
     engine.db.dispose()
 
 
