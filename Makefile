@@ -12,6 +12,10 @@ BIN := $(VENV)/bin
 # install --no-compile: Python compiles what it imports when it first imports it; compiling every installed package
 # up front took a quarter of the install.
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+# ...and keeps it in __pycache__ (git ignores those). A PYTHONDONTWRITEBYTECODE in the caller's environment (some
+# machines set one) made every process compile everything it imports again, ~1.4 s each: every test worker, every
+# `vroeg` a test starts, the simulation's second process, the worker beside `make run`.
+export PYTHONDONTWRITEBYTECODE :=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
