@@ -12,9 +12,11 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from vroegsignalering.monitor import last_months, period_of
+from vroegsignalering.monitor import Figures, last_months, period_of
 from tests.conftest import ROOT
+from tests.querycount import selects, statements
 from tests.support.web import PASSWORD, log_in
+from webapp.monitor.tables import PERIOD_TABLES, TREND_TABLE, tables
 
 REAL = {"VROEG_PROCESSES_PATH": str(ROOT / "processes"), "VROEG_FORMS_PATH": str(ROOT / "forms")}
 ANCHOR = "2026-12-28"
@@ -158,6 +160,35 @@ def test_a_bad_period_gets_a_dutch_error(vs, web, query, message):
     response = web.get("/dashboard", query_string=query)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert web.get("/dashboard/export/kerncijfers.csv", query_string=query).status_code == 400
+
+
+def test_an_export_reads_only_what_its_table_shows(vs, web, demo):
+    """The page reads the period's DDAS delivery and twelve more for the trend; an export reads only its own part,
+    and holds what the page shows."""
+    sign_in(vs, web, "coordinator")
+    period = {"periode": "maand", "datum": "2026-12-01"}
+    with statements(vs.db) as page:
+        html = web.get("/dashboard", query_string=period).get_data(as_text=True)
+    with statements(vs.db) as one_period:
+        kerncijfers = csv_table(web, "kerncijfers", **period)
+    with statements(vs.db) as twelve_months:
+        trend = csv_table(web, "trend", **period)
+    assert len(selects(one_period)) * 4 < len(selects(page))
+    assert len(selects(twelve_months)) < len(selects(page))
+    assert len(trend) == 12 and kerncijfers["Signalen ontvangen"][0] > 0
+    received = re.search(r"Signalen ontvangen</th>\s*<td[^>]*>(\d+)</td>", html)
+    assert int(received[1]) == kerncijfers["Signalen ontvangen"][0]
+    assert [int(cell) for cell in re.findall(r'<td class="[^"]*numeric">(\d+)</td>', _table(html, "trend"))[::4]] == \
+        [row[0] for row in trend.values()]  # the signals of each month, as the page lists them
+
+
+def _table(html: str, key: str) -> str:
+    return html[html.index(f'id="tabel-{key}"'):].split("</table>", 1)[0]
+
+
+def test_every_table_of_the_page_can_be_exported():
+    assert [table.key for table in tables(Figures(date(2026, 12, 1), date(2026, 12, 31)), [])] == \
+        [*PERIOD_TABLES, TREND_TABLE]
 
 
 def test_unknown_table_or_format_is_refused(vs, web):

@@ -16,6 +16,18 @@ def read_dashboard(engine, van: date, tot: date, day: date) -> tuple[Figures, li
                 trend(uow.session, engine.settings, day, now))
 
 
+def read_period(engine, van: date, tot: date) -> Figures:
+    """Only the period's figures (one DDAS delivery; the trend reads twelve more)."""
+    with engine.uow() as uow:
+        return monitor(uow.session, engine.settings, van, tot, engine.clock.now())
+
+
+def read_trend(engine, day: date) -> list[Figures]:
+    """Only the 12-month trend up to `day`."""
+    with engine.uow() as uow:
+        return trend(uow.session, engine.settings, day, engine.clock.now())
+
+
 def read_partner_feedback(engine, van: date, tot: date, partner_id: int | None = None) -> list[PartnerFeedback]:
     """Per partner (or only one), the counts over the signals it sent in [van, tot], in one read transaction."""
     with engine.uow() as uow:

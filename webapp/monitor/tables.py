@@ -22,8 +22,17 @@ class Table:
     rows: tuple[tuple, ...]  # first cell the label, then numbers (the first number is charted)
 
 
+PERIOD_TABLES = ("kerncijfers", "partnertypes", "signaalstatus", "kanalen", "pogingen", "eindresultaten")
+TREND_TABLE = "trend"
+
+
 def tables(figures: Figures, months: list[Figures]) -> list[Table]:
     """Every table of the dashboard for one period and its 12-month trend, in page order."""
+    return [*period_tables(figures), trend_table(months)]
+
+
+def period_tables(figures: Figures) -> list[Table]:
+    """The tables of one period's figures (PERIOD_TABLES, in page order)."""
     f = figures
     return [
         Table("kerncijfers", "Kerncijfers", ("Cijfer", "Aantal"), (
@@ -42,9 +51,13 @@ def tables(figures: Figures, months: list[Figures]) -> list[Table]:
               tuple(f.pogingen_nodig.items())),
         Table("eindresultaten", "Afgesloten zaken per eindresultaat (DDAS)", ("Eindresultaat", "Zaken"),
               tuple(f.eindresultaten.items())),
-        Table("trend", "Trend over 12 maanden", ("Maand", "Signalen", "Zaken afgesloten", "Bereikt", "Hulp"),
-              tuple((month_label(m.van), m.signalen, m.zaken_afgesloten, m.bereikt, m.hulp) for m in months)),
     ]
+
+
+def trend_table(months: list[Figures]) -> Table:
+    """The 12-month trend (TREND_TABLE)."""
+    return Table(TREND_TABLE, "Trend over 12 maanden", ("Maand", "Signalen", "Zaken afgesloten", "Bereikt", "Hulp"),
+                 tuple((month_label(m.van), m.signalen, m.zaken_afgesloten, m.bereikt, m.hulp) for m in months))
 
 
 def month_label(day: date) -> str:

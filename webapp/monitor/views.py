@@ -15,9 +15,10 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from engine.roles import BELEIDSMEDEWERKER, COORDINATOR, PROCESEIGENAAR
 from vroegsignalering.monitor import PERIOD_KINDS, period_of
-from vroegsignalering.queries.monitor import read_dashboard, read_partner_feedback
+from vroegsignalering.queries.monitor import read_dashboard, read_partner_feedback, read_period, read_trend
 
-from webapp.monitor.tables import as_csv, as_xlsx, bar_chart, tables
+from webapp.monitor.tables import (PERIOD_TABLES, TREND_TABLE, as_csv, as_xlsx, bar_chart, period_tables, tables,
+                                   trend_table)
 from webapp.web.context import current_engine
 from webapp.web.pages import page_for
 
@@ -60,13 +61,16 @@ def overzicht():
 @bp.get("/dashboard/export/<naam>.<formaat>")
 @page_for(*ALLOWED)
 def export(naam: str, formaat: str):
-    """One table of the dashboard as CSV or XLSX."""
+    """One table of the dashboard as CSV or XLSX, reading only what that table shows."""
     period, problems = _period()
     if problems or formaat not in ("csv", "xlsx"):
         abort(400)
-    figures, months = read_dashboard(current_engine(), period.van, period.tot, period.tot)
-    table = next((t for t in tables(figures, months) if t.key == naam), None)
-    if table is None:
+    if naam == TREND_TABLE:
+        table = trend_table(read_trend(current_engine(), period.tot))
+    elif naam in PERIOD_TABLES:  # one delivery read, not the page's thirteen
+        figures = read_period(current_engine(), period.van, period.tot)
+        table = next(t for t in period_tables(figures) if t.key == naam)
+    else:
         abort(404)
     filename = f"vroeg-{table.key}-{period.van.isoformat()}-{period.tot.isoformat()}.{formaat}"
     body, mimetype = (as_csv(table), "text/csv; charset=utf-8") if formaat == "csv" else (as_xlsx(table), XLSX)
