@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.models import CaseDeadline
-from .ddas import build_delivery
+from .ddas import build_delivery, consecutive_deliveries
 from .models import CONTACT_KINDS, END_RESULTS, PARTNER_TYPES, SIGNAL_STATUSES, Vroegsignaalzaak
 from .termijnen import WETTELIJK
 
@@ -160,9 +160,11 @@ def last_months(day: date, count: int = 12) -> list[tuple[date, date]]:
 
 
 def trend(session: Session, settings, day: date, now: datetime, count: int = 12) -> list[Figures]:
-    """The figures of each of the last `count` months (the one holding `day` last)."""
-    return [summarise(build_delivery(session, settings, van, tot, now), van, tot)
-            for van, tot in last_months(day, count)]
+    """The figures of each of the last `count` months (the one holding `day` last): each month's delivery, the
+    months read in one pass."""
+    months = last_months(day, count)
+    return [summarise(delivery, van, tot)
+            for (van, tot), delivery in zip(months, consecutive_deliveries(session, settings, months, now))]
 
 
 def _add_months(day: date, months: int) -> date:
