@@ -8,7 +8,8 @@ each case stands at one of 300 positions (cases.position and footprint, what the
 agrees). After the screens, the heat map is computed once as it was before 0017 (every case's newest snapshot
 decoded) for the side-by-side figure, and must give the same numbers (exit 1 otherwise). Then each screen's query is run `--requests` times after two warm-ups, in this
 process, each call its own unit of work as the page's: the worklist with each filter, the coordinator's view (watch
-list and one queue), the audit search (by name and by BSN) and the heat map. Target: every p95 < 50 ms.
+list and one queue), the audit search (by name and by BSN), the heat map and the monitor dashboard (the month of
+NOW and its 12-month trend: every seeded signal was received in those months). Target: every p95 < 50 ms.
 
     .venv/bin/python bench/bench_screens.py [--cases 100000] [--requests 30] [--database-url postgresql://…/bench]
 """
@@ -33,8 +34,10 @@ from engine.models import Case, CaseDeadline, ChainHead, Event, UserTask
 from engine.modeling.heatmap import heat_map
 from vroegsignalering.bootstrap import build_engine
 from vroegsignalering.models import Partner, Signaal, Vroegsignaalzaak
+from vroegsignalering.monitor import period_of
 from vroegsignalering.queries.audit_search import CaseSearch, search_cases
 from vroegsignalering.queries.coordinator import coordinator_overview
+from vroegsignalering.queries.monitor import read_dashboard
 from vroegsignalering.queries.worklist import worklist_page
 from vroegsignalering.services.partners import register_partner
 from vroegsignalering.settings import load_settings
@@ -207,6 +210,10 @@ def screens(engine, version_id: int):
         with engine.uow() as uow:
             return heat_map(uow.session, version_id)
 
+    def dashboard():
+        van, tot = period_of("maand", NOW.date())
+        return read_dashboard(engine, van, tot, tot)
+
     yield "worklist 'mijn' (counsellor)", worklist(counsellor, weergave="mijn")
     yield "worklist 'alle' (counsellor)", worklist(counsellor)
     yield "worklist 'alle' (coordinator)", worklist(coordinator)
@@ -223,6 +230,7 @@ def screens(engine, version_id: int):
     yield "audit search naam", search(naam="Jansen5")
     yield "audit search bsn", search(bsn="100004242")
     yield "heat map (process version)", heat
+    yield "dashboard (month + 12-month trend)", dashboard
 
 
 def heat_before(engine, version_id: int) -> None:
