@@ -15,14 +15,13 @@ The supplying organisation comes from settings (`organisatie_naam`, `organisatie
 in names and enumerations only; `ddas_v09.py` converts."""
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from engine.models import Case
@@ -81,7 +80,7 @@ def build_delivery(session: Session, settings, van: date, tot: date, now: dateti
     span = period(settings, van, tot)
     code = gemeentecode or settings.gemeentecode
     signals = [vroegsignaal(signal, kind, schema) for signal, kind in _signals_received(session, span, code)]
-    cases = _cases(session, _closed_case_ids(session, span, code), ZoneInfo(settings.timezone))
+    cases = closed_cases(session, settings, van, tot, gemeentecode=code)
     document = _document(settings, span, now, [_levering(settings, 1, code, signals, cases)])
     if schema == "0.9":
         from .ddas_v09 import to_v09
@@ -89,23 +88,43 @@ def build_delivery(session: Session, settings, van: date, tot: date, now: dateti
     return document
 
 
-def consecutive_deliveries(session: Session, settings, periods: list[tuple[date, date]], now: datetime, *,
-                           gemeentecode: str | None = None) -> list[dict]:
-    """`build_delivery` for each of `periods` (consecutive: each starts the day after the one before it ends), read
-    in one pass over their whole span instead of one per period (the dashboard's 12-month trend)."""
+@dataclass(frozen=True)
+class SignalFacts:
+    """What a delivery's signal items say that can be counted (partner type, status and crisis flag, as `vroegsignaal`
+    gives them), and how many items say it: the monitor counts these instead of building the items."""
+
+    partner_type: str
+    status: str
+    crisis: bool
+    number: int = 1
+
+
+def signal_facts(session: Session, settings, periods: list[tuple[date, date]], *,
+                 gemeentecode: str | None = None) -> list[list[SignalFacts]]:
+    """For each of `periods` (consecutive: each starts the day after the one before it ends), the facts of the signals
+    `build_delivery` would deliver for it, counted in the database in one query over their whole span (the
+    dashboard's trend: a year of a large municipality's signals)."""
     spans = [period(settings, van, tot) for van, tot in periods]
     if not spans or any(after.van != before.tot + timedelta(days=1) for before, after in zip(spans, spans[1:])):
         raise ValueError("de perioden sluiten niet op elkaar aan")
-    code = gemeentecode or settings.gemeentecode
-    whole = period(settings, spans[0].van, spans[-1].tot)
-    starts, firsts = [span.start for span in spans], [span.van for span in spans]
-    signals, cases = [[] for _ in spans], [[] for _ in spans]
-    for signal, kind in _signals_received(session, whole, code):  # in id order, as each delivery lists them
-        signals[bisect_right(starts, signal.received_at) - 1].append(vroegsignaal(signal, kind))
-    for case in _cases(session, _closed_case_ids(session, whole, code), ZoneInfo(settings.timezone)):
-        cases[bisect_right(firsts, date.fromisoformat(case["einddatumMatchingperiode"])) - 1].append(case)
-    return [_document(settings, span, now, [_levering(settings, 1, code, own_signals, own_cases)])
-            for span, own_signals, own_cases in zip(spans, signals, cases)]
+    whole = Period(spans[0].van, spans[-1].tot, spans[0].start, spans[-1].end)
+    which = case(*[(Signaal.received_at < span.end, index) for index, span in enumerate(spans[:-1])],
+                 else_=len(spans) - 1) if len(spans) > 1 else literal(0)
+    received = (select(which.label("period"), Partner.type.label("partner_type"), Signaal.status,
+                       Signaal.crisissignaal, Signaal.soort)
+                .join(Partner, Partner.id == Signaal.partner_id)
+                .where(*_signal_filter(whole, gemeentecode or settings.gemeentecode)).subquery())
+    counted = [Counter() for _ in spans]
+    for row in session.execute(select(*received.c, func.count()).group_by(*received.c)):
+        counted[row.period][(row.partner_type, row.status, is_crisis(row))] += row[-1]
+    return [[SignalFacts(*key, number) for key, number in sorted(counter.items())] for counter in counted]
+
+
+def closed_cases(session: Session, settings, van: date, tot: date, *, gemeentecode: str | None = None) -> list[dict]:
+    """The `vroegsignaalzaken` items `build_delivery` would deliver for [van, tot]."""
+    span = period(settings, van, tot)
+    return _cases(session, _closed_case_ids(session, span, gemeentecode or settings.gemeentecode),
+                  ZoneInfo(settings.timezone))
 
 
 @dataclass(frozen=True)

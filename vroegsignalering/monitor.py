@@ -1,26 +1,31 @@
-"""The monitor figures (R27, Divosa's monitor vroegsignalering) for a period, read from the DDAS delivery itself.
+"""The monitor figures (R27, Divosa's monitor vroegsignalering) for a period, counted as the DDAS delivery counts.
 
-`monitor(session, settings, van, tot, now)` builds the same document `vroeg export ddas` delivers for [van, tot]
-(`ddas.build_delivery`) and counts in it, so the dashboard and the national delivery can never disagree: signals
-received in the period (per partner type, per status), cases closed in the period (per end result, reached or not,
-by which channel after how many attempts, days from the start of the case to the first reached attempt, help
-accepted, handovers). Only the share within the statutory deadline reads something else: the closed cases'
-`wettelijk` deadline rows (engine/runtime/deadlines.py), which DDAS does not carry.
+`monitor(session, settings, van, tot)` counts what `vroeg export ddas` delivers for [van, tot]: the signals
+received in the period (per partner type, per status; crisis) and the cases closed in the period (per end result,
+reached or not, by which channel after how many attempts, days from the start of the case to the first reached
+attempt, help accepted, handovers). The signals are counted as the delivery's facts (`ddas.signal_facts`: how many
+with each partner type, status and crisis flag as the delivery's items give them), grouped in the database, not
+built into items: the trend covers a year of them.
+The closed cases are the delivery's own items (`ddas.closed_cases`). Only the share within the statutory deadline
+reads something else: the closed cases' `wettelijk` deadline rows (engine/runtime/deadlines.py), which DDAS does not
+carry.
 
-`summarise(delivery)` is the pure part (no database), so it can be checked against any delivery.
+`summarise(delivery)` counts the same figures in a delivery document (no database), so the two can be compared on
+any delivery; both count with `count`.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from statistics import median
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.models import CaseDeadline
-from .ddas import build_delivery, consecutive_deliveries
+from .ddas import SignalFacts, closed_cases, signal_facts
 from .models import CONTACT_KINDS, END_RESULTS, PARTNER_TYPES, SIGNAL_STATUSES, Vroegsignaalzaak
 from .termijnen import WETTELIJK
 
@@ -76,24 +81,33 @@ class Figures:
         return sum(1 for days in self.dagen_tot_contact if days <= TARGET_DAYS)
 
 
-def monitor(session: Session, settings, van: date, tot: date, now: datetime) -> Figures:
-    """The figures for [van, tot] from the DDAS delivery of that period, plus the statutory-deadline share."""
-    figures = summarise(build_delivery(session, settings, van, tot, now), van, tot)
+def monitor(session: Session, settings, van: date, tot: date) -> Figures:
+    """The figures for [van, tot] as counted in the DDAS delivery of that period, plus the statutory-deadline share."""
+    signals = signal_facts(session, settings, [(van, tot)])[0]
+    figures = count(signals, closed_cases(session, settings, van, tot), van, tot)
     figures.wettelijk_gehaald, figures.wettelijk_totaal = _statutory(session, van, tot)
     return figures
 
 
 def summarise(delivery: dict, van: date, tot: date) -> Figures:
-    """Count the monitor's figures in one DDAS delivery."""
-    figures = Figures(van, tot)
-    signals = [item for levering in delivery["leveringen"] for item in levering["vroegsignalen"]]
+    """Count the monitor's figures in one DDAS delivery document."""
+    signals = [SignalFacts(item["signaalpartner"]["type"], item["status"], item["crisissignaal"])
+               for levering in delivery["leveringen"] for item in levering["vroegsignalen"]]
     cases = [item for levering in delivery["leveringen"] for item in levering["vroegsignaalzaken"]]
-    figures.signalen = len(signals)
-    types = Counter(item["signaalpartner"]["type"] for item in signals)
+    return count(signals, cases, van, tot)
+
+
+def count(signals: list[SignalFacts], cases: list[dict], van: date, tot: date) -> Figures:
+    """The figures of a period's delivered signals (their facts) and closed cases (their delivery items)."""
+    figures = Figures(van, tot)
+    figures.signalen = sum(signal.number for signal in signals)
+    types, statuses = Counter(), Counter()
+    for signal in signals:
+        types[signal.partner_type] += signal.number
+        statuses[signal.status] += signal.number
     figures.per_partner_type = {name: types[name] for name in PARTNER_TYPES}
-    statuses = Counter(item["status"] for item in signals)
     figures.per_status = {name: statuses[name] for name in SIGNAL_STATUSES}
-    figures.crisis = sum(1 for item in signals if item["crisissignaal"])
+    figures.crisis = sum(signal.number for signal in signals if signal.crisis)
     figures.zaken_afgesloten = len(cases)
     results = Counter(item.get("resultaat") for item in cases)
     figures.eindresultaten = {name: results[name] for name in END_RESULTS}
@@ -159,12 +173,17 @@ def last_months(day: date, count: int = 12) -> list[tuple[date, date]]:
     return [period_of("maand", _add_months(first, -offset)) for offset in range(count - 1, -1, -1)]
 
 
-def trend(session: Session, settings, day: date, now: datetime, count: int = 12) -> list[Figures]:
-    """The figures of each of the last `count` months (the one holding `day` last): each month's delivery, the
-    months read in one pass."""
-    months = last_months(day, count)
-    return [summarise(delivery, van, tot)
-            for (van, tot), delivery in zip(months, consecutive_deliveries(session, settings, months, now))]
+def trend(session: Session, settings, day: date, count_months: int = 12) -> list[Figures]:
+    """The figures of each of the last `count_months` months (the one holding `day` last), read in one pass over the
+    year: each signal counted in the month it was received, each case in the month it closed, as each month's
+    delivery holds them."""
+    months = last_months(day, count_months)
+    firsts = [van for van, _tot in months]
+    cases = [[] for _ in months]
+    for case in closed_cases(session, settings, months[0][0], months[-1][1]):
+        cases[bisect_right(firsts, date.fromisoformat(case["einddatumMatchingperiode"])) - 1].append(case)
+    return [count(own_signals, own_cases, van, tot)
+            for (van, tot), own_signals, own_cases in zip(months, signal_facts(session, settings, months), cases)]
 
 
 def _add_months(day: date, months: int) -> date:

@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from vroegsignalering.ddas import build_delivery, consecutive_deliveries
-from vroegsignalering.monitor import Figures, last_months, period_of
+from vroegsignalering.ddas import build_delivery, signal_facts
+from vroegsignalering.monitor import Figures, last_months, monitor, period_of, summarise, trend
 from tests.conftest import ROOT
 from tests.querycount import selects, statements
 from tests.support.web import PASSWORD, log_in
@@ -186,20 +186,28 @@ def _table(html: str, key: str) -> str:
     return html[html.index(f'id="tabel-{key}"'):].split("</table>", 1)[0]
 
 
-def test_the_trend_reads_its_months_in_one_pass_and_each_equals_that_months_delivery(vs, demo):
+def test_the_figures_are_those_counted_in_each_months_delivery_and_the_trend_reads_its_year_once(vs, demo):
+    """The monitor counts signal facts and the closed cases' items instead of building whole deliveries: per month of
+    the trend, and for a period, the same figures as counted in the delivery document itself."""
     months = last_months(date(2026, 12, 28))
     with vs.uow() as uow:
         now = vs.clock.now()
-        one_by_one = [build_delivery(uow.session, vs.settings, van, tot, now) for van, tot in months]
+        expected = [summarise(build_delivery(uow.session, vs.settings, van, tot, now), van, tot) for van, tot in months]
         with statements(vs.db) as sent:
-            together = consecutive_deliveries(uow.session, vs.settings, months, now)
-    assert together == one_by_one
-    assert len(selects(sent)) <= 5  # signals, closed cases, their rows, signals and attempts: not twelve times
-    filled = [len(d["leveringen"][0]["vroegsignalen"]) for d in together]
-    closed = [len(d["leveringen"][0]["vroegsignaalzaken"]) for d in together]
-    assert sum(1 for n in filled if n) >= 2 and sum(closed) > 0, (filled, closed)  # the demo spans three months
-    with vs.uow() as uow, pytest.raises(ValueError, match="sluiten niet op elkaar aan"):
-        consecutive_deliveries(uow.session, vs.settings, [months[0], months[2]], now)
+            figures = trend(uow.session, vs.settings, date(2026, 12, 28))
+        period = monitor(uow.session, vs.settings, date(2026, 10, 1), date(2026, 12, 31))
+        delivered = build_delivery(uow.session, vs.settings, date(2026, 10, 1), date(2026, 12, 31), now)
+        facts = signal_facts(uow.session, vs.settings, [(date(2026, 10, 1), date(2026, 12, 31))])[0]
+    assert figures == expected
+    assert len(selects(sent)) <= 5  # signals, closed cases, their rows, their signals and attempts: once, not twelve
+    assert [m.signalen for m in figures].count(0) <= 9 and sum(m.zaken_afgesloten for m in figures) > 0
+    counted = summarise(delivered, date(2026, 10, 1), date(2026, 12, 31))
+    counted.wettelijk_gehaald, counted.wettelijk_totaal = period.wettelijk_gehaald, period.wettelijk_totaal
+    assert period == counted and period.crisis > 0
+    items = delivered["leveringen"][0]["vroegsignalen"]
+    assert {(f.partner_type, f.status, f.crisis): f.number for f in facts} == \
+        Counter((i["signaalpartner"]["type"], i["status"], i["crisissignaal"]) for i in items)
+    assert len(facts) < len(items)  # counted in the database, not a fact per signal
 
 
 def test_every_table_of_the_page_can_be_exported():

@@ -11,21 +11,19 @@ from ..partner_feedback import PartnerFeedback, partner_feedback
 def read_dashboard(engine, van: date, tot: date, day: date) -> tuple[Figures, list[Figures]]:
     """The period's figures and the 12-month trend up to `day`, in one read transaction."""
     with engine.uow() as uow:
-        now = engine.clock.now()
-        return (monitor(uow.session, engine.settings, van, tot, now),
-                trend(uow.session, engine.settings, day, now))
+        return monitor(uow.session, engine.settings, van, tot), trend(uow.session, engine.settings, day)
 
 
 def read_period(engine, van: date, tot: date) -> Figures:
     """Only the period's figures (one DDAS delivery; the trend reads twelve more)."""
     with engine.uow() as uow:
-        return monitor(uow.session, engine.settings, van, tot, engine.clock.now())
+        return monitor(uow.session, engine.settings, van, tot)
 
 
 def read_trend(engine, day: date) -> list[Figures]:
     """Only the 12-month trend up to `day`."""
     with engine.uow() as uow:
-        return trend(uow.session, engine.settings, day, engine.clock.now())
+        return trend(uow.session, engine.settings, day)
 
 
 def read_partner_feedback(engine, van: date, tot: date, partner_id: int | None = None) -> list[PartnerFeedback]:
