@@ -15,7 +15,7 @@ def read_dashboard(engine, van: date, tot: date, day: date) -> tuple[Figures, li
 
 
 def read_period(engine, van: date, tot: date) -> Figures:
-    """Only the period's figures (one DDAS delivery; the trend reads twelve more)."""
+    """Only the period's figures (not the trend's year: for an export of one of the period's tables)."""
     with engine.uow() as uow:
         return monitor(uow.session, engine.settings, van, tot)
 

@@ -67,7 +67,7 @@ def export(naam: str, formaat: str):
         abort(400)
     if naam == TREND_TABLE:
         table = trend_table(read_trend(current_engine(), period.tot))
-    elif naam in PERIOD_TABLES:  # one delivery read, not the page's thirteen
+    elif naam in PERIOD_TABLES:  # the period's figures only, not the trend's year
         figures = read_period(current_engine(), period.van, period.tot)
         table = next(t for t in period_tables(figures) if t.key == naam)
     else:
