@@ -208,6 +208,10 @@ def test_the_figures_are_those_counted_in_each_months_delivery_and_the_trend_rea
     assert {(f.partner_type, f.status, f.crisis): f.number for f in facts} == \
         Counter((i["signaalpartner"]["type"], i["status"], i["crisissignaal"]) for i in items)
     assert len(facts) < len(items)  # counted in the database, not a fact per signal
+    with vs.uow() as uow:
+        for periods in ([months[0], months[2]], []):  # a gap between the periods, or none at all
+            with pytest.raises(ValueError, match="sluiten niet op elkaar aan"):
+                signal_facts(uow.session, vs.settings, periods)
 
 
 def test_every_table_of_the_page_can_be_exported():
