@@ -38,7 +38,8 @@ def cases(vs, clock):
 
 def attempts(vs, case_id: int) -> list[Contactpoging]:
     with vs.uow() as uow:
-        return list(uow.session.scalars(select(Contactpoging).where(Contactpoging.case_id == case_id)))
+        return list(uow.session.scalars(
+            select(Contactpoging).where(Contactpoging.case_id == case_id).order_by(Contactpoging.id)))
 
 
 def test_a_letter_is_a_contact_attempt_in_the_case_its_history_and_the_access_log(vs, cases):
