@@ -44,7 +44,7 @@ def test_the_same_seed_gives_the_same_figures_and_the_live_database_stays_empty(
         assert uow.session.scalar(select(func.count()).select_from(Case)) == 0
 
 
-def test_a_draft_that_shortens_the_target_shows_beside_the_running_version_run_in_a_second_process(vs):
+def test_a_draft_that_shortens_the_target_shows_beside_the_running_version_run_in_a_second_process(vs, scratch_root):
     files = vs.draft(vs.create_draft_from_version(running_id(vs), actor="test")).files
     files["vroegsignalering.bpmn"] = files["vroegsignalering.bpmn"].replace(
         "dagen_na(signaaldatum, 14)", "dagen_na(signaaldatum, 2)")
@@ -63,6 +63,7 @@ def test_a_draft_that_shortens_the_target_shows_beside_the_running_version_run_i
     assert draft.stuck == 0 and draft.failed == 0  # the new required field got a plain answer
     lines = simulation.as_text(comparison)
     assert any(line.startswith("Binnen de streeftermijn") for line in lines)
+    assert list(scratch_root.iterdir()) == []  # both runs' scratch databases are gone
 
 
 @pytest.mark.parametrize("changes, named", [({"months": 0}, "maanden"), ({"signals_per_month": 0}, "signalen"),
@@ -197,14 +198,29 @@ def test_with_history_the_rates_are_the_municipality_s_own(vs, _demo_december):
         assert source == (SOURCE_OWN if combos[combo] >= THRESHOLD else SOURCE_DIVOSA), combo
 
 
-def test_a_version_of_another_process_is_refused(vs):
+@pytest.fixture
+def scratch_root(tmp_path, monkeypatch):
+    """Where this process and the spawned second one make their scratch folders (a fresh interpreter reads TMPDIR)."""
+    import tempfile
+
+    root = tmp_path / "scratch"
+    root.mkdir()
+    monkeypatch.setenv("TMPDIR", str(root))
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    return root
+
+
+def test_a_version_of_another_process_is_refused_and_no_scratch_folder_stays(vs, scratch_root):
+    """The refusal comes from this process's run while the running version's run goes on in the second process:
+    that one is stopped half-way, and its scratch database goes with it."""
     from tests.conftest import DATA
 
     vs.deploy(vs.read_bundle([DATA / "basis"], DATA / "basis" / "forms"), actor="test")
     with vs.uow() as uow:
         basis = uow.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == "basis"))
     with pytest.raises(simulation.InvalidSimulation, match="Alleen het proces 'vroegsignalering'"):
-        simulation.simulate_version(vs, basis, simulation.parameters(vs, **SMALL))
+        simulation.simulate_version(vs, basis, simulation.parameters(vs, **SMALL), parallel=True)
+    assert list(scratch_root.iterdir()) == []
 
 
 def test_a_run_that_fails_in_the_second_process_fails_the_comparison(vs):

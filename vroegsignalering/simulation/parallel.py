@@ -4,16 +4,18 @@ the other; the figures are the same as one after the other, in about half the wa
 
 The child is started with `spawn` (a fresh interpreter: never a fork of a web process with threads and open
 database connections) and gets only plain data: settings, files, parameters, rates. A child that fails hands back
-its error; one that dies is reported as such. When this process's own run fails, the child is stopped at once."""
+its error; one that dies is reported as such. When this process's own run fails, the child is stopped at once, and
+its scratch folder (made here) removed."""
 from __future__ import annotations
 
 import multiprocessing
 import os
 import pickle
+from pathlib import Path
 
 from engine.gc_tuning import collect_less_often
 
-from .run import run_bundle
+from .run import run_bundle, scratch_directory
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -31,20 +33,23 @@ def second_core() -> bool:
 
 
 def run_pair(settings, first: tuple, second: tuple, params, profile, reach) -> tuple:
-    """(figures of `first`, figures of `second`), each a (label, files): `second` in a child process."""
-    receiver, sender = SPAWN.Pipe(duplex=False)
-    child = SPAWN.Process(target=_child, args=(sender, settings, second, params, profile, reach),
-                          name="vroeg-simulatie", daemon=True)
-    child.start()
-    sender.close()  # the child holds the sending end now; EOF here when it dies
-    try:
-        ours = run_bundle(settings, first[1], params, profile, reach, first[0])
-        theirs = _result(receiver)
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
+    """(figures of `first`, figures of `second`), each a (label, files): `second` in a child process. The child's
+    scratch folder is made and removed here: a child stopped half-way (our own run failed, or it was killed)
+    cannot clean up after itself."""
+    with scratch_directory() as theirs_directory:
+        receiver, sender = SPAWN.Pipe(duplex=False)
+        child = SPAWN.Process(target=_child, args=(sender, settings, second, params, profile, reach,
+                                                  Path(theirs_directory)), name="vroeg-simulatie", daemon=True)
+        child.start()
+        sender.close()  # the child holds the sending end now; EOF here when it dies
+        try:
+            ours = run_bundle(settings, first[1], params, profile, reach, first[0])
+            theirs = _result(receiver)
+        finally:
+            receiver.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
     return ours, theirs
 
 
@@ -58,11 +63,11 @@ def _result(receiver):
     return value
 
 
-def _child(sender, settings, run: tuple, params, profile, reach) -> None:
+def _child(sender, settings, run: tuple, params, profile, reach, directory: Path) -> None:
     collect_less_often()  # as the `vroeg` command does for its process
     label, files = run
     try:
-        sender.send(("ok", run_bundle(settings, files, params, profile, reach, label)))
+        sender.send(("ok", run_bundle(settings, files, params, profile, reach, label, directory)))
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
         sender.send(("error", exc if _travels(exc) else ChildFailed(f"{type(exc).__name__}: {exc}")))
     finally:

@@ -3,6 +3,7 @@
 (as `vroeg demo` does, demo.py), the counsellors' work of staffing.py, and the figures read back at the end."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 import tempfile
@@ -32,11 +33,14 @@ from .staffing import new_case_work, work_day
 ACTOR = "simulatie"
 
 
-def run_bundle(settings, files: dict, params, profile, reach, label: str) -> RunFigures:
-    """Deploy `files` on a scratch database and simulate `params` on it; the figures of the run."""
+def run_bundle(settings, files: dict, params, profile, reach, label: str, directory: Path | None = None) -> RunFigures:
+    """Deploy `files` on a scratch database and simulate `params` on it; the figures of the run. The database lives
+    in `directory` (an empty folder the caller removes afterwards), else in a temporary folder of its own."""
     started = timing.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="vroeg-simulatie-") as tmp:
-        scratch = _scratch_settings(settings, Path(tmp))
+    with contextlib.ExitStack() as stack:
+        if directory is None:
+            directory = Path(stack.enter_context(scratch_directory()))
+        scratch = _scratch_settings(settings, directory)
         db = make_engine(scratch.database_url)
         try:
             upgrade(db)
@@ -44,6 +48,11 @@ def run_bundle(settings, files: dict, params, profile, reach, label: str) -> Run
         finally:
             db.dispose()
     return dataclasses.replace(figures, seconds=timing.perf_counter() - started)
+
+
+def scratch_directory() -> tempfile.TemporaryDirectory:
+    """A new temporary folder for one run's scratch database, removed when the context ends."""
+    return tempfile.TemporaryDirectory(prefix="vroeg-simulatie-")
 
 
 def _scratch_settings(settings, directory: Path):
