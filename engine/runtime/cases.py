@@ -128,8 +128,11 @@ def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, 
     if row is None:
         raise UnknownTask(task_id)
     case = _lock_case(session, row.case_id)
-    session.refresh(row)
-    if row.status != "open":
+    # The case's open rows as they are now that it is locked: this one among them, or it is no longer open. The step
+    # closes and keeps these same rows (sync_rows), without reading them again.
+    open_rows = _open_rows(session, case)
+    if row not in open_rows:
+        session.refresh(row)
         raise TaskNotOpen(task_id, row.status)
     process = rt.specs.get(session, case.process_version_id)
     workflow = _workflow(rt, case, process)
@@ -145,7 +148,8 @@ def complete_task(rt: Runtime, session: Session, task_id: str, submitted: dict, 
 
     primary = _Primary("taak_afgerond", row.element_id,
                        {"task_id": row.task_id, "name": row.name, "form": row.form, "data": cleaned})
-    _step(rt, session, case, workflow, process, action, primary, actor, completed_task=row.task_id)
+    _step(rt, session, case, workflow, process, action, primary, actor, completed_task=row.task_id,
+          open_rows=open_rows)
     return case
 
 
@@ -225,11 +229,11 @@ def load_case(session: Session, case_id: int) -> Case:
 # --- the step ----------------------------------------------------------------------------------------------
 
 def _step(rt, session, case, workflow, process, action, primary, actor, *, completed_task=None,
-          on_created=None) -> list:
+          on_created=None, open_rows=None) -> list:
     """Run one step and store everything it changed; returns the timers that fired in it.
 
     on_created is given for a case not yet stored. Any step may fire timers: a timer reached when its time has
-    already passed fires at once.
+    already passed fires at once. open_rows: the case's open task rows, when the caller read them under its lock.
     """
     # one walk of the task tree before the step and one after it, shared by every view of the step
     scan = view.TaskScan(workflow, deepest=TaskState.FUTURE)
@@ -261,7 +265,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
                           view.snapshot(workflow, timers, rt.leading_deadline_kinds, scan), new_case, runtime=rt)
     for event in _events(primary, retimed, fired, done):
         context.record(**event)
-    sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case, scan)
+    sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case, scan, open_rows)
     for hook in rt.hooks:
         hook(context)
     if workflow.is_completed():
@@ -338,16 +342,18 @@ def write_state(case: Case, workflow, timers, now: datetime, scan=None) -> None:
 
 
 def sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, completed_task=None,
-              new_case: bool = False, scan=None) -> None:
+              new_case: bool = False, scan=None, open_rows=None) -> None:
     """Rewrite the case's queryable rows from its workflow: open user tasks (kept, closed or added), waiting
     timers, deadlines. In the transaction that wrote the state (or, for the deadline backfill, read it). `scan`:
-    the step's walk of the task tree (workflow_view.TaskScan), when the caller has one."""
+    the step's walk of the task tree (workflow_view.TaskScan), when the caller has one; `open_rows`: the case's
+    open task rows, when the caller read them in this transaction (else they are read here)."""
     open_now = {t.task_id: t for t in view.open_user_tasks(workflow, timers, scan)}
     deadlines = sync_deadlines(session, case, deadline_timers(workflow, scan), now, finished=workflow.is_completed(),
                                new_case=new_case)
     lead = leading(deadlines, rt.leading_deadline_kinds)
     if not new_case:  # a new case has no rows yet: spare the queries
-        _close_rows(session, case, workflow, open_now, now, actor, completed_task, lead)
+        rows = _open_rows(session, case) if open_rows is None else open_rows
+        _close_rows(rows, workflow, open_now, now, actor, completed_task, lead)
         session.execute(CaseTimer.__table__.delete().where(CaseTimer.case_id == case.id))
     session.add_all([
         UserTask(case_id=case.id, task_id=task.task_id, element_id=task.element_id, name=task.name, form=task.form,
@@ -379,10 +385,15 @@ def set_case_queue(session, case: Case, queue: str | None, *, new_case: bool = F
                         .values(queue=queue))
 
 
-def _close_rows(session, case, workflow, open_now: dict, now, actor, completed_task, lead) -> None:
+def _open_rows(session, case: Case) -> list[UserTask]:
+    """The case's open task rows, as stored now (also rows this session had loaded before)."""
+    return session.scalars(select(UserTask).where(UserTask.case_id == case.id, UserTask.status == "open")
+                           .execution_options(populate_existing=True)).all()
+
+
+def _close_rows(rows: list[UserTask], workflow, open_now: dict, now, actor, completed_task, lead) -> None:
     """Rows of tasks still open keep their row (due date and deadline refreshed); the others are closed as done or
     cancelled. Tasks still open are removed from open_now, leaving only the ones that need a new row."""
-    rows = session.scalars(select(UserTask).where(UserTask.case_id == case.id, UserTask.status == "open")).all()
     for row in rows:
         current = open_now.pop(row.task_id, None)
         if current is not None:
