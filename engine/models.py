@@ -116,7 +116,8 @@ class UserTask(Base):
         # the worklist reads open tasks in deadline order, for everyone, per role or per assignee
         Index("ix_user_tasks_status_deadline", "status", "deadline_at"),
         Index("ix_user_tasks_status_role_deadline", "status", "role", "deadline_at"),
-        Index("ix_user_tasks_status_assignee_deadline", "status", "assignee", "deadline_at"),
+        # ...and with the case id, the open cases of one counsellor from the index alone (the coordinator's view)
+        Index("ix_user_tasks_status_assignee_deadline", "status", "assignee", "deadline_at", "case_id"),
         # open tasks per queue (and the unassigned ones) from the index alone: coordinator's counts, worklist filter
         Index("ix_user_tasks_status_queue_assignee", "status", "queue", "assignee"),
     )
