@@ -239,6 +239,7 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
     scan = view.TaskScan(workflow, deepest=TaskState.FUTURE)
     before = view.completed_ids(workflow, scan)
     cycles = view.cycle_values(workflow, scan)
+    timers_before = None if on_created is not None else _timer_rows(view.waiting_timers(workflow, scan))
     with using_clock(rt.clock), rt.case_calendar(session, case):
         try:
             inputs = timer_inputs(workflow, scan)
@@ -265,7 +266,8 @@ def _step(rt, session, case, workflow, process, action, primary, actor, *, compl
                           view.snapshot(workflow, timers, rt.leading_deadline_kinds, scan), new_case, runtime=rt)
     for event in _events(primary, retimed, fired, done):
         context.record(**event)
-    sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case, scan, open_rows)
+    sync_rows(rt, session, case, workflow, timers, now, actor, completed_task, new_case, scan, open_rows,
+              timers_before)
     for hook in rt.hooks:
         hook(context)
     if workflow.is_completed():
@@ -342,19 +344,27 @@ def write_state(case: Case, workflow, timers, now: datetime, scan=None) -> None:
 
 
 def sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, completed_task=None,
-              new_case: bool = False, scan=None, open_rows=None) -> None:
+              new_case: bool = False, scan=None, open_rows=None, timers_before=None) -> None:
     """Rewrite the case's queryable rows from its workflow: open user tasks (kept, closed or added), waiting
     timers, deadlines. In the transaction that wrote the state (or, for the deadline backfill, read it). `scan`:
     the step's walk of the task tree (workflow_view.TaskScan), when the caller has one; `open_rows`: the case's
-    open task rows, when the caller read them in this transaction (else they are read here)."""
+    open task rows, when the caller read them in this transaction (else they are read here).
+
+    `timers_before`: the timer rows (`_timer_rows`) of the workflow as the step found it, i.e. of the stored state.
+    Only this function writes case_timers, always together with the state, so the stored rows are exactly those:
+    when the step left its timers as they were (three steps in four of a simulated month), they are not written
+    again. A change to what a timer row holds must therefore come with a backfill of the rows."""
     open_now = {t.task_id: t for t in view.open_user_tasks(workflow, timers, scan)}
     deadlines = sync_deadlines(session, case, deadline_timers(workflow, scan), now, finished=workflow.is_completed(),
                                new_case=new_case)
     lead = leading(deadlines, rt.leading_deadline_kinds)
+    timer_rows = _timer_rows(timers)
+    unchanged = timers_before is not None and timer_rows == timers_before
     if not new_case:  # a new case has no rows yet: spare the queries
         rows = _open_rows(session, case) if open_rows is None else open_rows
         _close_rows(rows, workflow, open_now, now, actor, completed_task, lead)
-        session.execute(CaseTimer.__table__.delete().where(CaseTimer.case_id == case.id))
+        if not unchanged:
+            session.execute(CaseTimer.__table__.delete().where(CaseTimer.case_id == case.id))
     session.add_all([
         UserTask(case_id=case.id, task_id=task.task_id, element_id=task.element_id, name=task.name, form=task.form,
                  role=task.role, due_at=task.due_at, status="open", created_at=now,
@@ -362,12 +372,14 @@ def sync_rows(rt, session, case, workflow, timers, now: datetime, actor: str, co
                  deadline_at=task_deadline_at(lead, task.due_at))
         for task in open_now.values()
     ])
-    if timers:  # one INSERT for all of them (ORM objects would be one each, to fetch ids nobody reads)
-        session.execute(insert(CaseTimer.__table__), [
-            {"case_id": case.id, "task_id": timer.task_id, "element_id": timer.element_id, "name": timer.name,
-             "kind": timer.kind, "due_at": timer.due_at}
-            for timer in timers
-        ])
+    if timer_rows and not unchanged:  # one INSERT for all (ORM objects would be one each, to fetch ids nobody reads)
+        session.execute(insert(CaseTimer.__table__), [{"case_id": case.id, **row} for row in timer_rows])
+
+
+def _timer_rows(timers) -> list[dict]:
+    """What case_timers stores of each waiting timer (workflow_view.TimerView), in due order."""
+    return [{"task_id": timer.task_id, "element_id": timer.element_id, "name": timer.name, "kind": timer.kind,
+             "due_at": timer.due_at} for timer in timers]
 
 
 def set_case_queue(session, case: Case, queue: str | None, *, new_case: bool = False) -> None:

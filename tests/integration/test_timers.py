@@ -156,3 +156,47 @@ def test_due_timer_rows_follow_the_case(basis, clock, batch_size):
         remaining = uow.session.scalars(select(CaseTimer.element_id).where(CaseTimer.case_id.in_(ids))).all()
         assert sorted(remaining) == ["termijn_28d"] * 3
         assert uow.session.scalar(select(func.count()).select_from(Case).where(Case.next_timer_at < clock.now())) == 0
+
+
+def test_a_cases_timer_rows_are_those_of_its_stored_state_and_written_only_when_they_change(vs, clock):
+    """Only a step writes case_timers, with the state: a step that leaves the timers as it found them writes no timer
+    row (engine/runtime/cases.py, sync_rows), and after every step the rows are what the stored state waits for."""
+    from sqlalchemy import event
+
+    from engine.runtime import workflow_view as view
+    from engine.spiff import load_state
+    from tests.support.process import ATTEMPT, HELP, signal
+
+    case_id = vs.start_case("vroegsignalering", signal(1), actor="test", correlation_key="hh-1").id
+    written = []
+
+    def timer_statement(conn, cursor, statement, *args):
+        if "case_timers" in statement and not statement.lstrip().upper().startswith("SELECT"):
+            written.append(statement)
+
+    def rows_match_the_state() -> bool:
+        with vs.uow() as uow:
+            case = uow.session.get(Case, case_id)
+            workflow = load_state(case.state, vs.specs.get(uow.session, case.process_version_id),
+                                  vs.runtime.script_engine)
+            stored = uow.session.execute(select(CaseTimer.task_id, CaseTimer.element_id, CaseTimer.due_at)
+                                         .where(CaseTimer.case_id == case_id)).all()
+        expected = [(t.task_id, t.element_id, t.due_at) for t in view.waiting_timers(workflow)]
+        return sorted(stored) == sorted(expected) and len(expected) > 0
+
+    steps = [("contactpoging", {**ATTEMPT, "bereikt": False, "vervolg": "opnieuw"}),
+             ("contactpoging", {**ATTEMPT, "bereikt": True}), ("eerste_gesprek", HELP)]
+    writes_per_step = []
+    event.listen(vs.db, "before_cursor_execute", timer_statement)
+    try:
+        for element, data in steps:
+            written.clear()
+            with vs.uow() as uow:
+                task_id = uow.session.scalar(select(UserTask.task_id).where(
+                    UserTask.case_id == case_id, UserTask.status == "open", UserTask.element_id == element))
+            vs.complete_task(task_id, data, actor="anna")
+            writes_per_step.append(len(written))
+            assert rows_match_the_state(), element
+    finally:
+        event.remove(vs.db, "before_cursor_execute", timer_statement)
+    assert 0 in writes_per_step and any(writes_per_step), writes_per_step  # both kinds of step were taken
