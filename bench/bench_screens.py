@@ -30,6 +30,7 @@ from sqlalchemy import func, insert, select, text
 
 from engine.clock import FixedClock
 from engine.definitions.versions import require_latest_version
+from engine.gc_tuning import collect_less_often
 from engine.models import Case, CaseDeadline, ChainHead, Event, UserTask
 from engine.modeling.heatmap import heat_map
 from vroegsignalering.bootstrap import build_engine
@@ -62,6 +63,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="SQLite: make the database in this directory and keep it")
     parser.add_argument("--seeded", help="measure again on a database seeded before (its URL): no seeding")
     args = parser.parse_args()
+    collect_less_often()  # as every `vroeg` command does, `vroeg serve` included (engine/gc_tuning.py)
     with tempfile.TemporaryDirectory(prefix="vroeg-bench-") as tmp:
         workdir = args.keep or Path(tmp)
         url = args.seeded or lib.fresh_database(args.database_url, workdir)
