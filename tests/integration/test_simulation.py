@@ -66,6 +66,24 @@ def test_a_draft_that_shortens_the_target_shows_beside_the_running_version_run_i
     assert list(scratch_root.iterdir()) == []  # both runs' scratch databases are gone
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_progress_names_each_simulated_month(vs, parallel):
+    """The page shows how far a run is: the run (or the two at once), then each month as it begins."""
+    draft_id = vs.create_draft("Ongewijzigd", vs.draft(vs.create_draft_from_version(running_id(vs), actor="t")).files,
+                               actor="t")
+    said = []
+    simulation.simulate_draft(vs, draft_id, simulation.parameters(vs, **SMALL), progress=said.append,
+                              parallel=parallel)
+    running = f"In gebruik (versie-id {running_id(vs)})"
+    if parallel:
+        both = f"Concept Ongewijzigd en {running}, tegelijk"
+        assert said == [both, f"{both}: maand 1 van 2", f"{both}: maand 2 van 2"]
+    else:
+        draft = "Concept Ongewijzigd"
+        assert said == [draft, f"{draft}: maand 1 van 2", f"{draft}: maand 2 van 2",
+                        running, f"{running}: maand 1 van 2", f"{running}: maand 2 van 2"]
+
+
 @pytest.mark.parametrize("changes, named", [({"months": 0}, "maanden"), ({"signals_per_month": 0}, "signalen"),
                                             ({"counsellors": 0}, "hulpverleners"), ({"hours_per_week": 60}, "uren")])
 def test_parameters_out_of_range_are_refused_naming_the_parameter(vs, changes, named):

@@ -54,9 +54,10 @@ def version_files(engine, version_id: int) -> dict:
 
 def compare(engine, files: dict, label: str, params: SimulationParams, *, subject_version_id: int | None = None,
             progress=None, parallel: bool | None = None) -> Comparison:
-    """Simulate `files` and, unless it is that very version, the running version; `progress(label)` before each.
-    With `parallel` (default: when this process has a second core) the two runs go at once, the running version
-    in a child process (parallel.py); the figures are the same either way."""
+    """Simulate `files` and, unless it is that very version, the running version; `progress(label)` before each
+    and as each simulated month begins ("<label>: maand 3 van 12"). With `parallel` (default: when this process has
+    a second core) the two runs go at once, the running version in a child process (parallel.py); the figures are
+    the same either way."""
     check(params)
     profile, reach = read_inputs(engine, params)
     running = running_version(engine)
@@ -64,13 +65,22 @@ def compare(engine, files: dict, label: str, params: SimulationParams, *, subjec
     if running is not None and running[0] != subject_version_id:
         runs.append((f"In gebruik (versie-id {running[0]})", running[1]))
     if len(runs) == 2 and (second_core() if parallel is None else parallel):
+        both = f"{runs[0][0]} en {runs[1][0]}, tegelijk"
         if progress is not None:
-            progress(f"{runs[0][0]} en {runs[1][0]}, tegelijk")
-        figures = run_pair(engine.settings, runs[0], runs[1], params, profile, reach)
+            progress(both)
+        figures = run_pair(engine.settings, runs[0], runs[1], params, profile, reach, on_month=_months(progress, both))
         return Comparison(figures[0], figures[1], profile, reach, params)
     figures = []
     for run_label, run_files in runs:
         if progress is not None:
             progress(run_label)
-        figures.append(run_bundle(engine.settings, run_files, params, profile, reach, run_label))
+        figures.append(run_bundle(engine.settings, run_files, params, profile, reach, run_label,
+                                  on_month=_months(progress, run_label)))
     return Comparison(figures[0], figures[1] if len(figures) > 1 else None, profile, reach, params)
+
+
+def _months(progress, label: str):
+    """An on_month callback that reports "<label>: maand n van m" (None without `progress`)."""
+    if progress is None:
+        return None
+    return lambda month, months: progress(f"{label}: maand {month} van {months}")

@@ -32,10 +32,11 @@ def second_core() -> bool:
         return (os.cpu_count() or 1) > 1
 
 
-def run_pair(settings, first: tuple, second: tuple, params, profile, reach) -> tuple:
+def run_pair(settings, first: tuple, second: tuple, params, profile, reach, on_month=None) -> tuple:
     """(figures of `first`, figures of `second`), each a (label, files): `second` in a child process. The child's
     scratch folder is made and removed here: a child stopped half-way (our own run failed, or it was killed)
-    cannot clean up after itself."""
+    cannot clean up after itself. `on_month(n, months)`: as this process's run begins its n-th month (the two
+    runs go at about the same pace)."""
     with scratch_directory() as theirs_directory:
         receiver, sender = SPAWN.Pipe(duplex=False)
         child = SPAWN.Process(target=_child, args=(sender, settings, second, params, profile, reach,
@@ -43,7 +44,7 @@ def run_pair(settings, first: tuple, second: tuple, params, profile, reach) -> t
         child.start()
         sender.close()  # the child holds the sending end now; EOF here when it dies
         try:
-            ours = run_bundle(settings, first[1], params, profile, reach, first[0])
+            ours = run_bundle(settings, first[1], params, profile, reach, first[0], on_month=on_month)
             theirs = _result(receiver)
         finally:
             receiver.close()

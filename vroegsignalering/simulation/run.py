@@ -33,9 +33,11 @@ from .staffing import new_case_work, work_day
 ACTOR = "simulatie"
 
 
-def run_bundle(settings, files: dict, params, profile, reach, label: str, directory: Path | None = None) -> RunFigures:
+def run_bundle(settings, files: dict, params, profile, reach, label: str, directory: Path | None = None,
+               on_month=None) -> RunFigures:
     """Deploy `files` on a scratch database and simulate `params` on it; the figures of the run. The database lives
-    in `directory` (an empty folder the caller removes afterwards), else in a temporary folder of its own."""
+    in `directory` (an empty folder the caller removes afterwards), else in a temporary folder of its own.
+    `on_month(n, months)` as the run begins its n-th month."""
     started = timing.perf_counter()
     with contextlib.ExitStack() as stack:
         if directory is None:
@@ -44,7 +46,7 @@ def run_bundle(settings, files: dict, params, profile, reach, label: str, direct
         db = make_engine(scratch.database_url)
         try:
             upgrade(db)
-            figures = _simulate(scratch, db, files, params, profile, reach, label)
+            figures = _simulate(scratch, db, files, params, profile, reach, label, on_month)
         finally:
             db.dispose()
     return dataclasses.replace(figures, seconds=timing.perf_counter() - started)
@@ -62,7 +64,7 @@ def _scratch_settings(settings, directory: Path):
                                instance_path=directory, brp_url="", brp_api_key="", brp_fixture="")
 
 
-def _simulate(settings, db, files: dict, params, profile, reach, label: str) -> RunFigures:
+def _simulate(settings, db, files: dict, params, profile, reach, label: str, on_month=None) -> RunFigures:
     zone = ZoneInfo(settings.timezone)
     clock = FixedClock(datetime.combine(params.start, time(8, 0), zone))
     engine = build_engine(settings, clock, db_engine=db)
@@ -74,10 +76,15 @@ def _simulate(settings, db, files: dict, params, profile, reach, label: str) -> 
              if path.startswith("forms/") and path.endswith(".json")}
     working_day = engine.calendar.is_working_day
     schedule = arrivals(random.Random(params.seed), profile, params.start, params.months, working_day)
-    end = month_starts(params.start, params.months)[-1]
+    starts = month_starts(params.start, params.months)
+    end, month = starts[-1], 0
     cases, queues = {}, []
     day = params.start
     while day < end:
+        if month < params.months and day >= starts[month]:
+            month += 1
+            if on_month is not None:
+                on_month(month, params.months)
         clock.set(datetime.combine(day, time(8, 0), zone))
         engine.fire_due_timers()
         if working_day(day):
